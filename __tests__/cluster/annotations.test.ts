@@ -1,0 +1,129 @@
+import { describe, expect, test } from 'vitest'
+import {
+  annotationPrefix,
+  checkExtraAnnotations,
+  gateAnnotation,
+  podAnnotations,
+  reservedAnnotationKeys,
+  scannerValue,
+  signedAnnotations,
+  thresholdsValue,
+} from '../../src/cluster/annotations.js'
+import { InputError } from '../../src/errors.js'
+import type { Budgets } from '../../src/report/model.js'
+
+const KEY = 'security.example.com/scan-status'
+const DEFAULT_BUDGETS: Budgets = { CRITICAL: 0, HIGH: 0, MEDIUM: null, LOW: null, UNKNOWN: null }
+
+describe('gate annotation', () => {
+  test.each(['passed', 'failed', 'error'] as const)('%s', (status) => {
+    expect(gateAnnotation(KEY, status)).toBe(`${KEY}=${status}`)
+  })
+})
+
+describe('pod annotations', () => {
+  test('is a JSON object with the one key', () => {
+    expect(podAnnotations(KEY, 'passed')).toBe('{"security.example.com/scan-status":"passed"}')
+    expect(JSON.parse(podAnnotations(KEY, 'failed'))).toEqual({ [KEY]: 'failed' })
+  })
+})
+
+describe('annotation prefix', () => {
+  test.each([
+    [KEY, 'security.example.com'],
+    ['example.com/gate', 'example.com'],
+    ['scan-status', ''],
+  ])('%s -> %j', (key, prefix) => {
+    expect(annotationPrefix(key)).toBe(prefix)
+  })
+
+  test.each([
+    [KEY, [KEY, 'security.example.com/scan-thresholds', 'security.example.com/scanner']],
+    ['scan-status', ['scan-status', 'scan-thresholds', 'scanner']],
+  ])('reserved keys for %s', (key, reserved) => {
+    expect(reservedAnnotationKeys(key)).toEqual(reserved)
+  })
+})
+
+describe('thresholds', () => {
+  test.each([
+    [DEFAULT_BUDGETS, 'critical=0,high=0,medium=-,low=-,unknown=-'],
+    [{ CRITICAL: 0, HIGH: 5, MEDIUM: 20, LOW: 100, UNKNOWN: 0 }, 'critical=0,high=5,medium=20,low=100,unknown=0'],
+    [
+      { CRITICAL: null, HIGH: null, MEDIUM: null, LOW: null, UNKNOWN: null },
+      'critical=-,high=-,medium=-,low=-,unknown=-',
+    ],
+  ] satisfies [Budgets, string][])('%j -> %s', (budgets, value) => {
+    expect(thresholdsValue(budgets)).toBe(value)
+  })
+})
+
+describe('scanner value', () => {
+  test.each(['v0.74.0', '0.74.0'])('%s is written as the release tag', (version) => {
+    expect(scannerValue(version)).toBe('trivy@v0.74.0')
+  })
+})
+
+describe('signed annotations', () => {
+  test('the gate, the thresholds and the scanner come first, then the extras in order', () => {
+    const signed = signedAnnotations({
+      annotationKey: KEY,
+      budgets: DEFAULT_BUDGETS,
+      trivyVersion: 'v0.74.0',
+      extra: [
+        ['team.example.com/owner', 'payments'],
+        ['build', '1234'],
+      ],
+    })
+    expect(signed).toEqual([
+      [KEY, 'passed'],
+      ['security.example.com/scan-thresholds', 'critical=0,high=0,medium=-,low=-,unknown=-'],
+      ['security.example.com/scanner', 'trivy@v0.74.0'],
+      ['team.example.com/owner', 'payments'],
+      ['build', '1234'],
+    ])
+  })
+
+  test('a key without a prefix signs bare keys', () => {
+    const signed = signedAnnotations({
+      annotationKey: 'gate',
+      budgets: DEFAULT_BUDGETS,
+      trivyVersion: '0.74.0',
+      extra: [],
+    })
+    expect(signed.map(([key]) => key)).toEqual(['gate', 'scan-thresholds', 'scanner'])
+  })
+
+  test.each([
+    [KEY, 'failed'],
+    ['security.example.com/scan-thresholds', 'critical=-,high=-,medium=-,low=-,unknown=-'],
+    ['security.example.com/scanner', 'trivy@v0.1.0'],
+  ])('an extra that would override %s is an input error naming it', (key, value) => {
+    const sign = (): unknown =>
+      signedAnnotations({
+        annotationKey: KEY,
+        budgets: DEFAULT_BUDGETS,
+        trivyVersion: 'v0.74.0',
+        extra: [[key, value]],
+      })
+    expect(sign).toThrow(InputError)
+    expect(sign).toThrow(`\`annotations\` must not set \`${key}\``)
+  })
+
+  test('an extra named twice is an input error', () => {
+    expect(() =>
+      checkExtraAnnotations(KEY, [
+        ['build', '1'],
+        ['build', '2'],
+      ]),
+    ).toThrow('must name `build` only once')
+  })
+
+  test.each(['scanner', 'scan-thresholds'])('an annotation key %s would collide with a signed key', (key) => {
+    expect(() => checkExtraAnnotations(key, [])).toThrow('`annotation-key` must not be')
+  })
+
+  test('extras that set other keys pass the check', () => {
+    expect(() => checkExtraAnnotations(KEY, [['other.example.com/scan-status', 'anything']])).not.toThrow()
+  })
+})

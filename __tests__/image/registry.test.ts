@@ -1,0 +1,205 @@
+// Resolving tags and digests against a real registry (Debian's docker-registry on loopback), without auth.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { RegistryError } from '../../src/errors.js'
+import type { ImageReference } from '../../src/image/reference.js'
+import {
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  platformName,
+  resolveDigest,
+  scannablePlatforms,
+} from '../../src/image/registry.js'
+import { pushImage, pushIndex } from '../support/push.js'
+import { startRegistry, type StartedRegistry } from '../support/registry.js'
+
+let registry: StartedRegistry
+beforeAll(async () => {
+  registry = await startRegistry()
+})
+afterAll(async () => {
+  await registry?.stop()
+})
+
+const image = (repository: string, pin: { tag?: string; digest?: string }): ImageReference => ({
+  registry: registry.host,
+  repository,
+  ...pin,
+})
+
+describe('a tag resolves to the digest the registry holds', () => {
+  test.each([
+    ['oci', OCI_MANIFEST],
+    ['docker', DOCKER_MANIFEST],
+  ] as const)('%s image manifest', async (format, mediaType) => {
+    const pushed = await pushImage(registry.host, `tags/${format}`, '1.0', { format })
+    const resolved = await resolveDigest(image(`tags/${format}`, { tag: '1.0' }))
+    expect(resolved).toEqual({ digest: pushed.digest, mediaType })
+  })
+
+  test('a tag that moved resolves to the manifest it names now', async () => {
+    await pushImage(registry.host, 'tags/moving', 'stable', { platform: 'linux/amd64' })
+    const now = await pushImage(registry.host, 'tags/moving', 'stable', { platform: 'linux/arm64' })
+    expect((await resolveDigest(image('tags/moving', { tag: 'stable' }))).digest).toBe(now.digest)
+  })
+
+  test('a reference with neither tag nor digest is latest, as docker pulls it', async () => {
+    const pushed = await pushImage(registry.host, 'tags/untagged', 'latest')
+    expect((await resolveDigest(image('tags/untagged', {}))).digest).toBe(pushed.digest)
+  })
+})
+
+describe('a digest reference', () => {
+  test('returns the same digest and the media type of the manifest it names', async () => {
+    const pushed = await pushImage(registry.host, 'digests/app', 'v1', { format: 'docker' })
+    const resolved = await resolveDigest(image('digests/app', { digest: pushed.digest }))
+    expect(resolved).toEqual({ digest: pushed.digest, mediaType: DOCKER_MANIFEST })
+  })
+
+  test('wins over the tag written next to it, even when the tag has moved on', async () => {
+    const pinned = await pushImage(registry.host, 'digests/moved', 'v1', { platform: 'linux/amd64' })
+    await pushImage(registry.host, 'digests/moved', 'v1', { platform: 'linux/arm64' })
+    const resolved = await resolveDigest(image('digests/moved', { tag: 'v1', digest: pinned.digest }))
+    expect(resolved.digest).toBe(pinned.digest)
+  })
+
+  test('of a manifest the repository does not hold is a 404 naming the digest', async () => {
+    await pushImage(registry.host, 'digests/other', 'v1')
+    const missing = `sha256:${'0'.repeat(64)}`
+    const error = await resolveDigest(image('digests/other', { digest: missing })).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RegistryError)
+    expect(error).toMatchObject({ status: 404 })
+    expect((error as Error).message).toContain(
+      `The tag or digest ${missing} does not exist in ${registry.host}/digests/other`,
+    )
+  })
+})
+
+describe('an index', () => {
+  test('lists every platform, the attestation manifests included, which scannablePlatforms drops', async () => {
+    const pushed = await pushIndex(registry.host, 'multi/app', '2.0', ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], {
+      withAttestation: true,
+    })
+    const resolved = await resolveDigest(image('multi/app', { tag: '2.0' }))
+
+    expect(resolved.digest).toBe(pushed.digest)
+    expect(resolved.mediaType).toBe(OCI_INDEX)
+    expect(resolved.platforms).toEqual([
+      { os: 'linux', architecture: 'amd64', digest: pushed.platforms['linux/amd64'] },
+      { os: 'linux', architecture: 'arm64', digest: pushed.platforms['linux/arm64'] },
+      { os: 'linux', architecture: 'arm', variant: 'v7', digest: pushed.platforms['linux/arm/v7'] },
+      ...pushed.attestations.map((digest) => ({ os: 'unknown', architecture: 'unknown', digest })),
+    ])
+    expect(scannablePlatforms(resolved.platforms ?? []).map(platformName)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm/v7',
+    ])
+  })
+
+  test('a Docker manifest list lists its platforms too', async () => {
+    const pushed = await pushIndex(registry.host, 'multi/docker', '1', ['linux/amd64', 'linux/s390x'], {
+      format: 'docker',
+    })
+    const resolved = await resolveDigest(image('multi/docker', { tag: '1' }))
+    expect(resolved).toEqual({
+      digest: pushed.digest,
+      mediaType: DOCKER_MANIFEST_LIST,
+      platforms: [
+        { os: 'linux', architecture: 'amd64', digest: pushed.platforms['linux/amd64'] },
+        { os: 'linux', architecture: 's390x', digest: pushed.platforms['linux/s390x'] },
+      ],
+    })
+  })
+
+  test('by digest lists the same platforms', async () => {
+    const pushed = await pushIndex(registry.host, 'multi/pinned', '1', ['linux/amd64', 'linux/arm64'])
+    const resolved = await resolveDigest(image('multi/pinned', { digest: pushed.digest }))
+    expect(resolved).toMatchObject({ digest: pushed.digest, mediaType: OCI_INDEX })
+    expect(resolved.platforms?.map((platform) => platform.digest)).toEqual(Object.values(pushed.platforms))
+  })
+})
+
+describe('a tag that does not exist', () => {
+  test.each([
+    // distribution 2.8 answers MANIFEST_UNKNOWN for an unknown repository too, not NAME_UNKNOWN.
+    ['in a repository that exists', 'missing/app'],
+    ['in a repository that does not', 'missing/nowhere'],
+  ])('%s is a 404 with the registry’s own message', async (_case, repository) => {
+    await pushImage(registry.host, 'missing/app', 'present')
+    const error = await resolveDigest(image(repository, { tag: 'absent' })).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RegistryError)
+    expect(error).toMatchObject({ status: 404 })
+    const message = (error as Error).message
+    expect(message).toContain(`${registry.host}/${repository}:absent`)
+    expect(message).toContain('(MANIFEST_UNKNOWN: manifest unknown {"Tag":"absent"})')
+    expect(message).toContain(`The tag or digest absent does not exist in ${registry.host}/${repository}`)
+  })
+})
+
+describe('a HEAD that gives no digest falls back to GET', () => {
+  // The real registry's answers, with the HEAD answer altered as some registries and proxies alter it.
+  const alterHead = (alter: (response: Response) => Response) => {
+    const calls: string[] = []
+    const altered: typeof fetch = async (input, init) => {
+      calls.push(init?.method ?? 'GET')
+      const response = await fetch(input, init)
+      return init?.method === 'HEAD' ? alter(response) : response
+    }
+    return { calls, fetch: altered }
+  }
+
+  test.each([
+    [
+      'no Docker-Content-Digest',
+      (response: Response) => {
+        const headers = new Headers(response.headers)
+        headers.delete('docker-content-digest')
+        return new Response(null, { status: response.status, headers })
+      },
+    ],
+    ['405 Method Not Allowed', () => new Response(null, { status: 405, statusText: 'Method Not Allowed' })],
+  ])('%s', async (_case, alter) => {
+    const pushed = await pushImage(registry.host, 'head/app', '1.0')
+    const { calls, fetch } = alterHead(alter)
+    const resolved = await resolveDigest(image('head/app', { tag: '1.0' }), { fetch })
+    expect(resolved).toEqual({ digest: pushed.digest, mediaType: OCI_MANIFEST })
+    expect(calls).toEqual(['HEAD', 'GET'])
+  })
+
+  test('a plain image manifest with a digest needs only the HEAD', async () => {
+    await pushImage(registry.host, 'head/plain', '1.0')
+    const { calls, fetch } = alterHead((response) => response)
+    await resolveDigest(image('head/plain', { tag: '1.0' }), { fetch })
+    expect(calls).toEqual(['HEAD'])
+  })
+
+  test('an index is read with GET by the digest HEAD gave, for its platforms', async () => {
+    const pushed = await pushIndex(registry.host, 'head/multi', '1.0', ['linux/amd64'])
+    const urls: string[] = []
+    const recording: typeof fetch = async (input, init) => {
+      urls.push(`${init?.method} ${String(input)}`)
+      return fetch(input, init)
+    }
+    await resolveDigest(image('head/multi', { tag: '1.0' }), { fetch: recording })
+    expect(urls).toEqual([
+      `HEAD http://${registry.host}/v2/head/multi/manifests/1.0`,
+      `GET http://${registry.host}/v2/head/multi/manifests/${pushed.digest}`,
+    ])
+  })
+})
+
+describe('the test registry never skips silently', () => {
+  test('a missing binary is a thrown error that says how to install it', async () => {
+    await expect(startRegistry({ binary: '/nonexistent/docker-registry' })).rejects.toThrow(
+      /The test registry binary \/nonexistent\/docker-registry is missing: install Debian's docker-registry/,
+    )
+  })
+
+  test('a binary that exits instead of serving is a thrown error', async () => {
+    await expect(startRegistry({ binary: '/bin/false' })).rejects.toThrow(
+      /The test registry \(\/bin\/false serve\) did not start: exited with code 1/,
+    )
+  })
+})

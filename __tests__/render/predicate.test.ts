@@ -1,0 +1,184 @@
+// The vuln predicate: the shape cosign reads (its test predicate, the spec's example, a DSSE payload cosign accepts)
+// and the one Trivy's `--format cosign-vuln` writes, trimmed to what a policy needs, small enough for 10 000 findings.
+import { describe, expect, test } from 'vitest'
+import { renderPredicate, type PredicateContext, type VulnPredicate } from '../../src/render/predicate.js'
+import { uniqueFindings } from '../../src/report/merge.js'
+import type { GateResult } from '../../src/report/verdict.js'
+import { exception, fixtureReport, gateOf, IMAGE, manyFindings, readJsonFixture } from './builders.js'
+
+type Json = Record<string, unknown>
+
+const STARTED = new Date('2026-08-21T11:58:01.250Z')
+const FINISHED = new Date('2026-08-21T11:59:47.900Z')
+
+function context(gate: GateResult, overrides: Partial<PredicateContext> = {}): PredicateContext {
+  return {
+    gate,
+    trivyVersion: 'v0.74.0',
+    dbRepository: 'mirror.gcr.io/aquasec/trivy-db:2',
+    dbUpdatedAt: '2026-08-21T06:12:44.51Z',
+    scanStartedOn: STARTED,
+    scanFinishedOn: FINISHED,
+    image: IMAGE,
+    ...overrides,
+  }
+}
+
+/** The object's key tree (keys of nested objects, not of arrays), to compare shapes. */
+function shape(value: unknown, depth: number): unknown {
+  if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) return typeof value
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, shape((value as Json)[key], depth - 1)]),
+  )
+}
+
+const alpine = fixtureReport('alpine-310.json.golden')
+const predicate = renderPredicate(context(gateOf(alpine.findings)))
+
+describe('shape', () => {
+  test('the same fields as cosign’s own test predicate, down to scanner.result', () => {
+    const reference = readJsonFixture<Json>('cosign/vuln-predicate.json')
+    const withoutResult = (p: unknown) => {
+      const copy = structuredClone(p) as { scanner: Json }
+      delete copy.scanner.result
+      return shape(copy, 3)
+    }
+    expect(withoutResult(predicate)).toEqual(withoutResult(reference))
+  })
+
+  test('the same fields as the spec’s example predicate and a DSSE payload cosign verifies', () => {
+    const example = readJsonFixture<{ predicate: Json }>('cosign/COSIGN_VULN_ATTESTATION_SPEC.predicate-example.json')
+    const payload = readJsonFixture<{ predicate: Json; predicateType: string }>('cosign/vuln.payload-decoded.json')
+    expect(Object.keys(predicate).sort()).toEqual(Object.keys(example.predicate).sort())
+    expect(Object.keys(predicate.invocation).sort()).toEqual(Object.keys(example.predicate.invocation as Json).sort())
+    expect(shape(predicate.metadata, 1)).toEqual(shape(payload.predicate.metadata, 1))
+    expect(payload.predicateType).toBe('https://cosign.sigstore.dev/attestation/vuln/v1')
+  })
+
+  test('invocation is empty unless given, as Trivy writes it', () => {
+    const trivy = readJsonFixture<VulnPredicate>('cosign/trivy-docs-cosign-vuln-alpine-3.10.json')
+    expect(predicate.invocation).toEqual(trivy.invocation)
+    const run = renderPredicate(
+      context(gateOf([]), {
+        invocation: { uri: 'https://github.com/acme/shop/actions/runs/42', eventId: '42', builderId: 'github actions' },
+      }),
+    )
+    expect(run.invocation).toEqual({
+      parameters: null,
+      uri: 'https://github.com/acme/shop/actions/runs/42',
+      event_id: '42',
+      'builder.id': 'github actions',
+    })
+  })
+
+  test('scanner: Trivy’s purl and version, as Trivy names itself (no v)', () => {
+    expect(predicate.scanner.uri).toBe('pkg:github/aquasecurity/trivy@0.74.0')
+    expect(predicate.scanner.version).toBe('0.74.0')
+    const trivy = readJsonFixture<VulnPredicate>('cosign/trivy-docs-cosign-vuln-alpine-3.10.json')
+    expect(trivy.scanner.uri).toBe(`pkg:github/aquasecurity/trivy@${trivy.scanner.version}`)
+  })
+
+  test('the DB and the scan times are filled in, times in RFC 3339 as cosign parses them', () => {
+    expect(predicate.scanner.db).toEqual({
+      uri: 'mirror.gcr.io/aquasec/trivy-db:2',
+      version: '2026-08-21T06:12:44.51Z',
+    })
+    expect(predicate.metadata).toEqual({
+      scanStartedOn: '2026-08-21T11:58:01.250Z',
+      scanFinishedOn: '2026-08-21T11:59:47.900Z',
+    })
+    const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/
+    expect(predicate.metadata.scanStartedOn).toMatch(rfc3339)
+    expect(predicate.scanner.result.CreatedAt).toMatch(rfc3339)
+  })
+})
+
+describe('result', () => {
+  test('keeps Trivy’s report structure for the scanned image', () => {
+    const { Results, ...top } = predicate.scanner.result
+    expect(top).toEqual({
+      SchemaVersion: 2,
+      CreatedAt: '2026-08-21T11:59:47.900Z',
+      ArtifactName: IMAGE,
+      ArtifactType: 'container_image',
+      Metadata: { RepoDigests: [IMAGE] },
+    })
+    expect(Results.map(({ Target, Class, Type }) => ({ Target, Class, Type }))).toEqual([
+      { Target: 'testdata/fixtures/images/alpine-310.tar.gz (alpine 3.10.2)', Class: 'os-pkgs', Type: 'alpine' },
+    ])
+  })
+
+  test('each vulnerability is Trivy’s, with only the fields a policy needs', () => {
+    const golden = readJsonFixture<{ Results: { Vulnerabilities: Json[] }[] }>('trivy/json/alpine-310.json.golden')
+    const fields = ['VulnerabilityID', 'PkgName', 'PkgPath', 'InstalledVersion', 'FixedVersion', 'Severity', 'Status']
+    const trimmed = golden.Results[0]?.Vulnerabilities.map((vulnerability) =>
+      Object.fromEntries(fields.filter((key) => key in vulnerability).map((key) => [key, vulnerability[key]])),
+    )
+    const ours = predicate.scanner.result.Results[0]?.Vulnerabilities ?? []
+    expect([...ours].sort(byIdAndPackage)).toEqual([...(trimmed ?? [])].sort(byIdAndPackage))
+  })
+
+  test('a PkgID that says more than name@version is kept', () => {
+    const gate = gateOf(fixtureReport('pom.json.golden').findings)
+    const vulnerabilities = renderPredicate(context(gate)).scanner.result.Results.flatMap(
+      (r) => r.Vulnerabilities ?? [],
+    )
+    expect(vulnerabilities.some((vulnerability) => vulnerability.PkgID?.includes(':'))).toBe(true)
+  })
+
+  test('ignored findings go under ExperimentalModifiedFindings, as Trivy records VEX and ignore files', () => {
+    const report = fixtureReport('npm-with-suppressed.json.golden')
+    const { findings, modified } = uniqueFindings(report.findings, report.modified)
+    const [vex] = modified
+    const [counted] = findings
+    if (vex === undefined || counted === undefined) throw new Error('fixture changed')
+    const gate = gateOf([], {
+      ignored: [
+        { finding: vex.finding, reason: { kind: 'vex', statement: vex.statement, source: vex.source } },
+        { finding: counted, reason: { kind: 'exception', exception: exception({ id: counted.id }) } },
+      ],
+    })
+    const [result] = renderPredicate(context(gate)).scanner.result.Results
+    expect(result?.Vulnerabilities).toBeUndefined()
+    expect(result?.ExperimentalModifiedFindings?.map(({ Finding: _, ...rest }) => rest)).toEqual([
+      {
+        Type: 'vulnerability',
+        Status: 'not_affected',
+        Statement: 'VEX (./vex.json): vulnerable_code_not_in_execute_path',
+        Source: './vex.json',
+      },
+      {
+        Type: 'vulnerability',
+        Status: 'ignored',
+        Statement: 'exception (.trivyignore.yaml:3, until 2026-12-31): fork() is never called after the RNG is seeded',
+        Source: '.trivyignore.yaml:3',
+      },
+    ])
+    // Trivy's own record of the VEX finding has the same four fields around the finding.
+    const golden = readJsonFixture<{ Results: { ExperimentalModifiedFindings: Json[] }[] }>(
+      'trivy/json/npm-with-suppressed.json.golden',
+    )
+    const trivyRecord = golden.Results[0]?.ExperimentalModifiedFindings[0] ?? {}
+    expect(Object.keys(result?.ExperimentalModifiedFindings?.[0] ?? {}).sort()).toEqual(Object.keys(trivyRecord).sort())
+    expect(result?.ExperimentalModifiedFindings?.[0]?.Finding.VulnerabilityID).toBe(
+      (trivyRecord.Finding as Json).VulnerabilityID,
+    )
+  })
+})
+
+test('10 000 findings make a predicate under 2 MiB', () => {
+  const findings = manyFindings(10_000).map((item) => ({ ...item, status: item.fixable ? 'fixed' : 'affected' }))
+  const large = renderPredicate(context(gateOf(findings)))
+  const bytes = Buffer.byteLength(JSON.stringify(large), 'utf8')
+  expect(bytes).toBeLessThan(2 * 1024 * 1024)
+  const count = large.scanner.result.Results.reduce((sum, result) => sum + (result.Vulnerabilities?.length ?? 0), 0)
+  expect(count).toBe(10_000)
+})
+
+function byIdAndPackage(a: { VulnerabilityID?: unknown; PkgName?: unknown }, b: typeof a): number {
+  return `${String(a.VulnerabilityID)} ${String(a.PkgName)}`.localeCompare(
+    `${String(b.VulnerabilityID)} ${String(b.PkgName)}`,
+  )
+}

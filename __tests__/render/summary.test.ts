@@ -1,0 +1,214 @@
+// The job summary for each kind of run, as file snapshots a reviewer can read (fixtures/render/summary/*.md), plus the
+// behaviour each one must show.
+import { describe, expect, test } from 'vitest'
+import { renderSummary, type SummaryContext } from '../../src/render/summary.js'
+import { uniqueFindings } from '../../src/report/merge.js'
+import type { Verdict } from '../../src/report/verdict.js'
+import {
+  budgets,
+  exception,
+  finding,
+  fixtureFindings,
+  fixtureReport,
+  gateOf,
+  IMAGE,
+  NOW,
+  verdictOf,
+} from './builders.js'
+
+const PATHS = {
+  json: '/home/runner/work/_temp/vouch/trivy.json',
+  sarif: '/home/runner/work/_temp/vouch/trivy.sarif',
+  predicate: '/home/runner/work/_temp/vouch/vuln-predicate.json',
+}
+
+function context(verdict: Verdict, overrides: Partial<SummaryContext> = {}): SummaryContext {
+  return {
+    verdict,
+    image: IMAGE,
+    platforms: [],
+    trivyVersion: '0.74.0',
+    dbUpdatedAt: '2026-08-21T06:12:44.51Z',
+    now: NOW,
+    enforce: true,
+    annotationKey: 'security.example.com/scan-status',
+    reportPaths: PATHS,
+    ...overrides,
+  }
+}
+
+const passed = verdictOf(gateOf(fixtureFindings('alpine-310.json.golden')))
+const failed = verdictOf(gateOf(fixtureFindings('alpine-39.json.golden')))
+const rateLimited: Verdict = {
+  status: 'error',
+  cause:
+    'trivy could not download the vulnerability DB from mirror.gcr.io/aquasec/trivy-db:2, ghcr.io/aquasecurity/trivy-db:2:\nGET https://ghcr.io/v2/aquasecurity/trivy-db/manifests/2: TOOMANYREQUESTS: retry-after: 1.2s, allowed: 44000/minute',
+  remedy: 'Wait a few minutes and re-run, or point db-repository at a mirror you control.',
+}
+
+describe('summary snapshots', () => {
+  test('passed', async () => {
+    const summary = renderSummary(context(passed))
+    expect(summary.startsWith('## ✅ vouch: passed')).toBe(true)
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/passed.md')
+  })
+
+  test('failed with breaches', async () => {
+    const summary = renderSummary(context(failed))
+    expect(summary.startsWith('## ❌ vouch: failed')).toBe(true)
+    expect(summary).toContain('CRITICAL 2 > 0')
+    expect(summary).toContain('| CRITICAL | 2 | 0 | ❌ breached |')
+    expect(summary).toContain('| MEDIUM | 4 | no limit | ✅ held |')
+    expect(summary.indexOf('Findings that breach a budget')).toBeLessThan(summary.indexOf('Other counted findings'))
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/failed.md')
+  })
+
+  test('audit mode says the failure did not fail the step and nothing was signed', async () => {
+    const summary = renderSummary(context(failed, { enforce: false }))
+    expect(summary).toContain('**Mode** audit')
+    expect(summary).toContain('this failure did not fail the step')
+    expect(summary).toContain('The image was **not signed**')
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/audit.md')
+  })
+
+  test('error from a rate limit, with cause and remedy', async () => {
+    const summary = renderSummary(context(rateLimited, { dbUpdatedAt: undefined }))
+    expect(summary.startsWith('## ⚠️ vouch: error')).toBe(true)
+    expect(summary).toContain('TOOMANYREQUESTS')
+    expect(summary).toContain('What to do: Wait a few minutes')
+    expect(summary).toContain('<code>db-repository</code>')
+    expect(summary).toContain('<code>cache: true</code>')
+    expect(summary).not.toContain('### Budgets')
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/error-rate-limit.md')
+  })
+
+  test('exceptions, valid and expired, and other reasons to ignore', async () => {
+    const stretch = fixtureFindings('debian-stretch.json.golden')
+    const statuses = fixtureFindings('defectdojo/all_statuses.json')
+    const vex = fixtureReport('npm-with-suppressed.json.golden').modified[0]
+    const excepted = stretch.find((item) => item.pkgName === 'e2fsprogs')
+    const unfixed = statuses.find((item) => item.status === 'will_not_fix')
+    const notAffected = statuses.find((item) => item.status === 'not_affected')
+    if (!excepted || !unfixed || !notAffected || !vex) throw new Error('a fixture changed')
+    const gate = gateOf(
+      stretch.filter((item) => item !== excepted),
+      {
+        budgets: budgets({ MEDIUM: 10 }),
+        ignored: [
+          {
+            finding: excepted,
+            reason: {
+              kind: 'exception',
+              exception: exception({ id: excepted.id, statement: 'debugfs is never run: no ext4 images are opened' }),
+            },
+          },
+          { finding: unfixed, reason: { kind: 'unfixed' } },
+          { finding: notAffected, reason: { kind: 'not_affected' } },
+          { finding: vex.finding, reason: { kind: 'vex', statement: vex.statement, source: vex.source } },
+        ],
+        expiredExceptions: [
+          exception({ id: 'CVE-2019-3462', expiresOn: '2026-06-30', source: '.trivyignore:7', statement: undefined }),
+        ],
+      },
+    )
+    const summary = renderSummary(context(verdictOf(gate)))
+    expect(summary).toContain('### Ignored findings (4)')
+    expect(summary).toContain('exception (.trivyignore.yaml:3, until 2026-12-31): debugfs is never run')
+    expect(summary).toContain('no fixed version yet (ignore-unfixed)')
+    expect(summary).toContain('VEX (./vex.json): vulnerable&#95;code&#95;not&#95;in&#95;execute&#95;path')
+    expect(summary).toContain('### ⚠️ Expired exceptions (1)')
+    expect(summary).toContain('<code>CVE-2019-3462</code> expired on 2026-06-30 (<code>.trivyignore:7</code>)')
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/exceptions.md')
+  })
+
+  test('two platforms: the platforms column says where each finding was seen', async () => {
+    const amd64 = fixtureFindings('alpine-39.json.golden', 'linux/amd64')
+    const arm64 = fixtureFindings('alpine-39.json.golden', 'linux/arm64').slice(0, 3)
+    const { findings } = uniqueFindings([...amd64, ...arm64], [])
+    const summary = renderSummary(context(verdictOf(gateOf(findings)), { platforms: ['linux/amd64', 'linux/arm64'] }))
+    expect(summary).toContain('**Platforms** linux/amd64, linux/arm64')
+    expect(summary).toContain('| Platforms |')
+    expect(summary).toMatch(/\| all \|$/m)
+    expect(summary).toMatch(/\| linux\/amd64 \|$/m)
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/two-platforms.md')
+  })
+
+  test('with the signature and attestation section', async () => {
+    const summary = renderSummary(
+      context(passed, {
+        signing: {
+          signed: true,
+          signature: 'ghcr.io/acme/shop:sha256-3c19aa980a9c5709a2c96c2d0779febf6e5e453b92b172ce84cb85fdaf695373.sig',
+          attested: true,
+          verifyCommand: `cosign verify --certificate-identity-regexp '^https://github.com/acme/shop/' --certificate-oidc-issuer https://token.actions.githubusercontent.com ${IMAGE}`,
+        },
+      }),
+    )
+    expect(summary).toContain('### Signature and attestation')
+    expect(summary).toContain('```sh\ncosign verify --certificate-identity-regexp')
+    expect(summary).toContain('**Attestation**: the scan result is attached')
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/signed.md')
+  })
+})
+
+describe('summary content', () => {
+  test('a timeout error advises the timeout input', () => {
+    const summary = renderSummary(context({ status: 'error', cause: 'trivy: context deadline exceeded' }))
+    expect(summary).toContain('Raise <code>timeout</code>')
+    expect(summary).not.toContain('<code>db-repository</code>')
+  })
+
+  test('a failed image that was not signed says why', () => {
+    const summary = renderSummary(context(failed, { signing: { signed: false, attested: false } }))
+    expect(summary).toContain('**Signed**: no (the verdict is failed)')
+  })
+
+  test('the gate annotation and a pod-annotations snippet', () => {
+    const summary = renderSummary(context(passed))
+    expect(summary).toContain('Gate annotation: <code>security.example.com/scan-status=passed</code>')
+    expect(summary).toContain('```json\n{"security.example.com/scan-status":"passed"}\n```')
+    expect(summary).toContain('    "security.example.com/scan-status": "passed"')
+  })
+
+  test('IDs link to their advisory: PrimaryURL, AVD for a CVE, GitHub for a GHSA, none otherwise', () => {
+    const gate = gateOf([
+      finding({ id: 'CVE-2024-0001', primaryUrl: 'https://example.com/advisory?id=1' }),
+      finding({ id: 'CVE-2024-0002', primaryUrl: undefined }),
+      finding({ id: 'GHSA-2h3g-pc7q-5xv7', primaryUrl: undefined }),
+      finding({ id: 'TEMP-0841856-B18BAF', primaryUrl: 'javascript:alert(1)' }),
+    ])
+    const summary = renderSummary(context(verdictOf(gate)))
+    expect(summary).toContain('[CVE-2024-0001](https://example.com/advisory?id=1)')
+    expect(summary).toContain('[CVE-2024-0002](https://avd.aquasec.com/nvd/cve-2024-0002)')
+    expect(summary).toContain('[GHSA-2h3g-pc7q-5xv7](https://github.com/advisories/GHSA-2h3g-pc7q-5xv7)')
+    expect(summary).toContain('| TEMP-0841856-B18BAF |')
+    expect(summary).not.toContain('javascript:')
+  })
+
+  test('findings are sorted by severity, then fixable first', () => {
+    const gate = gateOf(
+      [
+        finding({ id: 'CVE-1-LOW', severity: 'LOW' }),
+        finding({ id: 'CVE-2-HIGH-UNFIXED', severity: 'HIGH', fixable: false, fixedVersion: undefined }),
+        finding({ id: 'CVE-3-HIGH-FIXED', severity: 'HIGH' }),
+        finding({ id: 'CVE-4-CRITICAL', severity: 'CRITICAL' }),
+      ],
+      { budgets: budgets({ CRITICAL: null, HIGH: null }) },
+    )
+    const summary = renderSummary(context(verdictOf(gate)))
+    const order = ['CVE-4-CRITICAL', 'CVE-3-HIGH-FIXED', 'CVE-2-HIGH-UNFIXED', 'CVE-1-LOW'].map((id) =>
+      summary.indexOf(`[${id}](`),
+    )
+    expect(order.every((position) => position > 0)).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+  })
+
+  test('more than 20 rows fold into <details>; 20 do not', () => {
+    const many = fixtureFindings('historical/v0.20.0/centos-7.json.golden')
+    const open = budgets({ CRITICAL: null, HIGH: null })
+    expect(renderSummary(context(verdictOf(gateOf(many.slice(0, 20), { budgets: open }))))).not.toContain('<details>')
+    const folded = renderSummary(context(verdictOf(gateOf(many.slice(0, 21), { budgets: open }))))
+    expect(folded).toContain('<details><summary>Show 21 findings</summary>\n\n| Vulnerability |')
+    expect(folded).toContain('\n\n</details>')
+  })
+})

@@ -1,0 +1,218 @@
+// OCI distribution client: resolves a tag to the manifest digest the registry holds, checks a pinned digest, and lists
+// an index's platforms. Only loopback registries are reached over plain HTTP, as docker does.
+import { createHash } from 'node:crypto'
+import * as core from '@actions/core'
+import { RegistryError } from '../errors.js'
+import type { RegistryCredentials } from '../inputs.js'
+import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
+import type { DockerConfig } from './docker-config.js'
+import { formatReference, isDigest, isLoopbackRegistry, type ImageReference } from './reference.js'
+
+export { readDockerConfig, type DockerConfig } from './docker-config.js'
+export { forgetTokens } from './auth.js'
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json'
+export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json'
+const ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ')
+// distribution refuses manifests over 4 MiB; anything larger is not a manifest.
+const MANIFEST_LIMIT = 4 * 1024 * 1024
+
+/** One entry of an index. Attestation manifests that buildx adds appear as `unknown/unknown`. */
+export interface Platform {
+  os: string
+  architecture: string
+  variant?: string
+  digest: string
+}
+
+export interface ResolvedImage {
+  /** sha256:…, the digest of the exact manifest bytes the registry holds. */
+  digest: string
+  mediaType: string
+  /** Present when the manifest is an index or manifest list: every entry, none skipped. */
+  platforms?: Platform[]
+}
+
+export interface RegistryOptions {
+  /** From registry-username/registry-password; wins over the docker config. */
+  credentials?: RegistryCredentials
+  /** Parsed `auths` of the runner's docker config (readDockerConfig). */
+  dockerConfig?: DockerConfig
+  /** Injected for tests; the global fetch otherwise. */
+  fetch?: typeof fetch
+  userAgent?: string
+}
+
+/**
+ * The manifest digest of `ref`. A tag is resolved with HEAD (GET when HEAD gives no digest or is refused, and for an
+ * index, whose platforms only its body lists). A pinned digest is fetched to learn its media type and platforms, and
+ * the registry must return exactly that manifest. A reference with neither is `latest`, as docker pulls it.
+ */
+export async function resolveDigest(ref: ImageReference, options: RegistryOptions = {}): Promise<ResolvedImage> {
+  const session: RegistrySession = {
+    image: formatReference(ref),
+    registry: ref.registry,
+    repository: ref.repository,
+    identity: chooseIdentity(ref.registry, options.credentials, options.dockerConfig),
+    fetch: options.fetch ?? globalThis.fetch,
+    userAgent: options.userAgent ?? 'vouch',
+  }
+  if (ref.digest !== undefined) return getManifest(session, ref.digest)
+
+  const tag = ref.tag ?? 'latest'
+  const head = await sendAuthorized(session, manifestUrl(ref, tag), { method: 'HEAD', headers: { Accept: ACCEPT } })
+  await head.body?.cancel()
+  const digest = head.headers.get('docker-content-digest') ?? ''
+  const mediaType = contentType(head)
+  if (head.ok && isDigest(digest) && mediaType !== undefined) {
+    if (isManifestType(mediaType)) return { digest, mediaType }
+    if (isIndexType(mediaType)) return getManifest(session, digest)
+  }
+  // A rate-limited registry would refuse the GET too, and count it.
+  if (head.status === 429) throw failure(session, head, '', tag)
+  if (head.ok) core.debug(`HEAD ${session.image} gave no usable digest and media type; reading the manifest with GET`)
+  // 405 (HEAD not allowed), or an error whose body, which only GET returns, carries the registry's own message.
+  return getManifest(session, tag)
+}
+
+/** The images to scan: linux entries only, which drops buildx's `unknown/unknown` attestation manifests. */
+export function scannablePlatforms(platforms: readonly Platform[]): Platform[] {
+  return platforms.filter((platform) => platform.os === 'linux')
+}
+
+/** `linux/amd64`, `linux/arm/v7`: the form of the `platforms` input. */
+export function platformName(platform: Pick<Platform, 'os' | 'architecture' | 'variant'>): string {
+  const variant = platform.variant === undefined || platform.variant === '' ? '' : `/${platform.variant}`
+  return `${platform.os}/${platform.architecture}${variant}`
+}
+
+/** Where a registry's API lives: plain http for loopback registries only, Docker Hub at registry-1.docker.io. */
+export function registryBaseUrl(registry: string): string {
+  if (registry === '' || /[/\s@]/.test(registry)) {
+    throw new RegistryError(`${JSON.stringify(registry)} is not a registry host[:port]`)
+  }
+  if (registry === 'docker.io') return 'https://registry-1.docker.io'
+  return `${isLoopbackRegistry(registry) ? 'http' : 'https'}://${registry}`
+}
+
+/** The manifest endpoint for a tag or digest of the reference's repository. */
+export function manifestUrl(ref: Pick<ImageReference, 'registry' | 'repository'>, reference: string): string {
+  return `${registryBaseUrl(ref.registry)}/v2/${ref.repository}/manifests/${reference}`
+}
+
+async function getManifest(session: RegistrySession, reference: string): Promise<ResolvedImage> {
+  const ref = { registry: session.registry, repository: session.repository }
+  const response = await sendAuthorized(session, manifestUrl(ref, reference), {
+    method: 'GET',
+    headers: { Accept: ACCEPT },
+  })
+  const declaredLength = Number(response.headers.get('content-length') ?? '0')
+  if (declaredLength > MANIFEST_LIMIT) {
+    await response.body?.cancel()
+    throw new RegistryError(`${session.registry} sent ${declaredLength} bytes for the manifest of ${session.image}`)
+  }
+  const body = new Uint8Array(await response.arrayBuffer())
+  if (!response.ok) throw failure(session, response, Buffer.from(body).toString('utf8'), reference)
+  if (body.byteLength > MANIFEST_LIMIT) {
+    throw new RegistryError(`${session.registry} sent ${body.byteLength} bytes for the manifest of ${session.image}`)
+  }
+
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`
+  const announced = response.headers.get('docker-content-digest')
+  for (const expected of [
+    isDigest(reference) ? reference : undefined,
+    announced?.startsWith('sha256:') ? announced : undefined,
+  ]) {
+    if (expected !== undefined && expected !== digest) {
+      throw new RegistryError(
+        `${session.registry} returned a manifest for ${session.image} whose sha256 is ${digest}, not ${expected}`,
+        response.status,
+      )
+    }
+  }
+
+  const manifest = parseManifest(session, body)
+  const mediaType = (typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined) ?? contentType(response)
+  if (Array.isArray(manifest.manifests) || (mediaType !== undefined && isIndexType(mediaType))) {
+    return { digest, mediaType: mediaType ?? OCI_INDEX, platforms: indexPlatforms(manifest.manifests) }
+  }
+  if (mediaType === undefined || !isManifestType(mediaType)) {
+    throw new RegistryError(
+      `${session.registry} returned a ${mediaType ?? 'manifest without a media type'} for ${session.image}; ` +
+        'vouch reads OCI and Docker v2 manifests and indexes',
+    )
+  }
+  return { digest, mediaType }
+}
+
+function parseManifest(session: RegistrySession, body: Uint8Array): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'))
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>
+  } catch {
+    // Reported below with the same message as any other non-manifest.
+  }
+  throw new RegistryError(`${session.registry} returned something that is not a JSON manifest for ${session.image}`)
+}
+
+function indexPlatforms(entries: unknown): Platform[] {
+  if (!Array.isArray(entries)) return []
+  const platforms: Platform[] = []
+  for (const entry of entries as Array<Record<string, unknown> | null>) {
+    if (typeof entry?.digest !== 'string') continue
+    const platform = (typeof entry.platform === 'object' && entry.platform !== null ? entry.platform : {}) as Record<
+      string,
+      unknown
+    >
+    const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+    const variant = text(platform.variant)
+    platforms.push({
+      os: text(platform.os) ?? 'unknown',
+      architecture: text(platform.architecture) ?? 'unknown',
+      ...(variant === undefined ? {} : { variant }),
+      digest: entry.digest,
+    })
+  }
+  return platforms
+}
+
+function failure(session: RegistrySession, response: Response, body: string, reference: string): RegistryError {
+  const { status } = response
+  const own = registryMessage(body)
+  const answered = `${session.registry} answered ${status}${response.statusText ? ` ${response.statusText}` : ''}${own ? ` (${own})` : ''}`
+  const retryAfter = response.headers.get('retry-after')
+  const identity = describeIdentity(session.identity, session.registry)
+  const hint =
+    status === 401
+      ? `Authentication failed; ${identity}.`
+      : status === 403
+        ? `Access to ${session.repository} is denied; ${identity}.`
+        : status === 404
+          ? `The tag or digest ${reference} does not exist in ${session.registry}/${session.repository}.`
+          : status === 429
+            ? `The registry is rate-limiting requests${retryAfter ? `; it asks to retry after ${describeRetryAfter(retryAfter)}` : ''}.`
+            : status >= 500
+              ? 'The registry failed to answer; try again later.'
+              : ''
+  return new RegistryError(`Could not resolve ${session.image}: ${answered}. ${hint}`.trim(), status)
+}
+
+function describeRetryAfter(value: string): string {
+  return /^\d+$/.test(value.trim()) ? `${value.trim()} seconds` : value.trim()
+}
+
+function contentType(response: Response): string | undefined {
+  const value = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase()
+  return value === undefined || value === '' ? undefined : value
+}
+
+function isIndexType(mediaType: string): boolean {
+  return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST
+}
+
+function isManifestType(mediaType: string): boolean {
+  return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST
+}

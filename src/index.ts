@@ -1,0 +1,18 @@
+// The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
+import * as core from '@actions/core'
+import { readInputs } from './inputs.js'
+import { run } from './main.js'
+
+async function main(): Promise<void> {
+  try {
+    const inputs = readInputs((name) => core.getInput(name))
+    const outcome = await run(inputs)
+    if (outcome.failMessage !== undefined) core.setFailed(outcome.failMessage)
+  } catch (error) {
+    // Anything thrown (an input error, a bug) fails the step; nothing lets it pass.
+    core.setFailed(error instanceof Error ? error : String(error))
+    if (error instanceof Error && error.cause !== undefined) core.debug(`cause: ${String(error.cause)}`)
+  }
+}
+
+await main()

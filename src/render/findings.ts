@@ -1,0 +1,72 @@
+// What every renderer says the same way about findings: their order, which breach a budget, where their advisory
+// is, and why an ignored one was set aside.
+import { severityRank, type Finding } from '../report/model.js'
+import type { GateResult, IgnoreReason } from '../report/verdict.js'
+import { httpUrl } from './markdown.js'
+
+const CVE = /^CVE-\d{4}-\d{4,}$/i
+const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i
+
+/** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
+export function advisoryUrl(finding: Pick<Finding, 'id' | 'primaryUrl'>): string | undefined {
+  const primary = httpUrl(finding.primaryUrl)
+  if (primary !== undefined) return primary
+  if (CVE.test(finding.id)) return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`
+  if (GHSA.test(finding.id)) return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`
+  return undefined
+}
+
+/** Worst severity first, then fixable first (what can be done now), then by ID and package for a stable order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    Number(b.fixable) - Number(a.fixable) ||
+    compareText(a.id, b.id) ||
+    compareText(a.pkgName, b.pkgName) ||
+    compareText(a.installedVersion, b.installedVersion) ||
+    compareText(a.pkgPath ?? '', b.pkgPath ?? '')
+  )
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Counted findings split into those of a breached severity and the others, each in display order. */
+export function splitByBreach(gate: GateResult): { breaching: Finding[]; others: Finding[] } {
+  const breached = new Set(gate.breaches.map((breach) => breach.severity))
+  const breaching: Finding[] = []
+  const others: Finding[] = []
+  for (const finding of gate.counted) (breached.has(finding.severity) ? breaching : others).push(finding)
+  return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) }
+}
+
+/** Why a finding was not counted, in plain words (unescaped). */
+export function reasonText(reason: IgnoreReason): string {
+  switch (reason.kind) {
+    case 'exception': {
+      const { statement, expiresOn, source } = reason.exception
+      const said = statement === undefined || statement.trim() === '' ? 'no statement' : statement
+      const until = expiresOn === undefined ? 'no expiry date' : `until ${expiresOn}`
+      return `exception (${source}, ${until}): ${said}`
+    }
+    case 'unfixed':
+      return 'no fixed version yet (ignore-unfixed)'
+    case 'not_affected':
+      return 'Trivy reports it not_affected'
+    case 'vex': {
+      const from = reason.source === undefined || reason.source === '' ? '' : ` (${reason.source})`
+      const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement
+      return `VEX${from}: ${said}`
+    }
+  }
+}
+
+/** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
+export function versionChange(finding: Finding): string {
+  if (finding.fixedVersion !== undefined && finding.fixedVersion !== '') {
+    return `${finding.installedVersion} → ${finding.fixedVersion}`
+  }
+  const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : ''
+  return `${finding.installedVersion} → no fix${status}`
+}

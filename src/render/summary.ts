@@ -1,0 +1,90 @@
+// The job summary: GitHub-flavoured Markdown (with a little HTML) for the reviewer, written on every path. It stays
+// under GitHub's 1 MiB step-summary limit for any input: the fixed parts are bounded, the tables get what is left.
+import type { GateResult, Verdict } from '../report/verdict.js'
+import { compareFindings, splitByBreach } from './findings.js'
+import { byteLength, truncateBytes } from './markdown.js'
+import {
+  budgetsSection,
+  deploySection,
+  errorSection,
+  expiredSection,
+  reportsLine,
+  signingSection,
+  verdictSection,
+  type SigningSummary,
+} from './summary-sections.js'
+import {
+  findingsList,
+  ignoredList,
+  noteReserveBytes,
+  renderLists,
+  type ReportPaths,
+  type RowList,
+} from './summary-tables.js'
+
+export type { SigningSummary } from './summary-sections.js'
+
+/** GitHub refuses a step summary over 1 MiB (1 048 576 bytes); this leaves a margin for what the runner adds. */
+export const SUMMARY_LIMIT_BYTES = 1_000_000
+
+export interface SummaryContext {
+  verdict: Verdict
+  /** repo@sha256:…, the artifact scanned; '' when it was never resolved. */
+  image: string
+  platforms: string[]
+  trivyVersion?: string
+  /** When the Trivy DB in use was built (RFC 3339). */
+  dbUpdatedAt?: string
+  now: Date
+  enforce: boolean
+  annotationKey: string
+  signing?: SigningSummary
+  reportPaths: ReportPaths
+  /** UTF-8 bytes the summary may take; SUMMARY_LIMIT_BYTES unless a test says otherwise. */
+  limitBytes?: number
+}
+
+const SEPARATOR = '\n\n'
+
+export function renderSummary(context: SummaryContext): string {
+  const { verdict, reportPaths, annotationKey, signing } = context
+  const limit = context.limitBytes ?? SUMMARY_LIMIT_BYTES
+  const gate = verdict.gate
+
+  const head = [
+    verdictSection(context),
+    verdict.status === 'error' ? errorSection(verdict.cause, verdict.remedy) : '',
+    gate === undefined ? '' : budgetsSection(gate),
+  ]
+  const tail = [
+    gate === undefined ? '' : expiredSection(gate.expiredExceptions),
+    signing === undefined ? '' : signingSection(signing, verdict.status),
+    deploySection(annotationKey, verdict.status),
+    reportsLine(reportPaths),
+  ]
+  const fixedBytes = byteLength([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length
+  const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length)
+  const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths)
+  const tables = renderLists(lists, tableBudget, reportPaths)
+
+  const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`
+  return byteLength(summary) <= limit ? summary : tooSmall(verdict, limit)
+}
+
+function listsOf(gate: GateResult, platformCount: number): RowList[] {
+  const { breaching, others } = splitByBreach(gate)
+  const ignored = [...gate.ignored].sort((a, b) => compareFindings(a.finding, b.finding))
+  return [
+    findingsList('### ❌ Findings that breach a budget', breaching, platformCount),
+    findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount),
+    ignoredList('### Ignored findings', ignored),
+  ]
+}
+
+/** Only for a limit smaller than the fixed parts (a few kilobytes): the verdict, cut to fit. */
+function tooSmall(verdict: Verdict, limit: number): string {
+  return truncateBytes(
+    `## vouch: ${verdict.status}\n\nThe summary did not fit in ${limit} bytes; see the reports.\n`,
+    limit,
+  )
+}

@@ -1,0 +1,57 @@
+// Merges the reports of one image's platforms into unique findings: the same finding (by findingKey) on several
+// platforms, or twice in one report, counts once and lists every platform it was seen on.
+import { findingKey, severityRank, type Finding, type ModifiedFinding, type ScanReport } from './model.js'
+
+export interface MergedFindings {
+  findings: Finding[]
+  modified: ModifiedFinding[]
+}
+
+export function mergeReports(reports: ScanReport[]): MergedFindings {
+  return uniqueFindings(
+    reports.flatMap((report) => report.findings),
+    reports.flatMap((report) => report.modified),
+  )
+}
+
+/** Unique findings and unique set-aside findings; a finding reported unsuppressed anywhere is not set aside. */
+export function uniqueFindings(findings: Finding[], modified: ModifiedFinding[]): MergedFindings {
+  const byKey = new Map<string, Finding>()
+  for (const finding of findings) {
+    const key = findingKey(finding)
+    const seen = byKey.get(key)
+    byKey.set(key, seen ? combine(seen, finding) : { ...finding, platforms: unique(finding.platforms) })
+  }
+
+  const modifiedByKey = new Map<string, ModifiedFinding>()
+  for (const entry of modified) {
+    const key = findingKey(entry.finding)
+    // The verdict is the worst of the platforms: if one platform reports it unsuppressed, it is a finding there.
+    if (byKey.has(key)) continue
+    const seen = modifiedByKey.get(key)
+    const platforms = seen ? [...seen.finding.platforms, ...entry.finding.platforms] : entry.finding.platforms
+    const kept = seen ?? entry
+    modifiedByKey.set(key, { ...kept, finding: { ...kept.finding, platforms: unique(platforms) } })
+  }
+  return { findings: [...byKey.values()], modified: [...modifiedByKey.values()] }
+}
+
+/**
+ * Of two records of one finding, keep the one that weighs more for the gate, so that the order in which
+ * platforms were scanned can never lower a count: not `not_affected` first, then the worse severity, then fixable
+ * (which `ignore-unfixed` cannot set aside).
+ */
+function combine(first: Finding, second: Finding): Finding {
+  const kept = weight(second) < weight(first) ? second : first
+  return { ...kept, platforms: unique([...first.platforms, ...second.platforms]) }
+}
+
+/** Smaller weighs more. */
+function weight(finding: Finding): number {
+  const notAffected = finding.status === 'not_affected' ? 1 : 0
+  return notAffected * 100 + severityRank(finding.severity) * 10 + (finding.fixable ? 0 : 1)
+}
+
+function unique(platforms: string[]): string[] {
+  return [...new Set(platforms)]
+}

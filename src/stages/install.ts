@@ -1,0 +1,27 @@
+// Installs the scanners this run needs, in parallel, each verified by sha256 before it runs.
+import * as core from '@actions/core'
+import type { Exec } from '../exec.js'
+import type { Inputs } from '../inputs.js'
+import { installTools, type InstalledTools } from '../tools/install.js'
+
+export type Scanners = InstalledTools
+
+export async function installScanners(inputs: Inputs, exec: Exec): Promise<Scanners> {
+  // cosign is needed only to sign; a run with `sign: false` never downloads it.
+  const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy'
+  return core.group(label, async () => {
+    const tools = await installTools(
+      {
+        trivy: inputs.trivy,
+        ...(inputs.sign ? { cosign: inputs.cosign } : {}),
+        ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
+        cache: inputs.cache,
+      },
+      { exec },
+    )
+    for (const tool of [tools.trivy, tools.cosign]) {
+      if (tool !== undefined) core.info(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`)
+    }
+    return tools
+  })
+}

@@ -1,0 +1,85 @@
+// Outputs, workflow annotations and the job summary, written on every path before the step's fate is decided.
+import * as core from '@actions/core'
+import type { Inputs } from '../inputs.js'
+import { SEVERITIES } from '../report/model.js'
+import type { Verdict } from '../report/verdict.js'
+import { gateAnnotation, podAnnotations } from '../cluster/annotations.js'
+import { renderSummary } from '../render/summary.js'
+import { workflowAnnotations } from '../render/annotations.js'
+import type { ImageTarget } from './resolve.js'
+import type { Scanners } from './install.js'
+import type { ScanOutcome } from './scan.js'
+import type { ReportFiles } from './reports.js'
+import type { SigningOutcome } from './sign.js'
+
+export interface Published {
+  inputs: Inputs
+  verdict: Verdict
+  target?: ImageTarget
+  scanners?: Scanners
+  scan?: ScanOutcome
+  files?: ReportFiles
+  signing?: SigningOutcome
+  now: Date
+  /** Where the summary goes; the Actions job summary unless the caller (the CLI) says otherwise. */
+  writeSummary?: (markdown: string) => Promise<void>
+}
+
+export function outputsOf(published: Published): Record<string, string> {
+  const { inputs, verdict, target, scanners, scan, files, signing } = published
+  const gate = verdict.gate
+  const count = (value: number | undefined): string => (value === undefined ? '' : String(value))
+  return {
+    'scan-status': verdict.status,
+    image: target?.pinned ?? '',
+    digest: target?.digest ?? '',
+    ...Object.fromEntries(SEVERITIES.map((severity) => [severity.toLowerCase(), count(gate?.counts[severity])])),
+    ignored: count(gate?.ignored.length),
+    fixable: count(gate?.fixable),
+    signed: String(signing?.signed ?? false),
+    signature: signing?.signature ?? '',
+    attested: String(signing?.attested ?? false),
+    annotation: gateAnnotation(inputs.annotationKey, verdict.status),
+    'pod-annotations': podAnnotations(inputs.annotationKey, verdict.status),
+    'json-report': files?.json ?? '',
+    'sarif-report': files?.sarif ?? '',
+    predicate: files?.predicate ?? '',
+    'trivy-version': scanners?.trivy.version ?? '',
+    'cosign-version': scanners?.cosign?.version ?? '',
+    'db-updated-at': scan?.db.updatedAt ?? '',
+  }
+}
+
+export async function publish(published: Published): Promise<void> {
+  for (const [name, value] of Object.entries(outputsOf(published))) core.setOutput(name, value)
+
+  const { errors, warnings } = workflowAnnotations(published.verdict)
+  for (const message of errors) core.error(message)
+  for (const message of warnings) core.warning(message)
+
+  if (!published.inputs.summary) return
+  const markdown = summaryOf(published)
+  try {
+    if (published.writeSummary !== undefined) await published.writeSummary(markdown)
+    else await core.summary.addRaw(markdown, true).write()
+  } catch (error) {
+    // Locally, or on a runner without GITHUB_STEP_SUMMARY: the summary is a convenience, never the verdict.
+    core.warning(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+export function summaryOf(published: Published): string {
+  const { inputs, verdict, target, scanners, scan, files, signing, now } = published
+  return renderSummary({
+    verdict,
+    image: target?.pinned ?? '',
+    platforms: target?.platformNames ?? [],
+    ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
+    ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
+    now,
+    enforce: inputs.enforce,
+    annotationKey: inputs.annotationKey,
+    ...(signing === undefined ? {} : { signing }),
+    reportPaths: { ...(files ?? {}) },
+  })
+}

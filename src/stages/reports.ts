@@ -1,0 +1,86 @@
+// Writes the three files of one scan into output-dir: the Trivy JSON (platforms merged, each named), SARIF for code
+// scanning, and the vuln predicate that is (or would have been) attested.
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as core from '@actions/core'
+import type { Inputs } from '../inputs.js'
+import { renderSarif } from '../render/sarif.js'
+import { renderPredicate } from '../render/predicate.js'
+import type { ImageTarget } from './resolve.js'
+import type { ScanOutcome } from './scan.js'
+
+export interface ReportFiles {
+  json: string
+  sarif: string
+  predicate: string
+}
+
+export async function writeReports(request: {
+  inputs: Inputs
+  target: ImageTarget
+  scan: ScanOutcome
+  env: NodeJS.ProcessEnv
+}): Promise<ReportFiles> {
+  const { inputs, target, scan, env } = request
+  await mkdir(inputs.outputDir, { recursive: true })
+  const files: ReportFiles = {
+    json: path.join(inputs.outputDir, 'trivy.json'),
+    sarif: path.join(inputs.outputDir, 'trivy.sarif'),
+    predicate: path.join(inputs.outputDir, 'vuln-predicate.json'),
+  }
+  const sarif = renderSarif({ gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned })
+  const predicate = renderPredicate({
+    gate: scan.gate,
+    trivyVersion: scan.trivyVersion,
+    dbRepository: scan.db.repository ?? inputs.dbRepositories[0] ?? '',
+    ...(scan.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
+    scanStartedOn: scan.startedAt,
+    scanFinishedOn: scan.finishedAt,
+    image: target.pinned,
+    invocation: runUrl(env),
+  })
+  await Promise.all([
+    writeFile(files.json, `${JSON.stringify(mergedReport(scan), null, 2)}\n`),
+    writeFile(files.sarif, `${JSON.stringify(sarif, null, 2)}\n`),
+    writeFile(files.predicate, `${JSON.stringify(predicate)}\n`),
+  ])
+  core.info(`Reports: ${files.json}, ${files.sarif}, ${files.predicate}`)
+  return files
+}
+
+/**
+ * One report file. A single platform's report is Trivy's own; several are merged into the first one's shape with
+ * every result tagged with its platform, so tools that read Trivy's JSON still can.
+ */
+export function mergedReport(scan: Pick<ScanOutcome, 'raw'>): unknown {
+  const [first] = scan.raw
+  if (scan.raw.length === 1 && first !== undefined) return first.report
+  const base = (isObject(first?.report) ? first.report : {}) as Record<string, unknown>
+  const results = scan.raw.flatMap(({ platform, report }) => {
+    const list = Array.isArray(report)
+      ? report
+      : isObject(report) && Array.isArray(report.Results)
+        ? report.Results
+        : []
+    return list.map((result: unknown) => (isObject(result) ? { ...result, Platform: platform } : result))
+  })
+  return { ...base, Platforms: scan.raw.map(({ platform }) => platform), Results: results }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function runUrl(env: NodeJS.ProcessEnv): { uri?: string; eventId?: string; builderId?: string } {
+  const {
+    GITHUB_SERVER_URL: server,
+    GITHUB_REPOSITORY: repository,
+    GITHUB_RUN_ID: runId,
+    GITHUB_WORKFLOW_REF: workflow,
+  } = env
+  return {
+    ...(server && repository && runId ? { uri: `${server}/${repository}/actions/runs/${runId}` } : {}),
+    ...(runId ? { eventId: runId } : {}),
+    ...(server && workflow ? { builderId: `${server}/${workflow}` } : {}),
+  }
+}

@@ -1,0 +1,126 @@
+// Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { ScanError, errorMessage } from '../errors.js'
+import type { Exec } from '../exec.js'
+import type { Inputs } from '../inputs.js'
+import { withDbCache } from '../cache/actions-cache.js'
+import { readDbMetadata, runTrivyScan, type DbState, type PlatformScan } from '../trivy/run.js'
+import { readTrivyReport } from '../report/trivy.js'
+import { mergeReports } from '../report/merge.js'
+import { decide, holdGate } from '../report/gate.js'
+import type { ScanReport } from '../report/model.js'
+import type { Exception, GateResult, Verdict } from '../report/verdict.js'
+import type { InstalledTool } from '../tools/install.js'
+import type { ImageTarget } from './resolve.js'
+
+export interface ScanOutcome {
+  verdict: Verdict
+  gate: GateResult
+  scans: PlatformScan[]
+  /** Each platform's report as Trivy wrote it, parsed, for the merged JSON report and the predicate. */
+  raw: { platform?: string; report: unknown }[]
+  reports: ScanReport[]
+  db: DbState
+  /** The Trivy release that scanned, `v0.74.0`. */
+  trivyVersion: string
+  startedAt: Date
+  finishedAt: Date
+}
+
+export interface ScanRequest {
+  inputs: Inputs
+  target: ImageTarget
+  trivy: InstalledTool
+  exceptions: Exception[]
+  exec: Exec
+  now: () => Date
+}
+
+export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
+  const { inputs, target, trivy, exec, now } = request
+  const work = path.join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan')
+  const cacheDir = path.join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache')
+  await mkdir(work, { recursive: true })
+  const vex = await localVexDocuments(inputs.vex, work)
+
+  const startedAt = now()
+  const scan = () =>
+    runTrivyScan({
+      trivyPath: trivy.path,
+      image: target.pinned,
+      platforms: target.platforms,
+      outputDir: work,
+      cacheDir,
+      dbRepositories: inputs.dbRepositories,
+      timeoutSeconds: inputs.timeoutSeconds,
+      vex,
+      insecure: target.insecure,
+      ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
+      exec,
+      now,
+    })
+  const result = inputs.cache
+    ? await withDbCache(
+        {
+          paths: [path.join(cacheDir, 'db'), path.join(cacheDir, 'java-db')],
+          now: now(),
+          worthSaving: async () => (await readDbMetadata(cacheDir)) !== undefined,
+        },
+        scan,
+      )
+    : await scan()
+  const finishedAt = now()
+
+  const raw: ScanOutcome['raw'] = []
+  const reports: ScanReport[] = []
+  for (const platformScan of result.scans) {
+    const text = await readFile(platformScan.reportFile, 'utf8')
+    const platform = platformScan.platform
+    reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }))
+    raw.push({ ...(platform === undefined ? {} : { platform }), report: JSON.parse(text) as unknown })
+  }
+  const merged = mergeReports(reports)
+  const gate = holdGate({
+    ...merged,
+    budgets: inputs.budgets,
+    exceptions: request.exceptions,
+    ignoreUnfixed: inputs.ignoreUnfixed,
+    today: now().toISOString().slice(0, 10),
+  })
+  const verdict = decide(gate)
+  core.info(
+    `Verdict: ${verdict.status} (${merged.findings.length} findings, ${gate.counted.length} counted, ${gate.ignored.length} ignored)`,
+  )
+  return {
+    verdict,
+    gate,
+    scans: result.scans,
+    raw,
+    reports,
+    db: result.db,
+    trivyVersion: trivy.version,
+    startedAt,
+    finishedAt,
+  }
+}
+
+/** Trivy reads VEX documents from files only: documents given as URLs are fetched first. */
+async function localVexDocuments(documents: string[], work: string): Promise<string[]> {
+  return Promise.all(
+    documents.map(async (document, index) => {
+      if (!/^https?:\/\//.test(document)) return path.resolve(document)
+      let response: Response
+      try {
+        response = await fetch(document)
+      } catch (error) {
+        throw new ScanError(`The VEX document ${document} could not be fetched: ${errorMessage(error)}`)
+      }
+      if (!response.ok) throw new ScanError(`The VEX document ${document} answered ${response.status}`)
+      const file = path.join(work, `vex-${index}.json`)
+      await writeFile(file, Buffer.from(await response.arrayBuffer()))
+      return file
+    }),
+  )
+}

@@ -1,0 +1,62 @@
+// Signs the scanned digest and attaches the scan, only for a passed verdict (the guard lives in signAndAttest).
+import * as core from '@actions/core'
+import type { Exec } from '../exec.js'
+import type { Inputs } from '../inputs.js'
+import { signedAnnotations } from '../cluster/annotations.js'
+import { signAndAttest, type SigningResult } from '../cosign/run.js'
+import type { InstalledTool } from '../tools/install.js'
+import type { ImageTarget } from './resolve.js'
+import type { ScanOutcome } from './scan.js'
+import type { ReportFiles } from './reports.js'
+
+export interface SigningOutcome extends Partial<SigningResult> {
+  signed: boolean
+  attested: boolean
+  /** Why nothing was signed, for the summary. */
+  skippedReason?: string
+}
+
+export interface SignRequest {
+  inputs: Inputs
+  target: ImageTarget
+  cosign: InstalledTool | undefined
+  scan: ScanOutcome
+  files: ReportFiles
+  exec: Exec
+  env: NodeJS.ProcessEnv
+}
+
+export async function signImage(request: SignRequest): Promise<SigningOutcome> {
+  const { inputs, target, cosign, scan, files } = request
+  if (!inputs.sign || cosign === undefined) return { signed: false, attested: false, skippedReason: '`sign` is false' }
+  const result = await core.group(`Sign ${target.pinned}`, () =>
+    signAndAttest({
+      cosignPath: cosign.path,
+      cosignVersion: cosign.version,
+      image: target.pinned,
+      isIndex: target.isIndex,
+      verdictStatus: scan.verdict.status,
+      sign: inputs.sign,
+      attest: inputs.attest,
+      key: inputs.cosignKey,
+      password: inputs.cosignPassword,
+      format: inputs.signatureFormat,
+      tlogUpload: inputs.tlogUpload,
+      annotations: signedAnnotations({
+        annotationKey: inputs.annotationKey,
+        budgets: inputs.budgets,
+        trivyVersion: scan.trivyVersion,
+        extra: inputs.annotations,
+      }),
+      predicateFile: files.predicate,
+      ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
+      registry: target.reference.registry,
+      insecureRegistry: target.insecure,
+      runnerTemp: request.env.RUNNER_TEMP ?? inputs.outputDir,
+      env: request.env,
+      exec: request.exec,
+    }),
+  )
+  if (result.signed) core.info(`Signed ${target.pinned}${result.signature ? `: ${result.signature}` : ''}`)
+  return result
+}

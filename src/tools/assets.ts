@@ -1,0 +1,163 @@
+// Which release asset of Trivy or cosign fits this runner, and where to download it (GitHub or a mirror laid
+// out like GitHub releases). Pure: the runner's os/arch come in as arguments.
+
+export type ToolName = 'trivy' | 'cosign'
+export const TOOLS: readonly ToolName[] = ['trivy', 'cosign']
+
+/** Go's names, as in the release asset names of cosign. */
+export type ToolOs = 'linux' | 'darwin' | 'windows'
+export type ToolArch = 'amd64' | 'arm64' | 'arm' | 'ppc64le' | 'riscv64' | 's390x'
+
+export interface RunnerPlatform {
+  os: ToolOs
+  arch: ToolArch
+}
+
+/** `linux/amd64`: the key of a platform in the pinned checksums. */
+export type PlatformKey = `${ToolOs}/${ToolArch}`
+
+export function platformKey(platform: RunnerPlatform): PlatformKey {
+  return `${platform.os}/${platform.arch}`
+}
+
+/** No release of the tool exists for this runner. */
+export class UnsupportedPlatformError extends Error {
+  override name = 'UnsupportedPlatformError'
+}
+
+const RUNNER_OS: Record<string, ToolOs> = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' }
+const RUNNER_ARCH: Record<string, ToolArch> = { X64: 'amd64', ARM64: 'arm64', ARM: 'arm' }
+const NODE_OS: Record<string, ToolOs> = { linux: 'linux', darwin: 'darwin', win32: 'windows' }
+const NODE_ARCH: Record<string, ToolArch> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  riscv64: 'riscv64',
+  s390x: 's390x',
+}
+
+/**
+ * The runner's platform: `RUNNER_OS` / `RUNNER_ARCH` as the Actions runner sets them, else Node's own
+ * `process.platform` / `process.arch` (local CLI runs).
+ */
+export function runnerPlatform(
+  env: Record<string, string | undefined> = process.env,
+  nodePlatform: string = process.platform,
+  nodeArch: string = process.arch,
+): RunnerPlatform {
+  const runnerOs = env['RUNNER_OS']
+  const runnerArch = env['RUNNER_ARCH']
+  const os = runnerOs ? lookup(RUNNER_OS, runnerOs) : lookup(NODE_OS, nodePlatform)
+  const arch = runnerArch ? lookup(RUNNER_ARCH, runnerArch) : lookup(NODE_ARCH, nodeArch)
+  if (os === undefined || arch === undefined) {
+    const described =
+      runnerOs || runnerArch
+        ? `RUNNER_OS=${runnerOs ?? ''} RUNNER_ARCH=${runnerArch ?? ''}`
+        : `${nodePlatform}/${nodeArch}`
+    throw new UnsupportedPlatformError(
+      `vouch does not support this runner (${described}); supported: Linux, macOS, Windows on X64, ARM64, ARM`,
+    )
+  }
+  return { os, arch }
+}
+
+// Own keys only: `constructor` is not an operating system.
+function lookup<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined
+}
+
+const OS_LABEL: Record<ToolOs, string> = { linux: 'Linux', darwin: 'macOS', windows: 'Windows' }
+const ARCH_LABEL: Record<ToolArch, string> = {
+  amd64: 'X64',
+  arm64: 'ARM64',
+  arm: 'ARM',
+  ppc64le: 'PPC64LE',
+  riscv64: 'RISCV64',
+  s390x: 'S390X',
+}
+
+/** `Windows ARM64`: a platform in the runner's words, for messages. */
+export function describePlatform(platform: RunnerPlatform): string {
+  return `${OS_LABEL[platform.os]} ${ARCH_LABEL[platform.arch]}`
+}
+
+export type AssetKind = 'tar.gz' | 'zip' | 'binary'
+
+export interface ReleaseAsset {
+  tool: ToolName
+  /** The release tag, `v0.74.0`. */
+  version: string
+  /** The file name on the release page, e.g. `trivy_0.74.0_Linux-64bit.tar.gz`. */
+  name: string
+  url: string
+  kind: AssetKind
+  /** The executable's file name once installed: `trivy`, `trivy.exe`, `cosign`, `cosign.exe`. */
+  binary: string
+}
+
+// Trivy's goreleaser names: only these five are offered (and pinned).
+const TRIVY_PLATFORMS: Partial<Record<PlatformKey, string>> = {
+  'linux/amd64': 'Linux-64bit',
+  'linux/arm64': 'Linux-ARM64',
+  'darwin/amd64': 'macOS-64bit',
+  'darwin/arm64': 'macOS-ARM64',
+  'windows/amd64': 'windows-64bit',
+}
+
+const COSIGN_PLATFORMS: readonly PlatformKey[] = [
+  'linux/amd64',
+  'linux/arm64',
+  'linux/arm',
+  'linux/ppc64le',
+  'linux/riscv64',
+  'linux/s390x',
+  'darwin/amd64',
+  'darwin/arm64',
+  'windows/amd64',
+]
+
+/** The release asset's file name, or UnsupportedPlatformError naming the runner's os/arch. */
+export function assetName(tool: ToolName, version: string, platform: RunnerPlatform): string {
+  const key = platformKey(platform)
+  if (tool === 'trivy') {
+    const suffix = TRIVY_PLATFORMS[key]
+    if (suffix === undefined) throw unsupported(tool, version, platform)
+    const extension = platform.os === 'windows' ? 'zip' : 'tar.gz'
+    return `trivy_${version.replace(/^v/, '')}_${suffix}.${extension}`
+  }
+  if (!COSIGN_PLATFORMS.includes(key)) throw unsupported(tool, version, platform)
+  return `cosign-${platform.os}-${platform.arch}${platform.os === 'windows' ? '.exe' : ''}`
+}
+
+function unsupported(tool: ToolName, version: string, platform: RunnerPlatform): UnsupportedPlatformError {
+  return new UnsupportedPlatformError(
+    `${tool} ${version} has no release asset for this runner (${describePlatform(platform)}, ${platformKey(platform)})`,
+  )
+}
+
+const REPOSITORY: Record<ToolName, string> = { trivy: 'aquasecurity/trivy', cosign: 'sigstore/cosign' }
+const GITHUB = 'https://github.com'
+
+/** `/aquasecurity/trivy/releases/download/v0.74.0/trivy_0.74.0_Linux-64bit.tar.gz`: the path below the base URL. */
+export function assetPath(tool: ToolName, version: string, name: string): string {
+  return `/${REPOSITORY[tool]}/releases/download/${version}/${name}`
+}
+
+/**
+ * Everything needed to fetch and install one tool. `mirror` (the `tools-mirror` input, no trailing slash)
+ * replaces `https://github.com`.
+ */
+export function releaseAsset(tool: ToolName, version: string, platform: RunnerPlatform, mirror?: string): ReleaseAsset {
+  const name = assetName(tool, version, platform)
+  const base = (mirror ?? GITHUB).replace(/\/+$/, '')
+  const exe = platform.os === 'windows' ? '.exe' : ''
+  return {
+    tool,
+    version,
+    name,
+    url: `${base}${assetPath(tool, version, name)}`,
+    kind: tool === 'cosign' ? 'binary' : platform.os === 'windows' ? 'zip' : 'tar.gz',
+    binary: `${tool}${exe}`,
+  }
+}

@@ -1,0 +1,278 @@
+// Runs Trivy once per platform of the image. The DB is fetched by the first run only; a failed DB download is
+// retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
+import * as core from '@actions/core'
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { ScanError, errorMessage } from '../errors.js'
+import type { Exec } from '../exec.js'
+import { type RegistryCredentials, commandLine, reportFileName, scanArgs, scanEnv } from './args.js'
+import {
+  type DbMetadata,
+  MAX_FALLBACK_AGE_HOURS,
+  dbAgeHours,
+  decideFallback,
+  describeDbAge,
+  downloadedFrom,
+  isDbDownloadFailure,
+  isJavaDbFailure,
+  isScanTimeout,
+  parseDbMetadata,
+  stderrTail,
+} from './db.js'
+
+export interface TrivyScanOptions {
+  trivyPath: string
+  /** `registry/repo@sha256:…` */
+  image: string
+  /** One entry per platform to scan; `[undefined]` for a single-platform image. */
+  platforms: (string | undefined)[]
+  outputDir: string
+  cacheDir: string
+  dbRepositories: string[]
+  timeoutSeconds: number
+  vex: string[]
+  insecure: boolean
+  credentials?: RegistryCredentials
+  exec: Exec
+  now?: () => Date
+  sleep?: (ms: number) => Promise<void>
+  /** Runs that may download the DB before falling back: `attempts` in all, waiting base, 2×base, 4×base… */
+  retry?: { attempts: number; baseDelayMs: number }
+}
+
+export interface PlatformScan {
+  platform?: string
+  reportFile: string
+  startedAt: Date
+  finishedAt: Date
+}
+
+export interface DbState {
+  /** When the DB in use was built, RFC 3339, from `<cache-dir>/db/metadata.json` after the scan. */
+  updatedAt?: string
+  /**
+   * Where the DB came from: the mirror Trivy's log names (v0.57+), else the first of `db-repository`, since
+   * Trivy tries them in order and says nothing when its cached DB was still fresh. Unknown after a fallback.
+   */
+  repository?: string
+  usedCachedFallback: boolean
+  ageHours?: number
+}
+
+export interface TrivyScanResult {
+  scans: PlatformScan[]
+  db: DbState
+}
+
+/** A scan error that carries what the user can do about it, apart from what went wrong. */
+export class ScanFailure extends ScanError {
+  constructor(
+    readonly reason: string,
+    readonly remedy: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${reason} ${remedy}`, options)
+  }
+}
+
+const DB_REMEDY =
+  'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
+  'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.'
+
+export async function readDbMetadata(cacheDir: string): Promise<DbMetadata | undefined> {
+  try {
+    return parseDbMetadata(await readFile(join(cacheDir, 'db', 'metadata.json'), 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+export async function runTrivyScan(options: TrivyScanOptions): Promise<TrivyScanResult> {
+  if (options.platforms.length === 0) throw new ScanError(`no platform of ${options.image} to scan`)
+  const now = options.now ?? (() => new Date())
+  const outputDir = resolve(options.outputDir)
+  const cacheDir = resolve(options.cacheDir)
+  await mkdir(outputDir, { recursive: true })
+  await mkdir(cacheDir, { recursive: true })
+  // Trivy reads trivy.yaml and .trivyignore from its working directory; the workspace's must not filter the
+  // report behind vouch's back (vouch applies `ignore-file` itself), so Trivy runs in an empty folder.
+  const cwd = await mkdtemp(join(tmpdir(), 'vouch-trivy-'))
+  const run = new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now)
+  try {
+    const scans: PlatformScan[] = []
+    for (const platform of options.platforms) {
+      const label = platform === undefined ? options.image : `${options.image} (${platform})`
+      scans.push(await core.group(`Trivy: ${label}`, () => run.scan(platform)))
+    }
+    const meta = await readDbMetadata(cacheDir)
+    const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0])
+    return {
+      scans,
+      db: {
+        usedCachedFallback: run.usedCachedFallback,
+        ...(meta === undefined ? {} : { updatedAt: meta.updatedAt, ageHours: dbAgeHours(meta, now()) }),
+        ...(repository === undefined ? {} : { repository }),
+      },
+    }
+  } finally {
+    await rm(cwd, { recursive: true, force: true })
+  }
+}
+
+interface Outcome {
+  exitCode: number
+  stderr: string
+  startedAt: Date
+  finishedAt: Date
+}
+
+class Runner {
+  /** Set once a run has the DB in the cache: later platforms pass `--skip-db-update`. */
+  private dbReady = false
+  usedCachedFallback = false
+  downloadedFrom: string | undefined
+
+  constructor(
+    private readonly options: TrivyScanOptions,
+    private readonly cwd: string,
+    private readonly now: () => Date,
+  ) {}
+
+  async scan(platform: string | undefined): Promise<PlatformScan> {
+    const reportFile = join(this.options.outputDir, reportFileName(platform))
+    const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 }
+    const skipDbUpdate = this.dbReady
+    let outcome = await this.invoke(platform, reportFile, skipDbUpdate)
+    for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
+      const delayMs = baseDelayMs * 2 ** (attempt - 1)
+      core.info(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`)
+      await (this.options.sleep ?? defaultSleep)(delayMs)
+      outcome = await this.invoke(platform, reportFile, skipDbUpdate)
+    }
+    if (this.isRetryable(outcome) && !skipDbUpdate) outcome = await this.fallBack(platform, reportFile, outcome)
+    await this.check(outcome, platform, reportFile)
+    this.dbReady = true
+    this.downloadedFrom ??= downloadedFrom(outcome.stderr)
+    return {
+      ...(platform === undefined ? {} : { platform }),
+      reportFile,
+      startedAt: outcome.startedAt,
+      finishedAt: outcome.finishedAt,
+    }
+  }
+
+  private isRetryable(outcome: Outcome): boolean {
+    return outcome.exitCode === 1 && !isScanTimeout(outcome.stderr) && isDbDownloadFailure(outcome.stderr)
+  }
+
+  /** Downloads failed every time: scan with the cached DB if it is recent enough, else give up. */
+  private async fallBack(platform: string | undefined, reportFile: string, failed: Outcome): Promise<Outcome> {
+    // --skip-db-update covers the vulnerability DB only; Trivy would fetch the Java DB again and fail again.
+    if (isJavaDbFailure(failed.stderr)) throw this.dbFailure(failed)
+    const decision = decideFallback(await readDbMetadata(this.options.cacheDir), this.now())
+    if (!decision.use) {
+      const limit = `${MAX_FALLBACK_AGE_HOURS / 24} days`
+      throw this.dbFailure(
+        failed,
+        decision.reason === 'missing'
+          ? 'there is no cached DB to fall back on'
+          : `the cached DB is ${describeDbAge(decision.ageHours)} old (the limit is ${limit})`,
+      )
+    }
+    core.warning(
+      `Trivy could not download its vulnerability DB; scanning with the cached DB, built ${describeDbAge(decision.ageHours)} ago.`,
+    )
+    this.usedCachedFallback = true
+    return this.invoke(platform, reportFile, true)
+  }
+
+  private dbFailure(outcome: Outcome, noFallback?: string): ScanFailure {
+    const attempts = this.options.retry?.attempts ?? 3
+    const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`
+    const said = `Trivy said: ${stderrTail(outcome.stderr, 3)}`
+    if (isJavaDbFailure(outcome.stderr)) {
+      return new ScanFailure(
+        `Trivy could not download its Java DB (${tries}). ${said}`,
+        'Set TRIVY_JAVA_DB_REPOSITORY in the job environment to a mirror this runner can reach, and keep ' +
+          '`cache: true` so that the Java DB is reused between runs.',
+      )
+    }
+    const from = this.options.dbRepositories.join(', ')
+    return new ScanFailure(
+      `Trivy could not download its vulnerability DB from ${from} (${tries})` +
+        `${noFallback === undefined ? '' : `, and ${noFallback}`}. ${said}`,
+      DB_REMEDY,
+    )
+  }
+
+  private async check(outcome: Outcome, platform: string | undefined, reportFile: string): Promise<void> {
+    const target = platform === undefined ? this.options.image : `${this.options.image} for ${platform}`
+    if (outcome.exitCode === 0) {
+      if (await isFile(reportFile)) return
+      throw new ScanFailure(
+        `Trivy exited 0 scanning ${target} but wrote no report at ${reportFile}.`,
+        'This Trivy release may not behave as vouch expects; pin a supported `trivy-version`.',
+      )
+    }
+    if (isScanTimeout(outcome.stderr)) {
+      throw new ScanFailure(
+        `Trivy did not finish scanning ${target} within the ${this.options.timeoutSeconds}s \`timeout\`.`,
+        'Raise `timeout` (for example `timeout: 20m`): large images, and those with many JAR files, take longer.',
+      )
+    }
+    if (this.isRetryable(outcome)) throw this.dbFailure(outcome)
+    throw new ScanFailure(
+      `Trivy failed scanning ${target} (exit code ${outcome.exitCode}): ${stderrTail(outcome.stderr, 10)}`,
+      "Trivy's full output is in the log group above; check that the runner can pull the image with the given credentials.",
+    )
+  }
+
+  private async invoke(platform: string | undefined, reportFile: string, skipDbUpdate: boolean): Promise<Outcome> {
+    const { options } = this
+    const args = scanArgs({
+      image: options.image,
+      outputFile: reportFile,
+      dbRepositories: options.dbRepositories,
+      cacheDir: options.cacheDir,
+      timeoutSeconds: options.timeoutSeconds,
+      vex: options.vex,
+      insecure: options.insecure,
+      skipDbUpdate,
+      ...(platform === undefined ? {} : { platform }),
+    })
+    // A report left by an earlier run must not pass for this one's.
+    await rm(reportFile, { force: true })
+    core.info(`$ ${commandLine(options.trivyPath, args)}`)
+    const startedAt = this.now()
+    try {
+      const env = scanEnv(options.credentials, process.env)
+      const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true })
+      return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() }
+    } catch (error) {
+      throw new ScanFailure(
+        `Could not run Trivy at ${options.trivyPath}: ${errorMessage(error)}.`,
+        'The Trivy install step did not leave a runnable binary; re-run the job, and report it if it persists.',
+        { cause: error },
+      )
+    }
+  }
+}
+
+function absoluteVex(source: string): string {
+  // Trivy's own sources and URLs are not paths; a relative path must survive Trivy's empty working folder.
+  if (['repo', 'repository', 'oci', 'sbom-ref'].includes(source) || /^[a-z]+:\/\//i.test(source)) return source
+  return isAbsolute(source) ? source : resolve(source)
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile()
+  } catch {
+    return false
+  }
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms))
+}
