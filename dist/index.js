@@ -31907,7 +31907,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2065);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(194);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
@@ -32175,7 +32175,7 @@ function readDuration(value, input) {
 
 /***/ }),
 
-/***/ 2065:
+/***/ 194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33443,13 +33443,18 @@ async function resolveImage(inputs, env) {
 }
 
 ;// CONCATENATED MODULE: ./src/tools/actions-cache.ts
-// Keeps verified tool directories between workflow runs with the Actions cache. Best effort: a missing cache
-// service or any failure is a debug line, never a failed step; whatever is restored is verified again by the caller.
+// Keeps verified release assets between workflow runs with the Actions cache. Best effort: a missing cache service
+// or any failure is a debug line, never a failed step; whatever is restored is hashed again by the caller.
 
 
-/** `vouch-trivy-v0.74.0-linux-amd64-<sha256>`: one entry per exact verified asset. */
+
+
+/**
+ * `vouch-trivy-asset-v0.74.0-linux-amd64-<sha256>`: one entry per exact verified asset. `asset` tells these entries
+ * (the release asset) from the unpacked directories older vouch versions saved, which are never restored.
+ */
 function actionsCacheKey(tool, version, platform, sha256) {
-    return `vouch-${tool}-${version}-${platform.os}-${platform.arch}-${sha256}`;
+    return `vouch-${tool}-asset-${version}-${platform.os}-${platform.arch}-${sha256}`;
 }
 /** `@actions/cache`, imported only when a run uses it (it is large), or undefined when it cannot be loaded. */
 async function loadActionsCache() {
@@ -33474,31 +33479,43 @@ function usable(cache) {
     }
     return false;
 }
-/** Restores `dir` for `key`; true only on an exact hit. */
-async function restoreFromActionsCache(cache, dir, key) {
+/**
+ * Restores the entry `key` into `dir` (emptied first: the cache service keys entries by path too, so `dir` is the
+ * same fixed path on every run). Returns where the asset `name` would be in it on an exact hit, else undefined.
+ * Nothing restored is trusted: the caller hashes it against the expected sha256 and removes `dir`.
+ */
+async function restoreAssetFromActionsCache(cache, dir, key, name) {
     if (!usable(cache))
-        return false;
+        return undefined;
     try {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         const hit = await cache.restoreCache([dir], key);
         if (hit === key)
-            return true;
+            return (0,external_node_path_.join)(dir, name);
         lib_core/* debug */.Yz(`no Actions cache entry ${key}`);
     }
     catch (error) {
         lib_core/* debug */.Yz(`Actions cache restore of ${key} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
-    return false;
+    return undefined;
 }
-async function saveToActionsCache(cache, dir, key) {
+/** Saves a verified asset `file` as the only file of `dir` under `key`; `dir` is removed afterwards. */
+async function saveAssetToActionsCache(cache, file, dir, key) {
     if (!usable(cache))
         return;
     try {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+        await (0,promises_namespaceObject.copyFile)(file, (0,external_node_path_.join)(dir, (0,external_node_path_.basename)(file)));
         await cache.saveCache([dir], key);
         lib_core/* debug */.Yz(`saved Actions cache entry ${key}`);
     }
     catch (error) {
         // Another job saving the same key first is the common case; the entry is identical by construction.
         lib_core/* debug */.Yz(`Actions cache save of ${key} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     }
 }
 
@@ -33616,6 +33633,51 @@ function releaseAsset(tool, version, platform, mirror) {
         kind: tool === 'cosign' ? 'binary' : platform.os === 'windows' ? 'zip' : 'tar.gz',
         binary: `${tool}${exe}`,
     };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/tools/hash.ts
+// sha256 of a file on disk, streamed so a 150 MB binary is never held in memory.
+
+
+async function sha256File(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/tools/cached-asset.ts
+// Takes a release asset out of a cache (the runner tool cache, or an Actions cache restore) only after checking it
+// again: the file is copied into vouch's own fresh directory and the COPY is hashed, so the bytes compared with the
+// pinned (or user-given) sha256 are exactly the bytes that are later extracted or run, whatever happens to the cache.
+
+
+
+/**
+ * Copies `cached` to `copy` (a path in a directory only vouch uses, not existing yet) and compares the copy's sha256
+ * with `sha256` (`source` names where that hash came from, for the message). On a mismatch the copy is deleted before returning; nothing beside the cached file is consulted.
+ */
+async function adoptCachedAsset(cached, copy, sha256, source = 'expected') {
+    const stat = await (0,promises_namespaceObject.lstat)(cached).catch(() => undefined);
+    if (stat === undefined)
+        return { ok: false, tampered: false, reason: 'it does not hold the release asset' };
+    // A link or a FIFO in place of the asset is not something vouch ever writes.
+    if (!stat.isFile())
+        return { ok: false, tampered: true, reason: `${cached} is not a regular file` };
+    try {
+        await (0,promises_namespaceObject.copyFile)(cached, copy, external_node_fs_.constants.COPYFILE_EXCL);
+        const actual = await sha256File(copy);
+        if (actual === sha256)
+            return { ok: true };
+        await (0,promises_namespaceObject.rm)(copy, { force: true });
+        return { ok: false, tampered: true, reason: `it has sha256 ${actual}, but the ${source} sha256 is ${sha256}` };
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(copy, { force: true });
+        return { ok: false, tampered: false, reason: `it could not be read: ${error.message}` };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/tools/pins.ts
@@ -33850,8 +33912,6 @@ function expectedSha256(tool, request, platform) {
     throw new errors/* InputError */.dz(input, '', `is required for ${tool} ${version}, ${why}; pinned versions: ${pinnedVersions(tool).join(', ')}`);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -34575,20 +34635,20 @@ function extractZipNix(file, dest) {
  */
 function cacheDir(sourceDir, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
-        if (!external_fs_.statSync(sourceDir).isDirectory()) {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source dir: ${sourceDir}`);
+        if (!fs.statSync(sourceDir).isDirectory()) {
             throw new Error('sourceDir is not a directory');
         }
         // Create the tool dir
         const destPath = yield _createToolPath(tool, version, arch);
         // copy each child item. do not move. move can fail on Windows
         // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_.readdirSync(sourceDir)) {
-            const s = external_path_.join(sourceDir, itemName);
-            yield lib_io.cp(s, destPath, { recursive: true });
+        for (const itemName of fs.readdirSync(sourceDir)) {
+            const s = path.join(sourceDir, itemName);
+            yield io.cp(s, destPath, { recursive: true });
         }
         // write .complete
         _completeToolPath(tool, version, arch);
@@ -34607,20 +34667,20 @@ function cacheDir(sourceDir, tool, version, arch) {
  */
 function cacheFile(sourceFile, targetFile, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core/* debug */.Yz(`source file: ${sourceFile}`);
+        if (!external_fs_.statSync(sourceFile).isFile()) {
             throw new Error('sourceFile is not a file');
         }
         // create the tool dir
         const destFolder = yield _createToolPath(tool, version, arch);
         // copy instead of move. move can fail on Windows due to
         // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
+        const destPath = external_path_.join(destFolder, targetFile);
+        lib_core/* debug */.Yz(`destination file ${destPath}`);
+        yield lib_io.cp(sourceFile, destPath);
         // write .complete
         _completeToolPath(tool, version, arch);
         return destFolder;
@@ -35077,15 +35137,18 @@ async function listArchive(file, kind) {
     return lister.end();
 }
 /**
- * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`. Archives are listed and checked
- * before extraction; a bare binary (cosign) is copied under its installed name. Throws IntegrityError for an
- * archive with an unsafe entry or without the expected executable.
+ * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`, marks it executable and returns
+ * its path. Archives are listed and checked before extraction; a bare binary (cosign) is moved, not copied, so the
+ * file that runs is the very file whose sha256 was checked. Throws IntegrityError for an archive with an unsafe entry
+ * or without the expected executable.
  */
 async function unpackAsset(asset, file, dest) {
     await (0,promises_namespaceObject.mkdir)(dest, { recursive: true });
+    const binaryPath = (0,external_node_path_.join)(dest, asset.binary);
     if (asset.kind === 'binary') {
-        await (0,promises_namespaceObject.copyFile)(file, (0,external_node_path_.join)(dest, asset.binary));
-        return;
+        await (0,promises_namespaceObject.rename)(file, binaryPath);
+        await (0,promises_namespaceObject.chmod)(binaryPath, 0o755);
+        return binaryPath;
     }
     let entries;
     try {
@@ -35110,10 +35173,12 @@ async function unpackAsset(asset, file, dest) {
         await extractTar(file, dest);
     // Belt and braces: whatever tar or unzip did, nothing in dest may be a link, and the executable must be a file.
     await assertPlainTree(dest, asset.name);
-    const binary = await (0,promises_namespaceObject.lstat)((0,external_node_path_.join)(dest, asset.binary)).catch(() => undefined);
+    const binary = await (0,promises_namespaceObject.lstat)(binaryPath).catch(() => undefined);
     if (binary === undefined || !binary.isFile()) {
         throw new errors/* IntegrityError */.cs(`${asset.name} did not extract ${asset.binary} as a regular file`);
     }
+    await (0,promises_namespaceObject.chmod)(binaryPath, 0o755);
+    return binaryPath;
 }
 async function assertPlainTree(root, assetName) {
     for (const entry of await (0,promises_namespaceObject.readdir)(root, { recursive: true, withFileTypes: true })) {
@@ -35127,17 +35192,6 @@ async function assertPlainTree(root, assetName) {
         if (!entry.isFile() && !entry.isDirectory())
             throw new errors/* IntegrityError */.cs(`${assetName} extracted a special file ${inside}`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/tools/hash.ts
-// sha256 of a file on disk, streamed so a 150 MB binary is never held in memory.
-
-
-async function sha256File(path) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
-        hash.update(chunk);
-    return hash.digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/tools/identity.ts
@@ -35191,16 +35245,11 @@ function firstLine(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/tools/tool-cache.ts
-// The runner's tool cache (RUNNER_TOOL_CACHE) for verified tools. An entry is keyed by the expected asset sha256,
-// so an entry for another hash is never found, and it carries a record of what was verified, which is checked
-// again (binary hash recomputed) every time the entry is used.
+// The runner's tool cache (RUNNER_TOOL_CACHE) keeps the verified release asset itself (the archive, or cosign's
+// binary), never an unpacked tool: whatever is read back is hashed again against the pin before it is used.
 
 
-
-
-/** The record written beside the executable once its asset's sha256 matched. */
-const VERIFIED_RECORD = '.vouch-verified.json';
-/** The tool-cache "arch" segment: platform and expected hash, so a different or poisoned build is never found. */
+/** The tool-cache "arch" segment: platform and expected hash, so an entry for another hash is never looked at. */
 function toolCacheArch(platform, sha256) {
     return `${platform.os}-${platform.arch}-${sha256}`;
 }
@@ -35208,60 +35257,23 @@ function toolCacheArch(platform, sha256) {
 function toolCacheAvailable() {
     return Boolean(process.env['RUNNER_TOOL_CACHE']);
 }
-/** The cached directory for this tool version and key, or undefined. */
-function findInToolCache(tool, version, arch) {
-    return find(tool, version.replace(/^v/, ''), arch) || undefined;
+const bare = (version) => version.replace(/^v/, '');
+/** Where the tool cache says this asset is kept, or undefined when it has no entry. Nothing here is trusted yet. */
+function cachedAssetPath(asset, arch) {
+    if (!toolCacheAvailable())
+        return undefined;
+    const dir = find(asset.tool, bare(asset.version), arch);
+    return dir ? (0,external_node_path_.join)(dir, asset.name) : undefined;
 }
-/** Copies a verified directory into the tool cache and returns the cached directory. */
-async function addToToolCache(dir, tool, version, arch) {
-    return cacheDir(dir, tool, version.replace(/^v/, ''), arch);
-}
-async function writeVerifiedRecord(dir, record) {
-    await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, VERIFIED_RECORD), `${JSON.stringify(record, null, 2)}\n`);
-}
-/**
- * Checks a directory that claims to hold a verified install (from the tool cache or the Actions cache): the record
- * must name the expected asset hash, and the executable's sha256 must still be the one recorded. Only then is it
- * marked executable again.
- */
-async function verifyInstalledDir(dir, expected) {
-    let record;
-    try {
-        record = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, VERIFIED_RECORD), 'utf8'));
-    }
-    catch {
-        return { ok: false, reason: `it has no readable ${VERIFIED_RECORD}` };
-    }
-    const keys = ['tool', 'version', 'asset', 'assetSha256', 'binary'];
-    const differing = keys.filter((key) => record[key] !== expected[key]);
-    if (differing.length > 0)
-        return { ok: false, reason: `its record differs in ${differing.join(', ')}` };
-    if (typeof record.binarySha256 !== 'string')
-        return { ok: false, reason: 'its record has no binary sha256' };
-    if (expected.binaryIsAsset && record.binarySha256 !== expected.assetSha256) {
-        return {
-            ok: false,
-            reason: `its record gives the binary sha256 ${record.binarySha256}, not ${expected.assetSha256}`,
-        };
-    }
-    const binaryPath = (0,external_node_path_.join)(dir, expected.binary);
-    const stat = await (0,promises_namespaceObject.lstat)(binaryPath).catch(() => undefined);
-    if (stat === undefined || !stat.isFile())
-        return { ok: false, reason: `${expected.binary} is missing or not a regular file` };
-    const actual = await sha256File(binaryPath);
-    if (actual !== record.binarySha256) {
-        return {
-            ok: false,
-            reason: `${expected.binary} has sha256 ${actual}, but ${record.binarySha256} was recorded when it was verified`,
-        };
-    }
-    await (0,promises_namespaceObject.chmod)(binaryPath, 0o755);
-    return { ok: true, binaryPath, binarySha256: actual };
+/** Copies a verified asset into the tool cache, replacing whatever entry was there. */
+async function addAssetToToolCache(file, asset, arch) {
+    await cacheFile(file, asset.name, asset.tool, bare(asset.version), arch);
 }
 
 ;// CONCATENATED MODULE: ./src/tools/install.ts
-// Installs Trivy and cosign so that vouch never runs a binary whose sha256 was not compared with a pinned (or
-// user-given) hash: tool cache -> Actions cache -> download, verify, unpack -> tool cache. Both tools in parallel.
+// Installs Trivy and cosign so that vouch never runs a file whose sha256 was not compared with a pinned (or
+// user-given) hash. Every path ends the same way: a copy of the release asset in a fresh directory of this run is
+// hashed, compared, and only then unpacked and run. The caches keep only the asset; both tools install in parallel.
 
 
 
@@ -35282,6 +35294,16 @@ async function verifyInstalledDir(dir, expected) {
  */
 async function installTools(inputs, options = {}) {
     const { exec = exec_exec, ...rest } = options;
+    const requests = [['trivy', inputs.trivy]];
+    if (inputs.cosign !== undefined)
+        requests.push(['cosign', inputs.cosign]);
+    // Every tool's asset and expected hash first: a missing `cosign-sha256` must not leave Trivy downloading, nor
+    // a missing `trivy-sha256` cosign (the parallel installs would otherwise start before either one throws).
+    const platform = options.platform ?? runnerPlatform();
+    for (const [tool, request] of requests) {
+        releaseAsset(tool, request.version, platform, inputs.toolsMirror);
+        expectedSha256(tool, request, platform);
+    }
     const actionsCache = inputs.cache ? (options.actionsCache ?? (await loadActionsCache())) : undefined;
     const shared = {
         ...rest,
@@ -35289,9 +35311,6 @@ async function installTools(inputs, options = {}) {
         ...(inputs.toolsMirror === undefined ? {} : { mirror: inputs.toolsMirror }),
         ...(actionsCache === undefined ? {} : { actionsCache }),
     };
-    const requests = [['trivy', inputs.trivy]];
-    if (inputs.cosign !== undefined)
-        requests.push(['cosign', inputs.cosign]);
     const settled = await Promise.allSettled(requests.map(([tool, request]) => installTool(tool, request, shared)));
     const installed = settled.map((result) => {
         if (result.status === 'rejected')
@@ -35303,114 +35322,125 @@ async function installTools(inputs, options = {}) {
     const [trivy, cosign] = installed;
     return cosign === undefined ? { trivy } : { trivy, cosign };
 }
-/** Installs one tool; the returned path is safe to run (its asset's sha256 matched the expected hash). */
+/**
+ * Installs one tool; the returned path is safe to run. The asset's sha256 is compared with the expected hash in
+ * `fromToolCache`/`fromActionsCache` (through adoptCachedAsset, on a private copy) or `fromMirror`, always before
+ * `unpackAsset` extracts or chmods anything.
+ */
 async function installTool(tool, request, options) {
     const { version } = request;
-    const log = (message) => lib_core/* info */.pq(`${tool} ${version}: ${message}`);
     const platform = options.platform ?? runnerPlatform();
     const asset = releaseAsset(tool, version, platform, options.mirror);
     const sha256 = expectedSha256(tool, request, platform);
-    const source = pinnedSha256(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned';
-    const expected = {
-        tool,
-        version,
-        asset: asset.name,
-        assetSha256: sha256,
-        binary: asset.binary,
-        binaryIsAsset: asset.kind === 'binary',
-    };
-    const installed = (path, fromCache) => ({
-        tool,
-        version,
-        path,
+    const wanted = {
+        asset,
         sha256,
-        fromCache,
-    });
-    const arch = toolCacheArch(platform, sha256);
-    if (toolCacheAvailable()) {
-        const cached = findInToolCache(tool, version, arch);
-        if (cached !== undefined) {
-            const verification = await verifyInstalledDir(cached, expected);
-            if (verification.ok) {
-                log(`found in the runner tool cache, binary sha256 re-verified (${cached})`);
-                return installed(verification.binaryPath, 'tool-cache');
-            }
-            lib_core/* warning */.$e(`${tool} ${version}: not using the tool cache entry ${cached}: ${verification.reason}`);
-        }
-    }
-    const staging = (0,external_node_path_.join)(tempRoot(), 'vouch-tools', `${tool}-${version}-${platform.os}-${platform.arch}`);
-    const key = actionsCacheKey(tool, version, platform, sha256);
-    await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
-    if (options.cache && (await restoreFromActionsCache(options.actionsCache, staging, key))) {
-        const verification = await verifyInstalledDir(staging, expected);
-        if (verification.ok) {
-            log('restored from the Actions cache, binary sha256 re-verified');
-            return installed(await publish(staging, tool, version, arch, expected), 'actions-cache');
-        }
-        lib_core/* warning */.$e(`${tool} ${version}: not using the Actions cache entry ${key}: ${verification.reason}`);
-        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
-    }
-    await downloadVerifyUnpack(asset, sha256, source, staging, options, log);
-    const path = await publish(staging, tool, version, arch, expected);
-    if (options.cache)
-        await saveToActionsCache(options.actionsCache, staging, key);
-    return installed(path, false);
-}
-/**
- * The one place a downloaded file is handled. Order: download (hashing as it arrives) -> compare the sha256 with
- * the expected hash -> only then unpack, chmod and record. On a mismatch the file is deleted unread.
- */
-async function downloadVerifyUnpack(asset, sha256, source, staging, options, log) {
+        source: pinnedSha256(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned',
+        arch: toolCacheArch(platform, sha256),
+        key: actionsCacheKey(tool, version, platform, sha256),
+        log: (message) => lib_core/* info */.pq(`${tool} ${version}: ${message}`),
+    };
+    // This run's own directory: the copy of the asset that is hashed, then the executable taken from that copy.
     await (0,promises_namespaceObject.mkdir)(tempRoot(), { recursive: true });
-    const downloads = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)(tempRoot(), 'vouch-download-'));
+    const work = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)(tempRoot(), `vouch-${tool}-`));
+    const copy = (0,external_node_path_.join)(work, asset.name);
     try {
-        const file = (0,external_node_path_.join)(downloads, asset.name);
-        log(`downloading ${asset.url}`);
-        const downloaded = await downloadAsset(asset.url, file, {
-            log,
-            ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-            ...(options.retry === undefined ? {} : { retry: options.retry }),
-            ...(options.readTimeoutMs === undefined ? {} : { readTimeoutMs: options.readTimeoutMs }),
-        });
-        if (downloaded.sha256 !== sha256) {
-            throw new errors/* IntegrityError */.cs(`${asset.name} from ${asset.url} has sha256 ${downloaded.sha256}, but the ${source} sha256 is ${sha256}; ` +
-                'the file was deleted and nothing from it was extracted or run');
+        let fromCache = false;
+        if (await fromToolCache(wanted, copy))
+            fromCache = 'tool-cache';
+        else if (options.cache && (await fromActionsCache(wanted, copy, stagingDir(asset, platform), options))) {
+            fromCache = 'actions-cache';
         }
-        assertHashAllowed(downloaded.sha256, `${asset.name} from ${asset.url}`);
-        log(`sha256 ${sha256} matches the ${source} hash (${downloaded.bytes} bytes)`);
-        await unpackAsset(asset, file, staging);
+        else
+            await fromMirror(wanted, copy, options);
+        // From here `copy` is verified. The caches get the asset (not an unpacked tool), best effort.
+        if (fromCache !== 'tool-cache')
+            await keepInToolCache(wanted, copy);
+        if (fromCache === false && options.cache) {
+            await saveAssetToActionsCache(options.actionsCache, copy, stagingDir(asset, platform), wanted.key);
+        }
+        const path = await unpackAsset(asset, copy, (0,external_node_path_.join)(work, 'bin'));
+        await (0,promises_namespaceObject.rm)(copy, { force: true });
+        wanted.log(`${asset.binary} unpacked from the verified asset into ${(0,external_node_path_.dirname)(path)}`);
+        return { tool, version, path, sha256, fromCache };
     }
     catch (error) {
-        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)(work, { recursive: true, force: true });
         throw error;
     }
+}
+async function fromToolCache(wanted, copy) {
+    const cached = cachedAssetPath(wanted.asset, wanted.arch);
+    if (cached === undefined)
+        return false;
+    const adopted = await adoptCachedAsset(cached, copy, wanted.sha256, wanted.source);
+    if (!adopted.ok) {
+        notUsing(wanted, `the tool cache entry ${(0,external_node_path_.dirname)(cached)}`, adopted);
+        return false;
+    }
+    wanted.log(`found in the runner tool cache; asset sha256 re-verified against the ${wanted.source} hash`);
+    return true;
+}
+async function fromActionsCache(wanted, copy, staging, options) {
+    const restored = await restoreAssetFromActionsCache(options.actionsCache, staging, wanted.key, wanted.asset.name);
+    if (restored === undefined)
+        return false;
+    try {
+        const adopted = await adoptCachedAsset(restored, copy, wanted.sha256, wanted.source);
+        if (!adopted.ok) {
+            notUsing(wanted, `the Actions cache entry ${wanted.key}`, adopted);
+            return false;
+        }
+        wanted.log(`restored from the Actions cache; asset sha256 re-verified against the ${wanted.source} hash`);
+        return true;
+    }
     finally {
-        await (0,promises_namespaceObject.rm)(downloads, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
     }
-    const binarySha256 = await recordVerified(staging, asset, sha256);
-    log(`unpacked ${asset.binary} (binary sha256 ${binarySha256})`);
 }
-async function recordVerified(staging, asset, sha256) {
-    const binarySha256 = await sha256File((0,external_node_path_.join)(staging, asset.binary));
-    await writeVerifiedRecord(staging, {
-        tool: asset.tool,
-        version: asset.version,
-        asset: asset.name,
-        assetSha256: sha256,
-        binary: asset.binary,
-        binarySha256,
+/** A changed asset is a warning (someone wrote to the cache); a missing one (an entry of an older layout) is not. */
+function notUsing(wanted, entry, adopted) {
+    const { tool, version } = wanted.asset;
+    const message = `${tool} ${version}: not using ${entry}: ${adopted.reason}`;
+    if (adopted.tampered)
+        lib_core/* warning */.$e(message);
+    else
+        lib_core/* info */.pq(message);
+}
+/**
+ * Downloads the asset to `copy`, hashing it as it arrives, and compares that sha256 with the expected hash. On a
+ * mismatch the file is deleted unread.
+ */
+async function fromMirror(wanted, copy, options) {
+    const { asset, sha256, source, log } = wanted;
+    log(`downloading ${asset.url}`);
+    const downloaded = await downloadAsset(asset.url, copy, {
+        log,
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.readTimeoutMs === undefined ? {} : { readTimeoutMs: options.readTimeoutMs }),
     });
-    return binarySha256;
-}
-/** Copies the verified directory into the tool cache (when there is one) and returns the executable's path there. */
-async function publish(staging, tool, version, arch, expected) {
-    const dir = toolCacheAvailable() ? await addToToolCache(staging, tool, version, arch) : staging;
-    // The copy is checked like any cache entry: what is returned is exactly what was verified.
-    const verification = await verifyInstalledDir(dir, expected);
-    if (!verification.ok) {
-        throw new errors/* IntegrityError */.cs(`${tool} ${version}: the copy in ${dir} failed verification: ${verification.reason}`);
+    if (downloaded.sha256 !== sha256) {
+        await (0,promises_namespaceObject.rm)(copy, { force: true });
+        throw new errors/* IntegrityError */.cs(`${asset.name} from ${asset.url} has sha256 ${downloaded.sha256}, but the ${source} sha256 is ${sha256}; ` +
+            'the file was deleted and nothing from it was extracted or run');
     }
-    return verification.binaryPath;
+    assertHashAllowed(downloaded.sha256, `${asset.name} from ${asset.url}`);
+    log(`sha256 ${sha256} matches the ${source} hash (${downloaded.bytes} bytes)`);
+}
+async function keepInToolCache(wanted, copy) {
+    if (!toolCacheAvailable())
+        return;
+    try {
+        await addAssetToToolCache(copy, wanted.asset, wanted.arch);
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`${wanted.asset.tool} ${wanted.asset.version}: could not keep it in the tool cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+}
+/** The fixed path Actions cache entries are restored to and saved from (the service keys entries by path too). */
+function stagingDir(asset, platform) {
+    return (0,external_node_path_.join)(tempRoot(), 'vouch-tools', `${asset.tool}-${asset.version}-${platform.os}-${platform.arch}`);
 }
 function tempRoot() {
     return process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)();
@@ -37840,7 +37870,7 @@ function outputsOf(published) {
         'db-updated-at': scan?.db.updatedAt ?? '',
     };
 }
-async function publish_publish(published) {
+async function publish(published) {
     for (const [name, value] of Object.entries(outputsOf(published)))
         lib_core/* setOutput */.uH(name, value);
     const { errors, warnings } = workflowAnnotations(published.verdict);
@@ -37932,7 +37962,7 @@ async function run(inputs, collaborators = {}) {
         signing = signing ?? partialSigning(error);
         verdict = { status: 'error', cause: (0,errors/* errorMessage */.gJ)(error), ...remedyOf(error), ...(scan ? { gate: scan.gate } : {}) };
     }
-    await publish_publish({
+    await publish({
         inputs,
         verdict,
         target,

@@ -1,21 +1,24 @@
-// The Actions cache path of the installer, with an in-memory-like fake of @actions/cache: restore, verify, refuse
-// tampered entries, and never fail a run because the cache service is missing or broken.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// The Actions cache path of the installer, with a directory-backed fake of @actions/cache: the entry holds only the
+// release asset, which is hashed again on restore; tampered entries never run; a missing or broken service never
+// fails a run.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { exec } from '../../src/exec.js'
 import type { ActionsCacheLike } from '../../src/tools/actions-cache.js'
 import { runnerPlatform } from '../../src/tools/assets.js'
 import { installTool, installTools, type InstallOptions } from '../../src/tools/install.js'
 import { startMirror, type Mirror } from '../support/mirror.js'
 import { toolFixture } from '../support/tools.js'
-import { useRunnerDirs, useToolCache } from './installer-env.js'
+import { useRunnerDirs, useStdout, useToolCache } from './installer-env.js'
+import { plantForgedInstall, poisonedTrivyArchive } from './poison.js'
 
 const platform = runnerPlatform()
 const fixture = toolFixture({ platform })
 const trivyRequest = { version: fixture.inputs['trivy-version'], sha256: fixture.inputs['trivy-sha256'] }
 const cosignRequest = { version: fixture.inputs['cosign-version'], sha256: fixture.inputs['cosign-sha256'] }
-const KEY = `vouch-trivy-v0.74.99-${platform.os}-${platform.arch}-${fixture.trivy.sha256}`
+const KEY = `vouch-trivy-asset-v0.74.99-${platform.os}-${platform.arch}-${fixture.trivy.sha256}`
 
 /** A stand-in for @actions/cache that keeps entries as directory copies under `store`. */
 class FakeActionsCache implements ActionsCacheLike {
@@ -45,6 +48,7 @@ class FakeActionsCache implements ActionsCacheLike {
 let mirror: Mirror
 let cache: FakeActionsCache
 const dirs = useRunnerDirs()
+const stdout = useStdout()
 const store = mkdtempSync(join(tmpdir(), 'vouch-actions-cache-'))
 beforeAll(async () => {
   mirror = await startMirror(fixture.assets)
@@ -70,50 +74,57 @@ const options = (): InstallOptions => ({
 const freshRunner = (): void => useToolCache(join(dirs().root, `toolcache-${Math.random().toString(36).slice(2)}`))
 
 describe('installTool with the Actions cache', () => {
-  test('a fresh install is saved under the key of the exact verified asset', async () => {
+  test('a fresh install saves the verified asset itself under the key of its exact sha256', async () => {
     const installed = await installTool('trivy', trivyRequest, options())
     expect(installed.fromCache).toBe(false)
     expect(cache.calls).toContain(`save ${KEY}`)
-    const record = JSON.parse(readFileSync(join(store, KEY, '.vouch-verified.json'), 'utf8'))
-    expect(record).toMatchObject({
-      tool: 'trivy',
-      version: 'v0.74.99',
-      assetSha256: fixture.trivy.sha256,
-      binary: 'trivy',
-    })
+    expect(readdirSync(join(store, KEY))).toEqual([fixture.trivy.name])
+    expect(readFileSync(join(store, KEY, fixture.trivy.name))).toEqual(fixture.trivy.bytes)
+    // The fixed restore/save path is emptied again: nothing is left in RUNNER_TEMP but the run's own directory.
+    expect(existsSync(join(dirs().temp, 'vouch-tools', `trivy-v0.74.99-${platform.os}-${platform.arch}`))).toBe(false)
   })
 
-  test('a new runner restores it with zero mirror requests, re-verified, and puts it in the tool cache', async () => {
+  test('a new runner restores it with zero mirror requests, re-hashed, and keeps the asset in its tool cache', async () => {
     await installTool('trivy', trivyRequest, options())
     freshRunner()
     const requests = mirror.requests.length
     const restored = await installTool('trivy', trivyRequest, options())
     expect(restored.fromCache).toBe('actions-cache')
     expect(mirror.requests.length).toBe(requests)
-    expect(restored.path.startsWith(process.env['RUNNER_TOOL_CACHE']!)).toBe(true)
+    expect(stdout.lines()).toContain(
+      'trivy v0.74.99: restored from the Actions cache; asset sha256 re-verified against the `trivy-sha256` hash',
+    )
+    expect(restored.path.startsWith(`${dirs().temp}/`)).toBe(true)
     expect((await installTool('trivy', trivyRequest, options())).fromCache).toBe('tool-cache')
+    expect(stdout.warnings()).toEqual([])
   })
 
-  test('a tampered Actions cache entry is not used: the tool is downloaded again', async () => {
+  test.each([
+    ['its asset replaced by a forged archive', 'replaced', true],
+    ['one byte of its asset changed', 'flipped', true],
+    ['a forged executable and record and no asset (the older layout)', 'absent', false],
+    ['a forged executable and record beside a forged asset', 'forged-all', true],
+  ] as const)('an Actions cache entry with %s never runs: downloaded again', async (_, how, warned) => {
     await installTool('trivy', trivyRequest, options())
-    writeFileSync(join(store, KEY, 'trivy'), '#!/bin/sh\necho pwned\n')
+    const dir = join(store, KEY)
+    const asset = join(dir, fixture.trivy.name)
+    const marker = join(dirs().root, 'forged-tool-ran')
+    if (how === 'replaced' || how === 'forged-all') writeFileSync(asset, poisonedTrivyArchive(marker, 'v0.74.99'))
+    if (how === 'flipped')
+      writeFileSync(asset, Buffer.from(fixture.trivy.bytes.map((byte, at) => (at === 0 ? byte ^ 1 : byte))))
+    if (how === 'absent') rmSync(asset)
+    if (how === 'absent' || how === 'forged-all') {
+      plantForgedInstall(dir, { ...fixture.trivy, tool: 'trivy', version: 'v0.74.99', binary: 'trivy' }, marker)
+    }
     freshRunner()
     const requests = mirror.requests.length
     const installed = await installTool('trivy', trivyRequest, options())
+    await exec(installed.path, ['--version'])
+    expect(existsSync(marker)).toBe(false)
     expect(installed.fromCache).toBe(false)
     expect(mirror.requests.length).toBe(requests + 1)
-    expect(readFileSync(installed.path, 'utf8')).not.toContain('pwned')
-  })
-
-  test('an entry whose record names another asset hash is not used', async () => {
-    await installTool('trivy', trivyRequest, options())
-    const recordPath = join(store, KEY, '.vouch-verified.json')
-    writeFileSync(
-      recordPath,
-      JSON.stringify({ ...JSON.parse(readFileSync(recordPath, 'utf8')), assetSha256: '0'.repeat(64) }),
-    )
-    freshRunner()
-    expect((await installTool('trivy', trivyRequest, options())).fromCache).toBe(false)
+    const warning = new RegExp(`^::warning::trivy v0.74.99: not using the Actions cache entry ${KEY}: it has sha256 `)
+    expect(stdout.warnings()).toEqual(warned ? [expect.stringMatching(warning)] : [])
   })
 
   test('no cache service: nothing is restored or saved, and the install works', async () => {

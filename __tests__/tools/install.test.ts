@@ -1,6 +1,5 @@
 // installTool / installTools against the loopback mirror serving stand-in trivy and cosign archives.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { DownloadError, InputError, IntegrityError } from '../../src/errors.js'
 import { exec } from '../../src/exec.js'
@@ -58,19 +57,20 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('installTools from the mirror', () => {
-  test('installs both stand-ins into the tool cache, checks their versions, and they run', async () => {
+  test('installs both stand-ins under RUNNER_TEMP from the verified assets, checks their versions, and they run', async () => {
     const { trivy, cosign } = await installTools(inputs(), OPTIONS)
-    const { toolCache, log } = dirs()
+    const { temp, log } = dirs()
     expect(trivy).toEqual({
       tool: 'trivy',
       version: 'v0.74.99',
-      path: join(toolCache, 'trivy', '0.74.99', `${platform.os}-${platform.arch}-${fixture.trivy.sha256}`, 'trivy'),
+      path: expect.stringMatching(new RegExp(`^${temp}/vouch-trivy-\\w+/bin/trivy$`)),
       sha256: fixture.trivy.sha256,
       fromCache: false,
     })
     expect(cosign).toMatchObject({
       tool: 'cosign',
       version: 'v3.0.99',
+      path: expect.stringMatching(new RegExp(`^${temp}/vouch-cosign-\\w+/bin/cosign$`)),
       sha256: fixture.cosign.sha256,
       fromCache: false,
     })
@@ -82,6 +82,9 @@ describe('installTools from the mirror', () => {
       ]),
     )
     expect((await exec(trivy.path, ['--version'])).stdout).toBe('Version: 0.74.99\n')
+    // The two executables are the ones returned; the downloaded asset copies are gone from RUNNER_TEMP.
+    expect(executablesUnder(dirs().root).sort()).toEqual([trivy.path, cosign!.path].sort())
+    expect(filesUnder(temp).filter((path) => path.endsWith(fixture.trivy.name))).toEqual([])
   })
 
   test('downloads trivy and cosign at the same time', async () => {
@@ -110,7 +113,7 @@ describe('installTools from the mirror', () => {
     ['stalled', DownloadError, 'the download stalled'],
     ['404', DownloadError, 'HTTP 404'],
   ] as [MirrorFault, typeof Error, string][])(
-    'cosign %s: %s; no cosign file is left or executable, and nothing ran',
+    'cosign %s fails; no cosign file is left or executable, and nothing ran',
     async (fault, kind, message) => {
       mirror.setFault(cosignPath, fault)
       const error = await rejection(installTools(inputs(), OPTIONS))
@@ -190,54 +193,15 @@ describe('installTools from the mirror', () => {
       IntegrityError,
     ],
     ['an unpinned version without a hash', { version: 'v0.74.99' }, InputError],
-  ])('%s is refused before any download', async (_, trivy, kind) => {
+  ])('%s is refused before any download, cosign included', async (_, trivy, kind) => {
     const error = await rejection(installTools(inputs({ trivy }), OPTIONS))
     expect(error).toBeInstanceOf(kind)
-    expect(mirror.requests.filter((request) => request.path.includes('/trivy/'))).toEqual([])
-  })
-})
-
-describe('the runner tool cache', () => {
-  test('a second install is served from the tool cache with zero mirror requests', async () => {
-    await installTools(inputs(), OPTIONS)
-    const before = mirror.requests.length
-    const { trivy, cosign } = await installTools(inputs(), OPTIONS)
-    expect(mirror.requests.length).toBe(before)
-    expect([trivy.fromCache, cosign?.fromCache]).toEqual(['tool-cache', 'tool-cache'])
+    expect(mirror.requests).toEqual([])
   })
 
-  test.each(['trivy', 'cosign'] as const)(
-    'a %s binary replaced after caching is not used; the tool is downloaded again',
-    async (tool) => {
-      const first = await installTools(inputs(), OPTIONS)
-      const path = first[tool]!.path
-      const original = readFileSync(path)
-      writeFileSync(path, '#!/bin/sh\necho pwned\n')
-      const requests = mirror.requests.length
-      const second = await installTools(inputs(), OPTIONS)
-      expect(second[tool]).toMatchObject({ path, fromCache: false })
-      expect(readFileSync(path)).toEqual(original)
-      expect(mirror.requests.length).toBe(requests + 1)
-    },
-  )
-
-  test('a cosign entry whose record was rewritten to match a replaced binary is still refused', async () => {
-    const { cosign } = await installTools(inputs(), OPTIONS)
-    const record = join(cosign!.path, '..', '.vouch-verified.json')
-    writeFileSync(cosign!.path, '#!/bin/sh\necho pwned\n')
-    const forged = { ...JSON.parse(readFileSync(record, 'utf8')), binarySha256: 'f'.repeat(64) }
-    writeFileSync(record, JSON.stringify(forged))
-    expect((await installTools(inputs(), OPTIONS)).cosign?.fromCache).toBe(false)
-  })
-
-  test('an entry left under the plain tool-cache key by someone else is never found', async () => {
-    const foreign = join(dirs().toolCache, 'trivy', '0.74.99', 'x64')
-    mkdirSync(foreign, { recursive: true })
-    writeFileSync(join(foreign, 'trivy'), '#!/bin/sh\necho pwned\n', { mode: 0o755 })
-    writeFileSync(`${foreign}.complete`, '')
-    const { trivy } = await installTools(inputs({ cosign: undefined }), OPTIONS)
-    expect(trivy.fromCache).toBe(false)
-    expect(trivy.path).not.toContain(foreign)
-    expect(existsSync(trivy.path)).toBe(true)
+  test('a missing cosign-sha256 is refused before Trivy downloads', async () => {
+    const error = await rejection(installTools(inputs({ cosign: { version: 'v3.0.99' } }), OPTIONS))
+    expect(error).toMatchObject({ name: 'InputError', input: 'cosign-sha256' })
+    expect(mirror.requests).toEqual([])
   })
 })

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 
 export interface RunnerDirs {
   root: string
@@ -69,4 +69,21 @@ export function fakeCalls(log: string): { tool: string; argv: string[] }[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as { tool: string; argv: string[] })
+}
+
+/** Captures what @actions/core prints during each test (it writes to stdout); returns the lines so far. */
+export function useStdout(): { lines(): string[]; warnings(): string[] } {
+  let written: string[] = []
+  let restore = (): void => undefined
+  beforeEach(() => {
+    written = []
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk))
+      return true
+    })
+    restore = () => spy.mockRestore()
+  })
+  afterEach(() => restore())
+  const lines = (): string[] => written.join('').split('\n')
+  return { lines, warnings: () => lines().filter((line) => line.startsWith('::warning::')) }
 }

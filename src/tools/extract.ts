@@ -1,7 +1,7 @@
 // Unpacks a release asset whose sha256 was already verified: lists the archive first and refuses `..`, absolute
 // paths and links before anything is written, extracts into a fresh directory, then checks nothing escaped.
 import { createReadStream } from 'node:fs'
-import { copyFile, lstat, mkdir, readdir, readFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, readdir, readFile, rename } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import * as tc from '@actions/tool-cache'
@@ -18,15 +18,18 @@ export async function listArchive(file: string, kind: 'tar.gz' | 'zip'): Promise
 }
 
 /**
- * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`. Archives are listed and checked
- * before extraction; a bare binary (cosign) is copied under its installed name. Throws IntegrityError for an
- * archive with an unsafe entry or without the expected executable.
+ * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`, marks it executable and returns
+ * its path. Archives are listed and checked before extraction; a bare binary (cosign) is moved, not copied, so the
+ * file that runs is the very file whose sha256 was checked. Throws IntegrityError for an archive with an unsafe entry
+ * or without the expected executable.
  */
-export async function unpackAsset(asset: ReleaseAsset, file: string, dest: string): Promise<void> {
+export async function unpackAsset(asset: ReleaseAsset, file: string, dest: string): Promise<string> {
   await mkdir(dest, { recursive: true })
+  const binaryPath = join(dest, asset.binary)
   if (asset.kind === 'binary') {
-    await copyFile(file, join(dest, asset.binary))
-    return
+    await rename(file, binaryPath)
+    await chmod(binaryPath, 0o755)
+    return binaryPath
   }
   let entries: ArchiveEntry[]
   try {
@@ -57,10 +60,12 @@ export async function unpackAsset(asset: ReleaseAsset, file: string, dest: strin
 
   // Belt and braces: whatever tar or unzip did, nothing in dest may be a link, and the executable must be a file.
   await assertPlainTree(dest, asset.name)
-  const binary = await lstat(join(dest, asset.binary)).catch(() => undefined)
+  const binary = await lstat(binaryPath).catch(() => undefined)
   if (binary === undefined || !binary.isFile()) {
     throw new IntegrityError(`${asset.name} did not extract ${asset.binary} as a regular file`)
   }
+  await chmod(binaryPath, 0o755)
+  return binaryPath
 }
 
 async function assertPlainTree(root: string, assetName: string): Promise<void> {

@@ -1,34 +1,27 @@
-// Installs Trivy and cosign so that vouch never runs a binary whose sha256 was not compared with a pinned (or
-// user-given) hash: tool cache -> Actions cache -> download, verify, unpack -> tool cache. Both tools in parallel.
+// Installs Trivy and cosign so that vouch never runs a file whose sha256 was not compared with a pinned (or
+// user-given) hash. Every path ends the same way: a copy of the release asset in a fresh directory of this run is
+// hashed, compared, and only then unpacked and run. The caches keep only the asset; both tools install in parallel.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import * as core from '@actions/core'
-import { IntegrityError } from '../errors.js'
+import { errorMessage, IntegrityError } from '../errors.js'
 import { exec as defaultExec, type Exec } from '../exec.js'
 import type { ToolRequest } from '../inputs.js'
 import {
   actionsCacheKey,
   loadActionsCache,
-  restoreFromActionsCache,
-  saveToActionsCache,
+  restoreAssetFromActionsCache,
+  saveAssetToActionsCache,
   type ActionsCacheLike,
 } from './actions-cache.js'
 import { releaseAsset, runnerPlatform, type ReleaseAsset, type RunnerPlatform, type ToolName } from './assets.js'
+import { adoptCachedAsset, type Adopted } from './cached-asset.js'
 import { assertHashAllowed, expectedSha256, pinnedSha256 } from './checksums.js'
 import { downloadAsset, type RetryPolicy } from './download.js'
 import { unpackAsset } from './extract.js'
-import { sha256File } from './hash.js'
 import { checkToolIdentity } from './identity.js'
-import {
-  addToToolCache,
-  findInToolCache,
-  toolCacheArch,
-  toolCacheAvailable,
-  verifyInstalledDir,
-  writeVerifiedRecord,
-  type Expected,
-} from './tool-cache.js'
+import { addAssetToToolCache, cachedAssetPath, toolCacheArch, toolCacheAvailable } from './tool-cache.js'
 
 export interface InstalledTool {
   tool: ToolName
@@ -78,6 +71,15 @@ export type InstallToolsOptions = Omit<InstallOptions, 'mirror' | 'cache'> & {
  */
 export async function installTools(inputs: ToolsInputs, options: InstallToolsOptions = {}): Promise<InstalledTools> {
   const { exec = defaultExec, ...rest } = options
+  const requests: [ToolName, ToolRequest][] = [['trivy', inputs.trivy]]
+  if (inputs.cosign !== undefined) requests.push(['cosign', inputs.cosign])
+  // Every tool's asset and expected hash first: a missing `cosign-sha256` must not leave Trivy downloading, nor
+  // a missing `trivy-sha256` cosign (the parallel installs would otherwise start before either one throws).
+  const platform = options.platform ?? runnerPlatform()
+  for (const [tool, request] of requests) {
+    releaseAsset(tool, request.version, platform, inputs.toolsMirror)
+    expectedSha256(tool, request, platform)
+  }
   const actionsCache = inputs.cache ? (options.actionsCache ?? (await loadActionsCache())) : undefined
   const shared: InstallOptions = {
     ...rest,
@@ -85,8 +87,6 @@ export async function installTools(inputs: ToolsInputs, options: InstallToolsOpt
     ...(inputs.toolsMirror === undefined ? {} : { mirror: inputs.toolsMirror }),
     ...(actionsCache === undefined ? {} : { actionsCache }),
   }
-  const requests: [ToolName, ToolRequest][] = [['trivy', inputs.trivy]]
-  if (inputs.cosign !== undefined) requests.push(['cosign', inputs.cosign])
   const settled = await Promise.allSettled(requests.map(([tool, request]) => installTool(tool, request, shared)))
   const installed = settled.map((result) => {
     if (result.status === 'rejected') throw result.reason
@@ -97,137 +97,146 @@ export async function installTools(inputs: ToolsInputs, options: InstallToolsOpt
   return cosign === undefined ? { trivy } : { trivy, cosign }
 }
 
-/** Installs one tool; the returned path is safe to run (its asset's sha256 matched the expected hash). */
+/** What one install must end with: this asset, with this sha256. */
+interface Wanted {
+  asset: ReleaseAsset
+  sha256: string
+  /** Where the hash came from, for messages: `pinned` or `` `trivy-sha256` ``. */
+  source: string
+  /** Tool-cache arch segment and Actions cache key, both carrying the expected sha256. */
+  arch: string
+  key: string
+  log: (message: string) => void
+}
+
+/**
+ * Installs one tool; the returned path is safe to run. The asset's sha256 is compared with the expected hash in
+ * `fromToolCache`/`fromActionsCache` (through adoptCachedAsset, on a private copy) or `fromMirror`, always before
+ * `unpackAsset` extracts or chmods anything.
+ */
 export async function installTool(
   tool: ToolName,
   request: ToolRequest,
   options: InstallOptions,
 ): Promise<InstalledTool> {
   const { version } = request
-  const log = (message: string): void => core.info(`${tool} ${version}: ${message}`)
   const platform = options.platform ?? runnerPlatform()
   const asset = releaseAsset(tool, version, platform, options.mirror)
   const sha256 = expectedSha256(tool, request, platform)
-  const source = pinnedSha256(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned'
-  const expected: Expected = {
-    tool,
-    version,
-    asset: asset.name,
-    assetSha256: sha256,
-    binary: asset.binary,
-    binaryIsAsset: asset.kind === 'binary',
-  }
-  const installed = (path: string, fromCache: InstalledTool['fromCache']): InstalledTool => ({
-    tool,
-    version,
-    path,
+  const wanted: Wanted = {
+    asset,
     sha256,
-    fromCache,
-  })
-  const arch = toolCacheArch(platform, sha256)
-
-  if (toolCacheAvailable()) {
-    const cached = findInToolCache(tool, version, arch)
-    if (cached !== undefined) {
-      const verification = await verifyInstalledDir(cached, expected)
-      if (verification.ok) {
-        log(`found in the runner tool cache, binary sha256 re-verified (${cached})`)
-        return installed(verification.binaryPath, 'tool-cache')
-      }
-      core.warning(`${tool} ${version}: not using the tool cache entry ${cached}: ${verification.reason}`)
-    }
+    source: pinnedSha256(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned',
+    arch: toolCacheArch(platform, sha256),
+    key: actionsCacheKey(tool, version, platform, sha256),
+    log: (message) => core.info(`${tool} ${version}: ${message}`),
   }
 
-  const staging = join(tempRoot(), 'vouch-tools', `${tool}-${version}-${platform.os}-${platform.arch}`)
-  const key = actionsCacheKey(tool, version, platform, sha256)
-  await rm(staging, { recursive: true, force: true })
-  if (options.cache && (await restoreFromActionsCache(options.actionsCache, staging, key))) {
-    const verification = await verifyInstalledDir(staging, expected)
-    if (verification.ok) {
-      log('restored from the Actions cache, binary sha256 re-verified')
-      return installed(await publish(staging, tool, version, arch, expected), 'actions-cache')
+  // This run's own directory: the copy of the asset that is hashed, then the executable taken from that copy.
+  await mkdir(tempRoot(), { recursive: true })
+  const work = await mkdtemp(join(tempRoot(), `vouch-${tool}-`))
+  const copy = join(work, asset.name)
+  try {
+    let fromCache: InstalledTool['fromCache'] = false
+    if (await fromToolCache(wanted, copy)) fromCache = 'tool-cache'
+    else if (options.cache && (await fromActionsCache(wanted, copy, stagingDir(asset, platform), options))) {
+      fromCache = 'actions-cache'
+    } else await fromMirror(wanted, copy, options)
+
+    // From here `copy` is verified. The caches get the asset (not an unpacked tool), best effort.
+    if (fromCache !== 'tool-cache') await keepInToolCache(wanted, copy)
+    if (fromCache === false && options.cache) {
+      await saveAssetToActionsCache(options.actionsCache, copy, stagingDir(asset, platform), wanted.key)
     }
-    core.warning(`${tool} ${version}: not using the Actions cache entry ${key}: ${verification.reason}`)
+    const path = await unpackAsset(asset, copy, join(work, 'bin'))
+    await rm(copy, { force: true })
+    wanted.log(`${asset.binary} unpacked from the verified asset into ${dirname(path)}`)
+    return { tool, version, path, sha256, fromCache }
+  } catch (error) {
+    await rm(work, { recursive: true, force: true })
+    throw error
+  }
+}
+
+async function fromToolCache(wanted: Wanted, copy: string): Promise<boolean> {
+  const cached = cachedAssetPath(wanted.asset, wanted.arch)
+  if (cached === undefined) return false
+  const adopted = await adoptCachedAsset(cached, copy, wanted.sha256, wanted.source)
+  if (!adopted.ok) {
+    notUsing(wanted, `the tool cache entry ${dirname(cached)}`, adopted)
+    return false
+  }
+  wanted.log(`found in the runner tool cache; asset sha256 re-verified against the ${wanted.source} hash`)
+  return true
+}
+
+async function fromActionsCache(
+  wanted: Wanted,
+  copy: string,
+  staging: string,
+  options: InstallOptions,
+): Promise<boolean> {
+  const restored = await restoreAssetFromActionsCache(options.actionsCache, staging, wanted.key, wanted.asset.name)
+  if (restored === undefined) return false
+  try {
+    const adopted = await adoptCachedAsset(restored, copy, wanted.sha256, wanted.source)
+    if (!adopted.ok) {
+      notUsing(wanted, `the Actions cache entry ${wanted.key}`, adopted)
+      return false
+    }
+    wanted.log(`restored from the Actions cache; asset sha256 re-verified against the ${wanted.source} hash`)
+    return true
+  } finally {
     await rm(staging, { recursive: true, force: true })
   }
+}
 
-  await downloadVerifyUnpack(asset, sha256, source, staging, options, log)
-  const path = await publish(staging, tool, version, arch, expected)
-  if (options.cache) await saveToActionsCache(options.actionsCache, staging, key)
-  return installed(path, false)
+/** A changed asset is a warning (someone wrote to the cache); a missing one (an entry of an older layout) is not. */
+function notUsing(wanted: Wanted, entry: string, adopted: Exclude<Adopted, { ok: true }>): void {
+  const { tool, version } = wanted.asset
+  const message = `${tool} ${version}: not using ${entry}: ${adopted.reason}`
+  if (adopted.tampered) core.warning(message)
+  else core.info(message)
 }
 
 /**
- * The one place a downloaded file is handled. Order: download (hashing as it arrives) -> compare the sha256 with
- * the expected hash -> only then unpack, chmod and record. On a mismatch the file is deleted unread.
+ * Downloads the asset to `copy`, hashing it as it arrives, and compares that sha256 with the expected hash. On a
+ * mismatch the file is deleted unread.
  */
-async function downloadVerifyUnpack(
-  asset: ReleaseAsset,
-  sha256: string,
-  source: string,
-  staging: string,
-  options: InstallOptions,
-  log: (message: string) => void,
-): Promise<void> {
-  await mkdir(tempRoot(), { recursive: true })
-  const downloads = await mkdtemp(join(tempRoot(), 'vouch-download-'))
-  try {
-    const file = join(downloads, asset.name)
-    log(`downloading ${asset.url}`)
-    const downloaded = await downloadAsset(asset.url, file, {
-      log,
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.readTimeoutMs === undefined ? {} : { readTimeoutMs: options.readTimeoutMs }),
-    })
-    if (downloaded.sha256 !== sha256) {
-      throw new IntegrityError(
-        `${asset.name} from ${asset.url} has sha256 ${downloaded.sha256}, but the ${source} sha256 is ${sha256}; ` +
-          'the file was deleted and nothing from it was extracted or run',
-      )
-    }
-    assertHashAllowed(downloaded.sha256, `${asset.name} from ${asset.url}`)
-    log(`sha256 ${sha256} matches the ${source} hash (${downloaded.bytes} bytes)`)
-
-    await unpackAsset(asset, file, staging)
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true })
-    throw error
-  } finally {
-    await rm(downloads, { recursive: true, force: true })
-  }
-  const binarySha256 = await recordVerified(staging, asset, sha256)
-  log(`unpacked ${asset.binary} (binary sha256 ${binarySha256})`)
-}
-
-async function recordVerified(staging: string, asset: ReleaseAsset, sha256: string): Promise<string> {
-  const binarySha256 = await sha256File(join(staging, asset.binary))
-  await writeVerifiedRecord(staging, {
-    tool: asset.tool,
-    version: asset.version,
-    asset: asset.name,
-    assetSha256: sha256,
-    binary: asset.binary,
-    binarySha256,
+async function fromMirror(wanted: Wanted, copy: string, options: InstallOptions): Promise<void> {
+  const { asset, sha256, source, log } = wanted
+  log(`downloading ${asset.url}`)
+  const downloaded = await downloadAsset(asset.url, copy, {
+    log,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.readTimeoutMs === undefined ? {} : { readTimeoutMs: options.readTimeoutMs }),
   })
-  return binarySha256
+  if (downloaded.sha256 !== sha256) {
+    await rm(copy, { force: true })
+    throw new IntegrityError(
+      `${asset.name} from ${asset.url} has sha256 ${downloaded.sha256}, but the ${source} sha256 is ${sha256}; ` +
+        'the file was deleted and nothing from it was extracted or run',
+    )
+  }
+  assertHashAllowed(downloaded.sha256, `${asset.name} from ${asset.url}`)
+  log(`sha256 ${sha256} matches the ${source} hash (${downloaded.bytes} bytes)`)
 }
 
-/** Copies the verified directory into the tool cache (when there is one) and returns the executable's path there. */
-async function publish(
-  staging: string,
-  tool: ToolName,
-  version: string,
-  arch: string,
-  expected: Expected,
-): Promise<string> {
-  const dir = toolCacheAvailable() ? await addToToolCache(staging, tool, version, arch) : staging
-  // The copy is checked like any cache entry: what is returned is exactly what was verified.
-  const verification = await verifyInstalledDir(dir, expected)
-  if (!verification.ok) {
-    throw new IntegrityError(`${tool} ${version}: the copy in ${dir} failed verification: ${verification.reason}`)
+async function keepInToolCache(wanted: Wanted, copy: string): Promise<void> {
+  if (!toolCacheAvailable()) return
+  try {
+    await addAssetToToolCache(copy, wanted.asset, wanted.arch)
+  } catch (error) {
+    core.warning(
+      `${wanted.asset.tool} ${wanted.asset.version}: could not keep it in the tool cache: ${errorMessage(error)}`,
+    )
   }
-  return verification.binaryPath
+}
+
+/** The fixed path Actions cache entries are restored to and saved from (the service keys entries by path too). */
+function stagingDir(asset: ReleaseAsset, platform: RunnerPlatform): string {
+  return join(tempRoot(), 'vouch-tools', `${asset.tool}-${asset.version}-${platform.os}-${platform.arch}`)
 }
 
 function tempRoot(): string {
