@@ -32212,6 +32212,12 @@ function cosignEnv(options) {
         ...(options.key.kind === 'pem' ? { [PRIVATE_KEY_ENV]: options.key.pem } : {}),
         ...(options.publicKey === undefined ? {} : { [PUBLIC_KEY_ENV]: options.publicKey }),
         ...(options.dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: options.dockerConfigDir }),
+        ...(options.key.kind === 'keyless' && options.oidcRequest !== undefined
+            ? {
+                ACTIONS_ID_TOKEN_REQUEST_URL: options.oidcRequest.url,
+                ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.oidcRequest.token,
+            }
+            : {}),
     };
 }
 /**
@@ -32488,9 +32494,26 @@ var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/exec.ts
 // The one way vouch runs a program: argument arrays, an explicit environment, stdin closed.
 
+/**
+ * The environment a tool inherits: the step's, less what only the action itself may hold. The raw inputs carry the
+ * signing key and passwords, and the runtime tokens can mint OIDC tokens or write caches; a compromised scanner must
+ * get none of them. What a tool needs (credentials, the OIDC request for keyless cosign) it is handed explicitly.
+ */
+function toolEnvironment(inherited, added = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(inherited)) {
+        if (value !== undefined && !isWithheld(name))
+            env[name] = value;
+    }
+    return { ...env, ...added };
+}
+const WITHHELD = /^(INPUT_.*|ACTIONS_ID_TOKEN_REQUEST_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_RUNTIME_URL|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|GITHUB_TOKEN)$/i;
+function isWithheld(name) {
+    return WITHHELD.test(name);
+}
 const exec_exec = async (command, args, options = {}) => {
     const result = await (0,lib_exec/* getExecOutput */.H)(command, args, {
-        env: { ...process.env, ...options.env },
+        env: toolEnvironment(process.env, options.env),
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         // An empty stdin: cosign must never wait for a password prompt.
         input: Buffer.alloc(0),
@@ -37374,7 +37397,12 @@ async function signAndAttest(options) {
         const cosign = cosignRunner({
             exec: options.exec,
             cosignPath: options.cosignPath,
-            env: cosignEnv({ key: options.key, password: options.password, ...(dockerConfigDir ? { dockerConfigDir } : {}) }),
+            env: cosignEnv({
+                key: options.key,
+                password: options.password,
+                ...(dockerConfigDir ? { dockerConfigDir } : {}),
+                ...(identity === undefined ? {} : { oidcRequest: oidcRequest(options.env) }),
+            }),
             ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
             ...(options.retry === undefined ? {} : { retry: options.retry }),
         });
@@ -37438,6 +37466,10 @@ async function derivePublicKey(cosign, key) {
     if (pem === undefined)
         throw new errors/* SigningError */.uJ('cosign public-key printed no PEM public key');
     return `${pem}\n`;
+}
+/** Present: checkKeylessReady refused to go on without them. */
+function oidcRequest(env) {
+    return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' };
 }
 function maskSecrets(options) {
     const secrets = [options.password, options.credentials?.password ?? ''];

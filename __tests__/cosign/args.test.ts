@@ -321,6 +321,17 @@ describe('keys, environment, references', () => {
     expect(cosignEnv({ key: KMS, password: 'pw' })).toEqual({ COSIGN_PASSWORD: 'pw', COSIGN_YES: 'true' })
   })
 
+  test('cosignEnv hands keyless cosign the OIDC request variables, and a key signer never', () => {
+    const oidcRequest = { url: 'https://token.example/req', token: 'tok' }
+    expect(cosignEnv({ key: KEYLESS, password: '', oidcRequest })).toEqual({
+      COSIGN_PASSWORD: '',
+      COSIGN_YES: 'true',
+      ACTIONS_ID_TOKEN_REQUEST_URL: oidcRequest.url,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidcRequest.token,
+    })
+    expect(cosignEnv({ key: KMS, password: '', oidcRequest })).not.toHaveProperty('ACTIONS_ID_TOKEN_REQUEST_TOKEN')
+  })
+
   test('legacySignatureTag is the .sig tag beside the image', () => {
     expect(legacySignatureTag(LOCAL)).toBe(`localhost:5000/acme/app:sha256-${'ab'.repeat(32)}.sig`)
   })

@@ -22,6 +22,8 @@ export interface CosignEnvOptions {
   dockerConfigDir?: string
   /** The public key PEM that `verify --key env://COSIGN_PUBLIC_KEY` reads. */
   publicKey?: string
+  /** Keyless: the job's OIDC request variables, handed on by name so cosign gets them even from a trimmed env. */
+  oidcRequest?: { url: string; token: string }
 }
 
 export function cosignEnv(options: CosignEnvOptions): Record<string, string> {
@@ -32,6 +34,12 @@ export function cosignEnv(options: CosignEnvOptions): Record<string, string> {
     ...(options.key.kind === 'pem' ? { [PRIVATE_KEY_ENV]: options.key.pem } : {}),
     ...(options.publicKey === undefined ? {} : { [PUBLIC_KEY_ENV]: options.publicKey }),
     ...(options.dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: options.dockerConfigDir }),
+    ...(options.key.kind === 'keyless' && options.oidcRequest !== undefined
+      ? {
+          ACTIONS_ID_TOKEN_REQUEST_URL: options.oidcRequest.url,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.oidcRequest.token,
+        }
+      : {}),
   }
 }
 

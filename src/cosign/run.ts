@@ -103,7 +103,12 @@ export async function signAndAttest(options: SigningOptions): Promise<SigningRes
     const cosign = cosignRunner({
       exec: options.exec,
       cosignPath: options.cosignPath,
-      env: cosignEnv({ key: options.key, password: options.password, ...(dockerConfigDir ? { dockerConfigDir } : {}) }),
+      env: cosignEnv({
+        key: options.key,
+        password: options.password,
+        ...(dockerConfigDir ? { dockerConfigDir } : {}),
+        ...(identity === undefined ? {} : { oidcRequest: oidcRequest(options.env) }),
+      }),
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
     })
@@ -175,6 +180,11 @@ async function derivePublicKey(cosign: CosignRunner, key: CosignKey): Promise<st
   const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(stdout)?.[0]
   if (pem === undefined) throw new SigningError('cosign public-key printed no PEM public key')
   return `${pem}\n`
+}
+
+/** Present: checkKeylessReady refused to go on without them. */
+function oidcRequest(env: NodeJS.ProcessEnv): { url: string; token: string } {
+  return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' }
 }
 
 function maskSecrets(options: SigningOptions): void {
