@@ -31907,7 +31907,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(194);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9191);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
@@ -32175,7 +32175,7 @@ function readDuration(value, input) {
 
 /***/ }),
 
-/***/ 194:
+/***/ 9191:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36653,10 +36653,46 @@ function truncateBytes(text, maxBytes) {
 function formatCount(count) {
     return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+/**
+ * vouch's own prose, which marks input names and values with backticks (`` `timeout: 20m` ``): escaped like scanner
+ * text, with each backtick pair shown as <code>. Unpaired backticks stay literal.
+ */
+function proseWithCode(text, maxChars = 2000) {
+    const line = singleLine(text, maxChars);
+    const parts = line.split('`');
+    if (parts.length % 2 === 0)
+        return escapeText(line, maxChars);
+    return parts
+        .map((part, index) => (index % 2 === 1 && part !== '' ? code(part, maxChars) : part.replace(SPECIAL, entity)))
+        .join('');
+}
+/**
+ * Hard-wraps text for a code block at `width` characters, at a space where there is one: GitHub scrolls a code block
+ * sideways instead of wrapping it, which hides the end of a long error line. Tabs become two spaces.
+ */
+function wrapLines(text, width) {
+    return text
+        .replace(/\t/g, '  ')
+        .split('\n')
+        .flatMap((line) => {
+        const pieces = [];
+        let rest = line.trimEnd();
+        while (rest.length > width) {
+            const space = rest.lastIndexOf(' ', width);
+            let cut = space > 0 ? space : width;
+            // Never between the two halves of a surrogate pair.
+            if (cut > 1 && /[\ud800-\udbff]/.test(rest.charAt(cut - 1)))
+                cut -= 1;
+            pieces.push(rest.slice(0, cut).trimEnd());
+            rest = rest.slice(cut).trimStart();
+        }
+        pieces.push(rest);
+        return pieces;
+    })
+        .join('\n');
+}
 
 ;// CONCATENATED MODULE: ./src/render/findings.ts
-// What every renderer says the same way about findings: their order, which breach a budget, where their advisory
-// is, and why an ignored one was set aside.
 
 
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
@@ -36672,18 +36708,8 @@ function advisoryUrl(finding) {
         return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`;
     return undefined;
 }
-/** Worst severity first, then fixable first (what can be done now), then by ID and package for a stable order. */
-function compareFindings(a, b) {
-    return ((0,model/* severityRank */.qs)(a.severity) - (0,model/* severityRank */.qs)(b.severity) ||
-        Number(b.fixable) - Number(a.fixable) ||
-        findings_compareText(a.id, b.id) ||
-        findings_compareText(a.pkgName, b.pkgName) ||
-        findings_compareText(a.installedVersion, b.installedVersion) ||
-        findings_compareText(a.pkgPath ?? '', b.pkgPath ?? ''));
-}
-function findings_compareText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
+/** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
+const compareFindings = worstFirst;
 /** Counted findings split into those of a breached severity and the others, each in display order. */
 function splitByBreach(gate) {
     const breached = new Set(gate.breaches.map((breach) => breach.severity));
@@ -36713,13 +36739,16 @@ function reasonText(reason) {
         }
     }
 }
+/** `1.1.1d-r0`, or `no fix` with Trivy's status when it says why (unescaped). */
+function fixedText(finding) {
+    if (finding.fixedVersion !== undefined && finding.fixedVersion !== '')
+        return finding.fixedVersion;
+    const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : '';
+    return `no fix${status}`;
+}
 /** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
 function versionChange(finding) {
-    if (finding.fixedVersion !== undefined && finding.fixedVersion !== '') {
-        return `${finding.installedVersion} → ${finding.fixedVersion}`;
-    }
-    const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : '';
-    return `${finding.installedVersion} → no fix${status}`;
+    return `${finding.installedVersion} → ${fixedText(finding)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/sarif.ts
@@ -37528,9 +37557,71 @@ async function signImage(request) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/render/shell-lines.ts
+// Lays a long shell command out one flag per line, with `\` continuations, so a reviewer can read the command that
+// verifies the signature without scrolling a code block sideways. What the shell runs stays the same.
+/** Words of a POSIX shell command line as written (quotes kept); undefined when a quote is left open. */
+function shellWords(command) {
+    const words = [];
+    let word = '';
+    let quote;
+    for (let index = 0; index < command.length; index++) {
+        const character = command.charAt(index);
+        if (quote !== undefined) {
+            word += character;
+            if (character === quote)
+                quote = undefined;
+            else if (quote === '"' && character === '\\')
+                word += command.charAt(++index);
+        }
+        else if (character === ' ') {
+            if (word !== '')
+                words.push(word);
+            word = '';
+        }
+        else {
+            word += character;
+            if (character === "'" || character === '"')
+                quote = character;
+            else if (character === '\\')
+                word += command.charAt(++index);
+        }
+    }
+    if (quote !== undefined)
+        return undefined;
+    if (word !== '')
+        words.push(word);
+    return words;
+}
+/**
+ * `cosign verify --key k -a x=y IMAGE` as `cosign verify \` / `  --key k \` / `  -a x=y \` / `  IMAGE`: the first two
+ * words, then each flag with the value that follows it, then the last word (the image) on a line of its own.
+ * A command that is short, or that cannot be split safely, comes back as it was.
+ */
+function commandLines(command, width = 100) {
+    if (command.length <= width || /[\n\r;&|<>`$(){}]/.test(command.replace(/'[^']*'/g, "''")))
+        return command;
+    const words = shellWords(command);
+    if (words === undefined || words.length < 4)
+        return command;
+    const last = words.at(-1);
+    const lines = [words.slice(0, 2).join(' ')];
+    for (const word of words.slice(2, -1)) {
+        const current = lines.at(-1);
+        const takesValue = lines.length > 1 && current.startsWith('-') && !current.includes(' ') && !current.includes('=');
+        if (!word.startsWith('-') && takesValue)
+            lines[lines.length - 1] = `${current} ${word}`;
+        else
+            lines.push(word);
+    }
+    lines.push(last);
+    return lines.join(' \\\n  ');
+}
+
 ;// CONCATENATED MODULE: ./src/render/summary-sections.ts
-// The fixed-size parts of the job summary: the verdict, the budgets, what went wrong, expired exceptions, the
-// signature, and the annotations a deploy step needs. Every value that came from outside is escaped here.
+// The fixed-size parts of the job summary: the verdict and what it means for the step and the signature, the
+// budgets, expired exceptions, the signature, and the annotation a deploy step needs. Outside text is escaped here.
+
 
 
 
@@ -37546,87 +37637,84 @@ function verdictSection(facts) {
     const shown = platforms.slice(0, MAX_LISTED_PLATFORMS).map((platform) => escapeText(platform, 60));
     if (platforms.length > shown.length)
         shown.push(`${formatCount(platforms.length - shown.length)} more`);
-    const details = [
-        `**Image** ${image === '' ? 'not resolved' : code(image, 500)}`,
-        ...(shown.length === 0 ? [] : [`**Platforms** ${shown.join(', ')}`]),
-        ...(trivyVersion === undefined ? [] : [`**Trivy** ${escapeText(trivyVersion, 60)}`]),
-        ...(dbUpdatedAt === undefined ? [] : [`**DB** ${dbAge(dbUpdatedAt, now)}`]),
-        `**Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
+    const scanner = [
+        ...(trivyVersion === undefined ? [] : [`Trivy ${escapeText(trivyVersion, 60)}`]),
+        ...(dbUpdatedAt === undefined ? [] : [`DB built ${dbAge(dbUpdatedAt, now)}`]),
+        ...(facts.dbCachedFallback === true ? ['the cached DB, as the download failed'] : []),
     ];
-    return [TITLES[verdict.status], headline(verdict), details.join(' · '), modeNote(verdict.status, enforce)]
-        .filter((part) => part !== '')
-        .join('\n\n');
+    const details = [
+        `- **Image** ${image === '' ? 'not resolved' : code(image, 500)}`,
+        ...(shown.length === 0 ? [] : [`- **Platforms** ${shown.join(', ')}`]),
+        ...(scanner.length === 0 ? [] : [`- **Scanner** ${scanner.join(', ')}`]),
+        `- **Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
+    ];
+    return [TITLES[verdict.status], headline(facts), details.join('\n')].filter((part) => part !== '').join('\n\n');
 }
-function headline(verdict) {
-    if (verdict.status === 'error')
-        return 'The scan could not be completed, so nothing was counted. The image was not signed.';
-    if (verdict.status === 'passed')
-        return 'Every severity held its budget.';
-    const breaches = verdict.gate.breaches.map((breach) => `${breach.severity} ${formatCount(breach.counted)} > ${formatCount(breach.budget)}`);
-    return `Counted findings exceed the budget for ${breaches.join(', ')}.`;
-}
-function modeNote(status, enforce) {
-    if (status === 'failed' && !enforce) {
-        return '> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.';
+/** What was decided, and what it means for the step and the signature: the two things a reviewer asks first. */
+function headline({ verdict, enforce, signing }) {
+    if (verdict.status === 'passed') {
+        if (signing === undefined)
+            return 'Every severity held its budget.';
+        if (!signing.signed) {
+            const why = signing.skippedReason === undefined ? '' : ` (${proseWithCode(signing.skippedReason, 300)})`;
+            return `Every severity held its budget. The image was **not signed**${why}.`;
+        }
+        const attested = signing.attested ? ', and the scan result attached as a signed attestation' : '';
+        return `Every severity held its budget. The image was **signed**${attested}.`;
     }
-    if (status === 'failed')
-        return 'The step fails. The image was **not signed**.';
-    if (status === 'error')
-        return 'An error fails the step in either mode.';
-    return '';
+    if (verdict.status === 'error') {
+        const what = verdict.gate === undefined
+            ? 'The scan could not be completed, so nothing was counted.'
+            : 'The scan completed, but vouch could not finish its work.';
+        const signed = signing?.signed === true ? 'The image was signed before the error.' : 'The image was **not signed**.';
+        return `${what} ${signed} An error fails the step in either mode.`;
+    }
+    const over = verdict.gate.breaches.map((breach) => `${formatCount(breach.counted)} ${breach.severity} (budget ${formatCount(breach.budget)})`);
+    const budgetLine = `**Over budget**: ${over.join(', ')}.`;
+    if (!enforce) {
+        return `${budgetLine}\n\n> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.`;
+    }
+    return `${budgetLine} The step fails, and the image was **not signed**.`;
 }
-/** `2026-08-20T06:00:00Z (5 hours old)`. */
+/** `2026-08-20 06:00 UTC (5 hours old)`: minutes are enough to tell DBs apart, and the age is what matters. */
 function dbAge(updatedAt, now) {
     const built = Date.parse(updatedAt);
-    const shown = code(updatedAt, 60);
     if (Number.isNaN(built))
-        return `built ${shown}`;
+        return code(updatedAt, 60);
+    const shown = `${new Date(built).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     const minutes = Math.max(0, Math.floor((now.getTime() - built) / 60_000));
     const age = minutes < 60
         ? plural(minutes, 'minute')
         : minutes < 48 * 60
             ? plural(Math.floor(minutes / 60), 'hour')
             : plural(Math.floor(minutes / (24 * 60)), 'day');
-    return `built ${shown} (${age} old)`;
+    return `${shown} (${age} old)`;
 }
 function plural(count, unit) {
     return `${formatCount(count)} ${unit}${count === 1 ? '' : 's'}`;
 }
+function budgetText(budget) {
+    return budget === null ? 'no limit' : formatCount(budget);
+}
 function budgetsSection(gate) {
     const breached = new Set(gate.breaches.map((breach) => breach.severity));
-    const rows = model/* SEVERITIES */.oC.map((severity) => {
-        const budget = gate.budgets[severity];
-        return tableRow([
-            severity,
-            formatCount(gate.counts[severity]),
-            budget === null ? 'no limit' : formatCount(budget),
-            breached.has(severity) ? '❌ breached' : '✅ held',
-        ]);
-    });
+    const rows = model/* SEVERITIES */.oC.map((severity) => tableRow([
+        severity,
+        formatCount(gate.counts[severity]),
+        budgetText(gate.budgets[severity]),
+        breached.has(severity) ? '❌ over budget' : '✅ held',
+    ]));
     const totals = `${formatCount(gate.counted.length)} counted (${formatCount(gate.fixable)} with a fix), ${formatCount(gate.ignored.length)} ignored.`;
     return ['### Budgets', [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'), totals].join('\n\n');
 }
-const RATE_LIMIT = /rate[ -]?limit|toomanyrequests|too many requests|\b429\b/i;
-const TIMEOUT = /time[ -]?out|timed out|deadline exceeded/i;
-function errorSection(cause, remedy) {
-    const advice = [];
-    if (remedy !== undefined && remedy.trim() !== '')
-        advice.push(`What to do: ${escapeText(remedy, 2000)}`);
-    if (RATE_LIMIT.test(cause) || RATE_LIMIT.test(remedy ?? '')) {
-        advice.push('A registry is rate-limiting this runner. List DB mirrors in <code>db-repository</code> (tried in order) and keep <code>cache: true</code>, so that the DB is downloaded once and reused by later runs.');
-    }
-    if (TIMEOUT.test(cause) || TIMEOUT.test(remedy ?? '')) {
-        advice.push('The scan ran out of time. Raise <code>timeout</code> (default <code>10m</code>), e.g. <code>timeout: 20m</code>; with <code>cache: true</code> later runs skip the DB download.');
-    }
-    if (advice.length === 0) {
-        advice.push('Re-run the job; if it fails again, re-run with debug logging enabled and read the Trivy output in the log.');
-    }
-    // The cause may hold a tool's stderr: a code block shows it as it is, and nothing in it is interpreted.
-    const shownCause = (cause.length > 4000 ? `${cause.slice(0, 4000)}…` : cause)
-        .replace(/\r\n?/g, '\n')
-        // eslint-disable-next-line no-control-regex -- control characters are what this removes
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
-    return ['### What went wrong', codeBlock(shownCause, 'text'), advice.map((line) => `- ${line}`).join('\n')].join('\n\n');
+/** The budgets of a run that never reached the gate: the policy that would have applied. */
+function uncheckedBudgetsSection(budgets) {
+    const rows = model/* SEVERITIES */.oC.map((severity) => tableRow([severity, '–', budgetText(budgets[severity]), 'not checked']));
+    return [
+        '### Budgets',
+        [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'),
+        'The budgets this run would have held the findings to.',
+    ].join('\n\n');
 }
 function expiredSection(expired) {
     if (expired.length === 0)
@@ -37640,34 +37728,51 @@ function expiredSection(expired) {
     if (more > 0)
         lines.push(`- and ${formatCount(more)} more`);
     const heading = `### ⚠️ Expired exceptions (${formatCount(expired.length)})`;
-    const note = 'They suppress nothing any more: the findings they named are counted. Renew them with a new date and a reason, or remove them.';
+    const note = 'They suppress nothing any more: the findings they named are counted below. Renew them with a new date and a reason, or remove them.';
     return [heading, note, lines.join('\n')].join('\n\n');
 }
+/** Shown when there is a signature to talk about: after a pass, or when an error came after signing. */
 function signingSection(signing, status) {
+    if (status !== 'passed' && !signing.signed)
+        return '';
     const lines = [];
     if (signing.signed) {
         const where = signing.signature === undefined ? '' : `, stored at ${code(signing.signature, 500)}`;
-        lines.push(`- **Signed**: yes${where}`);
+        const verified = signing.verified === true ? '; vouch verified it after signing' : '';
+        lines.push(`- **Signed**: yes${where}${verified}`);
     }
     else {
-        const why = signing.skippedReason ?? (status === 'passed' ? 'signing is off' : `the verdict is ${status}`);
-        lines.push(`- **Signed**: no (${escapeText(why, 500)})`);
+        const why = signing.skippedReason === undefined ? 'signing is off' : proseWithCode(signing.skippedReason, 500);
+        lines.push(`- **Signed**: no (${why})`);
     }
     lines.push(signing.attested
-        ? '- **Attestation**: the scan result is attached as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
+        ? '- **Attestation**: the scan result, as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
         : '- **Attestation**: none');
     const parts = ['### Signature and attestation', lines.join('\n')];
-    if (signing.verifyCommand !== undefined && signing.verifyCommand.trim() !== '') {
-        parts.push('Verify it with:', codeBlock(singleLine(signing.verifyCommand, 4000), 'sh'));
+    const command = singleLine(signing.verifyCommand ?? '', 4000);
+    const key = (signing.publicKey ?? '').trim();
+    if (command !== '') {
+        const withKey = key !== '' && command.includes('cosign.pub');
+        parts.push(withKey ? 'Verify it with (<code>cosign.pub</code> is the public key below):' : 'Verify it with:');
+        parts.push(codeBlock(commandLines(command), 'sh'));
+    }
+    if (key !== '' && key.length <= 4000) {
+        parts.push(`<details><summary>cosign.pub</summary>\n\n${codeBlock(key)}\n\n</details>`);
     }
     return parts.join('\n\n');
 }
-function deploySection(annotationKey, status) {
+function deploySection(annotationKey, status, signed) {
+    const annotation = `Gate annotation: ${code(gateAnnotation(annotationKey, status), 400)}`;
+    if (status !== 'passed') {
+        const refused = signed
+            ? ''
+            : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.';
+        return ['### Deploy', `${annotation}.${refused}`].join('\n\n');
+    }
     const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join('\n');
     return [
         '### Deploy',
-        `Gate annotation: ${code(gateAnnotation(annotationKey, status), 400)}. The <code>pod-annotations</code> output holds it as JSON for a pod template:`,
-        codeBlock(podAnnotations(annotationKey, status), 'json'),
+        `${annotation}, also in the <code>pod-annotations</code> output as JSON (${code(podAnnotations(annotationKey, status), 400)}). In a pod template:`,
         codeBlock(yaml, 'yaml'),
         'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
     ].join('\n\n');
@@ -37678,14 +37783,51 @@ function reportsLine(paths) {
         ...(paths.sarif === undefined ? [] : [`SARIF ${code(paths.sarif, 400)}`]),
         ...(paths.predicate === undefined ? [] : [`vuln predicate ${code(paths.predicate, 400)}`]),
     ];
-    return named.length === 0 ? '' : `**Reports**: ${named.join(' · ')}`;
+    return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/summary-error.ts
+// The job summary's account of an error: what went wrong, as the tool said it, and what the user can do about it.
+
+const RATE_LIMIT = /rate[ -]?limit|toomanyrequests|too many requests|\b429\b/i;
+const TIMEOUT = /time[ -]?out|timed out|deadline exceeded/i;
+/** Characters per line of the cause: what fits a summary's code block on a laptop screen without scrolling. */
+const CAUSE_WIDTH = 100;
+const MAX_CAUSE = 4000;
+/** Advice for when the error carries no remedy of its own, from what the cause says. */
+function advice(cause) {
+    if (RATE_LIMIT.test(cause)) {
+        return 'A registry is rate-limiting this runner. List DB mirrors in <code>db-repository</code> (tried in order) and keep <code>cache: true</code>, so that the DB is downloaded once and reused by later runs.';
+    }
+    if (TIMEOUT.test(cause)) {
+        return 'The scan ran out of time. Raise <code>timeout</code> (default <code>10m</code>), e.g. <code>timeout: 20m</code>; with <code>cache: true</code> later runs skip the DB download.';
+    }
+    return 'Re-run the job; if it fails again, re-run with debug logging enabled and read the Trivy output in the log.';
+}
+function errorSection(cause, remedy) {
+    const given = remedy !== undefined && remedy.trim() !== '' ? remedy.trim() : undefined;
+    // An error's message often ends with its remedy; it is said once, below, in words rather than in the code block.
+    const told = given !== undefined && cause.trimEnd().endsWith(given) ? cause.trimEnd().slice(0, -given.length) : cause;
+    const clipped = told.length > MAX_CAUSE ? `${told.slice(0, MAX_CAUSE)}…` : told;
+    // The cause may hold a tool's stderr: a code block shows it as it is, and nothing in it is interpreted.
+    const shown = wrapLines(clipped
+        .replace(/\r\n?/g, '\n')
+        // eslint-disable-next-line no-control-regex -- control characters are what this removes
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
+        .trim(), CAUSE_WIDTH);
+    const todo = given === undefined ? advice(cause) : proseWithCode(given, 2000);
+    return ['### What went wrong', codeBlock(shown, 'text'), `**What to do**: ${todo}`].join('\n\n');
 }
 
 ;// CONCATENATED MODULE: ./src/render/summary-tables.ts
 
 
-/** Lists longer than this fold into <details>. */
+/** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
 const OPEN_ROWS = 20;
+/** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
+const TITLE_CHARS = 70;
+/** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
+const NAMED_PLATFORMS = 3;
 function* lazily(items, row) {
     for (const item of items)
         yield row(item);
@@ -37693,34 +37835,47 @@ function* lazily(items, row) {
 function platformsCell(finding, platformCount) {
     if (finding.platforms.length === 0)
         return '';
-    if (platformCount > 1 && finding.platforms.length >= platformCount)
-        return 'all';
-    return escapeText(finding.platforms.join(', '), 120);
+    if (platformCount > NAMED_PLATFORMS && finding.platforms.length >= platformCount)
+        return `all ${platformCount}`;
+    return finding.platforms.map((platform) => escapeText(platform, 60)).join('<br>');
+}
+// Cells stack their parts on lines of their own (<br>): a narrow column wraps where a reader expects it, not inside a
+// CVE ID or a version at a hyphen, which is where a browser breaks a squeezed table cell.
+/** The ID, linked to its advisory, with the title under it, and a mark when an exception for it has expired. */
+function vulnerabilityCell(finding, expired) {
+    const title = (finding.title ?? '').trim();
+    const lines = [markdown_link(finding.id, advisoryUrl(finding))];
+    if (title !== '')
+        lines.push(escapeText(title, TITLE_CHARS));
+    const exception = expired?.get(finding.id);
+    if (exception !== undefined) {
+        const when = exception.expiresOn === undefined ? '' : ` on ${escapeText(exception.expiresOn, 40)}`;
+        lines.push(`⚠️ its exception expired${when}`);
+    }
+    return lines.join('<br>');
 }
 function packageCell(finding) {
-    const path = finding.pkgPath === undefined ? '' : ` (${finding.pkgPath})`;
-    return escapeText(`${finding.pkgName}${path}`, 120);
+    const name = escapeText(finding.pkgName, 120);
+    return finding.pkgPath === undefined ? name : `${name}<br>${escapeText(finding.pkgPath, 120)}`;
 }
-function findingsList(heading, findings, platformCount) {
+function versionsCell(finding) {
+    return `${escapeText(finding.installedVersion, 60)} →<br>${escapeText(fixedText(finding), 60)}`;
+}
+function findingsList(heading, findings, platformCount, options = {}) {
     const showPlatforms = platformCount > 1;
+    // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
+    const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
     return {
         heading,
         noun: 'finding',
         total: findings.length,
-        headings: [
-            'Vulnerability',
-            'Package',
-            'Installed → fixed',
-            'Severity',
-            'Title',
-            ...(showPlatforms ? ['Platforms'] : []),
-        ],
+        openRows: options.openRows ?? 0,
+        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
         rows: lazily(findings, (finding) => tableRow([
-            markdown_link(finding.id, advisoryUrl(finding)),
-            packageCell(finding),
-            escapeText(versionChange(finding), 120),
+            vulnerabilityCell(finding, expired),
             finding.severity,
-            escapeText(finding.title ?? '', 200),
+            packageCell(finding),
+            versionsCell(finding),
             ...(showPlatforms ? [platformsCell(finding, platformCount)] : []),
         ])),
     };
@@ -37730,15 +37885,36 @@ function ignoredList(heading, ignored) {
         heading,
         noun: 'ignored finding',
         total: ignored.length,
-        headings: ['Vulnerability', 'Package', 'Installed → fixed', 'Severity', 'Why it is not counted'],
+        openRows: 0,
+        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
         rows: lazily(ignored, ({ finding, reason }) => tableRow([
-            markdown_link(finding.id, advisoryUrl(finding)),
-            packageCell(finding),
-            escapeText(versionChange(finding), 120),
+            vulnerabilityCell(finding),
             finding.severity,
-            escapeText(reasonText(reason), 400),
+            packageCell(finding),
+            versionsCell(finding),
+            whyIgnored(reason),
         ])),
     };
+}
+/** The reason a reviewer weighs first (the statement), then who decided it and until when. Escaped. */
+function whyIgnored(reason) {
+    switch (reason.kind) {
+        case 'exception': {
+            const { statement, expiresOn, source } = reason.exception;
+            const said = statement === undefined || statement.trim() === '' ? 'No statement given' : statement;
+            const until = expiresOn === undefined ? 'with no expiry date' : `until ${expiresOn}`;
+            return `${escapeText(said, 300)} (exception ${escapeText(until, 60)}, ${code(source, 200)})`;
+        }
+        case 'unfixed':
+            return 'No fixed version yet (<code>ignore-unfixed</code>)';
+        case 'not_affected':
+            return 'Trivy reports it as not affected';
+        case 'vex': {
+            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
+            const from = reason.source === undefined || reason.source === '' ? '' : `, ${code(reason.source, 200)}`;
+            return `${escapeText(said, 300)} (VEX${from})`;
+        }
+    }
 }
 function summary_tables_plural(count, noun) {
     return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
@@ -37759,7 +37935,8 @@ function cutNote(leftOut, total, paths) {
 }
 /**
  * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
- * spent, and every list from there on is cut, each with a note saying how many rows it left out.
+ * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
+ * its `openRows` first rows and folds the rest into <details>.
  */
 function renderLists(lists, budgetBytes, paths) {
     let remaining = budgetBytes;
@@ -37769,13 +37946,13 @@ function renderLists(lists, budgetBytes, paths) {
         const total = list.total;
         if (total === 0)
             continue;
-        const folded = total > OPEN_ROWS;
+        const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total);
         const heading = `${list.heading} (${formatCount(total)})`;
-        const open = tableHeader(list.headings);
-        const fold = folded ? `<details><summary>Show ${summary_tables_plural(total, list.noun)}</summary>\n\n` : '';
-        const unfold = folded ? '\n\n</details>' : '';
-        const frame = byteLength(heading) + byteLength(fold) + byteLength(open) + byteLength(unfold) + 8;
-        const rows = [];
+        const header = tableHeader(list.headings);
+        const foldFrame = byteLength(foldStart(total, total, list.noun)) + byteLength(FOLD_END);
+        const frame = byteLength(heading) + 2 * byteLength(header) + foldFrame + 16;
+        const open = [];
+        const folded = [];
         if (!spent && frame < remaining) {
             remaining -= frame;
             for (const row of list.rows) {
@@ -37784,7 +37961,8 @@ function renderLists(lists, budgetBytes, paths) {
                     spent = true;
                     break;
                 }
-                rows.push(row);
+                ;
+                (open.length < openCount ? open : folded).push(row);
                 remaining -= size;
             }
         }
@@ -37792,16 +37970,26 @@ function renderLists(lists, budgetBytes, paths) {
             spent = true;
         }
         const parts = [heading];
-        if (rows.length > 0)
-            parts.push(`${fold}${[open, ...rows].join('\n')}${unfold}`);
-        if (rows.length < total)
-            parts.push(cutNote(total - rows.length, total, paths));
+        if (open.length > 0)
+            parts.push([header, ...open].join('\n'));
+        if (folded.length > 0) {
+            parts.push(`${foldStart(folded.length, open.length, list.noun)}${[header, ...folded].join('\n')}${FOLD_END}`);
+        }
+        const shown = open.length + folded.length;
+        if (shown < total)
+            parts.push(cutNote(total - shown, total, paths));
         sections.push(parts.join('\n\n'));
     }
     return sections;
 }
+const FOLD_END = '\n\n</details>';
+function foldStart(count, before, noun) {
+    const what = before > 0 ? `${formatCount(count)} more ${noun}${count === 1 ? '' : 's'}` : summary_tables_plural(count, noun);
+    return `<details><summary>Show ${what}</summary>\n\n`;
+}
 
 ;// CONCATENATED MODULE: ./src/render/summary.ts
+
 
 
 
@@ -37813,15 +38001,21 @@ function renderSummary(context) {
     const { verdict, reportPaths, annotationKey, signing } = context;
     const limit = context.limitBytes ?? SUMMARY_LIMIT_BYTES;
     const gate = verdict.gate;
+    // What was decided and why first; then the findings behind it; then what follows from it (signature, deploy).
     const head = [
         verdictSection(context),
         verdict.status === 'error' ? errorSection(verdict.cause, verdict.remedy) : '',
-        gate === undefined ? '' : budgetsSection(gate),
+        gate !== undefined
+            ? budgetsSection(gate)
+            : context.budgets === undefined
+                ? ''
+                : uncheckedBudgetsSection(context.budgets),
+        // An expired exception is often why a finding breaches: it is said before the findings.
+        gate === undefined ? '' : expiredSection(gate.expiredExceptions),
     ];
     const tail = [
-        gate === undefined ? '' : expiredSection(gate.expiredExceptions),
         signing === undefined ? '' : signingSection(signing, verdict.status),
-        deploySection(annotationKey, verdict.status),
+        deploySection(annotationKey, verdict.status, signing?.signed === true),
         reportsLine(reportPaths),
     ];
     const fixedBytes = byteLength([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length;
@@ -37835,8 +38029,14 @@ function listsOf(gate, platformCount) {
     const { breaching, others } = splitByBreach(gate);
     const ignored = [...gate.ignored].sort((a, b) => compareFindings(a.finding, b.finding));
     return [
-        findingsList('### ❌ Findings that breach a budget', breaching, platformCount),
-        findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount),
+        // The findings behind the verdict are never all folded away.
+        findingsList('### ❌ Findings that breach a budget', breaching, platformCount, {
+            openRows: OPEN_ROWS,
+            expired: gate.expiredExceptions,
+        }),
+        findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount, {
+            expired: gate.expiredExceptions,
+        }),
         ignoredList('### Ignored findings', ignored),
     ];
 }
@@ -37878,14 +38078,15 @@ function workflowAnnotations(verdict) {
 
 
 
+
 function outputsOf(published) {
     const { inputs, verdict, target, scanners, scan, files, signing } = published;
     const gate = verdict.gate;
     const count = (value) => (value === undefined ? '' : String(value));
     return {
         'scan-status': verdict.status,
-        image: target?.pinned ?? '',
-        digest: target?.digest ?? '',
+        image: target?.pinned ?? (inputs.image.digest === undefined ? '' : (0,image_reference/* pinnedReference */.ct)(inputs.image)),
+        digest: target?.digest ?? inputs.image.digest ?? '',
         ...Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity.toLowerCase(), count(gate?.counts[severity])])),
         ignored: count(gate?.ignored.length),
         fixable: count(gate?.fixable),
@@ -37932,9 +38133,11 @@ function summaryOf(published) {
         platforms: target?.platformNames ?? [],
         ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
         ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
+        ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
         now,
         enforce: inputs.enforce,
         annotationKey: inputs.annotationKey,
+        budgets: inputs.budgets,
         ...(signing === undefined ? {} : { signing }),
         reportPaths: { ...(files ?? {}) },
     });

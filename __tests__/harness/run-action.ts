@@ -27,8 +27,8 @@ export async function readActionYaml(): Promise<ActionYaml> {
 
 export interface RunOptions {
   inputs: Record<string, string>
-  /** Extra environment for the step (e.g. the stand-in tools' switches). */
-  env?: Record<string, string>
+  /** Extra environment for the step (e.g. the stand-in tools' switches); `undefined` unsets a variable. */
+  env?: Record<string, string | undefined>
   /** Reuse a runner's directories across runs (e.g. a warm tool cache). */
   runner?: RunnerDirs
   timeoutMs?: number
@@ -105,7 +105,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
 
   // A clean environment like a runner's: nothing of the test process leaks in but PATH.
-  const env: Record<string, string> = {
+  // A value left undefined (`GITHUB_STEP_SUMMARY: undefined`) is not passed on: spawn leaves such variables out.
+  const env: Record<string, string | undefined> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: runner.home,
     CI: 'true',
@@ -119,6 +120,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_WORKFLOW_REF: 'example/app/.github/workflows/release.yml@refs/heads/main',
     GITHUB_RUN_ID: '1',
+    // The runner gives every step a runtime token; no tool may inherit it.
+    ACTIONS_RUNTIME_TOKEN: 'harness-runtime-token',
     RUNNER_TEMP: runner.temp,
     RUNNER_TOOL_CACHE: runner.toolCache,
     RUNNER_OS: 'Linux',

@@ -60,7 +60,8 @@ export interface ScenarioOptions {
   inputs?: Record<string, string>
   /** Which report the stand-in Trivy writes, by platform (`default` for a single-platform image). */
   reports?: Record<string, string>
-  env?: Record<string, string>
+  /** `undefined` unsets a variable the harness would set. */
+  env?: Record<string, string | undefined>
   runner?: RunnerDirs
 }
 

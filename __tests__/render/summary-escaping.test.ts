@@ -83,7 +83,7 @@ function outsideCodeBlocks(summary: string): string {
   return kept.join('\n')
 }
 
-const ALLOWED_TAGS = /<\/?(?:code|details|summary)>/g
+const ALLOWED_TAGS = /<\/?(?:code|details|summary)>|<br>/g
 
 function expectInert(summary: string): void {
   const markup = outsideCodeBlocks(summary)
@@ -137,7 +137,7 @@ describe('hostile scanner text', () => {
     const summary = render({ status: 'error', cause, remedy: '<b>hi</b> | `x`' })
     expectInert(summary)
     expect(summary).toContain('`````text\ntrivy said:\n```\n</details><script>alert(1)</script>\n````\ndone\n`````')
-    expect(summary).toContain('What to do: &lt;b&gt;hi&lt;/b&gt; &#124; &#96;x&#96;')
+    expect(summary).toContain('**What to do**: &lt;b&gt;hi&lt;/b&gt; &#124; <code>x</code>')
   })
 
   test('property: any text in any field stays inert', () => {

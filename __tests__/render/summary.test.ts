@@ -32,6 +32,7 @@ function context(verdict: Verdict, overrides: Partial<SummaryContext> = {}): Sum
     now: NOW,
     enforce: true,
     annotationKey: 'security.example.com/scan-status',
+    budgets: budgets(),
     reportPaths: PATHS,
     ...overrides,
   }
@@ -56,8 +57,10 @@ describe('summary snapshots', () => {
   test('failed with breaches', async () => {
     const summary = renderSummary(context(failed))
     expect(summary.startsWith('## ❌ vouch: failed')).toBe(true)
-    expect(summary).toContain('CRITICAL 2 > 0')
-    expect(summary).toContain('| CRITICAL | 2 | 0 | ❌ breached |')
+    expect(summary).toContain(
+      '**Over budget**: 2 CRITICAL (budget 0). The step fails, and the image was **not signed**.',
+    )
+    expect(summary).toContain('| CRITICAL | 2 | 0 | ❌ over budget |')
     expect(summary).toContain('| MEDIUM | 4 | no limit | ✅ held |')
     expect(summary.indexOf('Findings that breach a budget')).toBeLessThan(summary.indexOf('Other counted findings'))
     await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/failed.md')
@@ -75,10 +78,10 @@ describe('summary snapshots', () => {
     const summary = renderSummary(context(rateLimited, { dbUpdatedAt: undefined }))
     expect(summary.startsWith('## ⚠️ vouch: error')).toBe(true)
     expect(summary).toContain('TOOMANYREQUESTS')
-    expect(summary).toContain('What to do: Wait a few minutes')
-    expect(summary).toContain('<code>db-repository</code>')
-    expect(summary).toContain('<code>cache: true</code>')
-    expect(summary).not.toContain('### Budgets')
+    expect(summary).toContain('**What to do**: Wait a few minutes')
+    // The error's own remedy is the advice; the generic one would say the same twice.
+    expect(summary).not.toContain('A registry is rate-limiting this runner')
+    expect(summary).toContain('| HIGH | – | 0 | not checked |')
     await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/error-rate-limit.md')
   })
 
@@ -113,9 +116,11 @@ describe('summary snapshots', () => {
     )
     const summary = renderSummary(context(verdictOf(gate)))
     expect(summary).toContain('### Ignored findings (4)')
-    expect(summary).toContain('exception (.trivyignore.yaml:3, until 2026-12-31): debugfs is never run')
-    expect(summary).toContain('no fixed version yet (ignore-unfixed)')
-    expect(summary).toContain('VEX (./vex.json): vulnerable&#95;code&#95;not&#95;in&#95;execute&#95;path')
+    expect(summary).toContain(
+      'debugfs is never run: no ext4 images are opened (exception until 2026-12-31, <code>.trivyignore.yaml:3</code>)',
+    )
+    expect(summary).toContain('No fixed version yet (<code>ignore-unfixed</code>)')
+    expect(summary).toContain('vulnerable&#95;code&#95;not&#95;in&#95;execute&#95;path (VEX, <code>./vex.json</code>)')
     expect(summary).toContain('### ⚠️ Expired exceptions (1)')
     expect(summary).toContain('<code>CVE-2019-3462</code> expired on 2026-06-30 (<code>.trivyignore:7</code>)')
     await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/exceptions.md')
@@ -128,7 +133,7 @@ describe('summary snapshots', () => {
     const summary = renderSummary(context(verdictOf(gateOf(findings)), { platforms: ['linux/amd64', 'linux/arm64'] }))
     expect(summary).toContain('**Platforms** linux/amd64, linux/arm64')
     expect(summary).toContain('| Platforms |')
-    expect(summary).toMatch(/\| all \|$/m)
+    expect(summary).toMatch(/\| linux\/amd64<br>linux\/arm64 \|$/m)
     expect(summary).toMatch(/\| linux\/amd64 \|$/m)
     await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/two-platforms.md')
   })
@@ -145,8 +150,11 @@ describe('summary snapshots', () => {
       }),
     )
     expect(summary).toContain('### Signature and attestation')
-    expect(summary).toContain('```sh\ncosign verify --certificate-identity-regexp')
-    expect(summary).toContain('**Attestation**: the scan result is attached')
+    expect(summary).toContain(
+      "```sh\ncosign verify \\\n  --certificate-identity-regexp '^https://github.com/acme/shop/' \\\n  --certificate-oidc-issuer",
+    )
+    expect(summary).toContain('**Attestation**: the scan result, as a signed')
+    expect(summary).toContain('The image was **signed**, and the scan result attached as a signed attestation.')
     await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/signed.md')
   })
 })
@@ -158,16 +166,73 @@ describe('summary content', () => {
     expect(summary).not.toContain('<code>db-repository</code>')
   })
 
-  test('a failed image that was not signed says why', () => {
+  test('a failed image: the headline says it was not signed, and there is no signature section', () => {
     const summary = renderSummary(context(failed, { signing: { signed: false, attested: false } }))
-    expect(summary).toContain('**Signed**: no (the verdict is failed)')
+    expect(summary).toContain('the image was **not signed**')
+    expect(summary).not.toContain('### Signature and attestation')
+    expect(summary).toContain('Do not deploy this image')
+  })
+
+  test('a passed image that was not signed says why, with input names as code', () => {
+    const summary = renderSummary(
+      context(passed, { signing: { signed: false, attested: false, skippedReason: '`sign` is false' } }),
+    )
+    expect(summary).toContain('The image was **not signed** (<code>sign</code> is false).')
+    expect(summary).toContain('- **Signed**: no (<code>sign</code> is false)')
+  })
+
+  test('an error after signing says the image was signed', () => {
+    const signing = { signed: true, attested: false, signature: 'ghcr.io/acme/shop:sha256-3c19.sig' }
+    const summary = renderSummary(
+      context({ status: 'error', cause: 'cosign attest failed', gate: passed.gate }, { signing }),
+    )
+    expect(summary).toContain(
+      'The scan completed, but vouch could not finish its work. The image was signed before the error.',
+    )
+    expect(summary).toContain('- **Signed**: yes, stored at <code>ghcr.io/acme/shop:sha256-3c19.sig</code>')
+    expect(summary).not.toContain('Do not deploy')
+  })
+
+  test('an error before the gate shows the budgets it would have held, as not checked', () => {
+    const summary = renderSummary(context(rateLimited, { budgets: budgets({ MEDIUM: 5 }) }))
+    expect(renderSummary(context(rateLimited, { budgets: undefined }))).not.toContain('### Budgets')
+    expect(summary).toContain('### Budgets')
+    expect(summary).toContain('| CRITICAL | – | 0 | not checked |')
+    expect(summary).toContain('| MEDIUM | – | 5 | not checked |')
+    expect(summary).toContain('The budgets this run would have held the findings to.')
+  })
+
+  test('without a remedy, a rate limit gets the DB mirror advice', () => {
+    const summary = renderSummary(context({ status: 'error', cause: 'GET https://ghcr.io/v2/x: TOOMANYREQUESTS' }))
+    expect(summary).toContain('**What to do**: A registry is rate-limiting this runner.')
+    expect(summary).toContain('<code>db-repository</code>')
+  })
+
+  test('the remedy at the end of a cause is said once, and a long cause is wrapped to be read without scrolling', () => {
+    const remedy = 'Raise `timeout` (for example `timeout: 20m`).'
+    const cause = `Trivy did not finish scanning ${IMAGE} within the 600s \`timeout\`. ${remedy}`
+    const summary = renderSummary(context({ status: 'error', cause, remedy }))
+    const block = /```text\n([\s\S]*?)\n```/.exec(summary)?.[1] ?? ''
+    expect(block).not.toContain('for example')
+    expect(Math.max(...block.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100)
+    expect(block.replace(/\n/g, ' ')).toContain(`scanning ${IMAGE} within the 600s`)
+    expect(summary).toContain('**What to do**: Raise <code>timeout</code> (for example <code>timeout: 20m</code>).')
+  })
+
+  test('the DB age names a cached fallback DB', () => {
+    const summary = renderSummary(context(passed, { dbCachedFallback: true }))
+    expect(summary).toContain(
+      '- **Scanner** Trivy 0.74.0, DB built 2026-08-21 06:12 UTC (5 hours old), the cached DB, as the download failed',
+    )
   })
 
   test('the gate annotation and a pod-annotations snippet', () => {
     const summary = renderSummary(context(passed))
     expect(summary).toContain('Gate annotation: <code>security.example.com/scan-status=passed</code>')
-    expect(summary).toContain('```json\n{"security.example.com/scan-status":"passed"}\n```')
-    expect(summary).toContain('    "security.example.com/scan-status": "passed"')
+    expect(summary).toContain('<code>{&quot;security.example.com/scan-status&quot;:&quot;passed&quot;}</code>')
+    expect(summary).toContain(
+      '```yaml\nmetadata:\n  annotations:\n    "security.example.com/scan-status": "passed"\n```',
+    )
   })
 
   test('IDs link to their advisory: PrimaryURL, AVD for a CVE, GitHub for a GHSA, none otherwise', () => {
@@ -181,7 +246,7 @@ describe('summary content', () => {
     expect(summary).toContain('[CVE-2024-0001](https://example.com/advisory?id=1)')
     expect(summary).toContain('[CVE-2024-0002](https://avd.aquasec.com/nvd/cve-2024-0002)')
     expect(summary).toContain('[GHSA-2h3g-pc7q-5xv7](https://github.com/advisories/GHSA-2h3g-pc7q-5xv7)')
-    expect(summary).toContain('| TEMP-0841856-B18BAF |')
+    expect(summary).toContain('| TEMP-0841856-B18BAF<br>openssl: information disclosure in fork() |')
     expect(summary).not.toContain('javascript:')
   })
 

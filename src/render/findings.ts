@@ -1,6 +1,7 @@
 // What every renderer says the same way about findings: their order, which breach a budget, where their advisory
 // is, and why an ignored one was set aside.
-import { severityRank, type Finding } from '../report/model.js'
+import type { Finding } from '../report/model.js'
+import { worstFirst } from '../report/gate.js'
 import type { GateResult, IgnoreReason } from '../report/verdict.js'
 import { httpUrl } from './markdown.js'
 
@@ -16,21 +17,8 @@ export function advisoryUrl(finding: Pick<Finding, 'id' | 'primaryUrl'>): string
   return undefined
 }
 
-/** Worst severity first, then fixable first (what can be done now), then by ID and package for a stable order. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(a.severity) - severityRank(b.severity) ||
-    Number(b.fixable) - Number(a.fixable) ||
-    compareText(a.id, b.id) ||
-    compareText(a.pkgName, b.pkgName) ||
-    compareText(a.installedVersion, b.installedVersion) ||
-    compareText(a.pkgPath ?? '', b.pkgPath ?? '')
-  )
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
+/** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
+export const compareFindings = worstFirst
 
 /** Counted findings split into those of a breached severity and the others, each in display order. */
 export function splitByBreach(gate: GateResult): { breaching: Finding[]; others: Finding[] } {
@@ -62,11 +50,14 @@ export function reasonText(reason: IgnoreReason): string {
   }
 }
 
+/** `1.1.1d-r0`, or `no fix` with Trivy's status when it says why (unescaped). */
+export function fixedText(finding: Finding): string {
+  if (finding.fixedVersion !== undefined && finding.fixedVersion !== '') return finding.fixedVersion
+  const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : ''
+  return `no fix${status}`
+}
+
 /** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
 export function versionChange(finding: Finding): string {
-  if (finding.fixedVersion !== undefined && finding.fixedVersion !== '') {
-    return `${finding.installedVersion} → ${finding.fixedVersion}`
-  }
-  const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : ''
-  return `${finding.installedVersion} → no fix${status}`
+  return `${finding.installedVersion} → ${fixedText(finding)}`
 }

@@ -107,3 +107,41 @@ export function truncateBytes(text: string, maxBytes: number): string {
 export function formatCount(count: number): string {
   return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
+
+/**
+ * vouch's own prose, which marks input names and values with backticks (`` `timeout: 20m` ``): escaped like scanner
+ * text, with each backtick pair shown as <code>. Unpaired backticks stay literal.
+ */
+export function proseWithCode(text: string, maxChars = 2000): string {
+  const line = singleLine(text, maxChars)
+  const parts = line.split('`')
+  if (parts.length % 2 === 0) return escapeText(line, maxChars)
+  return parts
+    .map((part, index) => (index % 2 === 1 && part !== '' ? code(part, maxChars) : part.replace(SPECIAL, entity)))
+    .join('')
+}
+
+/**
+ * Hard-wraps text for a code block at `width` characters, at a space where there is one: GitHub scrolls a code block
+ * sideways instead of wrapping it, which hides the end of a long error line. Tabs become two spaces.
+ */
+export function wrapLines(text: string, width: number): string {
+  return text
+    .replace(/\t/g, '  ')
+    .split('\n')
+    .flatMap((line) => {
+      const pieces: string[] = []
+      let rest = line.trimEnd()
+      while (rest.length > width) {
+        const space = rest.lastIndexOf(' ', width)
+        let cut = space > 0 ? space : width
+        // Never between the two halves of a surrogate pair.
+        if (cut > 1 && /[\ud800-\udbff]/.test(rest.charAt(cut - 1))) cut -= 1
+        pieces.push(rest.slice(0, cut).trimEnd())
+        rest = rest.slice(cut).trimStart()
+      }
+      pieces.push(rest)
+      return pieces
+    })
+    .join('\n')
+}

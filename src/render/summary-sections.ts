@@ -1,9 +1,19 @@
-// The fixed-size parts of the job summary: the verdict, the budgets, what went wrong, expired exceptions, the
-// signature, and the annotations a deploy step needs. Every value that came from outside is escaped here.
-import { SEVERITIES } from '../report/model.js'
+// The fixed-size parts of the job summary: the verdict and what it means for the step and the signature, the
+// budgets, expired exceptions, the signature, and the annotation a deploy step needs. Outside text is escaped here.
+import { SEVERITIES, type Budgets } from '../report/model.js'
 import type { Exception, GateResult, ScanStatus, Verdict } from '../report/verdict.js'
 import { gateAnnotation, podAnnotations } from '../cluster/annotations.js'
-import { code, codeBlock, escapeText, formatCount, singleLine, tableHeader, tableRow } from './markdown.js'
+import {
+  code,
+  codeBlock,
+  escapeText,
+  formatCount,
+  proseWithCode,
+  singleLine,
+  tableHeader,
+  tableRow,
+} from './markdown.js'
+import { commandLines } from './shell-lines.js'
 
 export interface SigningSummary {
   signed: boolean
@@ -12,7 +22,11 @@ export interface SigningSummary {
   attested: boolean
   /** A ready `cosign verify …` command line. */
   verifyCommand?: string
-  /** Why the image was not signed (or not attested), in words. */
+  /** vouch verified the signature (and attestation) after making them. */
+  verified?: boolean
+  /** Key signing: the public key (PEM), which the verify command reads as `cosign.pub`. */
+  publicKey?: string
+  /** Why the image was not signed (or not attested), in words; may mark input names with backticks. */
   skippedReason?: string
 }
 
@@ -22,8 +36,11 @@ export interface HeadlineFacts {
   platforms: string[]
   trivyVersion?: string
   dbUpdatedAt?: string
+  /** The DB download failed and Trivy scanned with the cached DB. */
+  dbCachedFallback?: boolean
   now: Date
   enforce: boolean
+  signing?: SigningSummary
 }
 
 const TITLES: Record<ScanStatus, string> = {
@@ -38,42 +55,54 @@ export function verdictSection(facts: HeadlineFacts): string {
   const { verdict, image, platforms, trivyVersion, dbUpdatedAt, now, enforce } = facts
   const shown = platforms.slice(0, MAX_LISTED_PLATFORMS).map((platform) => escapeText(platform, 60))
   if (platforms.length > shown.length) shown.push(`${formatCount(platforms.length - shown.length)} more`)
-  const details = [
-    `**Image** ${image === '' ? 'not resolved' : code(image, 500)}`,
-    ...(shown.length === 0 ? [] : [`**Platforms** ${shown.join(', ')}`]),
-    ...(trivyVersion === undefined ? [] : [`**Trivy** ${escapeText(trivyVersion, 60)}`]),
-    ...(dbUpdatedAt === undefined ? [] : [`**DB** ${dbAge(dbUpdatedAt, now)}`]),
-    `**Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
+  const scanner = [
+    ...(trivyVersion === undefined ? [] : [`Trivy ${escapeText(trivyVersion, 60)}`]),
+    ...(dbUpdatedAt === undefined ? [] : [`DB built ${dbAge(dbUpdatedAt, now)}`]),
+    ...(facts.dbCachedFallback === true ? ['the cached DB, as the download failed'] : []),
   ]
-  return [TITLES[verdict.status], headline(verdict), details.join(' · '), modeNote(verdict.status, enforce)]
-    .filter((part) => part !== '')
-    .join('\n\n')
+  const details = [
+    `- **Image** ${image === '' ? 'not resolved' : code(image, 500)}`,
+    ...(shown.length === 0 ? [] : [`- **Platforms** ${shown.join(', ')}`]),
+    ...(scanner.length === 0 ? [] : [`- **Scanner** ${scanner.join(', ')}`]),
+    `- **Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
+  ]
+  return [TITLES[verdict.status], headline(facts), details.join('\n')].filter((part) => part !== '').join('\n\n')
 }
 
-function headline(verdict: Verdict): string {
-  if (verdict.status === 'error')
-    return 'The scan could not be completed, so nothing was counted. The image was not signed.'
-  if (verdict.status === 'passed') return 'Every severity held its budget.'
-  const breaches = verdict.gate.breaches.map(
-    (breach) => `${breach.severity} ${formatCount(breach.counted)} > ${formatCount(breach.budget)}`,
-  )
-  return `Counted findings exceed the budget for ${breaches.join(', ')}.`
-}
-
-function modeNote(status: ScanStatus, enforce: boolean): string {
-  if (status === 'failed' && !enforce) {
-    return '> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.'
+/** What was decided, and what it means for the step and the signature: the two things a reviewer asks first. */
+function headline({ verdict, enforce, signing }: HeadlineFacts): string {
+  if (verdict.status === 'passed') {
+    if (signing === undefined) return 'Every severity held its budget.'
+    if (!signing.signed) {
+      const why = signing.skippedReason === undefined ? '' : ` (${proseWithCode(signing.skippedReason, 300)})`
+      return `Every severity held its budget. The image was **not signed**${why}.`
+    }
+    const attested = signing.attested ? ', and the scan result attached as a signed attestation' : ''
+    return `Every severity held its budget. The image was **signed**${attested}.`
   }
-  if (status === 'failed') return 'The step fails. The image was **not signed**.'
-  if (status === 'error') return 'An error fails the step in either mode.'
-  return ''
+  if (verdict.status === 'error') {
+    const what =
+      verdict.gate === undefined
+        ? 'The scan could not be completed, so nothing was counted.'
+        : 'The scan completed, but vouch could not finish its work.'
+    const signed = signing?.signed === true ? 'The image was signed before the error.' : 'The image was **not signed**.'
+    return `${what} ${signed} An error fails the step in either mode.`
+  }
+  const over = verdict.gate.breaches.map(
+    (breach) => `${formatCount(breach.counted)} ${breach.severity} (budget ${formatCount(breach.budget)})`,
+  )
+  const budgetLine = `**Over budget**: ${over.join(', ')}.`
+  if (!enforce) {
+    return `${budgetLine}\n\n> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.`
+  }
+  return `${budgetLine} The step fails, and the image was **not signed**.`
 }
 
-/** `2026-08-20T06:00:00Z (5 hours old)`. */
+/** `2026-08-20 06:00 UTC (5 hours old)`: minutes are enough to tell DBs apart, and the age is what matters. */
 export function dbAge(updatedAt: string, now: Date): string {
   const built = Date.parse(updatedAt)
-  const shown = code(updatedAt, 60)
-  if (Number.isNaN(built)) return `built ${shown}`
+  if (Number.isNaN(built)) return code(updatedAt, 60)
+  const shown = `${new Date(built).toISOString().slice(0, 16).replace('T', ' ')} UTC`
   const minutes = Math.max(0, Math.floor((now.getTime() - built) / 60_000))
   const age =
     minutes < 60
@@ -81,59 +110,41 @@ export function dbAge(updatedAt: string, now: Date): string {
       : minutes < 48 * 60
         ? plural(Math.floor(minutes / 60), 'hour')
         : plural(Math.floor(minutes / (24 * 60)), 'day')
-  return `built ${shown} (${age} old)`
+  return `${shown} (${age} old)`
 }
 
 function plural(count: number, unit: string): string {
   return `${formatCount(count)} ${unit}${count === 1 ? '' : 's'}`
 }
 
+function budgetText(budget: number | null): string {
+  return budget === null ? 'no limit' : formatCount(budget)
+}
+
 export function budgetsSection(gate: GateResult): string {
   const breached = new Set(gate.breaches.map((breach) => breach.severity))
-  const rows = SEVERITIES.map((severity) => {
-    const budget = gate.budgets[severity]
-    return tableRow([
+  const rows = SEVERITIES.map((severity) =>
+    tableRow([
       severity,
       formatCount(gate.counts[severity]),
-      budget === null ? 'no limit' : formatCount(budget),
-      breached.has(severity) ? '❌ breached' : '✅ held',
-    ])
-  })
+      budgetText(gate.budgets[severity]),
+      breached.has(severity) ? '❌ over budget' : '✅ held',
+    ]),
+  )
   const totals = `${formatCount(gate.counted.length)} counted (${formatCount(gate.fixable)} with a fix), ${formatCount(gate.ignored.length)} ignored.`
   return ['### Budgets', [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'), totals].join(
     '\n\n',
   )
 }
 
-const RATE_LIMIT = /rate[ -]?limit|toomanyrequests|too many requests|\b429\b/i
-const TIMEOUT = /time[ -]?out|timed out|deadline exceeded/i
-
-export function errorSection(cause: string, remedy: string | undefined): string {
-  const advice: string[] = []
-  if (remedy !== undefined && remedy.trim() !== '') advice.push(`What to do: ${escapeText(remedy, 2000)}`)
-  if (RATE_LIMIT.test(cause) || RATE_LIMIT.test(remedy ?? '')) {
-    advice.push(
-      'A registry is rate-limiting this runner. List DB mirrors in <code>db-repository</code> (tried in order) and keep <code>cache: true</code>, so that the DB is downloaded once and reused by later runs.',
-    )
-  }
-  if (TIMEOUT.test(cause) || TIMEOUT.test(remedy ?? '')) {
-    advice.push(
-      'The scan ran out of time. Raise <code>timeout</code> (default <code>10m</code>), e.g. <code>timeout: 20m</code>; with <code>cache: true</code> later runs skip the DB download.',
-    )
-  }
-  if (advice.length === 0) {
-    advice.push(
-      'Re-run the job; if it fails again, re-run with debug logging enabled and read the Trivy output in the log.',
-    )
-  }
-  // The cause may hold a tool's stderr: a code block shows it as it is, and nothing in it is interpreted.
-  const shownCause = (cause.length > 4000 ? `${cause.slice(0, 4000)}…` : cause)
-    .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex -- control characters are what this removes
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
-  return ['### What went wrong', codeBlock(shownCause, 'text'), advice.map((line) => `- ${line}`).join('\n')].join(
-    '\n\n',
-  )
+/** The budgets of a run that never reached the gate: the policy that would have applied. */
+export function uncheckedBudgetsSection(budgets: Budgets): string {
+  const rows = SEVERITIES.map((severity) => tableRow([severity, '–', budgetText(budgets[severity]), 'not checked']))
+  return [
+    '### Budgets',
+    [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'),
+    'The budgets this run would have held the findings to.',
+  ].join('\n\n')
 }
 
 export function expiredSection(expired: readonly Exception[]): string {
@@ -147,39 +158,55 @@ export function expiredSection(expired: readonly Exception[]): string {
   if (more > 0) lines.push(`- and ${formatCount(more)} more`)
   const heading = `### ⚠️ Expired exceptions (${formatCount(expired.length)})`
   const note =
-    'They suppress nothing any more: the findings they named are counted. Renew them with a new date and a reason, or remove them.'
+    'They suppress nothing any more: the findings they named are counted below. Renew them with a new date and a reason, or remove them.'
   return [heading, note, lines.join('\n')].join('\n\n')
 }
 
+/** Shown when there is a signature to talk about: after a pass, or when an error came after signing. */
 export function signingSection(signing: SigningSummary, status: ScanStatus): string {
+  if (status !== 'passed' && !signing.signed) return ''
   const lines: string[] = []
   if (signing.signed) {
     const where = signing.signature === undefined ? '' : `, stored at ${code(signing.signature, 500)}`
-    lines.push(`- **Signed**: yes${where}`)
+    const verified = signing.verified === true ? '; vouch verified it after signing' : ''
+    lines.push(`- **Signed**: yes${where}${verified}`)
   } else {
-    const why = signing.skippedReason ?? (status === 'passed' ? 'signing is off' : `the verdict is ${status}`)
-    lines.push(`- **Signed**: no (${escapeText(why, 500)})`)
+    const why = signing.skippedReason === undefined ? 'signing is off' : proseWithCode(signing.skippedReason, 500)
+    lines.push(`- **Signed**: no (${why})`)
   }
   lines.push(
     signing.attested
-      ? '- **Attestation**: the scan result is attached as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
+      ? '- **Attestation**: the scan result, as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
       : '- **Attestation**: none',
   )
   const parts = ['### Signature and attestation', lines.join('\n')]
-  if (signing.verifyCommand !== undefined && signing.verifyCommand.trim() !== '') {
-    parts.push('Verify it with:', codeBlock(singleLine(signing.verifyCommand, 4000), 'sh'))
+  const command = singleLine(signing.verifyCommand ?? '', 4000)
+  const key = (signing.publicKey ?? '').trim()
+  if (command !== '') {
+    const withKey = key !== '' && command.includes('cosign.pub')
+    parts.push(withKey ? 'Verify it with (<code>cosign.pub</code> is the public key below):' : 'Verify it with:')
+    parts.push(codeBlock(commandLines(command), 'sh'))
+  }
+  if (key !== '' && key.length <= 4000) {
+    parts.push(`<details><summary>cosign.pub</summary>\n\n${codeBlock(key)}\n\n</details>`)
   }
   return parts.join('\n\n')
 }
 
-export function deploySection(annotationKey: string, status: ScanStatus): string {
+export function deploySection(annotationKey: string, status: ScanStatus, signed: boolean): string {
+  const annotation = `Gate annotation: ${code(gateAnnotation(annotationKey, status), 400)}`
+  if (status !== 'passed') {
+    const refused = signed
+      ? ''
+      : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.'
+    return ['### Deploy', `${annotation}.${refused}`].join('\n\n')
+  }
   const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join(
     '\n',
   )
   return [
     '### Deploy',
-    `Gate annotation: ${code(gateAnnotation(annotationKey, status), 400)}. The <code>pod-annotations</code> output holds it as JSON for a pod template:`,
-    codeBlock(podAnnotations(annotationKey, status), 'json'),
+    `${annotation}, also in the <code>pod-annotations</code> output as JSON (${code(podAnnotations(annotationKey, status), 400)}). In a pod template:`,
     codeBlock(yaml, 'yaml'),
     'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
   ].join('\n\n')
@@ -191,5 +218,5 @@ export function reportsLine(paths: { json?: string; sarif?: string; predicate?: 
     ...(paths.sarif === undefined ? [] : [`SARIF ${code(paths.sarif, 400)}`]),
     ...(paths.predicate === undefined ? [] : [`vuln predicate ${code(paths.predicate, 400)}`]),
   ]
-  return named.length === 0 ? '' : `**Reports**: ${named.join(' · ')}`
+  return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`
 }

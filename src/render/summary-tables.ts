@@ -1,12 +1,16 @@
 // The job summary's finding tables, filled row by row within a byte budget: rows are built only while they fit,
 // and what does not fit is counted and pointed to in the full reports. Linear in the rows shown, not in the findings.
 import type { Finding } from '../report/model.js'
-import type { IgnoredFinding } from '../report/verdict.js'
-import { advisoryUrl, reasonText, versionChange } from './findings.js'
+import type { Exception, IgnoredFinding, IgnoreReason } from '../report/verdict.js'
+import { advisoryUrl, fixedText } from './findings.js'
 import { byteLength, code, escapeText, formatCount, link, tableHeader, tableRow } from './markdown.js'
 
-/** Lists longer than this fold into <details>. */
+/** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
 export const OPEN_ROWS = 20
+/** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
+export const TITLE_CHARS = 70
+/** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
+const NAMED_PLATFORMS = 3
 
 /** A table to fill: its rows are made one at a time, only when asked for. */
 export interface RowList {
@@ -16,6 +20,8 @@ export interface RowList {
   headings: readonly string[]
   total: number
   rows: Iterable<string>
+  /** Rows shown before the fold when the list is longer than OPEN_ROWS; 0 folds it all. */
+  openRows: number
 }
 
 function* lazily<T>(items: readonly T[], row: (item: T) => string): Generator<string> {
@@ -30,36 +36,56 @@ export interface ReportPaths {
 
 function platformsCell(finding: Finding, platformCount: number): string {
   if (finding.platforms.length === 0) return ''
-  if (platformCount > 1 && finding.platforms.length >= platformCount) return 'all'
-  return escapeText(finding.platforms.join(', '), 120)
+  if (platformCount > NAMED_PLATFORMS && finding.platforms.length >= platformCount) return `all ${platformCount}`
+  return finding.platforms.map((platform) => escapeText(platform, 60)).join('<br>')
+}
+
+// Cells stack their parts on lines of their own (<br>): a narrow column wraps where a reader expects it, not inside a
+// CVE ID or a version at a hyphen, which is where a browser breaks a squeezed table cell.
+
+/** The ID, linked to its advisory, with the title under it, and a mark when an exception for it has expired. */
+function vulnerabilityCell(finding: Finding, expired?: ReadonlyMap<string, Exception>): string {
+  const title = (finding.title ?? '').trim()
+  const lines = [link(finding.id, advisoryUrl(finding))]
+  if (title !== '') lines.push(escapeText(title, TITLE_CHARS))
+  const exception = expired?.get(finding.id)
+  if (exception !== undefined) {
+    const when = exception.expiresOn === undefined ? '' : ` on ${escapeText(exception.expiresOn, 40)}`
+    lines.push(`⚠️ its exception expired${when}`)
+  }
+  return lines.join('<br>')
 }
 
 function packageCell(finding: Finding): string {
-  const path = finding.pkgPath === undefined ? '' : ` (${finding.pkgPath})`
-  return escapeText(`${finding.pkgName}${path}`, 120)
+  const name = escapeText(finding.pkgName, 120)
+  return finding.pkgPath === undefined ? name : `${name}<br>${escapeText(finding.pkgPath, 120)}`
 }
 
-export function findingsList(heading: string, findings: readonly Finding[], platformCount: number): RowList {
+function versionsCell(finding: Finding): string {
+  return `${escapeText(finding.installedVersion, 60)} →<br>${escapeText(fixedText(finding), 60)}`
+}
+
+export function findingsList(
+  heading: string,
+  findings: readonly Finding[],
+  platformCount: number,
+  options: { openRows?: number; expired?: readonly Exception[] } = {},
+): RowList {
   const showPlatforms = platformCount > 1
+  // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
+  const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]))
   return {
     heading,
     noun: 'finding',
     total: findings.length,
-    headings: [
-      'Vulnerability',
-      'Package',
-      'Installed → fixed',
-      'Severity',
-      'Title',
-      ...(showPlatforms ? ['Platforms'] : []),
-    ],
+    openRows: options.openRows ?? 0,
+    headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
     rows: lazily(findings, (finding) =>
       tableRow([
-        link(finding.id, advisoryUrl(finding)),
-        packageCell(finding),
-        escapeText(versionChange(finding), 120),
+        vulnerabilityCell(finding, expired),
         finding.severity,
-        escapeText(finding.title ?? '', 200),
+        packageCell(finding),
+        versionsCell(finding),
         ...(showPlatforms ? [platformsCell(finding, platformCount)] : []),
       ]),
     ),
@@ -71,16 +97,38 @@ export function ignoredList(heading: string, ignored: readonly IgnoredFinding[])
     heading,
     noun: 'ignored finding',
     total: ignored.length,
-    headings: ['Vulnerability', 'Package', 'Installed → fixed', 'Severity', 'Why it is not counted'],
+    openRows: 0,
+    headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
     rows: lazily(ignored, ({ finding, reason }) =>
       tableRow([
-        link(finding.id, advisoryUrl(finding)),
-        packageCell(finding),
-        escapeText(versionChange(finding), 120),
+        vulnerabilityCell(finding),
         finding.severity,
-        escapeText(reasonText(reason), 400),
+        packageCell(finding),
+        versionsCell(finding),
+        whyIgnored(reason),
       ]),
     ),
+  }
+}
+
+/** The reason a reviewer weighs first (the statement), then who decided it and until when. Escaped. */
+export function whyIgnored(reason: IgnoreReason): string {
+  switch (reason.kind) {
+    case 'exception': {
+      const { statement, expiresOn, source } = reason.exception
+      const said = statement === undefined || statement.trim() === '' ? 'No statement given' : statement
+      const until = expiresOn === undefined ? 'with no expiry date' : `until ${expiresOn}`
+      return `${escapeText(said, 300)} (exception ${escapeText(until, 60)}, ${code(source, 200)})`
+    }
+    case 'unfixed':
+      return 'No fixed version yet (<code>ignore-unfixed</code>)'
+    case 'not_affected':
+      return 'Trivy reports it as not affected'
+    case 'vex': {
+      const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement
+      const from = reason.source === undefined || reason.source === '' ? '' : `, ${code(reason.source, 200)}`
+      return `${escapeText(said, 300)} (VEX${from})`
+    }
   }
 }
 
@@ -107,7 +155,8 @@ export function cutNote(leftOut: number, total: number, paths: ReportPaths): str
 
 /**
  * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
- * spent, and every list from there on is cut, each with a note saying how many rows it left out.
+ * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
+ * its `openRows` first rows and folds the rest into <details>.
  */
 export function renderLists(lists: readonly RowList[], budgetBytes: number, paths: ReportPaths): string[] {
   let remaining = budgetBytes
@@ -116,13 +165,13 @@ export function renderLists(lists: readonly RowList[], budgetBytes: number, path
   for (const list of lists) {
     const total = list.total
     if (total === 0) continue
-    const folded = total > OPEN_ROWS
+    const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total)
     const heading = `${list.heading} (${formatCount(total)})`
-    const open = tableHeader(list.headings)
-    const fold = folded ? `<details><summary>Show ${plural(total, list.noun)}</summary>\n\n` : ''
-    const unfold = folded ? '\n\n</details>' : ''
-    const frame = byteLength(heading) + byteLength(fold) + byteLength(open) + byteLength(unfold) + 8
-    const rows: string[] = []
+    const header = tableHeader(list.headings)
+    const foldFrame = byteLength(foldStart(total, total, list.noun)) + byteLength(FOLD_END)
+    const frame = byteLength(heading) + 2 * byteLength(header) + foldFrame + 16
+    const open: string[] = []
+    const folded: string[] = []
     if (!spent && frame < remaining) {
       remaining -= frame
       for (const row of list.rows) {
@@ -131,16 +180,27 @@ export function renderLists(lists: readonly RowList[], budgetBytes: number, path
           spent = true
           break
         }
-        rows.push(row)
+        ;(open.length < openCount ? open : folded).push(row)
         remaining -= size
       }
     } else {
       spent = true
     }
     const parts = [heading]
-    if (rows.length > 0) parts.push(`${fold}${[open, ...rows].join('\n')}${unfold}`)
-    if (rows.length < total) parts.push(cutNote(total - rows.length, total, paths))
+    if (open.length > 0) parts.push([header, ...open].join('\n'))
+    if (folded.length > 0) {
+      parts.push(`${foldStart(folded.length, open.length, list.noun)}${[header, ...folded].join('\n')}${FOLD_END}`)
+    }
+    const shown = open.length + folded.length
+    if (shown < total) parts.push(cutNote(total - shown, total, paths))
     sections.push(parts.join('\n\n'))
   }
   return sections
+}
+
+const FOLD_END = '\n\n</details>'
+
+function foldStart(count: number, before: number, noun: string): string {
+  const what = before > 0 ? `${formatCount(count)} more ${noun}${count === 1 ? '' : 's'}` : plural(count, noun)
+  return `<details><summary>Show ${what}</summary>\n\n`
 }

@@ -1,19 +1,22 @@
 // The job summary: GitHub-flavoured Markdown (with a little HTML) for the reviewer, written on every path. It stays
 // under GitHub's 1 MiB step-summary limit for any input: the fixed parts are bounded, the tables get what is left.
+import type { Budgets } from '../report/model.js'
 import type { GateResult, Verdict } from '../report/verdict.js'
 import { compareFindings, splitByBreach } from './findings.js'
 import { byteLength, truncateBytes } from './markdown.js'
 import {
   budgetsSection,
   deploySection,
-  errorSection,
   expiredSection,
   reportsLine,
   signingSection,
+  uncheckedBudgetsSection,
   verdictSection,
   type SigningSummary,
 } from './summary-sections.js'
+import { errorSection } from './summary-error.js'
 import {
+  OPEN_ROWS,
   findingsList,
   ignoredList,
   noteReserveBytes,
@@ -35,9 +38,13 @@ export interface SummaryContext {
   trivyVersion?: string
   /** When the Trivy DB in use was built (RFC 3339). */
   dbUpdatedAt?: string
+  /** The DB download failed and Trivy scanned with the cached DB. */
+  dbCachedFallback?: boolean
   now: Date
   enforce: boolean
   annotationKey: string
+  /** The budgets asked for: shown as not checked when the run never reached the gate. */
+  budgets?: Budgets
   signing?: SigningSummary
   reportPaths: ReportPaths
   /** UTF-8 bytes the summary may take; SUMMARY_LIMIT_BYTES unless a test says otherwise. */
@@ -51,15 +58,21 @@ export function renderSummary(context: SummaryContext): string {
   const limit = context.limitBytes ?? SUMMARY_LIMIT_BYTES
   const gate = verdict.gate
 
+  // What was decided and why first; then the findings behind it; then what follows from it (signature, deploy).
   const head = [
     verdictSection(context),
     verdict.status === 'error' ? errorSection(verdict.cause, verdict.remedy) : '',
-    gate === undefined ? '' : budgetsSection(gate),
+    gate !== undefined
+      ? budgetsSection(gate)
+      : context.budgets === undefined
+        ? ''
+        : uncheckedBudgetsSection(context.budgets),
+    // An expired exception is often why a finding breaches: it is said before the findings.
+    gate === undefined ? '' : expiredSection(gate.expiredExceptions),
   ]
   const tail = [
-    gate === undefined ? '' : expiredSection(gate.expiredExceptions),
     signing === undefined ? '' : signingSection(signing, verdict.status),
-    deploySection(annotationKey, verdict.status),
+    deploySection(annotationKey, verdict.status, signing?.signed === true),
     reportsLine(reportPaths),
   ]
   const fixedBytes = byteLength([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length
@@ -75,8 +88,19 @@ function listsOf(gate: GateResult, platformCount: number): RowList[] {
   const { breaching, others } = splitByBreach(gate)
   const ignored = [...gate.ignored].sort((a, b) => compareFindings(a.finding, b.finding))
   return [
-    findingsList('### ❌ Findings that breach a budget', breaching, platformCount),
-    findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount),
+    // The findings behind the verdict are never all folded away.
+    findingsList('### ❌ Findings that breach a budget', breaching, platformCount, {
+      openRows: OPEN_ROWS,
+      expired: gate.expiredExceptions,
+    }),
+    findingsList(
+      breaching.length === 0 ? '### Counted findings' : '### Other counted findings',
+      others,
+      platformCount,
+      {
+        expired: gate.expiredExceptions,
+      },
+    ),
     ignoredList('### Ignored findings', ignored),
   ]
 }

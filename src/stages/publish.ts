@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
 import { SEVERITIES } from '../report/model.js'
+import { pinnedReference } from '../image/reference.js'
 import type { Verdict } from '../report/verdict.js'
 import { gateAnnotation, podAnnotations } from '../cluster/annotations.js'
 import { renderSummary } from '../render/summary.js'
@@ -31,8 +32,8 @@ export function outputsOf(published: Published): Record<string, string> {
   const count = (value: number | undefined): string => (value === undefined ? '' : String(value))
   return {
     'scan-status': verdict.status,
-    image: target?.pinned ?? '',
-    digest: target?.digest ?? '',
+    image: target?.pinned ?? (inputs.image.digest === undefined ? '' : pinnedReference(inputs.image)),
+    digest: target?.digest ?? inputs.image.digest ?? '',
     ...Object.fromEntries(SEVERITIES.map((severity) => [severity.toLowerCase(), count(gate?.counts[severity])])),
     ignored: count(gate?.ignored.length),
     fixable: count(gate?.fixable),
@@ -76,9 +77,11 @@ export function summaryOf(published: Published): string {
     platforms: target?.platformNames ?? [],
     ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
     ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
+    ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
     now,
     enforce: inputs.enforce,
     annotationKey: inputs.annotationKey,
+    budgets: inputs.budgets,
     ...(signing === undefined ? {} : { signing }),
     reportPaths: { ...(files ?? {}) },
   })
