@@ -36110,23 +36110,22 @@ function readVulnerability(value, where, place) {
         target: place.target,
         platforms: [...place.platforms],
     };
-    const optional = {
-        pkgId: optionalString(entry, 'PkgID', where),
-        pkgPath: optionalString(entry, 'PkgPath', where),
-        purl: readPurl(entry, where),
-        fixedVersion,
-        status,
-        title: typeof entry.Title === 'string' ? entry.Title : undefined,
-        primaryUrl: typeof entry.PrimaryURL === 'string' ? entry.PrimaryURL : undefined,
-        cvssScore: highestV3Score(entry.CVSS),
-        resultClass: place.resultClass,
-        resultType: place.resultType,
-    };
-    for (const [key, field] of Object.entries(optional)) {
-        if (field !== undefined && field !== '')
-            Object.assign(finding, { [key]: field });
-    }
+    // Optional fields are left out, not set to undefined or '', and always in this order.
+    setPresent(finding, 'pkgId', optionalString(entry, 'PkgID', where));
+    setPresent(finding, 'pkgPath', optionalString(entry, 'PkgPath', where));
+    setPresent(finding, 'purl', readPurl(entry, where));
+    setPresent(finding, 'fixedVersion', fixedVersion);
+    setPresent(finding, 'status', status);
+    setPresent(finding, 'title', typeof entry.Title === 'string' ? entry.Title : undefined);
+    setPresent(finding, 'primaryUrl', typeof entry.PrimaryURL === 'string' ? entry.PrimaryURL : undefined);
+    setPresent(finding, 'cvssScore', highestV3Score(entry.CVSS));
+    setPresent(finding, 'resultClass', place.resultClass);
+    setPresent(finding, 'resultType', place.resultType);
     return finding;
+}
+function setPresent(finding, key, value) {
+    if (value !== undefined && value !== '')
+        finding[key] = value;
 }
 function readPurl(entry, where) {
     if (entry.PkgIdentifier !== undefined && entry.PkgIdentifier !== null) {
@@ -36347,7 +36346,7 @@ function uniqueFindings(findings, modified) {
     for (const finding of findings) {
         const key = (0,model/* findingKey */.fl)(finding);
         const seen = byKey.get(key);
-        byKey.set(key, seen ? combine(seen, finding) : { ...finding, platforms: unique(finding.platforms) });
+        byKey.set(key, seen ? combine(seen, finding) : withUniquePlatforms(finding));
     }
     const modifiedByKey = new Map();
     for (const entry of modified) {
@@ -36370,6 +36369,16 @@ function uniqueFindings(findings, modified) {
 function combine(first, second) {
     const kept = weight(second) < weight(first) ? second : first;
     return { ...kept, platforms: unique([...first.platforms, ...second.platforms]) };
+}
+/**
+ * The finding with each platform listed once: the same object when it already is, which is safe because findings
+ * are never changed once read, and saves a copy of every finding each time findings are made unique.
+ */
+function withUniquePlatforms(finding) {
+    if (finding.platforms.length < 2)
+        return finding; // the usual case, with nothing to make unique
+    const platforms = unique(finding.platforms);
+    return platforms.length === finding.platforms.length ? finding : { ...finding, platforms };
 }
 /** Smaller weighs more. */
 function weight(finding) {
@@ -36503,13 +36512,10 @@ async function scanAndGate(request) {
         }, scan)
         : await scan();
     const finishedAt = now();
-    const raw = [];
     const reports = [];
-    for (const platformScan of result.scans) {
-        const text = await (0,promises_namespaceObject.readFile)(platformScan.reportFile, 'utf8');
-        const platform = platformScan.platform;
+    for (const { platform, reportFile } of result.scans) {
+        const text = await (0,promises_namespaceObject.readFile)(reportFile, 'utf8');
         reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }));
-        raw.push({ ...(platform === undefined ? {} : { platform }), report: JSON.parse(text) });
     }
     const merged = mergeReports(reports);
     const gate = holdGate({
@@ -36525,7 +36531,6 @@ async function scanAndGate(request) {
         verdict,
         gate,
         scans: result.scans,
-        raw,
         reports,
         db: result.db,
         trivyVersion: trivy.version,
@@ -37061,7 +37066,7 @@ async function writeReports(request) {
         invocation: runUrl(env),
     });
     await Promise.all([
-        (0,promises_namespaceObject.writeFile)(files.json, `${JSON.stringify(mergedReport(scan), null, 2)}\n`),
+        writeJsonReport(scan, files.json),
         (0,promises_namespaceObject.writeFile)(files.sarif, `${JSON.stringify(sarif, null, 2)}\n`),
         (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(predicate)}\n`),
     ]);
@@ -37069,15 +37074,22 @@ async function writeReports(request) {
     return files;
 }
 /**
- * One report file. A single platform's report is Trivy's own; several are merged into the first one's shape with
- * every result tagged with its platform, so tools that read Trivy's JSON still can.
+ * One report file. A single platform's report is Trivy's own, copied as it is; several are merged into the first
+ * one's shape with every result tagged with its platform, so tools that read Trivy's JSON still can.
  */
-function mergedReport(scan) {
-    const [first] = scan.raw;
-    if (scan.raw.length === 1 && first !== undefined)
-        return first.report;
-    const base = (isObject(first?.report) ? first.report : {});
-    const results = scan.raw.flatMap(({ platform, report }) => {
+async function writeJsonReport(scan, file) {
+    const [first] = scan.scans;
+    if (scan.scans.length === 1 && first !== undefined)
+        return (0,promises_namespaceObject.copyFile)(first.reportFile, file);
+    const reports = [];
+    for (const { platform, reportFile } of scan.scans) {
+        reports.push({ platform, report: JSON.parse(await (0,promises_namespaceObject.readFile)(reportFile, 'utf8')) });
+    }
+    await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(mergedReport(reports), null, 2)}\n`);
+}
+function mergedReport(reports) {
+    const base = (isObject(reports[0]?.report) ? reports[0].report : {});
+    const results = reports.flatMap(({ platform, report }) => {
         const list = Array.isArray(report)
             ? report
             : isObject(report) && Array.isArray(report.Results)
@@ -37085,7 +37097,7 @@ function mergedReport(scan) {
                 : [];
         return list.map((result) => (isObject(result) ? { ...result, Platform: platform } : result));
     });
-    return { ...base, Platforms: scan.raw.map(({ platform }) => platform), Results: results };
+    return { ...base, Platforms: reports.map(({ platform }) => platform), Results: results };
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,6 +1,6 @@
 // Local runs: `npm start -- --image <ref> [--max-high 3 ...]`. Flags map 1:1 to the action's inputs, defaults come
 // from action.yml, and the same run() executes; outputs and the summary are printed to the terminal.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { homedir, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -39,6 +39,14 @@ function usage(spec: ActionSpec): string {
   return `usage: npm start -- --image <ref> [flags]\n\n${lines.join('\n')}\n`
 }
 
+/** The `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT, as [name, value] pairs. */
+function readOutputFile(text: string): [string, string][] {
+  const outputs: [string, string][] = []
+  const block = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const match of text.matchAll(block)) outputs.push([match[1] ?? '', match[3] ?? ''])
+  return outputs
+}
+
 async function main(argv: string[]): Promise<number> {
   const spec = parse(await readFile(path.join(root, 'action.yml'), 'utf8')) as ActionSpec
   if (argv.includes('--help') || argv.length === 0) {
@@ -55,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
   process.env.GITHUB_OUTPUT = outputFile
   const runnerTemp = process.env.RUNNER_TEMP
 
+  // Locally the reports land in the working directory, not in a runner temp dir that is removed afterwards.
+  flags['output-dir'] ??= path.resolve('vouch-output')
   const inputs = readInputs((name) => {
     const value = flags[name] ?? spec.inputs[name]?.default ?? ''
     return value.replace(/\$\{\{\s*runner\.temp\s*\}\}/g, runnerTemp)
@@ -65,7 +75,12 @@ async function main(argv: string[]): Promise<number> {
       summary = markdown
     },
   })
-  process.stdout.write(`\n${summary}\n\nOutputs:\n${await readFile(outputFile, 'utf8')}`)
+  const outputs = readOutputFile(await readFile(outputFile, 'utf8'))
+  const width = Math.max(...outputs.map(([name]) => name.length))
+  const table = outputs.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`).join('\n')
+  process.stdout.write(`\n${summary}\n\nOutputs:\n${table}\n`)
+  // The reports stay where output-dir says; the made-up runner directory (unpacked tools, scratch) goes.
+  if (runnerTemp === work) await rm(work, { recursive: true, force: true })
   if (outcome.failMessage !== undefined) {
     process.stderr.write(`\n${outcome.failMessage}\n`)
     return 1

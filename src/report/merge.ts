@@ -20,7 +20,7 @@ export function uniqueFindings(findings: Finding[], modified: ModifiedFinding[])
   for (const finding of findings) {
     const key = findingKey(finding)
     const seen = byKey.get(key)
-    byKey.set(key, seen ? combine(seen, finding) : { ...finding, platforms: unique(finding.platforms) })
+    byKey.set(key, seen ? combine(seen, finding) : withUniquePlatforms(finding))
   }
 
   const modifiedByKey = new Map<string, ModifiedFinding>()
@@ -44,6 +44,16 @@ export function uniqueFindings(findings: Finding[], modified: ModifiedFinding[])
 function combine(first: Finding, second: Finding): Finding {
   const kept = weight(second) < weight(first) ? second : first
   return { ...kept, platforms: unique([...first.platforms, ...second.platforms]) }
+}
+
+/**
+ * The finding with each platform listed once: the same object when it already is, which is safe because findings
+ * are never changed once read, and saves a copy of every finding each time findings are made unique.
+ */
+function withUniquePlatforms(finding: Finding): Finding {
+  if (finding.platforms.length < 2) return finding // the usual case, with nothing to make unique
+  const platforms = unique(finding.platforms)
+  return platforms.length === finding.platforms.length ? finding : { ...finding, platforms }
 }
 
 /** Smaller weighs more. */

@@ -1,6 +1,6 @@
 // Writes the three files of one scan into output-dir: the Trivy JSON (platforms merged, each named), SARIF for code
 // scanning, and the vuln predicate that is (or would have been) attested.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
@@ -40,7 +40,7 @@ export async function writeReports(request: {
     invocation: runUrl(env),
   })
   await Promise.all([
-    writeFile(files.json, `${JSON.stringify(mergedReport(scan), null, 2)}\n`),
+    writeJsonReport(scan, files.json),
     writeFile(files.sarif, `${JSON.stringify(sarif, null, 2)}\n`),
     writeFile(files.predicate, `${JSON.stringify(predicate)}\n`),
   ])
@@ -49,14 +49,22 @@ export async function writeReports(request: {
 }
 
 /**
- * One report file. A single platform's report is Trivy's own; several are merged into the first one's shape with
- * every result tagged with its platform, so tools that read Trivy's JSON still can.
+ * One report file. A single platform's report is Trivy's own, copied as it is; several are merged into the first
+ * one's shape with every result tagged with its platform, so tools that read Trivy's JSON still can.
  */
-export function mergedReport(scan: Pick<ScanOutcome, 'raw'>): unknown {
-  const [first] = scan.raw
-  if (scan.raw.length === 1 && first !== undefined) return first.report
-  const base = (isObject(first?.report) ? first.report : {}) as Record<string, unknown>
-  const results = scan.raw.flatMap(({ platform, report }) => {
+async function writeJsonReport(scan: Pick<ScanOutcome, 'scans'>, file: string): Promise<void> {
+  const [first] = scan.scans
+  if (scan.scans.length === 1 && first !== undefined) return copyFile(first.reportFile, file)
+  const reports = []
+  for (const { platform, reportFile } of scan.scans) {
+    reports.push({ platform, report: JSON.parse(await readFile(reportFile, 'utf8')) as unknown })
+  }
+  await writeFile(file, `${JSON.stringify(mergedReport(reports), null, 2)}\n`)
+}
+
+export function mergedReport(reports: { platform?: string; report: unknown }[]): unknown {
+  const base = (isObject(reports[0]?.report) ? reports[0].report : {}) as Record<string, unknown>
+  const results = reports.flatMap(({ platform, report }) => {
     const list = Array.isArray(report)
       ? report
       : isObject(report) && Array.isArray(report.Results)
@@ -64,7 +72,7 @@ export function mergedReport(scan: Pick<ScanOutcome, 'raw'>): unknown {
         : []
     return list.map((result: unknown) => (isObject(result) ? { ...result, Platform: platform } : result))
   })
-  return { ...base, Platforms: scan.raw.map(({ platform }) => platform), Results: results }
+  return { ...base, Platforms: reports.map(({ platform }) => platform), Results: results }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -18,9 +18,8 @@ import type { ImageTarget } from './resolve.js'
 export interface ScanOutcome {
   verdict: Verdict
   gate: GateResult
+  /** One per platform, with the report file Trivy wrote. */
   scans: PlatformScan[]
-  /** Each platform's report as Trivy wrote it, parsed, for the merged JSON report and the predicate. */
-  raw: { platform?: string; report: unknown }[]
   reports: ScanReport[]
   db: DbState
   /** The Trivy release that scanned, `v0.74.0`. */
@@ -73,13 +72,10 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
     : await scan()
   const finishedAt = now()
 
-  const raw: ScanOutcome['raw'] = []
   const reports: ScanReport[] = []
-  for (const platformScan of result.scans) {
-    const text = await readFile(platformScan.reportFile, 'utf8')
-    const platform = platformScan.platform
+  for (const { platform, reportFile } of result.scans) {
+    const text = await readFile(reportFile, 'utf8')
     reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }))
-    raw.push({ ...(platform === undefined ? {} : { platform }), report: JSON.parse(text) as unknown })
   }
   const merged = mergeReports(reports)
   const gate = holdGate({
@@ -97,7 +93,6 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
     verdict,
     gate,
     scans: result.scans,
-    raw,
     reports,
     db: result.db,
     trivyVersion: trivy.version,

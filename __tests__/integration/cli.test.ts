@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { repoRoot } from '../harness/run-action.js'
+import { pushImage, reports, startWorld, type World } from './world.js'
+
+// `npm start -- --image … [--max-high 3 …]`: the same run(), flags named like the inputs, output on the terminal.
+let world: World
+beforeAll(async () => {
+  world = await startWorld()
+  await pushImage(world.registry.host, 'team/cli', '1.0')
+})
+afterAll(async () => world.close())
+
+interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const home = await mkdtemp(path.join(tmpdir(), 'vouch-cli-home-'))
+  return new Promise((resolve) => {
+    execFile(
+      path.join(repoRoot, 'node_modules/.bin/tsx'),
+      [path.join(repoRoot, 'src/cli.ts'), ...args],
+      // A developer's shell: no runner variables at all.
+      { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+function toolFlags(): string[] {
+  return Object.entries(world.tools.inputs).flatMap(([name, value]) => [`--${name}`, value])
+}
+
+describe('the local runner', () => {
+  test('scans, prints the summary and the outputs, and exits 0 for a passed image', async () => {
+    const run = await cli(
+      ['--image', `${world.registry.host}/team/cli:1.0`, '--sign', 'false', '--cache', 'false', ...toolFlags()],
+      { VOUCH_FAKE_TRIVY_REPORTS: JSON.stringify({ default: reports.mediumOnly }) },
+    )
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/passed/)
+    expect(run.stdout).toMatch(/^ {2}scan-status +passed$/m)
+    expect(run.stdout).toContain(`${world.registry.host}/team/cli@sha256:`)
+    // Reports land in the working directory, and they are still there after the run.
+    const report = /^ {2}json-report +(\S+)$/m.exec(run.stdout)?.[1] ?? ''
+    expect(report).toMatch(/vouch-output\/trivy\.json$/)
+    expect(existsSync(report)).toBe(true)
+  })
+
+  test('a flag maps to its input: --max-critical 1 still fails two CRITICAL findings', async () => {
+    const run = await cli(
+      [
+        '--image',
+        `${world.registry.host}/team/cli:1.0`,
+        '--max-critical=1',
+        '--sign',
+        'false',
+        '--cache',
+        'false',
+        ...toolFlags(),
+      ],
+      { VOUCH_FAKE_TRIVY_REPORTS: JSON.stringify({ default: reports.critical }) },
+    )
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/2 CRITICAL \(budget 1\)/)
+  })
+
+  test('a bad value is the same input error as in the action', async () => {
+    const run = await cli(['--image', 'registry.example.com/app:1', '--max-high', '-1'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('`max-high` must be a whole number ≥ 0, or empty for no limit; got "-1"')
+  })
+
+  test('an unknown flag is refused, and --help lists every input', async () => {
+    expect((await cli(['--image', 'x', '--max-hihg', '3'])).stderr).toMatch(/--max-hihg is not an input/)
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/--max-critical/)
+    expect(help.stdout).toMatch(/--cosign-key/)
+  })
+})

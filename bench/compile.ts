@@ -1,0 +1,30 @@
+// Transpiles the measured code (src/report, src/errors.ts and the measurement script) to JavaScript in a work
+// directory, so each measurement runs on plain Node as the bundled action does: a TypeScript loader in the measured
+// process would add its own tens of megabytes to the peak RSS.
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import ts from 'typescript'
+
+/** Writes the JavaScript under `out` (same layout as the repository) and returns the measurement script's path. */
+export function compileMeasurement(root: string, out: string): string {
+  const sources = [
+    'src/errors.ts',
+    ...readdirSync(path.join(root, 'src/report'))
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => `src/report/${name}`),
+    'bench/measure-report.ts',
+  ]
+  for (const source of sources) {
+    const { outputText } = ts.transpileModule(readFileSync(path.join(root, source), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      fileName: source,
+    })
+    const target = path.join(out, source.replace(/\.ts$/, '.js'))
+    mkdirSync(path.dirname(target), { recursive: true })
+    writeFileSync(target, outputText)
+  }
+  // Packages (yaml) resolve from the repository's node_modules; `type: module` makes the .js files ES modules.
+  symlinkSync(path.join(root, 'node_modules'), path.join(out, 'node_modules'), 'dir')
+  writeFileSync(path.join(out, 'package.json'), JSON.stringify({ type: 'module' }))
+  return path.join(out, 'bench/measure-report.js')
+}
