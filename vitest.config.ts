@@ -6,5 +6,8 @@ export default defineConfig({
     // Integration tests start registries, mirrors and the bundled action as processes.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The JSON report lets .ci/run print a plain 'N passed, N failed' closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.tmp/vitest.json' },
   },
 })

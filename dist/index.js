@@ -38207,7 +38207,7 @@ async function run(inputs, collaborators = {}) {
     catch (error) {
         // A failure after signing (attest, verify) still names the signature, so it can be inspected.
         signing = signing ?? partialSigning(error);
-        verdict = { status: 'error', cause: (0,errors/* errorMessage */.gJ)(error), ...remedyOf(error), ...(scan ? { gate: scan.gate } : {}) };
+        verdict = { status: 'error', cause: causeOf(error), ...remedyOf(error), ...(scan ? { gate: scan.gate } : {}) };
     }
     await publish({
         inputs,
@@ -38232,6 +38232,17 @@ async function checkBeforeNetwork(inputs) {
     checkExtraAnnotations(inputs.annotationKey, inputs.annotations);
     return loadExceptions(inputs);
 }
+/** What went wrong, without the remedy that some errors also fold into their message. */
+function causeOf(error) {
+    if (typeof error === 'object' &&
+        error !== null &&
+        'remedy' in error &&
+        'reason' in error &&
+        typeof error.reason === 'string') {
+        return error.reason;
+    }
+    return (0,errors/* errorMessage */.gJ)(error);
+}
 function remedyOf(error) {
     if (typeof error === 'object' && error !== null && 'remedy' in error && typeof error.remedy === 'string') {
         return { remedy: error.remedy };
@@ -38245,8 +38256,9 @@ function partialSigning(error) {
     return { ...result, skippedReason: (0,errors/* errorMessage */.gJ)(error) };
 }
 function main_failure(verdict, inputs, target) {
-    if (verdict.status === 'error')
-        return { failMessage: `vouch reached no verdict: ${verdict.cause}` };
+    if (verdict.status === 'error') {
+        return { failMessage: `vouch reached no verdict: ${verdict.cause}${verdict.remedy ? ` ${verdict.remedy}` : ''}` };
+    }
     if (verdict.status !== 'failed')
         return {};
     const breaches = verdict.gate.breaches.map((breach) => `${breach.counted} ${breach.severity} (budget ${breach.budget})`);

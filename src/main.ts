@@ -65,7 +65,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   } catch (error) {
     // A failure after signing (attest, verify) still names the signature, so it can be inspected.
     signing = signing ?? partialSigning(error)
-    verdict = { status: 'error', cause: errorMessage(error), ...remedyOf(error), ...(scan ? { gate: scan.gate } : {}) }
+    verdict = { status: 'error', cause: causeOf(error), ...remedyOf(error), ...(scan ? { gate: scan.gate } : {}) }
   }
 
   await publish({
@@ -96,6 +96,20 @@ async function checkBeforeNetwork(inputs: Inputs) {
   return loadExceptions(inputs)
 }
 
+/** What went wrong, without the remedy that some errors also fold into their message. */
+function causeOf(error: unknown): string {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'remedy' in error &&
+    'reason' in error &&
+    typeof error.reason === 'string'
+  ) {
+    return error.reason
+  }
+  return errorMessage(error)
+}
+
 function remedyOf(error: unknown): { remedy?: string } {
   if (typeof error === 'object' && error !== null && 'remedy' in error && typeof error.remedy === 'string') {
     return { remedy: error.remedy }
@@ -110,7 +124,9 @@ function partialSigning(error: unknown): SigningOutcome | undefined {
 }
 
 function failure(verdict: Verdict, inputs: Inputs, target: ImageTarget | undefined): { failMessage?: string } {
-  if (verdict.status === 'error') return { failMessage: `vouch reached no verdict: ${verdict.cause}` }
+  if (verdict.status === 'error') {
+    return { failMessage: `vouch reached no verdict: ${verdict.cause}${verdict.remedy ? ` ${verdict.remedy}` : ''}` }
+  }
   if (verdict.status !== 'failed') return {}
   const breaches = verdict.gate.breaches.map(
     (breach) => `${breach.counted} ${breach.severity} (budget ${breach.budget})`,

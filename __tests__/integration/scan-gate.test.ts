@@ -101,6 +101,10 @@ describe('errors are errors, never passes or policy failures', () => {
     expect(run.outputs['scan-status']).toBe('error')
     expect(run.outputs.annotation).toBe('security.example.com/scan-status=error')
     expect(run.summary).toMatch(/db-repository/)
+    // The step's failure names the cause and the remedy, once each.
+    const failure = run.errors.find((line) => line.startsWith('vouch reached no verdict')) ?? ''
+    expect(failure).toMatch(/TOOMANYREQUESTS|rate/i)
+    expect(failure.match(/db-repository/g)).toHaveLength(1)
     expect(commands(run)).not.toContain('cosign sign')
   })
 
