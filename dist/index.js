@@ -31906,7 +31906,7 @@ function hasSpaceOrControl(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4129);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9191);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
@@ -31933,19 +31933,147 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
+/***/ 4129:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ko: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* unused harmony exports readBoolean, isAnnotationKey, REFUSED_TRIVY_VERSIONS, readDuration */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _image_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3564);
-/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6867);
-/* harmony import */ var _image_allowed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3801);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ko: () => (/* binding */ readInputs)
+});
+
+// UNUSED EXPORTS: REFUSED_TRIVY_VERSIONS, readBoolean
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/image/reference.ts
+var reference = __nccwpck_require__(3564);
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
+// EXTERNAL MODULE: ./src/image/allowed.ts
+var allowed = __nccwpck_require__(3801);
+;// CONCATENATED MODULE: ./src/input-values.ts
+// The rules for single input values that are more than a number or a boolean: keys, annotations, URLs,
+// repositories, durations. Each bad value is an InputError naming the input and quoting the value.
+
+/** The non-blank lines of a multi-line input, trimmed. */
+function lines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+}
+function readSignatureFormat(value) {
+    if (value === 'legacy' || value === 'bundle')
+        return value;
+    throw new errors/* InputError */.dz('signature-format', value, 'must be legacy or bundle');
+}
+const KMS_SCHEMES = ['awskms://', 'gcpkms://', 'azurekms://', 'hashivault://', 'k8s://', 'env://'];
+function readCosignKey(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return { kind: 'keyless' };
+    if (value.startsWith('-----BEGIN ') && /-----END [A-Z ]+-----$/.test(value))
+        return { kind: 'pem', pem: value };
+    if (KMS_SCHEMES.some((scheme) => value.startsWith(scheme))) {
+        if (value.startsWith('env://') && !/^env:\/\/[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+            throw new errors/* InputError */.dz('cosign-key', value, 'env:// must name an environment variable, such as env://COSIGN_PRIVATE_KEY');
+        }
+        if (/\s/.test(value))
+            throw new errors/* InputError */.dz('cosign-key', value, 'a KMS URI must not contain whitespace');
+        return { kind: 'uri', uri: value };
+    }
+    // Never quote what may be a mangled private key.
+    throw new errors/* InputError */.dz('cosign-key', '<redacted>', `must be PEM contents, a KMS URI (${KMS_SCHEMES.join(', ')}) or empty for keyless`);
+}
+// A Kubernetes annotation key: an optional DNS-subdomain prefix and a name of at most 63 characters.
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const ANNOTATION_KEY_RULE = 'must be a Kubernetes annotation key: [prefix/]name, prefix a DNS subdomain, name at most 63 of [A-Za-z0-9-_.]';
+function isAnnotationKey(value) {
+    const slash = value.indexOf('/');
+    const prefix = slash === -1 ? '' : value.slice(0, slash);
+    const name = slash === -1 ? value : value.slice(slash + 1);
+    return ((slash === -1 || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) &&
+        name.length <= 63 &&
+        QUALIFIED_NAME.test(name));
+}
+function readAnnotationKey(value, input) {
+    if (!isAnnotationKey(value))
+        throw new errors/* InputError */.dz(input, value, ANNOTATION_KEY_RULE);
+    return value;
+}
+function readAnnotations(text) {
+    return lines(text).map((line) => {
+        const equals = line.indexOf('=');
+        if (equals <= 0)
+            throw new errors/* InputError */.dz('annotations', line, 'must be key=value lines');
+        const key = line.slice(0, equals).trim();
+        if (!isAnnotationKey(key))
+            throw new errors/* InputError */.dz('annotations', line, `keys ${ANNOTATION_KEY_RULE.slice(5)}`);
+        const value = line.slice(equals + 1).trim();
+        if (/[\u0000-\u001f\u007f]/.test(value))
+            throw new errors/* InputError */.dz('annotations', line, 'values must not contain control characters');
+        return [key, value];
+    });
+}
+function readMirror(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* InputError */.dz('tools-mirror', value, 'must be an http or https URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors/* InputError */.dz('tools-mirror', value, 'must be an http or https URL');
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        throw new errors/* InputError */.dz('tools-mirror', value, 'must be a plain base URL without credentials, query or fragment');
+    }
+    return value.replace(/\/+$/, '');
+}
+// A DB location is an OCI repository with a tag: host[:port]/path:tag.
+const DB_REPOSITORY = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_.-]+)?$/;
+function readDbRepositories(value) {
+    const repositories = value
+        .split(',')
+        .map((repository) => repository.trim())
+        .filter((repository) => repository !== '');
+    if (repositories.length === 0)
+        throw new errors/* InputError */.dz('db-repository', value, 'must name at least one DB repository');
+    for (const repository of repositories) {
+        if (!DB_REPOSITORY.test(repository)) {
+            throw new errors/* InputError */.dz('db-repository', value, `must be a comma list of OCI repositories such as mirror.gcr.io/aquasec/trivy-db:2; ${JSON.stringify(repository)} is not one`);
+        }
+    }
+    return repositories;
+}
+function readOutputDir(value) {
+    if (value === '')
+        throw new errors/* InputError */.dz('output-dir', value, 'must be a directory path');
+    if (/[\u0000-\u001f]/.test(value))
+        throw new errors/* InputError */.dz('output-dir', value, 'must not contain control characters');
+    return value;
+}
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600 };
+/** `90s`, `10m`, `1h30m`: Go-style durations in whole seconds, minutes and hours. */
+function readDuration(value, input) {
+    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+    if (value === '' || match === null) {
+        throw new errors/* InputError */.dz(input, value, 'must be a duration such as 90s, 10m or 1h30m');
+    }
+    const [, hours = '0', minutes = '0', seconds = '0'] = match;
+    const total = Number(hours) * UNIT_SECONDS.h + Number(minutes) * UNIT_SECONDS.m + Number(seconds);
+    if (total <= 0)
+        throw new errors/* InputError */.dz(input, value, 'must be longer than zero');
+    return total;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
 // The action's inputs, read once at the edge and turned into one typed value. Every bad value is an
 // InputError that names the input and quotes the value, thrown before anything is downloaded or run.
+
 
 
 
@@ -31954,19 +32082,19 @@ function readInputs(read) {
     const get = (name) => read(name).trim();
     const optional = (name) => get(name) || undefined;
     const digest = optional('digest');
-    if (digest !== undefined && !(0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .isDigest */ .Bc)(digest)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
+    if (digest !== undefined && !(0,reference/* isDigest */.Bc)(digest)) {
+        throw new errors/* InputError */.dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
     }
     const imageText = get('image');
     if (imageText === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', imageText, 'is required');
-    const parsed = (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReference */ .F2)(imageText, 'image');
-    const image = digest === undefined ? parsed : (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .pinDigest */ .GU)(parsed, digest, 'digest');
+        throw new errors/* InputError */.dz('image', imageText, 'is required');
+    const parsed = (0,reference/* parseReference */.F2)(imageText, 'image');
+    const image = digest === undefined ? parsed : (0,reference/* pinDigest */.GU)(parsed, digest, 'digest');
     const username = get('registry-username');
     const password = read('registry-password');
     if ((username === '') !== (password === '')) {
         const missing = username === '' ? 'registry-username' : 'registry-password';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
+        throw new errors/* InputError */.dz(missing, '', 'must be set together with its partner credential input');
     }
     const ignoreFile = optional('ignore-file');
     const toolsMirror = optional('tools-mirror');
@@ -31978,7 +32106,7 @@ function readInputs(read) {
         strictExceptions: readBoolean(get, 'strict-exceptions'),
         vex: lines(read('vex')),
         platforms: readPlatforms(get('platforms')),
-        allowedRegistries: lines(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
+        allowedRegistries: lines(read('allowed-registries')).map((pattern) => (0,allowed/* checkRegistryPattern */.ml)(pattern, 'allowed-registries')),
         enforce: readBoolean(get, 'enforce'),
         sign: readBoolean(get, 'sign'),
         attest: readBoolean(get, 'attest'),
@@ -31999,12 +32127,6 @@ function readInputs(read) {
         timeoutSeconds: readDuration(get('timeout'), 'timeout'),
     };
 }
-function lines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-}
 // YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -32014,16 +32136,16 @@ function readBoolean(get, name) {
         return true;
     if (FALSE.includes(value))
         return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
+    throw new errors/* InputError */.dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
 }
 function readBudgets(get) {
-    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .oC.map((severity) => {
+    const entries = model/* SEVERITIES */.oC.map((severity) => {
         const name = `max-${severity.toLowerCase()}`;
         const value = get(name);
         if (value === '')
             return [severity, null];
         if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
+            throw new errors/* InputError */.dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
         }
         return [severity, Number(value)];
     });
@@ -32037,64 +32159,10 @@ function readPlatforms(value) {
     const platforms = value.split(',').map((platform) => platform.trim());
     for (const platform of platforms) {
         if (!PLATFORM.test(platform)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
+            throw new errors/* InputError */.dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
         }
     }
     return [...new Set(platforms)];
-}
-function readSignatureFormat(value) {
-    if (value === 'legacy' || value === 'bundle')
-        return value;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('signature-format', value, 'must be legacy or bundle');
-}
-const KMS_SCHEMES = ['awskms://', 'gcpkms://', 'azurekms://', 'hashivault://', 'k8s://', 'env://'];
-function readCosignKey(raw) {
-    const value = raw.trim();
-    if (value === '')
-        return { kind: 'keyless' };
-    if (value.startsWith('-----BEGIN ') && /-----END [A-Z ]+-----$/.test(value))
-        return { kind: 'pem', pem: value };
-    if (KMS_SCHEMES.some((scheme) => value.startsWith(scheme))) {
-        if (value.startsWith('env://') && !/^env:\/\/[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-key', value, 'env:// must name an environment variable, such as env://COSIGN_PRIVATE_KEY');
-        }
-        if (/\s/.test(value))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-key', value, 'a KMS URI must not contain whitespace');
-        return { kind: 'uri', uri: value };
-    }
-    // Never quote what may be a mangled private key.
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-key', '<redacted>', `must be PEM contents, a KMS URI (${KMS_SCHEMES.join(', ')}) or empty for keyless`);
-}
-// A Kubernetes annotation key: an optional DNS-subdomain prefix and a name of at most 63 characters.
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const ANNOTATION_KEY_RULE = 'must be a Kubernetes annotation key: [prefix/]name, prefix a DNS subdomain, name at most 63 of [A-Za-z0-9-_.]';
-function isAnnotationKey(value) {
-    const slash = value.indexOf('/');
-    const prefix = slash === -1 ? '' : value.slice(0, slash);
-    const name = slash === -1 ? value : value.slice(slash + 1);
-    return ((slash === -1 || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) &&
-        name.length <= 63 &&
-        QUALIFIED_NAME.test(name));
-}
-function readAnnotationKey(value, input) {
-    if (!isAnnotationKey(value))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, value, ANNOTATION_KEY_RULE);
-    return value;
-}
-function readAnnotations(text) {
-    return lines(text).map((line) => {
-        const equals = line.indexOf('=');
-        if (equals <= 0)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, 'must be key=value lines');
-        const key = line.slice(0, equals).trim();
-        if (!isAnnotationKey(key))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, `keys ${ANNOTATION_KEY_RULE.slice(5)}`);
-        const value = line.slice(equals + 1).trim();
-        if (/[\u0000-\u001f\u007f]/.test(value))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, 'values must not contain control characters');
-        return [key, value];
-    });
 }
 // Release tags only: v + semver. Nothing like `latest` or a branch.
 const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
@@ -32103,73 +32171,21 @@ const REFUSED_TRIVY_VERSIONS = ['v0.69.4', 'v0.69.5', 'v0.69.6'];
 function readTool(get, tool) {
     const version = get(`${tool}-version`);
     if (!RELEASE_TAG.test(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
+        throw new errors/* InputError */.dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
     }
     if (tool === 'trivy' && REFUSED_TRIVY_VERSIONS.includes(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('trivy-version', version, `is a compromised release and is refused (${REFUSED_TRIVY_VERSIONS.join(', ')})`);
+        throw new errors/* InputError */.dz('trivy-version', version, `is a compromised release and is refused (${REFUSED_TRIVY_VERSIONS.join(', ')})`);
     }
     if (tool === 'cosign' && !/^v[23]\./.test(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
+        throw new errors/* InputError */.dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
     }
     const sha256 = get(`${tool}-sha256`).toLowerCase();
     if (sha256 === '')
         return { version };
     if (!/^[0-9a-f]{64}$/.test(sha256)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
+        throw new errors/* InputError */.dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
     }
     return { version, sha256 };
-}
-function readMirror(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tools-mirror', value, 'must be an http or https URL');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tools-mirror', value, 'must be an http or https URL');
-    }
-    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tools-mirror', value, 'must be a plain base URL without credentials, query or fragment');
-    }
-    return value.replace(/\/+$/, '');
-}
-// A DB location is an OCI repository with a tag: host[:port]/path:tag.
-const DB_REPOSITORY = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_.-]+)?$/;
-function readDbRepositories(value) {
-    const repositories = value
-        .split(',')
-        .map((repository) => repository.trim())
-        .filter((repository) => repository !== '');
-    if (repositories.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('db-repository', value, 'must name at least one DB repository');
-    for (const repository of repositories) {
-        if (!DB_REPOSITORY.test(repository)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('db-repository', value, `must be a comma list of OCI repositories such as mirror.gcr.io/aquasec/trivy-db:2; ${JSON.stringify(repository)} is not one`);
-        }
-    }
-    return repositories;
-}
-function readOutputDir(value) {
-    if (value === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('output-dir', value, 'must be a directory path');
-    if (/[\u0000-\u001f]/.test(value))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('output-dir', value, 'must not contain control characters');
-    return value;
-}
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600 };
-/** `90s`, `10m`, `1h30m`: Go-style durations in whole seconds, minutes and hours. */
-function readDuration(value, input) {
-    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
-    if (value === '' || match === null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, value, 'must be a duration such as 90s, 10m or 1h30m');
-    }
-    const [, hours = '0', minutes = '0', seconds = '0'] = match;
-    const total = Number(hours) * UNIT_SECONDS.h + Number(minutes) * UNIT_SECONDS.m + Number(seconds);
-    if (total <= 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, value, 'must be longer than zero');
-    return total;
 }
 
 

@@ -4,6 +4,17 @@ import { InputError } from './errors.js'
 import { type ImageReference, parseReference, pinDigest, isDigest } from './image/reference.js'
 import { SEVERITIES, type Budgets, type Severity } from './report/model.js'
 import { checkRegistryPattern } from './image/allowed.js'
+import {
+  lines,
+  readAnnotationKey,
+  readAnnotations,
+  readCosignKey,
+  readDbRepositories,
+  readDuration,
+  readMirror,
+  readOutputDir,
+  readSignatureFormat,
+} from './input-values.js'
 
 export type SignatureFormat = 'legacy' | 'bundle'
 
@@ -112,13 +123,6 @@ export function readInputs(read: InputReader): Inputs {
   }
 }
 
-function lines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-}
-
 // YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
 const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
@@ -161,72 +165,6 @@ function readPlatforms(value: string): 'all' | string[] {
   return [...new Set(platforms)]
 }
 
-function readSignatureFormat(value: string): SignatureFormat {
-  if (value === 'legacy' || value === 'bundle') return value
-  throw new InputError('signature-format', value, 'must be legacy or bundle')
-}
-
-const KMS_SCHEMES = ['awskms://', 'gcpkms://', 'azurekms://', 'hashivault://', 'k8s://', 'env://']
-
-function readCosignKey(raw: string): CosignKey {
-  const value = raw.trim()
-  if (value === '') return { kind: 'keyless' }
-  if (value.startsWith('-----BEGIN ') && /-----END [A-Z ]+-----$/.test(value)) return { kind: 'pem', pem: value }
-  if (KMS_SCHEMES.some((scheme) => value.startsWith(scheme))) {
-    if (value.startsWith('env://') && !/^env:\/\/[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
-      throw new InputError(
-        'cosign-key',
-        value,
-        'env:// must name an environment variable, such as env://COSIGN_PRIVATE_KEY',
-      )
-    }
-    if (/\s/.test(value)) throw new InputError('cosign-key', value, 'a KMS URI must not contain whitespace')
-    return { kind: 'uri', uri: value }
-  }
-  // Never quote what may be a mangled private key.
-  throw new InputError(
-    'cosign-key',
-    '<redacted>',
-    `must be PEM contents, a KMS URI (${KMS_SCHEMES.join(', ')}) or empty for keyless`,
-  )
-}
-
-// A Kubernetes annotation key: an optional DNS-subdomain prefix and a name of at most 63 characters.
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
-const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/
-
-const ANNOTATION_KEY_RULE =
-  'must be a Kubernetes annotation key: [prefix/]name, prefix a DNS subdomain, name at most 63 of [A-Za-z0-9-_.]'
-
-export function isAnnotationKey(value: string): boolean {
-  const slash = value.indexOf('/')
-  const prefix = slash === -1 ? '' : value.slice(0, slash)
-  const name = slash === -1 ? value : value.slice(slash + 1)
-  return (
-    (slash === -1 || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) &&
-    name.length <= 63 &&
-    QUALIFIED_NAME.test(name)
-  )
-}
-
-function readAnnotationKey(value: string, input: string): string {
-  if (!isAnnotationKey(value)) throw new InputError(input, value, ANNOTATION_KEY_RULE)
-  return value
-}
-
-function readAnnotations(text: string): [string, string][] {
-  return lines(text).map((line): [string, string] => {
-    const equals = line.indexOf('=')
-    if (equals <= 0) throw new InputError('annotations', line, 'must be key=value lines')
-    const key = line.slice(0, equals).trim()
-    if (!isAnnotationKey(key)) throw new InputError('annotations', line, `keys ${ANNOTATION_KEY_RULE.slice(5)}`)
-    const value = line.slice(equals + 1).trim()
-    if (/[\u0000-\u001f\u007f]/.test(value))
-      throw new InputError('annotations', line, 'values must not contain control characters')
-    return [key, value]
-  })
-}
-
 // Release tags only: v + semver. Nothing like `latest` or a branch.
 const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/
 /** Trivy releases published by the 2026 compromise; refused whatever hash is supplied. */
@@ -253,61 +191,4 @@ function readTool(get: (name: string) => string, tool: 'trivy' | 'cosign'): Tool
     throw new InputError(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits')
   }
   return { version, sha256 }
-}
-
-function readMirror(value: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new InputError('tools-mirror', value, 'must be an http or https URL')
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError('tools-mirror', value, 'must be an http or https URL')
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new InputError('tools-mirror', value, 'must be a plain base URL without credentials, query or fragment')
-  }
-  return value.replace(/\/+$/, '')
-}
-
-// A DB location is an OCI repository with a tag: host[:port]/path:tag.
-const DB_REPOSITORY = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_.-]+)?$/
-
-function readDbRepositories(value: string): string[] {
-  const repositories = value
-    .split(',')
-    .map((repository) => repository.trim())
-    .filter((repository) => repository !== '')
-  if (repositories.length === 0) throw new InputError('db-repository', value, 'must name at least one DB repository')
-  for (const repository of repositories) {
-    if (!DB_REPOSITORY.test(repository)) {
-      throw new InputError(
-        'db-repository',
-        value,
-        `must be a comma list of OCI repositories such as mirror.gcr.io/aquasec/trivy-db:2; ${JSON.stringify(repository)} is not one`,
-      )
-    }
-  }
-  return repositories
-}
-
-function readOutputDir(value: string): string {
-  if (value === '') throw new InputError('output-dir', value, 'must be a directory path')
-  if (/[\u0000-\u001f]/.test(value)) throw new InputError('output-dir', value, 'must not contain control characters')
-  return value
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 }
-
-/** `90s`, `10m`, `1h30m`: Go-style durations in whole seconds, minutes and hours. */
-export function readDuration(value: string, input: string): number {
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value)
-  if (value === '' || match === null) {
-    throw new InputError(input, value, 'must be a duration such as 90s, 10m or 1h30m')
-  }
-  const [, hours = '0', minutes = '0', seconds = '0'] = match
-  const total = Number(hours) * UNIT_SECONDS.h! + Number(minutes) * UNIT_SECONDS.m! + Number(seconds)
-  if (total <= 0) throw new InputError(input, value, 'must be longer than zero')
-  return total
 }
