@@ -31920,7 +31920,9 @@ async function main() {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(outcome.failMessage);
     }
     catch (error) {
-        // Anything thrown (an input error, a bug) fails the step; nothing lets it pass.
+        // Anything thrown (an input error, a bug) fails the step; nothing lets it pass, and a later step that reads
+        // scan-status sees error rather than nothing.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('scan-status', 'error');
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof Error ? error : String(error));
         if (error instanceof Error && error.cause !== undefined)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`cause: ${String(error.cause)}`);
@@ -38191,8 +38193,6 @@ function summaryOf(published) {
 async function run(inputs, collaborators = {}) {
     const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
     main_maskSecrets(inputs);
-    // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-    const exceptions = await checkBeforeNetwork(inputs);
     let target;
     let scanners;
     let scan;
@@ -38200,6 +38200,8 @@ async function run(inputs, collaborators = {}) {
     let signing;
     let verdict;
     try {
+        // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
+        const exceptions = await checkBeforeNetwork(inputs);
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, deps.env));
         scanners = await installScanners(inputs, deps.exec);
         scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now });

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
     const outcome = await run(inputs)
     if (outcome.failMessage !== undefined) core.setFailed(outcome.failMessage)
   } catch (error) {
-    // Anything thrown (an input error, a bug) fails the step; nothing lets it pass.
+    // Anything thrown (an input error, a bug) fails the step; nothing lets it pass, and a later step that reads
+    // scan-status sees error rather than nothing.
+    core.setOutput('scan-status', 'error')
     core.setFailed(error instanceof Error ? error : String(error))
     if (error instanceof Error && error.cause !== undefined) core.debug(`cause: ${String(error.cause)}`)
   }

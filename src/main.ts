@@ -34,8 +34,6 @@ export interface Collaborators {
 export async function run(inputs: Inputs, collaborators: Partial<Collaborators> = {}): Promise<Outcome> {
   const deps: Collaborators = { exec: realExec, env: process.env, now: () => new Date(), ...collaborators }
   maskSecrets(inputs)
-  // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-  const exceptions = await checkBeforeNetwork(inputs)
 
   let target: ImageTarget | undefined
   let scanners: Scanners | undefined
@@ -44,6 +42,8 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   let signing: SigningOutcome | undefined
   let verdict: Verdict
   try {
+    // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
+    const exceptions = await checkBeforeNetwork(inputs)
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, deps.env))
     scanners = await installScanners(inputs, deps.exec)
     scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now })

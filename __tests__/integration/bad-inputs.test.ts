@@ -32,6 +32,8 @@ describe.concurrent('the bundled action refuses bad inputs before any download o
     expect(run.exitCode).not.toBe(0)
     const named = input === 'registry-username' ? 'registry-password' : input
     expect(run.errors.join('\n')).toContain(`\`${named}\``)
+    // A later step that reads scan-status sees error, not nothing.
+    expect(run.outputs['scan-status']).toBe('error')
     expect(existsSync(path.join(run.runner.toolCache, 'trivy'))).toBe(false)
     expect(tripwire.requests).toEqual([])
   })
@@ -42,6 +44,8 @@ describe.concurrent('the bundled action refuses bad inputs before any download o
     })
     expect(run.exitCode).toBe(1)
     expect(run.errors.join('\n')).toMatch(/`image`.*allowed-registries/s)
+    expect(run.outputs).toMatchObject({ 'scan-status': 'error', signed: 'false' })
+    expect(run.summary).toMatch(/allowed-registries/)
     expect(tripwire.requests).toEqual([])
   })
 })
