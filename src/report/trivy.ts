@@ -154,7 +154,12 @@ function namedDigests(report: ScanReport): string[] {
 
 function checkDigest(report: ScanReport, expected: string): void {
   const named = namedDigests(report)
-  if (named.length === 0 || named.includes(expected.toLowerCase())) return
+  // vouch hands Trivy a `repo@sha256:…` reference, and Trivy writes it back as ArtifactName: a report naming no
+  // digest at all is not the one Trivy wrote for this scan, and must not pass as a clean result.
+  if (named.length === 0) {
+    throw new ScanError(`the Trivy report names no artifact digest, so it cannot be the report for ${expected}`)
+  }
+  if (named.includes(expected.toLowerCase())) return
   throw new ScanError(
     `the Trivy report is for ${[...new Set(named)].join(', ')}, not for the scanned digest ${expected}`,
   )
