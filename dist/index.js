@@ -33472,6 +33472,8 @@ async function resolveImage(inputs, env) {
     }
     if (isIndex)
         lib_core/* info */.pq(`Platforms to scan: ${platforms.join(', ')}`);
+    const images = (resolved.platforms ?? []).filter((entry) => !(entry.os === 'unknown' && entry.architecture === 'unknown'));
+    const unscanned = images.map(platformName).filter((platform) => !platforms.includes(platform));
     return {
         reference,
         pinned,
@@ -33479,6 +33481,7 @@ async function resolveImage(inputs, env) {
         isIndex,
         platforms: platforms.length === 0 ? [undefined] : platforms,
         platformNames: platforms,
+        unscanned: [...new Set(unscanned)],
         insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry),
     };
 }
@@ -37561,6 +37564,13 @@ async function signImage(request) {
     const { inputs, target, cosign, scan, files } = request;
     if (!inputs.sign || cosign === undefined)
         return { signed: false, attested: false, skippedReason: '`sign` is false' };
+    // Signing an index vouches for every image in it (cosign signs it recursively): never for one that was not scanned.
+    if (target.isIndex && target.unscanned.length > 0) {
+        const skippedReason = `the index also holds ${target.unscanned.join(', ')}, which ${target.unscanned.length === 1 ? 'was' : 'were'} not scanned; ` +
+            'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it.';
+        lib_core/* warning */.$e(`${target.pinned} passed but was not signed: ${skippedReason}`);
+        return { signed: false, attested: false, skippedReason };
+    }
     const result = await lib_core/* group */.Os(`Sign ${target.pinned}`, () => signAndAttest({
         cosignPath: cosign.path,
         cosignVersion: cosign.version,

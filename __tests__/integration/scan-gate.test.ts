@@ -152,6 +152,17 @@ describe('a two-platform index', () => {
     expect(run.summary).toContain('linux/arm64')
   })
 
+  test('an index with a platform left out passes but is not signed: its signature would cover arm64 too', async () => {
+    const run = await runScenario(world, `${world.registry.host}/team/multi:2.0`, {
+      reports: { 'linux/amd64': reports.mediumOnly },
+      inputs: { platforms: 'linux/amd64' },
+    })
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ 'scan-status': 'passed', signed: 'false', attested: 'false' })
+    expect(run.warnings.join('\n')).toMatch(/linux\/arm64.*not scanned/)
+    expect(commands(run)).not.toContain('cosign sign')
+  })
+
   test('a platform the index lacks is an error naming platforms', async () => {
     const run = await runScenario(world, `${world.registry.host}/team/multi:2.0`, {
       inputs: { platforms: 'linux/s390x', sign: 'false' },

@@ -17,6 +17,11 @@ export interface ImageTarget {
   platforms: (string | undefined)[]
   /** The platform names for the summary; empty for a single-platform image. */
   platformNames: string[]
+  /**
+   * Images of the index that were not scanned (other operating systems, or platforms left out of `platforms`).
+   * Buildx's `unknown/unknown` attestation manifests are not images and never count here.
+   */
+  unscanned: string[]
   /** Plain HTTP registry on loopback: Trivy and cosign are told so. */
   insecure: boolean
 }
@@ -58,6 +63,10 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
     throw new InputError('image', pinned, 'is an index without any linux platform to scan')
   }
   if (isIndex) core.info(`Platforms to scan: ${platforms.join(', ')}`)
+  const images = (resolved.platforms ?? []).filter(
+    (entry) => !(entry.os === 'unknown' && entry.architecture === 'unknown'),
+  )
+  const unscanned = images.map(platformName).filter((platform) => !platforms.includes(platform))
 
   return {
     reference,
@@ -66,6 +75,7 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
     isIndex,
     platforms: platforms.length === 0 ? [undefined] : platforms,
     platformNames: platforms,
+    unscanned: [...new Set(unscanned)],
     insecure: isLoopbackRegistry(reference.registry),
   }
 }

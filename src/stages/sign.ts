@@ -29,6 +29,14 @@ export interface SignRequest {
 export async function signImage(request: SignRequest): Promise<SigningOutcome> {
   const { inputs, target, cosign, scan, files } = request
   if (!inputs.sign || cosign === undefined) return { signed: false, attested: false, skippedReason: '`sign` is false' }
+  // Signing an index vouches for every image in it (cosign signs it recursively): never for one that was not scanned.
+  if (target.isIndex && target.unscanned.length > 0) {
+    const skippedReason =
+      `the index also holds ${target.unscanned.join(', ')}, which ${target.unscanned.length === 1 ? 'was' : 'were'} not scanned; ` +
+      'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it.'
+    core.warning(`${target.pinned} passed but was not signed: ${skippedReason}`)
+    return { signed: false, attested: false, skippedReason }
+  }
   const result = await core.group(`Sign ${target.pinned}`, () =>
     signAndAttest({
       cosignPath: cosign.path,
