@@ -35607,6 +35607,38 @@ async function worthSaving(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cosign/docker-config.ts
+// Registry credentials for cosign without a command line: a docker config written to a fresh private folder under
+// RUNNER_TEMP for the length of one call, pointed to by DOCKER_CONFIG, and removed whatever happens.
+
+
+
+/** go-containerregistry looks Docker Hub up under docker login's historical key, not under `docker.io`. */
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+/**
+ * Runs `fn` with the folder of a docker config that holds `credentials` for `registry`, then deletes the folder.
+ * Without credentials nothing is written and `fn` gets undefined: cosign then reads the runner's own docker config.
+ */
+async function withDockerConfig(credentials, registry, runnerTemp, fn) {
+    if (credentials === undefined)
+        return fn(undefined);
+    // mkdtemp creates the folder 0700: only this user can read the credentials while they exist.
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(runnerTemp || external_node_os_default().tmpdir(), 'vouch-docker-config-'));
+    try {
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(directory, 'config.json'), dockerConfigJson(credentials, registry), { mode: 0o600 });
+        return await fn(directory);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+/** The config's text: one `auths` entry with `auth` = base64(`user:password`), as `docker login` writes it. */
+function dockerConfigJson(credentials, registry) {
+    const key = registry === 'docker.io' ? DOCKER_HUB_AUTH_KEY : registry;
+    const auth = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64');
+    return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/trivy/args.ts
 // Trivy's command lines and environment, built from data and nothing else. vouch decides what counts, so
 // Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
@@ -35654,23 +35686,27 @@ const HARMLESS = new Set([
     'TRIVY_TEMP_DIR',
     'TRIVY_JAVA_DB_REPOSITORY',
 ]);
+// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included
+// (pkg/remote authOptions), so vouch never uses them to hand over the user's registry credentials.
 const CREDENTIAL_VARIABLES = ['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN'];
 /**
- * The variables to add to Trivy's environment. Registry credentials go here, never argv (argv is visible to
- * every process on the runner and in logs). Trivy splits both variables on commas, so a comma inside either
- * breaks the pairing. `inherited` is the runner's environment, whose stray TRIVY_* settings are blanked.
+ * The variables to add to Trivy's environment. `dockerConfigDir` is a docker config holding the user's registry
+ * credentials for the image's registry alone (see withDockerConfig): Trivy's keychain reads
+ * `$DOCKER_CONFIG/config.json` and offers each registry only its own entry, so the DB mirrors never see the
+ * password, and nothing reaches argv. `inherited` is the runner's environment, whose stray TRIVY_* settings
+ * are blanked; without a config of vouch's, the runner's own Trivy credentials and docker config stay.
  */
-function scanEnv(credentials, inherited = {}) {
+function scanEnv(dockerConfigDir, inherited = {}) {
     const blanked = Object.keys(inherited)
-        .filter((name) => name.startsWith('TRIVY_') && !HARMLESS.has(name))
-        // Credentials the runner already gives Trivy stay, unless vouch hands it its own.
-        .filter((name) => credentials !== undefined || !CREDENTIAL_VARIABLES.includes(name))
+        .filter((name) => (name.startsWith('TRIVY_') && !HARMLESS.has(name)) ||
+        // Trivy has no use for cosign's settings, and a workflow-level COSIGN_PASSWORD is a secret.
+        name.startsWith('COSIGN_'))
+        // Credentials the runner already gives Trivy stay, unless vouch hands it its own: they would go everywhere.
+        .filter((name) => dockerConfigDir !== undefined || !CREDENTIAL_VARIABLES.includes(name))
         .map((name) => [name, '']);
     return {
         ...Object.fromEntries(blanked),
-        ...(credentials === undefined
-            ? {}
-            : { TRIVY_USERNAME: credentials.username, TRIVY_PASSWORD: credentials.password }),
+        ...(dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: dockerConfigDir }),
     };
 }
 /** `trivy --version --format json` prints the version and, when the cache holds one, the DB's metadata. */
@@ -35811,6 +35847,7 @@ function stderrTail(stderr, lines) {
 
 
 
+
 /** A scan error that carries what the user can do about it, apart from what went wrong. */
 class ScanFailure extends errors/* ScanError */.sC {
     reason;
@@ -35842,40 +35879,48 @@ async function runTrivyScan(options) {
     // Trivy reads trivy.yaml and .trivyignore from its working directory; the workspace's must not filter the
     // report behind vouch's back (vouch applies `ignore-file` itself), so Trivy runs in an empty folder.
     const cwd = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'vouch-trivy-'));
-    const run = new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now);
+    const { registryLogin } = options;
     try {
-        const scans = [];
-        for (const platform of options.platforms) {
-            const label = platform === undefined ? options.image : `${options.image} (${platform})`;
-            scans.push(await lib_core/* group */.Os(`Trivy: ${label}`, () => run.scan(platform)));
-        }
-        const meta = await readDbMetadata(cacheDir);
-        const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0]);
-        return {
-            scans,
-            db: {
-                usedCachedFallback: run.usedCachedFallback,
-                ...(meta === undefined ? {} : { updatedAt: meta.updatedAt, ageHours: dbAgeHours(meta, now()) }),
-                ...(repository === undefined ? {} : { repository }),
-            },
-        };
+        return await withDockerConfig(registryLogin?.credentials, registryLogin?.registry ?? '', options.runnerTemp ?? process.env.RUNNER_TEMP ?? '', (dockerConfigDir) => scanPlatforms(new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir)));
     }
     finally {
         await (0,promises_namespaceObject.rm)(cwd, { recursive: true, force: true });
     }
 }
+async function scanPlatforms(run) {
+    const { options, now } = run;
+    const scans = [];
+    for (const platform of options.platforms) {
+        const label = platform === undefined ? options.image : `${options.image} (${platform})`;
+        scans.push(await lib_core/* group */.Os(`Trivy: ${label}`, () => run.scan(platform)));
+    }
+    const meta = await readDbMetadata(options.cacheDir);
+    const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0]);
+    return {
+        scans,
+        db: {
+            usedCachedFallback: run.usedCachedFallback,
+            ...(meta === undefined ? {} : { updatedAt: meta.updatedAt, ageHours: dbAgeHours(meta, now()) }),
+            ...(repository === undefined ? {} : { repository }),
+        },
+    };
+}
 class Runner {
     options;
     cwd;
     now;
+    dockerConfigDir;
     /** Set once a run has the DB in the cache: later platforms pass `--skip-db-update`. */
     dbReady = false;
     usedCachedFallback = false;
     downloadedFrom;
-    constructor(options, cwd, now) {
+    constructor(options, cwd, now, 
+    /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
+    dockerConfigDir) {
         this.options = options;
         this.cwd = cwd;
         this.now = now;
+        this.dockerConfigDir = dockerConfigDir;
     }
     async scan(platform) {
         const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(platform));
@@ -35963,7 +36008,7 @@ class Runner {
         lib_core/* info */.pq(`$ ${commandLine(options.trivyPath, args)}`);
         const startedAt = this.now();
         try {
-            const env = scanEnv(options.credentials, process.env);
+            const env = scanEnv(this.dockerConfigDir, process.env);
             const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true });
             return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() };
         }
@@ -36526,7 +36571,11 @@ async function scanAndGate(request) {
         timeoutSeconds: inputs.timeoutSeconds,
         vex,
         insecure: target.insecure,
-        ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
+        // The credentials go to the image's registry only, never to the DB mirrors Trivy also calls.
+        ...(inputs.registryCredentials === undefined
+            ? {}
+            : { registryLogin: { registry: target.reference.registry, credentials: inputs.registryCredentials } }),
+        ...(process.env.RUNNER_TEMP === undefined ? {} : { runnerTemp: process.env.RUNNER_TEMP }),
         exec,
         now,
     });
@@ -36571,7 +36620,7 @@ async function localVexDocuments(documents, work) {
             return external_node_path_default().resolve(document);
         let response;
         try {
-            response = await fetch(document);
+            response = await fetch(document, { signal: AbortSignal.timeout(60_000) });
         }
         catch (error) {
             throw new errors/* ScanError */.sC(`The VEX document ${document} could not be fetched: ${(0,errors/* errorMessage */.gJ)(error)}`);
@@ -37135,38 +37184,6 @@ function runUrl(env) {
         ...(runId ? { eventId: runId } : {}),
         ...(server && workflow ? { builderId: `${server}/${workflow}` } : {}),
     };
-}
-
-;// CONCATENATED MODULE: ./src/cosign/docker-config.ts
-// Registry credentials for cosign without a command line: a docker config written to a fresh private folder under
-// RUNNER_TEMP for the length of one call, pointed to by DOCKER_CONFIG, and removed whatever happens.
-
-
-
-/** go-containerregistry looks Docker Hub up under docker login's historical key, not under `docker.io`. */
-const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-/**
- * Runs `fn` with the folder of a docker config that holds `credentials` for `registry`, then deletes the folder.
- * Without credentials nothing is written and `fn` gets undefined: cosign then reads the runner's own docker config.
- */
-async function withDockerConfig(credentials, registry, runnerTemp, fn) {
-    if (credentials === undefined)
-        return fn(undefined);
-    // mkdtemp creates the folder 0700: only this user can read the credentials while they exist.
-    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(runnerTemp || external_node_os_default().tmpdir(), 'vouch-docker-config-'));
-    try {
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(directory, 'config.json'), dockerConfigJson(credentials, registry), { mode: 0o600 });
-        return await fn(directory);
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
-    }
-}
-/** The config's text: one `auths` entry with `auth` = base64(`user:password`), as `docker login` writes it. */
-function dockerConfigJson(credentials, registry) {
-    const key = registry === 'docker.io' ? DOCKER_HUB_AUTH_KEY : registry;
-    const auth = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64');
-    return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/cosign/output.ts

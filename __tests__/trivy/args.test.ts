@@ -117,16 +117,13 @@ describe('scanArgs', () => {
 })
 
 describe('scanEnv', () => {
-  const credentials = { username: 'robot$ci', password: 's3cr3t-p4ss' }
+  const dockerConfigDir = '/home/runner/work/_temp/vouch-docker-config-AbC123'
 
-  test('hands credentials to Trivy through its environment only', () => {
-    expect(scanEnv(credentials)).toEqual({ TRIVY_USERNAME: 'robot$ci', TRIVY_PASSWORD: 's3cr3t-p4ss' })
-    const args = scanArgs({ ...base, vex: ['/v.json'], platform: 'linux/amd64' })
-    expect(args.join(' ')).not.toContain('s3cr3t-p4ss')
-    expect(args.join(' ')).not.toContain('robot$ci')
+  test('hands Trivy the docker config of vouch, never the credentials as TRIVY_USERNAME/TRIVY_PASSWORD', () => {
+    expect(scanEnv(dockerConfigDir)).toEqual({ DOCKER_CONFIG: dockerConfigDir })
   })
 
-  test('adds nothing without credentials and without an inherited environment', () => {
+  test('adds nothing without a docker config and without an inherited environment', () => {
     expect(scanEnv()).toEqual({})
   })
 
@@ -141,6 +138,7 @@ describe('scanEnv', () => {
       TRIVY_NO_PROGRESS: 'true',
       TRIVY_JAVA_DB_REPOSITORY: 'registry.internal/trivy-java-db:1',
       HTTPS_PROXY: 'http://proxy:3128',
+      DOCKER_CONFIG: '/home/runner/.docker',
       PATH: '/usr/bin',
     }
     expect(scanEnv(undefined, inherited)).toEqual({
@@ -153,13 +151,24 @@ describe('scanEnv', () => {
     })
   })
 
-  test('keeps the runner’s own Trivy credentials unless vouch was given some', () => {
+  test('withholds inherited COSIGN_* settings, which Trivy has no use for, with or without a docker config', () => {
+    const inherited = { COSIGN_PASSWORD: 'workflow-secret', COSIGN_EXPERIMENTAL: '1', COSIGNAL: 'kept' }
+    expect(scanEnv(undefined, inherited)).toEqual({ COSIGN_PASSWORD: '', COSIGN_EXPERIMENTAL: '' })
+    expect(scanEnv(dockerConfigDir, inherited)).toEqual({
+      COSIGN_PASSWORD: '',
+      COSIGN_EXPERIMENTAL: '',
+      DOCKER_CONFIG: dockerConfigDir,
+    })
+  })
+
+  test('keeps the runner’s own Trivy credentials unless vouch hands Trivy its docker config', () => {
     const inherited = { TRIVY_USERNAME: 'runner', TRIVY_PASSWORD: 'runner-pass', TRIVY_REGISTRY_TOKEN: 't' }
     expect(scanEnv(undefined, inherited)).toEqual({})
-    expect(scanEnv(credentials, inherited)).toEqual({
-      TRIVY_USERNAME: 'robot$ci',
-      TRIVY_PASSWORD: 's3cr3t-p4ss',
+    expect(scanEnv(dockerConfigDir, inherited)).toEqual({
+      TRIVY_USERNAME: '',
+      TRIVY_PASSWORD: '',
       TRIVY_REGISTRY_TOKEN: '',
+      DOCKER_CONFIG: dockerConfigDir,
     })
   })
 })

@@ -102,13 +102,16 @@ describe('a scan that succeeds', () => {
     expect((await result).db.repository).toBe('mirror.gcr.io/aquasec/trivy-db:2')
   })
 
-  test('logs each command line in a group per platform, and credentials only reach the environment', async () => {
-    const credentials = { username: 'robot', password: 'pa55-w0rd' }
-    const { result, calls } = scan([OK, OK], { platforms: ['linux/amd64', 'linux/arm64'], credentials })
+  test('logs each command line in a group per platform, and credentials only reach a docker config', async () => {
+    const registryLogin = { registry: '127.0.0.1:5000', credentials: { username: 'robot', password: 'pa55-w0rd' } }
+    const { result, calls } = scan([OK, OK], { platforms: ['linux/amd64', 'linux/arm64'], registryLogin })
     await result
     const printed = stdout.lines()
     for (const call of calls) {
-      expect(call.options.env).toMatchObject({ TRIVY_USERNAME: 'robot', TRIVY_PASSWORD: 'pa55-w0rd' })
+      expect(call.options.env?.DOCKER_CONFIG).toMatch(/vouch-docker-config-/)
+      expect(call.options.env).not.toHaveProperty('TRIVY_USERNAME')
+      expect(call.options.env).not.toHaveProperty('TRIVY_PASSWORD')
+      expect(JSON.stringify(call.options.env)).not.toContain('pa55-w0rd')
       expect(call.args.join(' ')).not.toContain('pa55-w0rd')
       expect(printed).toContain(`$ ${commandLine(call.command, call.args)}`)
     }

@@ -66,8 +66,12 @@ function scan(overrides: Partial<TrivyScanOptions> = {}) {
 }
 
 describe('with the stand-in trivy', () => {
-  test('one run writes the report and the DB; credentials travel in the environment only', async () => {
-    const { scans, db } = await scan({ credentials: { username: 'robot', password: 'pa55-w0rd' } })
+  test('one run writes the report and the DB; credentials travel in a docker config only', async () => {
+    const credentials = { username: 'robot', password: 'pa55-w0rd' }
+    const { scans, db } = await scan({
+      registryLogin: { registry: '127.0.0.1:5000', credentials },
+      runnerTemp: dirs.root,
+    })
     await access(scans[0]!.reportFile)
     expect(db).toMatchObject({
       updatedAt: DB_UPDATED_AT,
@@ -76,7 +80,9 @@ describe('with the stand-in trivy', () => {
     })
     const [run, ...more] = await invocations()
     expect(more).toEqual([])
-    expect(run!.env).toEqual(expect.arrayContaining(['TRIVY_USERNAME', 'TRIVY_PASSWORD']))
+    expect(run!.env).toContain('DOCKER_CONFIG')
+    expect(run!.env).not.toContain('TRIVY_USERNAME')
+    expect(run!.env).not.toContain('TRIVY_PASSWORD')
     expect(run!.argv.join(' ')).not.toContain('pa55-w0rd')
     expect(run!.argv).toContain('--insecure')
     expect(run!.cwd).not.toBe(process.cwd())

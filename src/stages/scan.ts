@@ -56,7 +56,11 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
       timeoutSeconds: inputs.timeoutSeconds,
       vex,
       insecure: target.insecure,
-      ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
+      // The credentials go to the image's registry only, never to the DB mirrors Trivy also calls.
+      ...(inputs.registryCredentials === undefined
+        ? {}
+        : { registryLogin: { registry: target.reference.registry, credentials: inputs.registryCredentials } }),
+      ...(process.env.RUNNER_TEMP === undefined ? {} : { runnerTemp: process.env.RUNNER_TEMP }),
       exec,
       now,
     })
@@ -108,7 +112,7 @@ async function localVexDocuments(documents: string[], work: string): Promise<str
       if (!/^https?:\/\//.test(document)) return path.resolve(document)
       let response: Response
       try {
-        response = await fetch(document)
+        response = await fetch(document, { signal: AbortSignal.timeout(60_000) })
       } catch (error) {
         throw new ScanError(`The VEX document ${document} could not be fetched: ${errorMessage(error)}`)
       }

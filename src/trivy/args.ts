@@ -20,11 +20,6 @@ export interface ScanArgsOptions {
   skipDbUpdate?: boolean
 }
 
-export interface RegistryCredentials {
-  username: string
-  password: string
-}
-
 const PINNED = /@sha256:[0-9a-f]{64}$/
 
 export function scanArgs(options: ScanArgsOptions): string[] {
@@ -69,27 +64,34 @@ const HARMLESS = new Set([
   'TRIVY_TEMP_DIR',
   'TRIVY_JAVA_DB_REPOSITORY',
 ])
+// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included
+// (pkg/remote authOptions), so vouch never uses them to hand over the user's registry credentials.
 const CREDENTIAL_VARIABLES = ['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN']
 
 /**
- * The variables to add to Trivy's environment. Registry credentials go here, never argv (argv is visible to
- * every process on the runner and in logs). Trivy splits both variables on commas, so a comma inside either
- * breaks the pairing. `inherited` is the runner's environment, whose stray TRIVY_* settings are blanked.
+ * The variables to add to Trivy's environment. `dockerConfigDir` is a docker config holding the user's registry
+ * credentials for the image's registry alone (see withDockerConfig): Trivy's keychain reads
+ * `$DOCKER_CONFIG/config.json` and offers each registry only its own entry, so the DB mirrors never see the
+ * password, and nothing reaches argv. `inherited` is the runner's environment, whose stray TRIVY_* settings
+ * are blanked; without a config of vouch's, the runner's own Trivy credentials and docker config stay.
  */
 export function scanEnv(
-  credentials?: RegistryCredentials,
+  dockerConfigDir?: string,
   inherited: Record<string, string | undefined> = {},
 ): Record<string, string> {
   const blanked = Object.keys(inherited)
-    .filter((name) => name.startsWith('TRIVY_') && !HARMLESS.has(name))
-    // Credentials the runner already gives Trivy stay, unless vouch hands it its own.
-    .filter((name) => credentials !== undefined || !CREDENTIAL_VARIABLES.includes(name))
+    .filter(
+      (name) =>
+        (name.startsWith('TRIVY_') && !HARMLESS.has(name)) ||
+        // Trivy has no use for cosign's settings, and a workflow-level COSIGN_PASSWORD is a secret.
+        name.startsWith('COSIGN_'),
+    )
+    // Credentials the runner already gives Trivy stay, unless vouch hands it its own: they would go everywhere.
+    .filter((name) => dockerConfigDir !== undefined || !CREDENTIAL_VARIABLES.includes(name))
     .map((name): [string, string] => [name, ''])
   return {
     ...Object.fromEntries(blanked),
-    ...(credentials === undefined
-      ? {}
-      : { TRIVY_USERNAME: credentials.username, TRIVY_PASSWORD: credentials.password }),
+    ...(dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: dockerConfigDir }),
   }
 }
 

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { ScanError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
-import { type RegistryCredentials, commandLine, reportFileName, scanArgs, scanEnv } from './args.js'
+import { withDockerConfig } from '../cosign/docker-config.js'
+import type { RegistryCredentials } from '../inputs.js'
+import { commandLine, reportFileName, scanArgs, scanEnv } from './args.js'
 import {
   type DbMetadata,
   MAX_FALLBACK_AGE_HOURS,
@@ -33,7 +35,13 @@ export interface TrivyScanOptions {
   timeoutSeconds: number
   vex: string[]
   insecure: boolean
-  credentials?: RegistryCredentials
+  /**
+   * The user's registry credentials and the image's registry, the one registry Trivy may present them to: they
+   * reach Trivy as a temporary docker config with that single entry, never as TRIVY_USERNAME/TRIVY_PASSWORD.
+   */
+  registryLogin?: { registry: string; credentials: RegistryCredentials }
+  /** Where that docker config lives while Trivy runs (RUNNER_TEMP on a runner; the system's temp otherwise). */
+  runnerTemp?: string
   exec: Exec
   now?: () => Date
   sleep?: (ms: number) => Promise<void>
@@ -98,25 +106,38 @@ export async function runTrivyScan(options: TrivyScanOptions): Promise<TrivyScan
   // Trivy reads trivy.yaml and .trivyignore from its working directory; the workspace's must not filter the
   // report behind vouch's back (vouch applies `ignore-file` itself), so Trivy runs in an empty folder.
   const cwd = await mkdtemp(join(tmpdir(), 'vouch-trivy-'))
-  const run = new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now)
+  const { registryLogin } = options
   try {
-    const scans: PlatformScan[] = []
-    for (const platform of options.platforms) {
-      const label = platform === undefined ? options.image : `${options.image} (${platform})`
-      scans.push(await core.group(`Trivy: ${label}`, () => run.scan(platform)))
-    }
-    const meta = await readDbMetadata(cacheDir)
-    const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0])
-    return {
-      scans,
-      db: {
-        usedCachedFallback: run.usedCachedFallback,
-        ...(meta === undefined ? {} : { updatedAt: meta.updatedAt, ageHours: dbAgeHours(meta, now()) }),
-        ...(repository === undefined ? {} : { repository }),
-      },
-    }
+    return await withDockerConfig(
+      registryLogin?.credentials,
+      registryLogin?.registry ?? '',
+      options.runnerTemp ?? process.env.RUNNER_TEMP ?? '',
+      (dockerConfigDir) =>
+        scanPlatforms(
+          new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir),
+        ),
+    )
   } finally {
     await rm(cwd, { recursive: true, force: true })
+  }
+}
+
+async function scanPlatforms(run: Runner): Promise<TrivyScanResult> {
+  const { options, now } = run
+  const scans: PlatformScan[] = []
+  for (const platform of options.platforms) {
+    const label = platform === undefined ? options.image : `${options.image} (${platform})`
+    scans.push(await core.group(`Trivy: ${label}`, () => run.scan(platform)))
+  }
+  const meta = await readDbMetadata(options.cacheDir)
+  const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0])
+  return {
+    scans,
+    db: {
+      usedCachedFallback: run.usedCachedFallback,
+      ...(meta === undefined ? {} : { updatedAt: meta.updatedAt, ageHours: dbAgeHours(meta, now()) }),
+      ...(repository === undefined ? {} : { repository }),
+    },
   }
 }
 
@@ -134,9 +155,11 @@ class Runner {
   downloadedFrom: string | undefined
 
   constructor(
-    private readonly options: TrivyScanOptions,
+    readonly options: TrivyScanOptions,
     private readonly cwd: string,
-    private readonly now: () => Date,
+    readonly now: () => Date,
+    /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
+    private readonly dockerConfigDir: string | undefined,
   ) {}
 
   async scan(platform: string | undefined): Promise<PlatformScan> {
@@ -246,7 +269,7 @@ class Runner {
     core.info(`$ ${commandLine(options.trivyPath, args)}`)
     const startedAt = this.now()
     try {
-      const env = scanEnv(options.credentials, process.env)
+      const env = scanEnv(this.dockerConfigDir, process.env)
       const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true })
       return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() }
     } catch (error) {
