@@ -31915,6 +31915,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 async function main() {
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .Ko)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+        // Read once; from here on no child process (tar, the cache service's helpers) can inherit them.
+        for (const name of ['cosign-key', 'cosign-password', 'registry-password']) {
+            delete process.env[`INPUT_${name.toUpperCase()}`];
+        }
         const outcome = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(inputs);
         if (outcome.failMessage !== undefined)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(outcome.failMessage);
@@ -33080,6 +33084,8 @@ function isRecord(value) {
 
 
 
+/** How long one registry request may take, body included. */
+const REQUEST_TIMEOUT_MS = 60_000;
 /** The registry-username/registry-password inputs win; else the docker config's entry for the registry; else none. */
 function chooseIdentity(registry, credentials, dockerConfig) {
     if (credentials !== undefined)
@@ -33147,7 +33153,13 @@ async function send(session, url, init, authorization) {
         headers.set('Authorization', authorization);
     lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${url}`);
     try {
-        return await session.fetch(url, { ...init, headers, redirect: 'follow' });
+        // A registry that stops answering must not hold the job until its own timeout.
+        return await session.fetch(url, {
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            ...init,
+            headers,
+            redirect: 'follow',
+        });
     }
     catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
@@ -33999,7 +34011,7 @@ async function downloadAsset(url, path, options = {}) {
             return await downloadOnce(url, path, options);
         }
         catch (error) {
-            await (0,promises_namespaceObject.rm)(path, { force: true });
+            await removePartial(path, options.log);
             if (error instanceof errors/* DownloadError */.nV)
                 throw error;
             if (!(error instanceof Retryable)) {
@@ -34053,20 +34065,25 @@ async function downloadOnce(url, path, options) {
         }
         const hash = (0,external_node_crypto_.createHash)('sha256');
         const file = (0,external_node_fs_.createWriteStream)(path, { mode: 0o600 });
+        // Listen at once: a failed open or write (missing directory, full disk) is emitted while we await the
+        // network, and an 'error' nobody hears would kill the action before it writes its outputs.
+        let fileError;
+        const fileFailed = new Promise((_, reject) => file.once('error', (error) => {
+            fileError = error;
+            reject(error);
+        }));
+        fileFailed.catch(() => undefined);
+        const reader = response.body.getReader();
         let bytes = 0;
         try {
-            const reader = response.body.getReader();
             arm();
             for (;;) {
-                let chunk;
-                try {
-                    chunk = await reader.read();
-                }
-                catch (error) {
+                const read = reader.read().catch((error) => {
                     throw new Retryable(stalled
                         ? `the download stalled: no data for ${readTimeoutMs} ms after ${bytes} bytes`
                         : `the connection failed after ${bytes} bytes: ${describe(error)}`, response.status, undefined, { cause: error });
-                }
+                });
+                const chunk = await Promise.race([read, fileFailed]);
                 if (chunk.done)
                     break;
                 arm();
@@ -34075,12 +34092,24 @@ async function downloadOnce(url, path, options) {
                     throw new errors/* DownloadError */.nV(`${url} sent more than ${maxBytes} bytes`, url, response.status);
                 hash.update(chunk.value);
                 if (!file.write(chunk.value))
-                    await (0,external_node_events_.once)(file, 'drain');
+                    await Promise.race([(0,external_node_events_.once)(file, 'drain'), fileFailed]);
             }
-        }
-        finally {
             file.end();
             await (0,external_node_stream_promises_namespaceObject.finished)(file);
+        }
+        catch (error) {
+            // Read before cleaning up: destroying the stream fails its buffered writes, which is not the disk's fault.
+            const writeError = fileError;
+            void reader.cancel().catch(() => undefined);
+            file.destroy();
+            await (0,external_node_stream_promises_namespaceObject.finished)(file).catch(() => undefined);
+            // A local file error is not a network problem: a retry would fail the same way.
+            if (writeError !== undefined) {
+                throw new errors/* DownloadError */.nV(`could not write ${url} to ${path}: ${(0,errors/* errorMessage */.gJ)(writeError)}`, url, undefined, {
+                    cause: writeError,
+                });
+            }
+            throw error;
         }
         if (expectedBytes !== undefined && bytes !== expectedBytes) {
             throw new Retryable(`the body ended after ${bytes} of ${expectedBytes} bytes`, response.status);
@@ -34089,6 +34118,16 @@ async function downloadOnce(url, path, options) {
     }
     finally {
         clearTimeout(timer);
+    }
+}
+// Cleanup must not hide the failure that caused it (under a non-directory, rm itself fails with ENOTDIR).
+async function removePartial(path, log) {
+    try {
+        await (0,promises_namespaceObject.rm)(path, { force: true });
+    }
+    catch (error) {
+        if (error.code !== 'ENOTDIR')
+            log?.(`could not remove ${path}: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
 // 404/401/403 (and any other 4xx but 408/429) will not change on a retry: fail at once, naming URL and status.
@@ -35494,6 +35533,20 @@ function tempRoot() {
 // Installs the scanners this run needs, in parallel, each verified by sha256 before it runs.
 
 
+
+
+/**
+ * What the installer would refuse, found before any network call: a runner no release is built for, a version
+ * without a pinned or given sha256, a given sha256 that contradicts the pin, a refused release.
+ */
+function checkToolRequests(inputs, env) {
+    const platform = runnerPlatform(env);
+    const tools = inputs.sign ? ['trivy', 'cosign'] : ['trivy'];
+    for (const tool of tools) {
+        releaseAsset(tool, inputs[tool].version, platform, inputs.toolsMirror);
+        expectedSha256(tool, inputs[tool], platform);
+    }
+}
 async function installScanners(inputs, exec) {
     // cosign is needed only to sign; a run with `sign: false` never downloads it.
     const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy';
@@ -38233,7 +38286,7 @@ async function run(inputs, collaborators = {}) {
     let verdict;
     try {
         // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-        const exceptions = await checkBeforeNetwork(inputs);
+        const exceptions = await checkBeforeNetwork(inputs, deps.env);
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, deps.env));
         scanners = await installScanners(inputs, deps.exec);
         scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now });
@@ -38272,7 +38325,7 @@ async function run(inputs, collaborators = {}) {
     });
     return { verdict, ...main_failure(verdict, inputs, target) };
 }
-async function checkBeforeNetwork(inputs) {
+async function checkBeforeNetwork(inputs, env) {
     const written = (0,image_reference/* formatReference */.FH)(inputs.image);
     if (!(0,allowed/* isAllowed */.Jr)(inputs.image, written, inputs.allowedRegistries)) {
         throw new errors/* InputError */.dz('image', written, `is outside allowed-registries (${(0,allowed/* describeAllowed */.cX)(inputs.allowedRegistries)})`);
@@ -38280,6 +38333,7 @@ async function checkBeforeNetwork(inputs) {
     if (inputs.sign)
         checkFormatSupported(inputs.signatureFormat, inputs.cosign.version);
     checkExtraAnnotations(inputs.annotationKey, inputs.annotations);
+    checkToolRequests(inputs, env);
     return loadExceptions(inputs);
 }
 /** What went wrong, without the remedy that some errors also fold into their message. */

@@ -6,6 +6,10 @@ import { run } from './main.js'
 async function main(): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name))
+    // Read once; from here on no child process (tar, the cache service's helpers) can inherit them.
+    for (const name of ['cosign-key', 'cosign-password', 'registry-password']) {
+      delete process.env[`INPUT_${name.toUpperCase()}`]
+    }
     const outcome = await run(inputs)
     if (outcome.failMessage !== undefined) core.setFailed(outcome.failMessage)
   } catch (error) {

@@ -11,7 +11,7 @@ import type { Verdict } from './report/verdict.js'
 import { exec as realExec, type Exec } from './exec.js'
 import { loadExceptions } from './stages/exceptions.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
-import { installScanners, type Scanners } from './stages/install.js'
+import { checkToolRequests, installScanners, type Scanners } from './stages/install.js'
 import { scanAndGate, type ScanOutcome } from './stages/scan.js'
 import { writeReports, type ReportFiles } from './stages/reports.js'
 import { signImage, type SigningOutcome } from './stages/sign.js'
@@ -43,7 +43,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   let verdict: Verdict
   try {
     // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-    const exceptions = await checkBeforeNetwork(inputs)
+    const exceptions = await checkBeforeNetwork(inputs, deps.env)
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, deps.env))
     scanners = await installScanners(inputs, deps.exec)
     scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now })
@@ -82,7 +82,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   return { verdict, ...failure(verdict, inputs, target) }
 }
 
-async function checkBeforeNetwork(inputs: Inputs) {
+async function checkBeforeNetwork(inputs: Inputs, env: NodeJS.ProcessEnv) {
   const written = formatReference(inputs.image)
   if (!isAllowed(inputs.image, written, inputs.allowedRegistries)) {
     throw new InputError(
@@ -93,6 +93,7 @@ async function checkBeforeNetwork(inputs: Inputs) {
   }
   if (inputs.sign) checkFormatSupported(inputs.signatureFormat, inputs.cosign.version)
   checkExtraAnnotations(inputs.annotationKey, inputs.annotations)
+  checkToolRequests(inputs, env)
   return loadExceptions(inputs)
 }
 

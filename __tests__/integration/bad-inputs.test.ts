@@ -48,4 +48,17 @@ describe.concurrent('the bundled action refuses bad inputs before any download o
     expect(run.summary).toMatch(/allowed-registries/)
     expect(tripwire.requests).toEqual([])
   })
+
+  test.each([
+    [{ 'trivy-sha256': '' }, /`trivy-sha256`.*v0\.74\.0/s],
+    [{ 'cosign-version': 'v3.0.6', 'cosign-sha256': 'e'.repeat(64) }, /differs from the sha256 vouch pins/],
+  ])('tool setup %j is judged before the registry or the mirror is asked', async (overrides, message) => {
+    const run = await runAction({
+      inputs: { ...baseInputs(), ...overrides, image: `${tripwire.host}/team/app@sha256:${'f'.repeat(64)}` },
+    })
+    expect(tripwire.requests).toEqual([])
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['scan-status']).toBe('error')
+    expect(run.errors.join('\n')).toMatch(message)
+  })
 })

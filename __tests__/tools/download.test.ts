@@ -1,6 +1,6 @@
 // downloadAsset against the loopback mirror: which failures are retried, which are not, and how long it waits.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -142,7 +142,37 @@ describe('downloadAsset', () => {
     expect(error.message).toContain('more than the 1000 a release asset may have')
     expect(mirror.requests).toHaveLength(1)
   })
+
+  // A full disk is /dev/full behind a symlink: every write fails with ENOSPC, and cleanup removes only the link.
+  test.each([
+    ['a missing directory', 'ENOENT', () => join(work, 'missing', 'asset')],
+    ['a path under a regular file', 'ENOTDIR', () => join(writeFile('plain'), 'asset')],
+    ['a full disk', 'ENOSPC', () => linkTo('/dev/full', 'full')],
+  ])('a file error (%s) rejects with %s, without a retry or an uncaught exception', async (_, code, destination) => {
+    const path = destination()
+    const url = `${mirror.url}${ASSET}`
+    const error = await failure(downloadAsset(url, path, options()))
+    expect(error.message).toContain(`could not write ${url} to ${path}: `)
+    expect(error.message).toContain(code)
+    expect(error).toMatchObject({ url, cause: { code } })
+    expect(mirror.requests).toHaveLength(1)
+    expect(waits).toEqual([])
+    expect(existsSync(path)).toBe(false)
+  })
 })
+
+function writeFile(name: string): string {
+  const path = join(work, name)
+  writeFileSync(path, 'not a directory')
+  return path
+}
+
+function linkTo(device: string, name: string): string {
+  const path = join(work, name)
+  rmSync(path, { force: true })
+  symlinkSync(device, path)
+  return path
+}
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-08-22T10:00:00Z')

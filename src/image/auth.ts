@@ -7,6 +7,9 @@ import type { RegistryCredentials } from '../inputs.js'
 import { dockerConfigCredentials, type DockerConfig } from './docker-config.js'
 import { isLoopbackRegistry } from './reference.js'
 
+/** How long one registry request may take, body included. */
+const REQUEST_TIMEOUT_MS = 60_000
+
 /** Where the credentials sent to a registry came from; named in 401 messages, the secrets never are. */
 export type CredentialSource = 'inputs' | 'docker config' | 'anonymous'
 
@@ -116,7 +119,13 @@ async function send(
   if (authorization !== undefined) headers.set('Authorization', authorization)
   core.debug(`${init.method ?? 'GET'} ${url}`)
   try {
-    return await session.fetch(url, { ...init, headers, redirect: 'follow' })
+    // A registry that stops answering must not hold the job until its own timeout.
+    return await session.fetch(url, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      ...init,
+      headers,
+      redirect: 'follow',
+    })
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
     const reason = cause instanceof Error ? cause.message : String(cause)

@@ -3,8 +3,23 @@ import * as core from '@actions/core'
 import type { Exec } from '../exec.js'
 import type { Inputs } from '../inputs.js'
 import { installTools, type InstalledTools } from '../tools/install.js'
+import { releaseAsset, runnerPlatform } from '../tools/assets.js'
+import { expectedSha256 } from '../tools/checksums.js'
 
 export type Scanners = InstalledTools
+
+/**
+ * What the installer would refuse, found before any network call: a runner no release is built for, a version
+ * without a pinned or given sha256, a given sha256 that contradicts the pin, a refused release.
+ */
+export function checkToolRequests(inputs: Inputs, env: NodeJS.ProcessEnv): void {
+  const platform = runnerPlatform(env)
+  const tools = inputs.sign ? (['trivy', 'cosign'] as const) : (['trivy'] as const)
+  for (const tool of tools) {
+    releaseAsset(tool, inputs[tool].version, platform, inputs.toolsMirror)
+    expectedSha256(tool, inputs[tool], platform)
+  }
+}
 
 export async function installScanners(inputs: Inputs, exec: Exec): Promise<Scanners> {
   // cosign is needed only to sign; a run with `sign: false` never downloads it.

@@ -66,7 +66,7 @@ export async function downloadAsset(url: string, path: string, options: Download
     try {
       return await downloadOnce(url, path, options)
     } catch (error) {
-      await rm(path, { force: true })
+      await removePartial(path, options.log)
       if (error instanceof DownloadError) throw error
       if (!(error instanceof Retryable)) {
         throw new DownloadError(`could not download ${url} to ${path}: ${errorMessage(error)}`, url, undefined, {
@@ -135,15 +135,22 @@ async function downloadOnce(url: string, path: string, options: DownloadOptions)
 
     const hash = createHash('sha256')
     const file = createWriteStream(path, { mode: 0o600 })
+    // Listen at once: a failed open or write (missing directory, full disk) is emitted while we await the
+    // network, and an 'error' nobody hears would kill the action before it writes its outputs.
+    let fileError: Error | undefined
+    const fileFailed = new Promise<never>((_, reject) =>
+      file.once('error', (error) => {
+        fileError = error
+        reject(error)
+      }),
+    )
+    fileFailed.catch(() => undefined)
+    const reader = response.body.getReader()
     let bytes = 0
     try {
-      const reader = response.body.getReader()
       arm()
       for (;;) {
-        let chunk: Awaited<ReturnType<typeof reader.read>>
-        try {
-          chunk = await reader.read()
-        } catch (error) {
+        const read = reader.read().catch((error: unknown) => {
           throw new Retryable(
             stalled
               ? `the download stalled: no data for ${readTimeoutMs} ms after ${bytes} bytes`
@@ -152,17 +159,30 @@ async function downloadOnce(url: string, path: string, options: DownloadOptions)
             undefined,
             { cause: error },
           )
-        }
+        })
+        const chunk = await Promise.race([read, fileFailed])
         if (chunk.done) break
         arm()
         bytes += chunk.value.byteLength
         if (bytes > maxBytes) throw new DownloadError(`${url} sent more than ${maxBytes} bytes`, url, response.status)
         hash.update(chunk.value)
-        if (!file.write(chunk.value)) await once(file, 'drain')
+        if (!file.write(chunk.value)) await Promise.race([once(file, 'drain'), fileFailed])
       }
-    } finally {
       file.end()
       await finished(file)
+    } catch (error) {
+      // Read before cleaning up: destroying the stream fails its buffered writes, which is not the disk's fault.
+      const writeError = fileError
+      void reader.cancel().catch(() => undefined)
+      file.destroy()
+      await finished(file).catch(() => undefined)
+      // A local file error is not a network problem: a retry would fail the same way.
+      if (writeError !== undefined) {
+        throw new DownloadError(`could not write ${url} to ${path}: ${errorMessage(writeError)}`, url, undefined, {
+          cause: writeError,
+        })
+      }
+      throw error
     }
     if (expectedBytes !== undefined && bytes !== expectedBytes) {
       throw new Retryable(`the body ended after ${bytes} of ${expectedBytes} bytes`, response.status)
@@ -170,6 +190,15 @@ async function downloadOnce(url: string, path: string, options: DownloadOptions)
     return { path, bytes, sha256: hash.digest('hex') }
   } finally {
     clearTimeout(timer)
+  }
+}
+
+// Cleanup must not hide the failure that caused it (under a non-directory, rm itself fails with ENOTDIR).
+async function removePartial(path: string, log: DownloadOptions['log']): Promise<void> {
+  try {
+    await rm(path, { force: true })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') log?.(`could not remove ${path}: ${errorMessage(error)}`)
   }
 }
 
