@@ -31609,6 +31609,91 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9828:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rj: () => (/* binding */ gateAnnotation),
+/* harmony export */   c0: () => (/* binding */ podAnnotations),
+/* harmony export */   fY: () => (/* binding */ checkExtraAnnotations),
+/* harmony export */   t: () => (/* binding */ signedAnnotations)
+/* harmony export */ });
+/* unused harmony exports annotationPrefix, thresholdsValue, scannerValue, reservedAnnotationKeys */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6867);
+// What the cluster reads: the gate annotation (`key=status`), the pod-annotations JSON for a deploy step, and the
+// annotations vouch signs into the signature so that an admission policy can require exact values.
+
+
+/** `security.example.com/scan-status=passed`: the `annotation` output. */
+function gateAnnotation(key, status) {
+    return `${key}=${status}`;
+}
+/** `{"security.example.com/scan-status":"passed"}`: the `pod-annotations` output, ready for a pod template. */
+function podAnnotations(key, status) {
+    return JSON.stringify({ [key]: status });
+}
+/**
+ * The part of the annotation key before its `/` (`security.example.com`). A Kubernetes prefix is a DNS subdomain and
+ * holds no `/`, so the first one ends it. A key without a prefix (`scan-status`) gives '': the signed keys are then
+ * bare too (`scan-thresholds`, `scanner`), as a prefix-less annotation key is.
+ */
+function annotationPrefix(key) {
+    const slash = key.indexOf('/');
+    return slash === -1 ? '' : key.slice(0, slash);
+}
+/** `critical=0,high=0,medium=-,low=-,unknown=-`, in severity order; `-` is no limit. */
+function thresholdsValue(budgets) {
+    return _report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .oC.map((severity) => `${severity.toLowerCase()}=${budgets[severity] ?? '-'}`).join(',');
+}
+/**
+ * `trivy@v0.74.0`. Written the way `trivy-version` is (with the `v`), whichever form the caller holds, so that a
+ * policy can pin the value a workflow author sees in their own workflow.
+ */
+function scannerValue(trivyVersion) {
+    return `trivy@v${trivyVersion.replace(/^v/, '')}`;
+}
+/** The keys vouch signs itself; the `annotations` input may not set them. */
+function reservedAnnotationKeys(annotationKey) {
+    const prefix = annotationPrefix(annotationKey);
+    const qualified = (name) => (prefix === '' ? name : `${prefix}/${name}`);
+    return [annotationKey, qualified('scan-thresholds'), qualified('scanner')];
+}
+/**
+ * Refuses extra annotations that would override a key vouch signs, or name one key twice: a signature must never
+ * say `passed` (or a laxer budget) because a workflow line said so. Callable at input time, before anything runs.
+ */
+function checkExtraAnnotations(annotationKey, extra) {
+    const reserved = reservedAnnotationKeys(annotationKey);
+    if (new Set(reserved).size !== reserved.length) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotation-key', annotationKey, 'must not be `scan-thresholds` or `scanner`, which vouch signs beside it');
+    }
+    const seen = new Set();
+    for (const [key, value] of extra) {
+        if (reserved.includes(key)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', `${key}=${value}`, `must not set \`${key}\`, which vouch signs itself`);
+        }
+        if (seen.has(key))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', `${key}=${value}`, `must name \`${key}\` only once`);
+        seen.add(key);
+    }
+}
+/** What `cosign sign -a` carries, in order: the gate, the thresholds, the scanner, then the extras. */
+function signedAnnotations(context) {
+    const { annotationKey, budgets, trivyVersion, extra } = context;
+    checkExtraAnnotations(annotationKey, extra);
+    const [gateKey, thresholdsKey, scannerKey] = reservedAnnotationKeys(annotationKey);
+    return [
+        [gateKey, 'passed'],
+        [thresholdsKey, thresholdsValue(budgets)],
+        [scannerKey, scannerValue(trivyVersion)],
+        ...extra.map(([key, value]) => [key, value]),
+    ];
+}
+
+
+/***/ }),
+
 /***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31906,9 +31991,15 @@ function hasSpaceOrControl(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4129);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9191);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3342);
+/* harmony import */ var _render_summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3660);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5214);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
+
+
+
 
 
 
@@ -31927,9 +32018,33 @@ async function main() {
         // Anything thrown (an input error, a bug) fails the step; nothing lets it pass, and a later step that reads
         // scan-status sees error rather than nothing.
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('scan-status', 'error');
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('signed', 'false');
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('attested', 'false');
+        await writeErrorSummary((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error));
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof Error ? error : String(error));
         if (error instanceof Error && error.cause !== undefined)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`cause: ${String(error.cause)}`);
+    }
+}
+/** The summary of a run that never got going (a bad input): the verdict and its cause, nothing else. */
+async function writeErrorSummary(cause) {
+    try {
+        const markdown = (0,_render_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .renderSummary */ .B)({
+            verdict: { status: 'error', cause },
+            image: '',
+            platforms: [],
+            now: new Date(),
+            enforce: true,
+            // The key as given when it is one; the contract's default otherwise (the bad value may be this very input).
+            annotationKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_5__/* .isAnnotationKey */ .n8)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('annotation-key'))
+                ? _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('annotation-key')
+                : 'security.example.com/scan-status',
+            reportPaths: {},
+        });
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The job summary could not be written: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
     }
 }
 await main();
@@ -31939,26 +32054,22 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4129:
+/***/ 5214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Ko: () => (/* binding */ readInputs)
-});
-
-// UNUSED EXPORTS: REFUSED_TRIVY_VERSIONS, readBoolean
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/image/reference.ts
-var reference = __nccwpck_require__(3564);
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
-// EXTERNAL MODULE: ./src/image/allowed.ts
-var allowed = __nccwpck_require__(3801);
-;// CONCATENATED MODULE: ./src/input-values.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $7: () => (/* binding */ readDuration),
+/* harmony export */   A2: () => (/* binding */ readSignatureFormat),
+/* harmony export */   Mn: () => (/* binding */ lines),
+/* harmony export */   RO: () => (/* binding */ readCosignKey),
+/* harmony export */   ZB: () => (/* binding */ readAnnotationKey),
+/* harmony export */   ar: () => (/* binding */ readMirror),
+/* harmony export */   dN: () => (/* binding */ readDbRepositories),
+/* harmony export */   hV: () => (/* binding */ readOutputDir),
+/* harmony export */   n8: () => (/* binding */ isAnnotationKey),
+/* harmony export */   ti: () => (/* binding */ readAnnotations)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 // The rules for single input values that are more than a number or a boolean: keys, annotations, URLs,
 // repositories, durations. Each bad value is an InputError naming the input and quoting the value.
 
@@ -31972,7 +32083,7 @@ function lines(text) {
 function readSignatureFormat(value) {
     if (value === 'legacy' || value === 'bundle')
         return value;
-    throw new errors/* InputError */.dz('signature-format', value, 'must be legacy or bundle');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('signature-format', value, 'must be legacy or bundle');
 }
 const KMS_SCHEMES = ['awskms://', 'gcpkms://', 'azurekms://', 'hashivault://', 'k8s://', 'env://'];
 function readCosignKey(raw) {
@@ -31983,14 +32094,14 @@ function readCosignKey(raw) {
         return { kind: 'pem', pem: value };
     if (KMS_SCHEMES.some((scheme) => value.startsWith(scheme))) {
         if (value.startsWith('env://') && !/^env:\/\/[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
-            throw new errors/* InputError */.dz('cosign-key', value, 'env:// must name an environment variable, such as env://COSIGN_PRIVATE_KEY');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-key', value, 'env:// must name an environment variable, such as env://COSIGN_PRIVATE_KEY');
         }
         if (/\s/.test(value))
-            throw new errors/* InputError */.dz('cosign-key', value, 'a KMS URI must not contain whitespace');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-key', value, 'a KMS URI must not contain whitespace');
         return { kind: 'uri', uri: value };
     }
     // Never quote what may be a mangled private key.
-    throw new errors/* InputError */.dz('cosign-key', '<redacted>', `must be PEM contents, a KMS URI (${KMS_SCHEMES.join(', ')}) or empty for keyless`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-key', '<redacted>', `must be PEM contents, a KMS URI (${KMS_SCHEMES.join(', ')}) or empty for keyless`);
 }
 // A Kubernetes annotation key: an optional DNS-subdomain prefix and a name of at most 63 characters.
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -32006,20 +32117,20 @@ function isAnnotationKey(value) {
 }
 function readAnnotationKey(value, input) {
     if (!isAnnotationKey(value))
-        throw new errors/* InputError */.dz(input, value, ANNOTATION_KEY_RULE);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, value, ANNOTATION_KEY_RULE);
     return value;
 }
 function readAnnotations(text) {
     return lines(text).map((line) => {
         const equals = line.indexOf('=');
         if (equals <= 0)
-            throw new errors/* InputError */.dz('annotations', line, 'must be key=value lines');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, 'must be key=value lines');
         const key = line.slice(0, equals).trim();
         if (!isAnnotationKey(key))
-            throw new errors/* InputError */.dz('annotations', line, `keys ${ANNOTATION_KEY_RULE.slice(5)}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, `keys ${ANNOTATION_KEY_RULE.slice(5)}`);
         const value = line.slice(equals + 1).trim();
         if (/[\u0000-\u001f\u007f]/.test(value))
-            throw new errors/* InputError */.dz('annotations', line, 'values must not contain control characters');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, 'values must not contain control characters');
         return [key, value];
     });
 }
@@ -32029,13 +32140,13 @@ function readMirror(value) {
         url = new URL(value);
     }
     catch {
-        throw new errors/* InputError */.dz('tools-mirror', value, 'must be an http or https URL');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tools-mirror', value, 'must be an http or https URL');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* InputError */.dz('tools-mirror', value, 'must be an http or https URL');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tools-mirror', value, 'must be an http or https URL');
     }
     if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        throw new errors/* InputError */.dz('tools-mirror', value, 'must be a plain base URL without credentials, query or fragment');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('tools-mirror', value, 'must be a plain base URL without credentials, query or fragment');
     }
     return value.replace(/\/+$/, '');
 }
@@ -32047,19 +32158,19 @@ function readDbRepositories(value) {
         .map((repository) => repository.trim())
         .filter((repository) => repository !== '');
     if (repositories.length === 0)
-        throw new errors/* InputError */.dz('db-repository', value, 'must name at least one DB repository');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('db-repository', value, 'must name at least one DB repository');
     for (const repository of repositories) {
         if (!DB_REPOSITORY.test(repository)) {
-            throw new errors/* InputError */.dz('db-repository', value, `must be a comma list of OCI repositories such as mirror.gcr.io/aquasec/trivy-db:2; ${JSON.stringify(repository)} is not one`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('db-repository', value, `must be a comma list of OCI repositories such as mirror.gcr.io/aquasec/trivy-db:2; ${JSON.stringify(repository)} is not one`);
         }
     }
     return repositories;
 }
 function readOutputDir(value) {
     if (value === '')
-        throw new errors/* InputError */.dz('output-dir', value, 'must be a directory path');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('output-dir', value, 'must be a directory path');
     if (/[\u0000-\u001f]/.test(value))
-        throw new errors/* InputError */.dz('output-dir', value, 'must not contain control characters');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('output-dir', value, 'must not contain control characters');
     return value;
 }
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600 };
@@ -32067,16 +32178,30 @@ const UNIT_SECONDS = { s: 1, m: 60, h: 3600 };
 function readDuration(value, input) {
     const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
     if (value === '' || match === null) {
-        throw new errors/* InputError */.dz(input, value, 'must be a duration such as 90s, 10m or 1h30m');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, value, 'must be a duration such as 90s, 10m or 1h30m');
     }
     const [, hours = '0', minutes = '0', seconds = '0'] = match;
     const total = Number(hours) * UNIT_SECONDS.h + Number(minutes) * UNIT_SECONDS.m + Number(seconds);
     if (total <= 0)
-        throw new errors/* InputError */.dz(input, value, 'must be longer than zero');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, value, 'must be longer than zero');
     return total;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+
+/***/ }),
+
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ko: () => (/* binding */ readInputs)
+/* harmony export */ });
+/* unused harmony exports readBoolean, REFUSED_TRIVY_VERSIONS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _image_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3564);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6867);
+/* harmony import */ var _image_allowed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3801);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5214);
 // The action's inputs, read once at the edge and turned into one typed value. Every bad value is an
 // InputError that names the input and quotes the value, thrown before anything is downloaded or run.
 
@@ -32088,19 +32213,19 @@ function readInputs(read) {
     const get = (name) => read(name).trim();
     const optional = (name) => get(name) || undefined;
     const digest = optional('digest');
-    if (digest !== undefined && !(0,reference/* isDigest */.Bc)(digest)) {
-        throw new errors/* InputError */.dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
+    if (digest !== undefined && !(0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .isDigest */ .Bc)(digest)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
     }
     const imageText = get('image');
     if (imageText === '')
-        throw new errors/* InputError */.dz('image', imageText, 'is required');
-    const parsed = (0,reference/* parseReference */.F2)(imageText, 'image');
-    const image = digest === undefined ? parsed : (0,reference/* pinDigest */.GU)(parsed, digest, 'digest');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', imageText, 'is required');
+    const parsed = (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReference */ .F2)(imageText, 'image');
+    const image = digest === undefined ? parsed : (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .pinDigest */ .GU)(parsed, digest, 'digest');
     const username = get('registry-username');
     const password = read('registry-password');
     if ((username === '') !== (password === '')) {
         const missing = username === '' ? 'registry-username' : 'registry-password';
-        throw new errors/* InputError */.dz(missing, '', 'must be set together with its partner credential input');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
     }
     const ignoreFile = optional('ignore-file');
     const toolsMirror = optional('tools-mirror');
@@ -32110,27 +32235,27 @@ function readInputs(read) {
         ignoreUnfixed: readBoolean(get, 'ignore-unfixed'),
         ...(ignoreFile === undefined ? {} : { ignoreFile }),
         strictExceptions: readBoolean(get, 'strict-exceptions'),
-        vex: lines(read('vex')),
+        vex: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .lines */ .Mn)(read('vex')),
         platforms: readPlatforms(get('platforms')),
-        allowedRegistries: lines(read('allowed-registries')).map((pattern) => (0,allowed/* checkRegistryPattern */.ml)(pattern, 'allowed-registries')),
+        allowedRegistries: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .lines */ .Mn)(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
         enforce: readBoolean(get, 'enforce'),
         sign: readBoolean(get, 'sign'),
         attest: readBoolean(get, 'attest'),
-        cosignKey: readCosignKey(read('cosign-key')),
+        cosignKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readCosignKey */ .RO)(read('cosign-key')),
         cosignPassword: read('cosign-password'),
-        signatureFormat: readSignatureFormat(get('signature-format')),
+        signatureFormat: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readSignatureFormat */ .A2)(get('signature-format')),
         tlogUpload: readBoolean(get, 'tlog-upload'),
-        annotationKey: readAnnotationKey(get('annotation-key'), 'annotation-key'),
-        annotations: readAnnotations(read('annotations')),
+        annotationKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key'),
+        annotations: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotations */ .ti)(read('annotations')),
         trivy: readTool(get, 'trivy'),
         cosign: readTool(get, 'cosign'),
-        ...(toolsMirror === undefined ? {} : { toolsMirror: readMirror(toolsMirror) }),
-        dbRepositories: readDbRepositories(get('db-repository')),
+        ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readMirror */ .ar)(toolsMirror) }),
+        dbRepositories: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readDbRepositories */ .dN)(get('db-repository')),
         cache: readBoolean(get, 'cache'),
         ...(username === '' ? {} : { registryCredentials: { username, password } }),
-        outputDir: readOutputDir(get('output-dir')),
+        outputDir: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readOutputDir */ .hV)(get('output-dir')),
         summary: readBoolean(get, 'summary'),
-        timeoutSeconds: readDuration(get('timeout'), 'timeout'),
+        timeoutSeconds: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readDuration */ .$7)(get('timeout'), 'timeout'),
     };
 }
 // YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
@@ -32142,16 +32267,16 @@ function readBoolean(get, name) {
         return true;
     if (FALSE.includes(value))
         return false;
-    throw new errors/* InputError */.dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
 }
 function readBudgets(get) {
-    const entries = model/* SEVERITIES */.oC.map((severity) => {
+    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .oC.map((severity) => {
         const name = `max-${severity.toLowerCase()}`;
         const value = get(name);
         if (value === '')
             return [severity, null];
         if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-            throw new errors/* InputError */.dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
         }
         return [severity, Number(value)];
     });
@@ -32165,7 +32290,7 @@ function readPlatforms(value) {
     const platforms = value.split(',').map((platform) => platform.trim());
     for (const platform of platforms) {
         if (!PLATFORM.test(platform)) {
-            throw new errors/* InputError */.dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
         }
     }
     return [...new Set(platforms)];
@@ -32177,19 +32302,19 @@ const REFUSED_TRIVY_VERSIONS = ['v0.69.4', 'v0.69.5', 'v0.69.6'];
 function readTool(get, tool) {
     const version = get(`${tool}-version`);
     if (!RELEASE_TAG.test(version)) {
-        throw new errors/* InputError */.dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
     }
     if (tool === 'trivy' && REFUSED_TRIVY_VERSIONS.includes(version)) {
-        throw new errors/* InputError */.dz('trivy-version', version, `is a compromised release and is refused (${REFUSED_TRIVY_VERSIONS.join(', ')})`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('trivy-version', version, `is a compromised release and is refused (${REFUSED_TRIVY_VERSIONS.join(', ')})`);
     }
     if (tool === 'cosign' && !/^v[23]\./.test(version)) {
-        throw new errors/* InputError */.dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
     }
     const sha256 = get(`${tool}-sha256`).toLowerCase();
     if (sha256 === '')
         return { version };
     if (!/^[0-9a-f]{64}$/.test(sha256)) {
-        throw new errors/* InputError */.dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
     }
     return { version, sha256 };
 }
@@ -32197,7 +32322,7 @@ function readTool(get, tool) {
 
 /***/ }),
 
-/***/ 9191:
+/***/ 3342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32438,79 +32563,8 @@ function parseVersion(cosignVersion) {
     return version;
 }
 
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
-;// CONCATENATED MODULE: ./src/cluster/annotations.ts
-// What the cluster reads: the gate annotation (`key=status`), the pod-annotations JSON for a deploy step, and the
-// annotations vouch signs into the signature so that an admission policy can require exact values.
-
-
-/** `security.example.com/scan-status=passed`: the `annotation` output. */
-function gateAnnotation(key, status) {
-    return `${key}=${status}`;
-}
-/** `{"security.example.com/scan-status":"passed"}`: the `pod-annotations` output, ready for a pod template. */
-function podAnnotations(key, status) {
-    return JSON.stringify({ [key]: status });
-}
-/**
- * The part of the annotation key before its `/` (`security.example.com`). A Kubernetes prefix is a DNS subdomain and
- * holds no `/`, so the first one ends it. A key without a prefix (`scan-status`) gives '': the signed keys are then
- * bare too (`scan-thresholds`, `scanner`), as a prefix-less annotation key is.
- */
-function annotationPrefix(key) {
-    const slash = key.indexOf('/');
-    return slash === -1 ? '' : key.slice(0, slash);
-}
-/** `critical=0,high=0,medium=-,low=-,unknown=-`, in severity order; `-` is no limit. */
-function thresholdsValue(budgets) {
-    return model/* SEVERITIES */.oC.map((severity) => `${severity.toLowerCase()}=${budgets[severity] ?? '-'}`).join(',');
-}
-/**
- * `trivy@v0.74.0`. Written the way `trivy-version` is (with the `v`), whichever form the caller holds, so that a
- * policy can pin the value a workflow author sees in their own workflow.
- */
-function scannerValue(trivyVersion) {
-    return `trivy@v${trivyVersion.replace(/^v/, '')}`;
-}
-/** The keys vouch signs itself; the `annotations` input may not set them. */
-function reservedAnnotationKeys(annotationKey) {
-    const prefix = annotationPrefix(annotationKey);
-    const qualified = (name) => (prefix === '' ? name : `${prefix}/${name}`);
-    return [annotationKey, qualified('scan-thresholds'), qualified('scanner')];
-}
-/**
- * Refuses extra annotations that would override a key vouch signs, or name one key twice: a signature must never
- * say `passed` (or a laxer budget) because a workflow line said so. Callable at input time, before anything runs.
- */
-function checkExtraAnnotations(annotationKey, extra) {
-    const reserved = reservedAnnotationKeys(annotationKey);
-    if (new Set(reserved).size !== reserved.length) {
-        throw new errors/* InputError */.dz('annotation-key', annotationKey, 'must not be `scan-thresholds` or `scanner`, which vouch signs beside it');
-    }
-    const seen = new Set();
-    for (const [key, value] of extra) {
-        if (reserved.includes(key)) {
-            throw new errors/* InputError */.dz('annotations', `${key}=${value}`, `must not set \`${key}\`, which vouch signs itself`);
-        }
-        if (seen.has(key))
-            throw new errors/* InputError */.dz('annotations', `${key}=${value}`, `must name \`${key}\` only once`);
-        seen.add(key);
-    }
-}
-/** What `cosign sign -a` carries, in order: the gate, the thresholds, the scanner, then the extras. */
-function signedAnnotations(context) {
-    const { annotationKey, budgets, trivyVersion, extra } = context;
-    checkExtraAnnotations(annotationKey, extra);
-    const [gateKey, thresholdsKey, scannerKey] = reservedAnnotationKeys(annotationKey);
-    return [
-        [gateKey, 'passed'],
-        [thresholdsKey, thresholdsValue(budgets)],
-        [scannerKey, scannerValue(trivyVersion)],
-        ...extra.map(([key, value]) => [key, value]),
-    ];
-}
-
+// EXTERNAL MODULE: ./src/cluster/annotations.ts
+var annotations = __nccwpck_require__(9828);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
 var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/exec.ts
@@ -32547,415 +32601,8 @@ const exec_exec = async (command, args, options = {}) => {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/report/patterns.ts
-// The two pattern languages of Trivy's ignore files: doublestar path globs (`paths`) and package URLs (`purls`),
-// matched the way Trivy matches them (bmatcuk/doublestar, Trivy's PackageURL.Match).
-const compiled = new Map();
-/**
- * A doublestar glob as a RegExp, or undefined when the pattern is not valid. `*` and `?` stay within one path
- * segment, `**` as a whole segment spans any number of them (none included), `[...]`/`[!...]` are classes,
- * `{a,b}` alternatives, `\` escapes.
- */
-function globToRegExp(pattern) {
-    if (!compiled.has(pattern))
-        compiled.set(pattern, compile(pattern) ?? null);
-    return compiled.get(pattern) ?? undefined;
-}
-function matchesGlob(pattern, path) {
-    return globToRegExp(pattern)?.test(path) ?? false;
-}
-function compile(pattern) {
-    let source = '';
-    let braces = 0;
-    for (let i = 0; i < pattern.length; i++) {
-        const char = pattern.charAt(i);
-        const segmentStart = i === 0 || pattern.charAt(i - 1) === '/';
-        if (char === '*' && pattern.charAt(i + 1) === '*' && segmentStart && /^(\/|$)/.test(pattern.slice(i + 2, i + 3))) {
-            if (i + 2 === pattern.length) {
-                // `a/**` also matches `a` itself (drop the `/` just written); a lone `**` matches everything.
-                source = i === 0 ? '.*' : `${source.slice(0, -1)}(?:/.*)?`;
-                i += 1;
-            }
-            else {
-                source += '(?:.*/)?';
-                i += 2;
-            }
-        }
-        else if (char === '*') {
-            source += '[^/]*';
-            while (pattern.charAt(i + 1) === '*')
-                i++;
-        }
-        else if (char === '?') {
-            source += '[^/]';
-        }
-        else if (char === '[') {
-            const end = classEnd(pattern, i);
-            if (end < 0)
-                return undefined;
-            let body = pattern.slice(i + 1, end);
-            const negated = body.startsWith('!') || body.startsWith('^');
-            if (negated)
-                body = body.slice(1);
-            source += `(?!/)[${negated ? '^' : ''}${classBody(body)}]`;
-            i = end;
-        }
-        else if (char === '{') {
-            braces++;
-            source += '(?:';
-        }
-        else if (char === '}' && braces > 0) {
-            braces--;
-            source += ')';
-        }
-        else if (char === ',' && braces > 0) {
-            source += '|';
-        }
-        else if (char === '\\') {
-            if (i + 1 >= pattern.length)
-                return undefined;
-            i++;
-            source += escapeRegExp(pattern.charAt(i));
-        }
-        else {
-            source += escapeRegExp(char);
-        }
-    }
-    if (braces > 0)
-        return undefined;
-    try {
-        return new RegExp(`^${source}$`);
-    }
-    catch {
-        return undefined; // e.g. a class range out of order, [z-a]
-    }
-}
-/** Index of the `]` closing the class opened at `start`; a `]` right after `[` or `[!` is a member. */
-function classEnd(pattern, start) {
-    let i = start + 1;
-    if (pattern.charAt(i) === '!' || pattern.charAt(i) === '^')
-        i++;
-    if (pattern.charAt(i) === ']')
-        i++;
-    for (; i < pattern.length; i++) {
-        if (pattern.charAt(i) === '\\')
-            i++;
-        else if (pattern.charAt(i) === ']')
-            return i;
-    }
-    return -1;
-}
-/** A glob class body in RegExp class syntax: glob escapes resolved, RegExp's own specials escaped, ranges kept. */
-function classBody(body) {
-    let out = '';
-    for (let i = 0; i < body.length; i++) {
-        const escaped = body.charAt(i) === '\\';
-        if (escaped)
-            i++;
-        const char = body.charAt(i);
-        // An unescaped `-` is a range; anything RegExp treats specially inside a class is taken literally.
-        out += char === '-' && !escaped ? '-' : /[\\\]^-]/.test(char) ? `\\${char}` : char;
-    }
-    return out;
-}
-function escapeRegExp(char) {
-    return /[.*+?^${}()|[\]\\]/.test(char) ? `\\${char}` : char;
-}
-function parsePurl(text) {
-    const match = /^pkg:\/*([^#?]*)(?:\?([^#]*))?(?:#(.*))?$/i.exec(text.trim());
-    if (!match)
-        return undefined;
-    const [, path = '', query = '', fragment = ''] = match;
-    try {
-        const at = path.lastIndexOf('@');
-        const version = at >= 0 ? decodeURIComponent(path.slice(at + 1)) : '';
-        const segments = (at >= 0 ? path.slice(0, at) : path).split('/').filter((segment) => segment !== '');
-        const type = segments.shift()?.toLowerCase() ?? '';
-        let name = decodeURIComponent(segments.pop() ?? '');
-        if (!/^[a-z.+-][a-z0-9.+-]*$/.test(type) || name === '')
-            return undefined;
-        // PyPI names are case-insensitive and treat `_` as `-` (purl spec); Trivy writes them normalized.
-        if (type === 'pypi')
-            name = name.toLowerCase().replaceAll('_', '-');
-        const qualifiers = {};
-        for (const pair of query.split('&')) {
-            const equals = pair.indexOf('=');
-            if (equals <= 0)
-                continue;
-            const value = decodeURIComponent(pair.slice(equals + 1));
-            if (value !== '')
-                qualifiers[pair.slice(0, equals).toLowerCase()] = value;
-        }
-        const subpath = fragment
-            .split('/')
-            .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
-            .map(decodeURIComponent)
-            .join('/');
-        return { type, namespace: segments.map(decodeURIComponent).join('/'), name, version, qualifiers, subpath };
-    }
-    catch {
-        return undefined; // a malformed %-escape
-    }
-}
-/**
- * Whether `target` satisfies the constraint, as Trivy's PackageURL.Match decides: same type, namespace and name;
- * the same version and subpath when the constraint names them; every qualifier of the constraint present and equal.
- */
-function purlMatches(constraint, target) {
-    if (constraint.type !== target.type || constraint.namespace !== target.namespace)
-        return false;
-    if (constraint.name !== target.name)
-        return false;
-    if (constraint.version !== '' && constraint.version !== target.version)
-        return false;
-    if (constraint.subpath !== '' && constraint.subpath !== target.subpath)
-        return false;
-    return Object.entries(constraint.qualifiers).every(([key, value]) => target.qualifiers[key] === value);
-}
-
-;// CONCATENATED MODULE: ./src/report/ignore-yaml.ts
-// Reads a .trivyignore.yaml into exceptions: the `vulnerabilities` entries (id, statement, expired_at, paths, purls).
-// The other sections (misconfigurations, secrets, licenses) do not concern the gate and are reported as not applied.
-
-
-
-const NOT_GATED = ['misconfigurations', 'secrets', 'licenses'];
-const ENTRY_KEYS = ['id', 'statement', 'expired_at', 'paths', 'purls'];
-function parseIgnoreYaml(text, fileName) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    let content;
-    let document;
-    try {
-        document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true });
-        const [error] = document.errors;
-        if (error)
-            throw new Error(error.message.split('\n')[0]?.replace(/:$/, ''));
-        content = document.toJS({ maxAliasCount: 100 });
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz('ignore-file', fileName, `must be valid YAML: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-    const warnings = [];
-    if (content === null || content === undefined) {
-        return { exceptions: [], warnings: [`${fileName} is empty: no exceptions apply`] };
-    }
-    if (!isMapping(content)) {
-        throw new errors/* InputError */.dz('ignore-file', fileName, 'must be a YAML mapping with a `vulnerabilities` list');
-    }
-    for (const [section, entries] of Object.entries(content)) {
-        if (section === 'vulnerabilities')
-            continue;
-        if (!NOT_GATED.includes(section)) {
-            warnings.push(`${fileName}: \`${section}\` is not a section of a .trivyignore.yaml and is not read`);
-        }
-        else if (Array.isArray(entries) && entries.length > 0) {
-            warnings.push(`${fileName}: the ${entries.length} \`${section}\` entries are not applied (vouch gates vulnerabilities)`);
-        }
-    }
-    const list = content.vulnerabilities;
-    if (list === undefined || list === null) {
-        warnings.push(`${fileName} has no \`vulnerabilities\` entries: no exceptions apply`);
-        return { exceptions: [], warnings };
-    }
-    if (!Array.isArray(list)) {
-        throw new errors/* InputError */.dz('ignore-file', fileName, '`vulnerabilities` must be a list of entries with an `id`');
-    }
-    const nodes = document.get('vulnerabilities', true);
-    const exceptions = list.map((entry, index) => {
-        const item = (0,dist/* isSeq */.oP)(nodes) ? nodes.items[index] : undefined;
-        const range = (0,dist/* isNode */.Ll)(item) ? item.range : undefined;
-        const source = range ? `${fileName}:${lineCounter.linePos(range[0]).line}` : `${fileName} entry ${index + 1}`;
-        return readEntry(entry, source, warnings);
-    });
-    return { exceptions, warnings };
-}
-function readEntry(entry, source, warnings) {
-    const bad = (value, why) => new errors/* InputError */.dz('ignore-file', typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), `at ${source}: ${why}`);
-    if (!isMapping(entry))
-        throw bad(entry, 'an entry must be a mapping with an `id`');
-    const { id, statement, expired_at: expiredAt, paths, purls } = entry;
-    if (typeof id !== 'string' || id.trim() === '') {
-        // Recent Trivy accepts entries with only paths or purls; vouch wants each exception tied to one vulnerability.
-        throw bad(id ?? entry, 'the entry needs an `id`, the vulnerability it accepts');
-    }
-    const exception = { id: id.trim(), source };
-    if (statement !== undefined && statement !== null) {
-        if (typeof statement !== 'string')
-            throw bad(statement, '`statement` must be text');
-        if (statement.trim() !== '')
-            exception.statement = statement.trim();
-    }
-    if (expiredAt !== undefined && expiredAt !== null) {
-        const day = expiryDay(expiredAt);
-        if (day === undefined)
-            throw bad(expiredAt, '`expired_at` must be a date, YYYY-MM-DD');
-        exception.expiresOn = day;
-    }
-    const pathList = readStrings(paths, (text) => globToRegExp(text) !== undefined, bad, '`paths` must be path globs');
-    if (pathList.length > 0)
-        exception.paths = pathList;
-    const purlList = readStrings(purls, (text) => parsePurl(text) !== undefined, bad, '`purls` must be package URLs');
-    if (purlList.length > 0)
-        exception.purls = purlList;
-    for (const key of Object.keys(entry)) {
-        if (!ENTRY_KEYS.includes(key))
-            warnings.push(`${source}: \`${key}\` is not a field of an entry and is not read`);
-    }
-    return exception;
-}
-function readStrings(value, valid, bad, expectation) {
-    if (value === undefined || value === null)
-        return [];
-    if (!Array.isArray(value))
-        throw bad(value, `${expectation} in a list`);
-    for (const item of value) {
-        if (typeof item !== 'string' || !valid(item))
-            throw bad(item, expectation);
-    }
-    return value;
-}
-/** The UTC day of `expired_at`: a YAML date (text in YAML 1.2, a Date under !!timestamp) or an ISO timestamp. */
-function expiryDay(value) {
-    if (value instanceof Date)
-        return Number.isNaN(value.getTime()) ? undefined : value.toISOString().slice(0, 10);
-    if (typeof value !== 'string')
-        return undefined;
-    const text = value.trim();
-    if (isCalendarDate(text))
-        return text;
-    if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(text))
-        return undefined;
-    const instant = new Date(text.replace(' ', 'T'));
-    return Number.isNaN(instant.getTime()) ? undefined : instant.toISOString().slice(0, 10);
-}
-/** YYYY-MM-DD naming a day that exists. */
-function isCalendarDate(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
-        return false;
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
-}
-function isMapping(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-;// CONCATENATED MODULE: ./src/report/exceptions.ts
-// Exceptions from an ignore file (.trivyignore or .trivyignore.yaml): parsed, checked, and matched to findings.
-// vouch applies the file itself instead of handing it to Trivy, so every suppressed finding is listed with its reason.
-
-
-
-/** Reads the file as YAML when its name ends in .yaml/.yml, as Trivy decides, else as a .trivyignore. */
-function parseIgnoreFile(text, fileName) {
-    const body = text.replace(/^\uFEFF/, '');
-    return /\.ya?ml$/i.test(fileName) ? parseIgnoreYaml(body, fileName) : parseTrivyignore(body, fileName);
-}
-/**
- * `.trivyignore`: one ID per line, optionally followed by `exp:YYYY-MM-DD`; `#` starts a comment. Trivy skips a
- * line whose date does not parse (so the finding it meant to accept fails the gate with no word why); vouch stops
- * with an input error naming the line instead.
- */
-function parseTrivyignore(text, fileName) {
-    const exceptions = [];
-    const warnings = [];
-    text.split(/\r\n|\r|\n/).forEach((raw, index) => {
-        const source = `${fileName}:${index + 1}`;
-        const tokens = raw.trim().split(/\s+/);
-        const comment = tokens.findIndex((token) => token.startsWith('#'));
-        if (comment >= 0)
-            tokens.splice(comment);
-        const [id, ...rest] = tokens.filter((token) => token !== '');
-        if (id === undefined)
-            return;
-        const bad = (why) => new errors/* InputError */.dz('ignore-file', raw.trim(), `at ${source} ${why}`);
-        if (id.startsWith('exp:'))
-            throw bad('must start with a vulnerability ID, then `exp:YYYY-MM-DD`');
-        const exception = { id, source };
-        for (const token of rest) {
-            if (!token.startsWith('exp:')) {
-                warnings.push(`${source}: \`${token}\` is not read (only \`exp:YYYY-MM-DD\` may follow the ID)`);
-                continue;
-            }
-            if (exception.expiresOn !== undefined)
-                throw bad('has two `exp:` dates');
-            const date = token.slice('exp:'.length);
-            if (!isCalendarDate(date))
-                throw bad(`has \`${token}\`; the expiry must be a date, \`exp:YYYY-MM-DD\``);
-            exception.expiresOn = date;
-        }
-        exceptions.push(exception);
-    });
-    return { exceptions, warnings };
-}
-const LISTED = 10;
-/**
- * Warnings for exceptions that do not say why (no statement: every `.trivyignore` line) or until when (no expiry).
- * One warning per kind of gap, naming each entry once; with `strict`, the same gaps are an input error.
- */
-function checkExceptions(exceptions, options) {
-    const unexplained = exceptions.filter((exception) => !exception.statement?.trim());
-    const unbounded = exceptions.filter((exception) => exception.expiresOn === undefined);
-    if (options.strict && (unexplained.length > 0 || unbounded.length > 0)) {
-        const first = unexplained[0] ?? unbounded[0];
-        const gaps = [describeGap(unexplained, 'no statement'), describeGap(unbounded, 'no expiry date')];
-        throw new errors/* InputError */.dz('ignore-file', first?.source ?? '', 'must give every exception a `statement` and an `expired_at` date (a `.trivyignore.yaml`) because ' +
-            `\`strict-exceptions\` is on; ${gaps.filter((gap) => gap !== '').join('; ')}`);
-    }
-    const warnings = [];
-    if (unexplained.length > 0) {
-        warnings.push(`${describeGap(unexplained, 'no statement')}. Say why each is accepted with \`statement\` in a .trivyignore.yaml`);
-    }
-    if (unbounded.length > 0) {
-        warnings.push(`${describeGap(unbounded, 'no expiry date')}. They apply forever; set \`exp:YYYY-MM-DD\` or \`expired_at\``);
-    }
-    return warnings;
-}
-function describeGap(exceptions, gap) {
-    if (exceptions.length === 0)
-        return '';
-    const named = exceptions.slice(0, LISTED).map((exception) => `${exception.id} (${exception.source})`);
-    const more = exceptions.length > LISTED ? ` and ${exceptions.length - LISTED} more` : '';
-    const count = exceptions.length === 1 ? '1 exception has' : `${exceptions.length} exceptions have`;
-    return `${count} ${gap}: ${named.join(', ')}${more}`;
-}
-/**
- * Expired when its last day is before `today` (both YYYY-MM-DD, UTC): an exception expiring today still applies.
- * Trivy itself stops applying `expired_at: D` at the first instant of D (`ExpiredAt.Before(now)`); vouch reads the
- * date as the last day covered, the way people write "accepted until D", and says so in its docs.
- */
-function isExpired(exception, today) {
-    return exception.expiresOn !== undefined && exception.expiresOn < today;
-}
-/**
- * Whether an exception covers a finding: the same ID; when it names `paths`, one glob matches the finding's
- * target or its package path (as Trivy tries both); when it names `purls`, one matches the finding's PURL.
- * Unlike Trivy, an exception with `purls` never covers a finding that has no PURL: it covers only what it names.
- */
-function matches(exception, finding) {
-    if (exception.id !== finding.id)
-        return false;
-    if (exception.paths?.length) {
-        const candidates = [finding.target, finding.pkgPath].filter((path) => path !== undefined && path !== '');
-        const hit = exception.paths.some((pattern) => candidates.some((path) => matchesGlob(pattern, path)));
-        if (!hit)
-            return false;
-    }
-    if (exception.purls?.length) {
-        const target = finding.purl === undefined ? undefined : parsePurl(finding.purl);
-        if (target === undefined)
-            return false;
-        const hit = exception.purls.some((text) => {
-            const constraint = parsePurl(text);
-            return constraint !== undefined && purlMatches(constraint, target);
-        });
-        if (!hit)
-            return false;
-    }
-    return true;
-}
-
+// EXTERNAL MODULE: ./src/report/exceptions.ts + 2 modules
+var report_exceptions = __nccwpck_require__(8980);
 ;// CONCATENATED MODULE: ./src/stages/exceptions.ts
 // Reads the ignore file before anything touches the network: a missing or broken file is an input error.
 
@@ -32972,8 +32619,8 @@ async function loadExceptions(inputs) {
     catch (error) {
         throw new errors/* InputError */.dz('ignore-file', inputs.ignoreFile, `must name a readable file (${error.code ?? 'unreadable'})`);
     }
-    const { exceptions, warnings } = parseIgnoreFile(text, inputs.ignoreFile);
-    for (const warning of [...warnings, ...checkExceptions(exceptions, { strict: inputs.strictExceptions })]) {
+    const { exceptions, warnings } = (0,report_exceptions/* parseIgnoreFile */.a0)(text, inputs.ignoreFile);
+    for (const warning of [...warnings, ...(0,report_exceptions/* checkExceptions */.No)(exceptions, { strict: inputs.strictExceptions })]) {
         lib_core/* warning */.$e(warning);
     }
     return exceptions;
@@ -36206,6 +35853,8 @@ function errorOffset(text) {
     }
 }
 
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
 ;// CONCATENATED MODULE: ./src/report/trivy-vulnerability.ts
 // Reads one entry of a Trivy result's Vulnerabilities into a Finding, and the field readers the report reader shares.
 // Fields that decide counting must have Trivy's types; display-only fields (title, CVSS) are taken when usable.
@@ -36457,145 +36106,10 @@ function checkDigest(report, expected) {
     throw new errors/* ScanError */.sC(`the Trivy report is for ${[...new Set(named)].join(', ')}, not for the scanned digest ${expected}`);
 }
 
-;// CONCATENATED MODULE: ./src/report/merge.ts
-// Merges the reports of one image's platforms into unique findings: the same finding (by findingKey) on several
-// platforms, or twice in one report, counts once and lists every platform it was seen on.
-
-function mergeReports(reports) {
-    return uniqueFindings(reports.flatMap((report) => report.findings), reports.flatMap((report) => report.modified));
-}
-/** Unique findings and unique set-aside findings; a finding reported unsuppressed anywhere is not set aside. */
-function uniqueFindings(findings, modified) {
-    const byKey = new Map();
-    for (const finding of findings) {
-        const key = (0,model/* findingKey */.fl)(finding);
-        const seen = byKey.get(key);
-        byKey.set(key, seen ? combine(seen, finding) : withUniquePlatforms(finding));
-    }
-    const modifiedByKey = new Map();
-    for (const entry of modified) {
-        const key = (0,model/* findingKey */.fl)(entry.finding);
-        // The verdict is the worst of the platforms: if one platform reports it unsuppressed, it is a finding there.
-        if (byKey.has(key))
-            continue;
-        const seen = modifiedByKey.get(key);
-        const platforms = seen ? [...seen.finding.platforms, ...entry.finding.platforms] : entry.finding.platforms;
-        const kept = seen ?? entry;
-        modifiedByKey.set(key, { ...kept, finding: { ...kept.finding, platforms: unique(platforms) } });
-    }
-    return { findings: [...byKey.values()], modified: [...modifiedByKey.values()] };
-}
-/**
- * Of two records of one finding, keep the one that weighs more for the gate, so that the order in which
- * platforms were scanned can never lower a count: not `not_affected` first, then the worse severity, then fixable
- * (which `ignore-unfixed` cannot set aside).
- */
-function combine(first, second) {
-    const kept = weight(second) < weight(first) ? second : first;
-    return { ...kept, platforms: unique([...first.platforms, ...second.platforms]) };
-}
-/**
- * The finding with each platform listed once: the same object when it already is, which is safe because findings
- * are never changed once read, and saves a copy of every finding each time findings are made unique.
- */
-function withUniquePlatforms(finding) {
-    if (finding.platforms.length < 2)
-        return finding; // the usual case, with nothing to make unique
-    const platforms = unique(finding.platforms);
-    return platforms.length === finding.platforms.length ? finding : { ...finding, platforms };
-}
-/** Smaller weighs more. */
-function weight(finding) {
-    const notAffected = finding.status === 'not_affected' ? 1 : 0;
-    return notAffected * 100 + (0,model/* severityRank */.qs)(finding.severity) * 10 + (finding.fixable ? 0 : 1);
-}
-function unique(platforms) {
-    return [...new Set(platforms)];
-}
-
-;// CONCATENATED MODULE: ./src/report/gate.ts
-// Holds the findings against the budgets: what counts, what is set aside and why, which severities break their
-// budget. Pure: `today` comes in as data, so the same inputs always give the same gate.
-
-
-
-function holdGate(input) {
-    // Unique again here, so a caller that did not merge can still never count one finding twice.
-    const { findings, modified } = uniqueFindings(input.findings, input.modified);
-    const live = input.exceptions.filter((exception) => !isExpired(exception, input.today));
-    // Every expired entry is listed, not only those that would have matched a finding: an expired exception is
-    // stale policy worth renewing or deleting either way.
-    const expiredExceptions = input.exceptions.filter((exception) => isExpired(exception, input.today));
-    const counted = [];
-    const ignored = [];
-    for (const finding of findings) {
-        const reason = ignoreReason(finding, live, input.ignoreUnfixed);
-        if (reason)
-            ignored.push({ finding, reason });
-        else
-            counted.push(finding);
-    }
-    for (const entry of modified) {
-        const reason = { kind: 'vex' };
-        if (entry.statement !== undefined)
-            reason.statement = entry.statement;
-        if (entry.source !== undefined)
-            reason.source = entry.source;
-        ignored.push({ finding: entry.finding, reason });
-    }
-    counted.sort(worstFirst);
-    ignored.sort((a, b) => worstFirst(a.finding, b.finding));
-    const counts = Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity, 0]));
-    for (const finding of counted)
-        counts[finding.severity]++;
-    const breaches = [];
-    for (const severity of model/* SEVERITIES */.oC) {
-        const budget = input.budgets[severity];
-        // The budget is the largest count that still passes; null (or absent) is no limit.
-        if (budget === null || budget === undefined || counts[severity] <= budget)
-            continue;
-        const behind = counted.filter((finding) => finding.severity === severity);
-        breaches.push({ severity, budget, counted: counts[severity], findings: behind });
-    }
-    return {
-        budgets: input.budgets,
-        counted,
-        counts,
-        fixable: counted.filter((finding) => finding.fixable).length,
-        ignored,
-        expiredExceptions,
-        breaches,
-    };
-}
-/** Failed when any severity breaks its budget; passed otherwise. Errors are decided before a gate exists. */
-function decide(gate) {
-    return gate.breaches.length > 0 ? { status: 'failed', gate } : { status: 'passed', gate };
-}
-/** Why a finding is set aside, the first reason that applies, in the order the contract lists them; else none. */
-function ignoreReason(finding, exceptions, ignoreUnfixed) {
-    const exception = exceptions.find((candidate) => matches(candidate, finding));
-    if (exception)
-        return { kind: 'exception', exception };
-    if (finding.status === 'not_affected')
-        return { kind: 'not_affected' };
-    if (ignoreUnfixed && !finding.fixable)
-        return { kind: 'unfixed' };
-    return undefined;
-}
-/** Worst severity first, then fixable first (what can be done now), then by ID and package for a stable order. */
-function worstFirst(a, b) {
-    return ((0,model/* severityRank */.qs)(a.severity) - (0,model/* severityRank */.qs)(b.severity) ||
-        Number(b.fixable) - Number(a.fixable) ||
-        compareText(a.id, b.id) ||
-        compareText(a.pkgName, b.pkgName) ||
-        compareText(a.installedVersion, b.installedVersion) ||
-        compareText(a.pkgPath ?? '', b.pkgPath ?? '') ||
-        compareText(a.target, b.target));
-}
-function compareText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
+// EXTERNAL MODULE: ./src/report/merge.ts
+var merge = __nccwpck_require__(3278);
+// EXTERNAL MODULE: ./src/report/gate.ts
+var report_gate = __nccwpck_require__(8347);
 ;// CONCATENATED MODULE: ./src/stages/scan.ts
 // Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
 
@@ -36645,15 +36159,15 @@ async function scanAndGate(request) {
         const text = await (0,promises_namespaceObject.readFile)(reportFile, 'utf8');
         reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }));
     }
-    const merged = mergeReports(reports);
-    const gate = holdGate({
+    const merged = (0,merge/* mergeReports */.C)(reports);
+    const gate = (0,report_gate/* holdGate */.lJ)({
         ...merged,
         budgets: inputs.budgets,
         exceptions: request.exceptions,
         ignoreUnfixed: inputs.ignoreUnfixed,
         today: now().toISOString().slice(0, 10),
     });
-    const verdict = decide(gate);
+    const verdict = (0,report_gate/* decide */.LD)(gate);
     lib_core/* info */.pq(`Verdict: ${verdict.status} (${merged.findings.length} findings, ${gate.counted.length} counted, ${gate.ignored.length} ignored)`);
     return {
         verdict,
@@ -36686,204 +36200,10 @@ async function localVexDocuments(documents, work) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/render/markdown.ts
-// Markdown and HTML building blocks for text a scanner wrote: every character that could open a tag, a link, an
-// emphasis or a table cell becomes an HTML entity, which GitHub decodes in Markdown and in HTML blocks alike.
-// Line and paragraph breaks, other control characters, zero-width and bidirectional controls (which can make text
-// read differently from what it is) all become a plain space.
-// eslint-disable-next-line no-control-regex -- control characters are what this removes
-const UNSAFE_SPACE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-// HTML's five, and what GitHub's Markdown gives a meaning inside a line: table cells, code, emphasis, links and
-// images, escapes, strikethrough, math, mentions and references.
-const SPECIAL = /[&<>"'|`*_[\]\\~$@#]/g;
-const NAMED = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-function entity(character) {
-    return NAMED[character] ?? `&#${character.charCodeAt(0)};`;
-}
-/** Cuts to at most `maxChars` code points, ending with … when cut; never splits a surrogate pair. */
-function truncate(text, maxChars) {
-    if (text.length <= maxChars)
-        return text;
-    let end = 0;
-    let count = 0;
-    while (end < text.length && count < maxChars - 1) {
-        end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
-        count += 1;
-    }
-    return end >= text.length ? text : `${text.slice(0, end).trimEnd()}…`;
-}
-/** One line of plain text, whitespace collapsed: what a table cell or a heading may hold. */
-function singleLine(text, maxChars) {
-    // Cleaning a megabyte title costs as much as cleaning the part that can show, plus a margin for collapsed spaces.
-    const head = text.length > maxChars * 4 ? text.slice(0, maxChars * 4) : text;
-    return truncate(head.replace(UNSAFE_SPACE, ' ').replace(/\s+/g, ' ').trim(), maxChars);
-}
-/** Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity. */
-function escapeText(text, maxChars = 300) {
-    return singleLine(text, maxChars).replace(SPECIAL, entity);
-}
-/** Inline code for untrusted text (`<code>`, not backticks, so that entities still decode). */
-function code(text, maxChars = 300) {
-    return `<code>${escapeText(text, maxChars)}</code>`;
-}
-// Characters that would end a Markdown link destination or a table cell; WHATWG URLs leave them as they are.
-const URL_UNSAFE = /[()[\]|<>"'`\\\s*_~]/g;
-const MAX_URL = 2000;
-/** The URL, normalized (WHATWG), when it is http(s) without credentials and of sane length; otherwise undefined. */
-function httpUrl(url) {
-    if (url === undefined || url.length > MAX_URL)
-        return undefined;
-    let parsed;
-    try {
-        parsed = new URL(url.trim());
-    }
-    catch {
-        return undefined;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return undefined;
-    if (parsed.username !== '' || parsed.password !== '')
-        return undefined;
-    return parsed.href;
-}
-/** An http(s) URL fit to be a Markdown link destination inside a table cell; otherwise undefined. */
-function safeHttpUrl(url) {
-    return httpUrl(url)?.replace(URL_UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-/** `[text](url)` when the URL is a safe http(s) one, else the escaped text alone. */
-function markdown_link(text, url, maxChars = 100) {
-    const label = escapeText(text, maxChars);
-    const href = safeHttpUrl(url);
-    return href === undefined || label === '' ? label : `[${label}](${href})`;
-}
-/** A table row from cells that are already escaped. */
-function tableRow(cells) {
-    return `| ${cells.join(' | ')} |`;
-}
-/** The header and delimiter rows of a table. */
-function tableHeader(headings) {
-    return `${tableRow(headings)}\n|${headings.map(() => '---').join('|')}|`;
-}
-/** A fenced code block that no backtick run inside `content` can close. */
-function codeBlock(content, language = '') {
-    const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}${language}\n${content}\n${fence}`;
-}
-/** Byte length as GitHub measures the summary: UTF-8. */
-function byteLength(text) {
-    return Buffer.byteLength(text, 'utf8');
-}
-/** Cuts text to at most `maxBytes` UTF-8 bytes without splitting a character. */
-function truncateBytes(text, maxBytes) {
-    if (byteLength(text) <= maxBytes)
-        return text;
-    const cut = Buffer.from(text, 'utf8').subarray(0, Math.max(0, maxBytes)).toString('utf8');
-    // A character cut in half decodes as U+FFFD (3 bytes, maybe more than what it replaced): drop it.
-    return cut.endsWith('\ufffd') ? cut.slice(0, -1) : cut;
-}
-/** 98765 → `98,765`. */
-function formatCount(count) {
-    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/**
- * vouch's own prose, which marks input names and values with backticks (`` `timeout: 20m` ``): escaped like scanner
- * text, with each backtick pair shown as <code>. Unpaired backticks stay literal.
- */
-function proseWithCode(text, maxChars = 2000) {
-    const line = singleLine(text, maxChars);
-    const parts = line.split('`');
-    if (parts.length % 2 === 0)
-        return escapeText(line, maxChars);
-    return parts
-        .map((part, index) => (index % 2 === 1 && part !== '' ? code(part, maxChars) : part.replace(SPECIAL, entity)))
-        .join('');
-}
-/**
- * Hard-wraps text for a code block at `width` characters, at a space where there is one: GitHub scrolls a code block
- * sideways instead of wrapping it, which hides the end of a long error line. Tabs become two spaces.
- */
-function wrapLines(text, width) {
-    return text
-        .replace(/\t/g, '  ')
-        .split('\n')
-        .flatMap((line) => {
-        const pieces = [];
-        let rest = line.trimEnd();
-        while (rest.length > width) {
-            const space = rest.lastIndexOf(' ', width);
-            let cut = space > 0 ? space : width;
-            // Never between the two halves of a surrogate pair.
-            if (cut > 1 && /[\ud800-\udbff]/.test(rest.charAt(cut - 1)))
-                cut -= 1;
-            pieces.push(rest.slice(0, cut).trimEnd());
-            rest = rest.slice(cut).trimStart();
-        }
-        pieces.push(rest);
-        return pieces;
-    })
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/render/findings.ts
-
-
-const CVE = /^CVE-\d{4}-\d{4,}$/i;
-const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
-/** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
-function advisoryUrl(finding) {
-    const primary = httpUrl(finding.primaryUrl);
-    if (primary !== undefined)
-        return primary;
-    if (CVE.test(finding.id))
-        return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`;
-    if (GHSA.test(finding.id))
-        return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`;
-    return undefined;
-}
-/** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
-const compareFindings = worstFirst;
-/** Counted findings split into those of a breached severity and the others, each in display order. */
-function splitByBreach(gate) {
-    const breached = new Set(gate.breaches.map((breach) => breach.severity));
-    const breaching = [];
-    const others = [];
-    for (const finding of gate.counted)
-        (breached.has(finding.severity) ? breaching : others).push(finding);
-    return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) };
-}
-/** Why a finding was not counted, in plain words (unescaped). */
-function reasonText(reason) {
-    switch (reason.kind) {
-        case 'exception': {
-            const { statement, expiresOn, source } = reason.exception;
-            const said = statement === undefined || statement.trim() === '' ? 'no statement' : statement;
-            const until = expiresOn === undefined ? 'no expiry date' : `until ${expiresOn}`;
-            return `exception (${source}, ${until}): ${said}`;
-        }
-        case 'unfixed':
-            return 'no fixed version yet (ignore-unfixed)';
-        case 'not_affected':
-            return 'Trivy reports it not_affected';
-        case 'vex': {
-            const from = reason.source === undefined || reason.source === '' ? '' : ` (${reason.source})`;
-            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
-            return `VEX${from}: ${said}`;
-        }
-    }
-}
-/** `1.1.1d-r0`, or `no fix` with Trivy's status when it says why (unescaped). */
-function fixedText(finding) {
-    if (finding.fixedVersion !== undefined && finding.fixedVersion !== '')
-        return finding.fixedVersion;
-    const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : '';
-    return `no fix${status}`;
-}
-/** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
-function versionChange(finding) {
-    return `${finding.installedVersion} → ${fixedText(finding)}`;
-}
-
+// EXTERNAL MODULE: ./src/render/findings.ts
+var findings = __nccwpck_require__(2752);
+// EXTERNAL MODULE: ./src/render/markdown.ts
+var markdown = __nccwpck_require__(2495);
 ;// CONCATENATED MODULE: ./src/render/sarif.ts
 // SARIF 2.1.0 for code scanning, shaped as Trivy's own writer shapes it (pkg/report/sarif.go) so that alerts from
 // vouch and from `trivy --format sarif` line up: same rule IDs, levels, security-severity, messages and locations.
@@ -36970,18 +36290,18 @@ function resultMessage(finding) {
         `Vulnerability ${finding.id}`,
         `Severity: ${finding.severity}`,
         `Fixed Version: ${finding.fixedVersion ?? ''}`,
-        `Link: [${finding.id}](${advisoryUrl(finding) ?? ''})`,
+        `Link: [${finding.id}](${(0,findings/* advisoryUrl */.Le)(finding) ?? ''})`,
     ];
     if (finding.platforms.length > 0)
         lines.push(`Platforms: ${finding.platforms.join(', ')}`);
     return lines.join('\n');
 }
 function rule(finding) {
-    const advisory = advisoryUrl(finding);
+    const advisory = (0,findings/* advisoryUrl */.Le)(finding);
     const url = advisory === undefined ? undefined : strictUri(advisory);
-    const title = truncate(finding.title ?? '', 1000);
+    const title = (0,markdown/* truncate */.xv)(finding.title ?? '', 1000);
     const fixed = finding.fixedVersion ?? '';
-    const cells = [finding.severity, escapeText(finding.pkgName, 200), escapeText(fixed, 200), markdown_link(finding.id, url)];
+    const cells = [finding.severity, (0,markdown/* escapeText */.X1)(finding.pkgName, 200), (0,markdown/* escapeText */.X1)(fixed, 200), (0,markdown/* link */.nf)(finding.id, url)];
     return {
         id: finding.id,
         name: ruleName(finding.resultClass),
@@ -36999,12 +36319,12 @@ function rule(finding) {
                 title,
             ].join('\n'),
             markdown: [
-                `**Vulnerability ${escapeText(finding.id, 200)}**`,
+                `**Vulnerability ${(0,markdown/* escapeText */.X1)(finding.id, 200)}**`,
                 '| Severity | Package | Fixed Version | Link |',
                 '| --- | --- | --- | --- |',
                 `|${cells.join('|')}|`,
                 '',
-                escapeText(title, 1000),
+                (0,markdown/* escapeText */.X1)(title, 1000),
             ].join('\n'),
         },
         properties: {
@@ -37049,7 +36369,7 @@ function renderSarif(context) {
             ? {}
             : {
                 suppressions: [
-                    { kind: 'external', state: 'accepted', justification: truncate(reasonText(ignored.reason), 1000) },
+                    { kind: 'external', state: 'accepted', justification: (0,markdown/* truncate */.xv)((0,findings/* reasonText */.uV)(ignored.reason), 1000) },
                 ],
             }),
     }));
@@ -37109,7 +36429,7 @@ function modifiedFinding({ finding, reason }) {
     return {
         Type: 'vulnerability',
         Status: notAffected ? 'not_affected' : 'ignored',
-        Statement: reasonText(reason),
+        Statement: (0,findings/* reasonText */.uV)(reason),
         Source: source,
         Finding: predicateVulnerability(finding),
     };
@@ -37653,7 +36973,7 @@ async function signImage(request) {
         password: inputs.cosignPassword,
         format: inputs.signatureFormat,
         tlogUpload: inputs.tlogUpload,
-        annotations: signedAnnotations({
+        annotations: (0,annotations/* signedAnnotations */.t)({
             annotationKey: inputs.annotationKey,
             budgets: inputs.budgets,
             trivyVersion: scan.trivyVersion,
@@ -37672,494 +36992,8 @@ async function signImage(request) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/render/shell-lines.ts
-// Lays a long shell command out one flag per line, with `\` continuations, so a reviewer can read the command that
-// verifies the signature without scrolling a code block sideways. What the shell runs stays the same.
-/** Words of a POSIX shell command line as written (quotes kept); undefined when a quote is left open. */
-function shellWords(command) {
-    const words = [];
-    let word = '';
-    let quote;
-    for (let index = 0; index < command.length; index++) {
-        const character = command.charAt(index);
-        if (quote !== undefined) {
-            word += character;
-            if (character === quote)
-                quote = undefined;
-            else if (quote === '"' && character === '\\')
-                word += command.charAt(++index);
-        }
-        else if (character === ' ') {
-            if (word !== '')
-                words.push(word);
-            word = '';
-        }
-        else {
-            word += character;
-            if (character === "'" || character === '"')
-                quote = character;
-            else if (character === '\\')
-                word += command.charAt(++index);
-        }
-    }
-    if (quote !== undefined)
-        return undefined;
-    if (word !== '')
-        words.push(word);
-    return words;
-}
-/**
- * `cosign verify --key k -a x=y IMAGE` as `cosign verify \` / `  --key k \` / `  -a x=y \` / `  IMAGE`: the first two
- * words, then each flag with the value that follows it, then the last word (the image) on a line of its own.
- * A command that is short, or that cannot be split safely, comes back as it was.
- */
-function commandLines(command, width = 100) {
-    if (command.length <= width || /[\n\r;&|<>`$(){}]/.test(command.replace(/'[^']*'/g, "''")))
-        return command;
-    const words = shellWords(command);
-    if (words === undefined || words.length < 4)
-        return command;
-    const last = words.at(-1);
-    const lines = [words.slice(0, 2).join(' ')];
-    for (const word of words.slice(2, -1)) {
-        const current = lines.at(-1);
-        const takesValue = lines.length > 1 && current.startsWith('-') && !current.includes(' ') && !current.includes('=');
-        if (!word.startsWith('-') && takesValue)
-            lines[lines.length - 1] = `${current} ${word}`;
-        else
-            lines.push(word);
-    }
-    lines.push(last);
-    return lines.join(' \\\n  ');
-}
-
-;// CONCATENATED MODULE: ./src/render/summary-sections.ts
-// The fixed-size parts of the job summary: the verdict and what it means for the step and the signature, the
-// budgets, expired exceptions, the signature, and the annotation a deploy step needs. Outside text is escaped here.
-
-
-
-
-const TITLES = {
-    passed: '## ✅ vouch: passed',
-    failed: '## ❌ vouch: failed',
-    error: '## ⚠️ vouch: error',
-};
-const MAX_LISTED_PLATFORMS = 20;
-const MAX_LISTED_EXCEPTIONS = 50;
-function verdictSection(facts) {
-    const { verdict, image, platforms, trivyVersion, dbUpdatedAt, now, enforce } = facts;
-    const shown = platforms.slice(0, MAX_LISTED_PLATFORMS).map((platform) => escapeText(platform, 60));
-    if (platforms.length > shown.length)
-        shown.push(`${formatCount(platforms.length - shown.length)} more`);
-    const scanner = [
-        ...(trivyVersion === undefined ? [] : [`Trivy ${escapeText(trivyVersion, 60)}`]),
-        ...(dbUpdatedAt === undefined ? [] : [`DB built ${dbAge(dbUpdatedAt, now)}`]),
-        ...(facts.dbCachedFallback === true ? ['the cached DB, as the download failed'] : []),
-    ];
-    const details = [
-        `- **Image** ${image === '' ? 'not resolved' : code(image, 500)}`,
-        ...(shown.length === 0 ? [] : [`- **Platforms** ${shown.join(', ')}`]),
-        ...(scanner.length === 0 ? [] : [`- **Scanner** ${scanner.join(', ')}`]),
-        `- **Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
-    ];
-    return [TITLES[verdict.status], headline(facts), details.join('\n')].filter((part) => part !== '').join('\n\n');
-}
-/** What was decided, and what it means for the step and the signature: the two things a reviewer asks first. */
-function headline({ verdict, enforce, signing }) {
-    if (verdict.status === 'passed') {
-        if (signing === undefined)
-            return 'Every severity held its budget.';
-        if (!signing.signed) {
-            const why = signing.skippedReason === undefined ? '' : ` (${proseWithCode(signing.skippedReason, 300)})`;
-            return `Every severity held its budget. The image was **not signed**${why}.`;
-        }
-        const attested = signing.attested ? ', and the scan result attached as a signed attestation' : '';
-        return `Every severity held its budget. The image was **signed**${attested}.`;
-    }
-    if (verdict.status === 'error') {
-        const what = verdict.gate === undefined
-            ? 'The scan could not be completed, so nothing was counted.'
-            : 'The scan completed, but vouch could not finish its work.';
-        const signed = signing?.signed === true ? 'The image was signed before the error.' : 'The image was **not signed**.';
-        return `${what} ${signed} An error fails the step in either mode.`;
-    }
-    const over = verdict.gate.breaches.map((breach) => `${formatCount(breach.counted)} ${breach.severity} (budget ${formatCount(breach.budget)})`);
-    const budgetLine = `**Over budget**: ${over.join(', ')}.`;
-    if (!enforce) {
-        return `${budgetLine}\n\n> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.`;
-    }
-    return `${budgetLine} The step fails, and the image was **not signed**.`;
-}
-/** `2026-08-20 06:00 UTC (5 hours old)`: minutes are enough to tell DBs apart, and the age is what matters. */
-function dbAge(updatedAt, now) {
-    const built = Date.parse(updatedAt);
-    if (Number.isNaN(built))
-        return code(updatedAt, 60);
-    const shown = `${new Date(built).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    const minutes = Math.max(0, Math.floor((now.getTime() - built) / 60_000));
-    const age = minutes < 60
-        ? plural(minutes, 'minute')
-        : minutes < 48 * 60
-            ? plural(Math.floor(minutes / 60), 'hour')
-            : plural(Math.floor(minutes / (24 * 60)), 'day');
-    return `${shown} (${age} old)`;
-}
-function plural(count, unit) {
-    return `${formatCount(count)} ${unit}${count === 1 ? '' : 's'}`;
-}
-function budgetText(budget) {
-    return budget === null ? 'no limit' : formatCount(budget);
-}
-function budgetsSection(gate) {
-    const breached = new Set(gate.breaches.map((breach) => breach.severity));
-    const rows = model/* SEVERITIES */.oC.map((severity) => tableRow([
-        severity,
-        formatCount(gate.counts[severity]),
-        budgetText(gate.budgets[severity]),
-        breached.has(severity) ? '❌ over budget' : '✅ held',
-    ]));
-    const totals = `${formatCount(gate.counted.length)} counted (${formatCount(gate.fixable)} with a fix), ${formatCount(gate.ignored.length)} ignored.`;
-    return ['### Budgets', [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'), totals].join('\n\n');
-}
-/** The budgets of a run that never reached the gate: the policy that would have applied. */
-function uncheckedBudgetsSection(budgets) {
-    const rows = model/* SEVERITIES */.oC.map((severity) => tableRow([severity, '–', budgetText(budgets[severity]), 'not checked']));
-    return [
-        '### Budgets',
-        [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'),
-        'The budgets this run would have held the findings to.',
-    ].join('\n\n');
-}
-function expiredSection(expired) {
-    if (expired.length === 0)
-        return '';
-    const lines = expired.slice(0, MAX_LISTED_EXCEPTIONS).map((exception) => {
-        const when = exception.expiresOn === undefined ? '' : ` on ${escapeText(exception.expiresOn, 40)}`;
-        const said = exception.statement === undefined ? '' : `: ${escapeText(exception.statement, 300)}`;
-        return `- ${code(exception.id, 100)} expired${when} (${code(exception.source, 200)})${said}`;
-    });
-    const more = expired.length - lines.length;
-    if (more > 0)
-        lines.push(`- and ${formatCount(more)} more`);
-    const heading = `### ⚠️ Expired exceptions (${formatCount(expired.length)})`;
-    const note = 'They suppress nothing any more: the findings they named are counted below. Renew them with a new date and a reason, or remove them.';
-    return [heading, note, lines.join('\n')].join('\n\n');
-}
-/** Shown when there is a signature to talk about: after a pass, or when an error came after signing. */
-function signingSection(signing, status) {
-    if (status !== 'passed' && !signing.signed)
-        return '';
-    const lines = [];
-    if (signing.signed) {
-        const where = signing.signature === undefined ? '' : `, stored at ${code(signing.signature, 500)}`;
-        const verified = signing.verified === true ? '; vouch verified it after signing' : '';
-        lines.push(`- **Signed**: yes${where}${verified}`);
-    }
-    else {
-        const why = signing.skippedReason === undefined ? 'signing is off' : proseWithCode(signing.skippedReason, 500);
-        lines.push(`- **Signed**: no (${why})`);
-    }
-    lines.push(signing.attested
-        ? '- **Attestation**: the scan result, as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
-        : '- **Attestation**: none');
-    const parts = ['### Signature and attestation', lines.join('\n')];
-    const command = singleLine(signing.verifyCommand ?? '', 4000);
-    const key = (signing.publicKey ?? '').trim();
-    if (command !== '') {
-        const withKey = key !== '' && command.includes('cosign.pub');
-        parts.push(withKey ? 'Verify it with (<code>cosign.pub</code> is the public key below):' : 'Verify it with:');
-        parts.push(codeBlock(commandLines(command), 'sh'));
-    }
-    if (key !== '' && key.length <= 4000) {
-        parts.push(`<details><summary>cosign.pub</summary>\n\n${codeBlock(key)}\n\n</details>`);
-    }
-    return parts.join('\n\n');
-}
-function deploySection(annotationKey, status, signed) {
-    const annotation = `Gate annotation: ${code(gateAnnotation(annotationKey, status), 400)}`;
-    if (status !== 'passed') {
-        const refused = signed
-            ? ''
-            : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.';
-        return ['### Deploy', `${annotation}.${refused}`].join('\n\n');
-    }
-    const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join('\n');
-    return [
-        '### Deploy',
-        `${annotation}, also in the <code>pod-annotations</code> output as JSON (${code(podAnnotations(annotationKey, status), 400)}). In a pod template:`,
-        codeBlock(yaml, 'yaml'),
-        'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
-    ].join('\n\n');
-}
-function reportsLine(paths) {
-    const named = [
-        ...(paths.json === undefined ? [] : [`JSON ${code(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`SARIF ${code(paths.sarif, 400)}`]),
-        ...(paths.predicate === undefined ? [] : [`vuln predicate ${code(paths.predicate, 400)}`]),
-    ];
-    return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`;
-}
-
-;// CONCATENATED MODULE: ./src/render/summary-error.ts
-// The job summary's account of an error: what went wrong, as the tool said it, and what the user can do about it.
-
-const RATE_LIMIT = /rate[ -]?limit|toomanyrequests|too many requests|\b429\b/i;
-const TIMEOUT = /time[ -]?out|timed out|deadline exceeded/i;
-/** Characters per line of the cause: what fits a summary's code block on a laptop screen without scrolling. */
-const CAUSE_WIDTH = 100;
-const MAX_CAUSE = 4000;
-/** Advice for when the error carries no remedy of its own, from what the cause says. */
-function advice(cause) {
-    if (RATE_LIMIT.test(cause)) {
-        return 'A registry is rate-limiting this runner. List DB mirrors in <code>db-repository</code> (tried in order) and keep <code>cache: true</code>, so that the DB is downloaded once and reused by later runs.';
-    }
-    if (TIMEOUT.test(cause)) {
-        return 'The scan ran out of time. Raise <code>timeout</code> (default <code>10m</code>), e.g. <code>timeout: 20m</code>; with <code>cache: true</code> later runs skip the DB download.';
-    }
-    return 'Re-run the job; if it fails again, re-run with debug logging enabled and read the Trivy output in the log.';
-}
-function errorSection(cause, remedy) {
-    const given = remedy !== undefined && remedy.trim() !== '' ? remedy.trim() : undefined;
-    // An error's message often ends with its remedy; it is said once, below, in words rather than in the code block.
-    const told = given !== undefined && cause.trimEnd().endsWith(given) ? cause.trimEnd().slice(0, -given.length) : cause;
-    const clipped = told.length > MAX_CAUSE ? `${told.slice(0, MAX_CAUSE)}…` : told;
-    // The cause may hold a tool's stderr: a code block shows it as it is, and nothing in it is interpreted.
-    const shown = wrapLines(clipped
-        .replace(/\r\n?/g, '\n')
-        // eslint-disable-next-line no-control-regex -- control characters are what this removes
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
-        .trim(), CAUSE_WIDTH);
-    const todo = given === undefined ? advice(cause) : proseWithCode(given, 2000);
-    return ['### What went wrong', codeBlock(shown, 'text'), `**What to do**: ${todo}`].join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./src/render/summary-tables.ts
-
-
-/** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
-const OPEN_ROWS = 20;
-/** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
-const TITLE_CHARS = 70;
-/** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
-const NAMED_PLATFORMS = 3;
-function* lazily(items, row) {
-    for (const item of items)
-        yield row(item);
-}
-function platformsCell(finding, platformCount) {
-    if (finding.platforms.length === 0)
-        return '';
-    if (platformCount > NAMED_PLATFORMS && finding.platforms.length >= platformCount)
-        return `all ${platformCount}`;
-    return finding.platforms.map((platform) => escapeText(platform, 60)).join('<br>');
-}
-// Cells stack their parts on lines of their own (<br>): a narrow column wraps where a reader expects it, not inside a
-// CVE ID or a version at a hyphen, which is where a browser breaks a squeezed table cell.
-/** The ID, linked to its advisory, with the title under it, and a mark when an exception for it has expired. */
-function vulnerabilityCell(finding, expired) {
-    const title = (finding.title ?? '').trim();
-    const lines = [markdown_link(finding.id, advisoryUrl(finding))];
-    if (title !== '')
-        lines.push(escapeText(title, TITLE_CHARS));
-    const exception = expired?.get(finding.id);
-    if (exception !== undefined) {
-        const when = exception.expiresOn === undefined ? '' : ` on ${escapeText(exception.expiresOn, 40)}`;
-        lines.push(`⚠️ its exception expired${when}`);
-    }
-    return lines.join('<br>');
-}
-function packageCell(finding) {
-    const name = escapeText(finding.pkgName, 120);
-    return finding.pkgPath === undefined ? name : `${name}<br>${escapeText(finding.pkgPath, 120)}`;
-}
-function versionsCell(finding) {
-    return `${escapeText(finding.installedVersion, 60)} →<br>${escapeText(fixedText(finding), 60)}`;
-}
-function findingsList(heading, findings, platformCount, options = {}) {
-    const showPlatforms = platformCount > 1;
-    // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
-    const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
-    return {
-        heading,
-        noun: 'finding',
-        total: findings.length,
-        openRows: options.openRows ?? 0,
-        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
-        rows: lazily(findings, (finding) => tableRow([
-            vulnerabilityCell(finding, expired),
-            finding.severity,
-            packageCell(finding),
-            versionsCell(finding),
-            ...(showPlatforms ? [platformsCell(finding, platformCount)] : []),
-        ])),
-    };
-}
-function ignoredList(heading, ignored) {
-    return {
-        heading,
-        noun: 'ignored finding',
-        total: ignored.length,
-        openRows: 0,
-        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
-        rows: lazily(ignored, ({ finding, reason }) => tableRow([
-            vulnerabilityCell(finding),
-            finding.severity,
-            packageCell(finding),
-            versionsCell(finding),
-            whyIgnored(reason),
-        ])),
-    };
-}
-/** The reason a reviewer weighs first (the statement), then who decided it and until when. Escaped. */
-function whyIgnored(reason) {
-    switch (reason.kind) {
-        case 'exception': {
-            const { statement, expiresOn, source } = reason.exception;
-            const said = statement === undefined || statement.trim() === '' ? 'No statement given' : statement;
-            const until = expiresOn === undefined ? 'with no expiry date' : `until ${expiresOn}`;
-            return `${escapeText(said, 300)} (exception ${escapeText(until, 60)}, ${code(source, 200)})`;
-        }
-        case 'unfixed':
-            return 'No fixed version yet (<code>ignore-unfixed</code>)';
-        case 'not_affected':
-            return 'Trivy reports it as not affected';
-        case 'vex': {
-            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
-            const from = reason.source === undefined || reason.source === '' ? '' : `, ${code(reason.source, 200)}`;
-            return `${escapeText(said, 300)} (VEX${from})`;
-        }
-    }
-}
-function summary_tables_plural(count, noun) {
-    return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-/** Room to keep for the cut notes of `count` lists: each at its longest, with the separator before it. */
-function noteReserveBytes(count, paths) {
-    return count * (byteLength(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, paths)) + 2);
-}
-function cutNote(leftOut, total, paths) {
-    const where = [
-        ...(paths.json === undefined ? [] : [`the JSON report ${code(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`the SARIF report ${code(paths.sarif, 400)}`]),
-    ];
-    const full = where.length === 0
-        ? 'the JSON and SARIF reports (the <code>json-report</code> and <code>sarif-report</code> outputs)'
-        : where.join(' and ');
-    return `**${formatCount(leftOut)} of ${formatCount(total)} rows left out** to keep this summary under GitHub's size limit; the full list is in ${full}.`;
-}
-/**
- * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
- * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
- * its `openRows` first rows and folds the rest into <details>.
- */
-function renderLists(lists, budgetBytes, paths) {
-    let remaining = budgetBytes;
-    let spent = false;
-    const sections = [];
-    for (const list of lists) {
-        const total = list.total;
-        if (total === 0)
-            continue;
-        const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total);
-        const heading = `${list.heading} (${formatCount(total)})`;
-        const header = tableHeader(list.headings);
-        const foldFrame = byteLength(foldStart(total, total, list.noun)) + byteLength(FOLD_END);
-        const frame = byteLength(heading) + 2 * byteLength(header) + foldFrame + 16;
-        const open = [];
-        const folded = [];
-        if (!spent && frame < remaining) {
-            remaining -= frame;
-            for (const row of list.rows) {
-                const size = byteLength(row) + 1;
-                if (size > remaining) {
-                    spent = true;
-                    break;
-                }
-                ;
-                (open.length < openCount ? open : folded).push(row);
-                remaining -= size;
-            }
-        }
-        else {
-            spent = true;
-        }
-        const parts = [heading];
-        if (open.length > 0)
-            parts.push([header, ...open].join('\n'));
-        if (folded.length > 0) {
-            parts.push(`${foldStart(folded.length, open.length, list.noun)}${[header, ...folded].join('\n')}${FOLD_END}`);
-        }
-        const shown = open.length + folded.length;
-        if (shown < total)
-            parts.push(cutNote(total - shown, total, paths));
-        sections.push(parts.join('\n\n'));
-    }
-    return sections;
-}
-const FOLD_END = '\n\n</details>';
-function foldStart(count, before, noun) {
-    const what = before > 0 ? `${formatCount(count)} more ${noun}${count === 1 ? '' : 's'}` : summary_tables_plural(count, noun);
-    return `<details><summary>Show ${what}</summary>\n\n`;
-}
-
-;// CONCATENATED MODULE: ./src/render/summary.ts
-
-
-
-
-
-/** GitHub refuses a step summary over 1 MiB (1 048 576 bytes); this leaves a margin for what the runner adds. */
-const SUMMARY_LIMIT_BYTES = 1_000_000;
-const SEPARATOR = '\n\n';
-function renderSummary(context) {
-    const { verdict, reportPaths, annotationKey, signing } = context;
-    const limit = context.limitBytes ?? SUMMARY_LIMIT_BYTES;
-    const gate = verdict.gate;
-    // What was decided and why first; then the findings behind it; then what follows from it (signature, deploy).
-    const head = [
-        verdictSection(context),
-        verdict.status === 'error' ? errorSection(verdict.cause, verdict.remedy) : '',
-        gate !== undefined
-            ? budgetsSection(gate)
-            : context.budgets === undefined
-                ? ''
-                : uncheckedBudgetsSection(context.budgets),
-        // An expired exception is often why a finding breaches: it is said before the findings.
-        gate === undefined ? '' : expiredSection(gate.expiredExceptions),
-    ];
-    const tail = [
-        signing === undefined ? '' : signingSection(signing, verdict.status),
-        deploySection(annotationKey, verdict.status, signing?.signed === true),
-        reportsLine(reportPaths),
-    ];
-    const fixedBytes = byteLength([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length;
-    const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length);
-    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths);
-    const tables = renderLists(lists, tableBudget, reportPaths);
-    const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`;
-    return byteLength(summary) <= limit ? summary : tooSmall(verdict, limit);
-}
-function listsOf(gate, platformCount) {
-    const { breaching, others } = splitByBreach(gate);
-    const ignored = [...gate.ignored].sort((a, b) => compareFindings(a.finding, b.finding));
-    return [
-        // The findings behind the verdict are never all folded away.
-        findingsList('### ❌ Findings that breach a budget', breaching, platformCount, {
-            openRows: OPEN_ROWS,
-            expired: gate.expiredExceptions,
-        }),
-        findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount, {
-            expired: gate.expiredExceptions,
-        }),
-        ignoredList('### Ignored findings', ignored),
-    ];
-}
-/** Only for a limit smaller than the fixed parts (a few kilobytes): the verdict, cut to fit. */
-function tooSmall(verdict, limit) {
-    return truncateBytes(`## vouch: ${verdict.status}\n\nThe summary did not fit in ${limit} bytes; see the reports.\n`, limit);
-}
-
+// EXTERNAL MODULE: ./src/render/summary.ts + 4 modules
+var summary = __nccwpck_require__(3660);
 ;// CONCATENATED MODULE: ./src/render/annotations.ts
 
 
@@ -38169,11 +37003,11 @@ function workflowAnnotations(verdict) {
     const gate = verdict.gate;
     if (gate === undefined)
         return { errors: [], warnings: [] };
-    const { breaching } = splitByBreach(gate);
+    const { breaching } = (0,findings/* splitByBreach */.j_)(gate);
     const errors = breaching.slice(0, ANNOTATED_FINDINGS).map((finding) => {
-        const title = finding.title === undefined ? '' : `: ${singleLine(finding.title, 200)}`;
-        const pkg = singleLine(`${finding.pkgName} ${versionChange(finding)}`, 200);
-        return `${singleLine(finding.id, 100)} (${finding.severity}) in ${pkg}${title}`;
+        const title = finding.title === undefined ? '' : `: ${(0,markdown/* singleLine */.pF)(finding.title, 200)}`;
+        const pkg = (0,markdown/* singleLine */.pF)(`${finding.pkgName} ${(0,findings/* versionChange */.Bn)(finding)}`, 200);
+        return `${(0,markdown/* singleLine */.pF)(finding.id, 100)} (${finding.severity}) in ${pkg}${title}`;
     });
     const more = breaching.length - errors.length;
     if (more > 0) {
@@ -38181,7 +37015,7 @@ function workflowAnnotations(verdict) {
     }
     const warnings = gate.expiredExceptions.map((exception) => {
         const expired = exception.expiresOn === undefined ? '' : ` on ${exception.expiresOn}`;
-        return singleLine(`The exception for ${exception.id} (${exception.source}) expired${expired} and suppresses nothing; renew or remove it.`, 500);
+        return (0,markdown/* singleLine */.pF)(`The exception for ${exception.id} (${exception.source}) expired${expired} and suppresses nothing; renew or remove it.`, 500);
     });
     return { errors, warnings };
 }
@@ -38208,8 +37042,8 @@ function outputsOf(published) {
         signed: String(signing?.signed ?? false),
         signature: signing?.signature ?? '',
         attested: String(signing?.attested ?? false),
-        annotation: gateAnnotation(inputs.annotationKey, verdict.status),
-        'pod-annotations': podAnnotations(inputs.annotationKey, verdict.status),
+        annotation: (0,annotations/* gateAnnotation */.Rj)(inputs.annotationKey, verdict.status),
+        'pod-annotations': (0,annotations/* podAnnotations */.c0)(inputs.annotationKey, verdict.status),
         'json-report': files?.json ?? '',
         'sarif-report': files?.sarif ?? '',
         predicate: files?.predicate ?? '',
@@ -38242,7 +37076,7 @@ async function publish(published) {
 }
 function summaryOf(published) {
     const { inputs, verdict, target, scanners, scan, files, signing, now } = published;
-    return renderSummary({
+    return (0,summary/* renderSummary */.B)({
         verdict,
         image: target?.pinned ?? '',
         platforms: target?.platformNames ?? [],
@@ -38332,7 +37166,7 @@ async function checkBeforeNetwork(inputs, env) {
     }
     if (inputs.sign)
         checkFormatSupported(inputs.signatureFormat, inputs.cosign.version);
-    checkExtraAnnotations(inputs.annotationKey, inputs.annotations);
+    (0,annotations/* checkExtraAnnotations */.fY)(inputs.annotationKey, inputs.annotations);
     checkToolRequests(inputs, env);
     return loadExceptions(inputs);
 }
@@ -38384,6 +37218,1339 @@ function main_maskSecrets(inputs) {
         lib_core/* setSecret */.Pq(inputs.cosignPassword);
     if (inputs.registryCredentials !== undefined)
         lib_core/* setSecret */.Pq(inputs.registryCredentials.password);
+}
+
+
+/***/ }),
+
+/***/ 2752:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bn: () => (/* binding */ versionChange),
+/* harmony export */   Eg: () => (/* binding */ compareFindings),
+/* harmony export */   GT: () => (/* binding */ fixedText),
+/* harmony export */   Le: () => (/* binding */ advisoryUrl),
+/* harmony export */   j_: () => (/* binding */ splitByBreach),
+/* harmony export */   uV: () => (/* binding */ reasonText)
+/* harmony export */ });
+/* harmony import */ var _report_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8347);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2495);
+
+
+const CVE = /^CVE-\d{4}-\d{4,}$/i;
+const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
+/** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
+function advisoryUrl(finding) {
+    const primary = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .httpUrl */ .q3)(finding.primaryUrl);
+    if (primary !== undefined)
+        return primary;
+    if (CVE.test(finding.id))
+        return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`;
+    if (GHSA.test(finding.id))
+        return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`;
+    return undefined;
+}
+/** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
+const compareFindings = _report_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .worstFirst */ .md;
+/** Counted findings split into those of a breached severity and the others, each in display order. */
+function splitByBreach(gate) {
+    const breached = new Set(gate.breaches.map((breach) => breach.severity));
+    const breaching = [];
+    const others = [];
+    for (const finding of gate.counted)
+        (breached.has(finding.severity) ? breaching : others).push(finding);
+    return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) };
+}
+/** Why a finding was not counted, in plain words (unescaped). */
+function reasonText(reason) {
+    switch (reason.kind) {
+        case 'exception': {
+            const { statement, expiresOn, source } = reason.exception;
+            const said = statement === undefined || statement.trim() === '' ? 'no statement' : statement;
+            const until = expiresOn === undefined ? 'no expiry date' : `until ${expiresOn}`;
+            return `exception (${source}, ${until}): ${said}`;
+        }
+        case 'unfixed':
+            return 'no fixed version yet (ignore-unfixed)';
+        case 'not_affected':
+            return 'Trivy reports it not_affected';
+        case 'vex': {
+            const from = reason.source === undefined || reason.source === '' ? '' : ` (${reason.source})`;
+            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
+            return `VEX${from}: ${said}`;
+        }
+    }
+}
+/** `1.1.1d-r0`, or `no fix` with Trivy's status when it says why (unescaped). */
+function fixedText(finding) {
+    if (finding.fixedVersion !== undefined && finding.fixedVersion !== '')
+        return finding.fixedVersion;
+    const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : '';
+    return `no fix${status}`;
+}
+/** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
+function versionChange(finding) {
+    return `${finding.installedVersion} → ${fixedText(finding)}`;
+}
+
+
+/***/ }),
+
+/***/ 2495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ formatCount),
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   MT: () => (/* binding */ wrapLines),
+/* harmony export */   QY: () => (/* binding */ truncateBytes),
+/* harmony export */   Tb: () => (/* binding */ proseWithCode),
+/* harmony export */   X1: () => (/* binding */ escapeText),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   dp: () => (/* binding */ byteLength),
+/* harmony export */   jD: () => (/* binding */ tableRow),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   pF: () => (/* binding */ singleLine),
+/* harmony export */   q3: () => (/* binding */ httpUrl),
+/* harmony export */   qd: () => (/* binding */ tableHeader),
+/* harmony export */   xv: () => (/* binding */ truncate)
+/* harmony export */ });
+/* unused harmony export safeHttpUrl */
+// Markdown and HTML building blocks for text a scanner wrote: every character that could open a tag, a link, an
+// emphasis or a table cell becomes an HTML entity, which GitHub decodes in Markdown and in HTML blocks alike.
+// Line and paragraph breaks, other control characters, zero-width and bidirectional controls (which can make text
+// read differently from what it is) all become a plain space.
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
+const UNSAFE_SPACE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// HTML's five, and what GitHub's Markdown gives a meaning inside a line: table cells, code, emphasis, links and
+// images, escapes, strikethrough, math, mentions and references.
+const SPECIAL = /[&<>"'|`*_[\]\\~$@#]/g;
+const NAMED = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+function entity(character) {
+    return NAMED[character] ?? `&#${character.charCodeAt(0)};`;
+}
+/** Cuts to at most `maxChars` code points, ending with … when cut; never splits a surrogate pair. */
+function truncate(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    let end = 0;
+    let count = 0;
+    while (end < text.length && count < maxChars - 1) {
+        end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+        count += 1;
+    }
+    return end >= text.length ? text : `${text.slice(0, end).trimEnd()}…`;
+}
+/** One line of plain text, whitespace collapsed: what a table cell or a heading may hold. */
+function singleLine(text, maxChars) {
+    // Cleaning a megabyte title costs as much as cleaning the part that can show, plus a margin for collapsed spaces.
+    const head = text.length > maxChars * 4 ? text.slice(0, maxChars * 4) : text;
+    return truncate(head.replace(UNSAFE_SPACE, ' ').replace(/\s+/g, ' ').trim(), maxChars);
+}
+/** Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity. */
+function escapeText(text, maxChars = 300) {
+    return singleLine(text, maxChars).replace(SPECIAL, entity);
+}
+/** Inline code for untrusted text (`<code>`, not backticks, so that entities still decode). */
+function code(text, maxChars = 300) {
+    return `<code>${escapeText(text, maxChars)}</code>`;
+}
+// Characters that would end a Markdown link destination or a table cell; WHATWG URLs leave them as they are.
+const URL_UNSAFE = /[()[\]|<>"'`\\\s*_~]/g;
+const MAX_URL = 2000;
+/** The URL, normalized (WHATWG), when it is http(s) without credentials and of sane length; otherwise undefined. */
+function httpUrl(url) {
+    if (url === undefined || url.length > MAX_URL)
+        return undefined;
+    let parsed;
+    try {
+        parsed = new URL(url.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return undefined;
+    if (parsed.username !== '' || parsed.password !== '')
+        return undefined;
+    return parsed.href;
+}
+/** An http(s) URL fit to be a Markdown link destination inside a table cell; otherwise undefined. */
+function safeHttpUrl(url) {
+    return httpUrl(url)?.replace(URL_UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** `[text](url)` when the URL is a safe http(s) one, else the escaped text alone. */
+function link(text, url, maxChars = 100) {
+    const label = escapeText(text, maxChars);
+    const href = safeHttpUrl(url);
+    return href === undefined || label === '' ? label : `[${label}](${href})`;
+}
+/** A table row from cells that are already escaped. */
+function tableRow(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+/** The header and delimiter rows of a table. */
+function tableHeader(headings) {
+    return `${tableRow(headings)}\n|${headings.map(() => '---').join('|')}|`;
+}
+/** A fenced code block that no backtick run inside `content` can close. */
+function codeBlock(content, language = '') {
+    const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${content}\n${fence}`;
+}
+/** Byte length as GitHub measures the summary: UTF-8. */
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/** Cuts text to at most `maxBytes` UTF-8 bytes without splitting a character. */
+function truncateBytes(text, maxBytes) {
+    if (byteLength(text) <= maxBytes)
+        return text;
+    const cut = Buffer.from(text, 'utf8').subarray(0, Math.max(0, maxBytes)).toString('utf8');
+    // A character cut in half decodes as U+FFFD (3 bytes, maybe more than what it replaced): drop it.
+    return cut.endsWith('\ufffd') ? cut.slice(0, -1) : cut;
+}
+/** 98765 → `98,765`. */
+function formatCount(count) {
+    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/**
+ * vouch's own prose, which marks input names and values with backticks (`` `timeout: 20m` ``): escaped like scanner
+ * text, with each backtick pair shown as <code>. Unpaired backticks stay literal.
+ */
+function proseWithCode(text, maxChars = 2000) {
+    const line = singleLine(text, maxChars);
+    const parts = line.split('`');
+    if (parts.length % 2 === 0)
+        return escapeText(line, maxChars);
+    return parts
+        .map((part, index) => (index % 2 === 1 && part !== '' ? code(part, maxChars) : part.replace(SPECIAL, entity)))
+        .join('');
+}
+/**
+ * Hard-wraps text for a code block at `width` characters, at a space where there is one: GitHub scrolls a code block
+ * sideways instead of wrapping it, which hides the end of a long error line. Tabs become two spaces.
+ */
+function wrapLines(text, width) {
+    return text
+        .replace(/\t/g, '  ')
+        .split('\n')
+        .flatMap((line) => {
+        const pieces = [];
+        let rest = line.trimEnd();
+        while (rest.length > width) {
+            const space = rest.lastIndexOf(' ', width);
+            let cut = space > 0 ? space : width;
+            // Never between the two halves of a surrogate pair.
+            if (cut > 1 && /[\ud800-\udbff]/.test(rest.charAt(cut - 1)))
+                cut -= 1;
+            pieces.push(rest.slice(0, cut).trimEnd());
+            rest = rest.slice(cut).trimStart();
+        }
+        pieces.push(rest);
+        return pieces;
+    })
+        .join('\n');
+}
+
+
+/***/ }),
+
+/***/ 3660:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  B: () => (/* binding */ renderSummary)
+});
+
+// UNUSED EXPORTS: SUMMARY_LIMIT_BYTES
+
+// EXTERNAL MODULE: ./src/render/findings.ts
+var findings = __nccwpck_require__(2752);
+// EXTERNAL MODULE: ./src/render/markdown.ts
+var markdown = __nccwpck_require__(2495);
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
+// EXTERNAL MODULE: ./src/cluster/annotations.ts
+var annotations = __nccwpck_require__(9828);
+;// CONCATENATED MODULE: ./src/render/shell-lines.ts
+// Lays a long shell command out one flag per line, with `\` continuations, so a reviewer can read the command that
+// verifies the signature without scrolling a code block sideways. What the shell runs stays the same.
+/** Words of a POSIX shell command line as written (quotes kept); undefined when a quote is left open. */
+function shellWords(command) {
+    const words = [];
+    let word = '';
+    let quote;
+    for (let index = 0; index < command.length; index++) {
+        const character = command.charAt(index);
+        if (quote !== undefined) {
+            word += character;
+            if (character === quote)
+                quote = undefined;
+            else if (quote === '"' && character === '\\')
+                word += command.charAt(++index);
+        }
+        else if (character === ' ') {
+            if (word !== '')
+                words.push(word);
+            word = '';
+        }
+        else {
+            word += character;
+            if (character === "'" || character === '"')
+                quote = character;
+            else if (character === '\\')
+                word += command.charAt(++index);
+        }
+    }
+    if (quote !== undefined)
+        return undefined;
+    if (word !== '')
+        words.push(word);
+    return words;
+}
+/**
+ * `cosign verify --key k -a x=y IMAGE` as `cosign verify \` / `  --key k \` / `  -a x=y \` / `  IMAGE`: the first two
+ * words, then each flag with the value that follows it, then the last word (the image) on a line of its own.
+ * A command that is short, or that cannot be split safely, comes back as it was.
+ */
+function commandLines(command, width = 100) {
+    if (command.length <= width || /[\n\r;&|<>`$(){}]/.test(command.replace(/'[^']*'/g, "''")))
+        return command;
+    const words = shellWords(command);
+    if (words === undefined || words.length < 4)
+        return command;
+    const last = words.at(-1);
+    const lines = [words.slice(0, 2).join(' ')];
+    for (const word of words.slice(2, -1)) {
+        const current = lines.at(-1);
+        const takesValue = lines.length > 1 && current.startsWith('-') && !current.includes(' ') && !current.includes('=');
+        if (!word.startsWith('-') && takesValue)
+            lines[lines.length - 1] = `${current} ${word}`;
+        else
+            lines.push(word);
+    }
+    lines.push(last);
+    return lines.join(' \\\n  ');
+}
+
+;// CONCATENATED MODULE: ./src/render/summary-sections.ts
+// The fixed-size parts of the job summary: the verdict and what it means for the step and the signature, the
+// budgets, expired exceptions, the signature, and the annotation a deploy step needs. Outside text is escaped here.
+
+
+
+
+const TITLES = {
+    passed: '## ✅ vouch: passed',
+    failed: '## ❌ vouch: failed',
+    error: '## ⚠️ vouch: error',
+};
+const MAX_LISTED_PLATFORMS = 20;
+const MAX_LISTED_EXCEPTIONS = 50;
+function verdictSection(facts) {
+    const { verdict, image, platforms, trivyVersion, dbUpdatedAt, now, enforce } = facts;
+    const shown = platforms.slice(0, MAX_LISTED_PLATFORMS).map((platform) => (0,markdown/* escapeText */.X1)(platform, 60));
+    if (platforms.length > shown.length)
+        shown.push(`${(0,markdown/* formatCount */.B4)(platforms.length - shown.length)} more`);
+    const scanner = [
+        ...(trivyVersion === undefined ? [] : [`Trivy ${(0,markdown/* escapeText */.X1)(trivyVersion, 60)}`]),
+        ...(dbUpdatedAt === undefined ? [] : [`DB built ${dbAge(dbUpdatedAt, now)}`]),
+        ...(facts.dbCachedFallback === true ? ['the cached DB, as the download failed'] : []),
+    ];
+    const details = [
+        `- **Image** ${image === '' ? 'not resolved' : (0,markdown/* code */.aY)(image, 500)}`,
+        ...(shown.length === 0 ? [] : [`- **Platforms** ${shown.join(', ')}`]),
+        ...(scanner.length === 0 ? [] : [`- **Scanner** ${scanner.join(', ')}`]),
+        `- **Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
+    ];
+    return [TITLES[verdict.status], headline(facts), details.join('\n')].filter((part) => part !== '').join('\n\n');
+}
+/** What was decided, and what it means for the step and the signature: the two things a reviewer asks first. */
+function headline({ verdict, enforce, signing }) {
+    if (verdict.status === 'passed') {
+        if (signing === undefined)
+            return 'Every severity held its budget.';
+        if (!signing.signed) {
+            const why = signing.skippedReason === undefined ? '' : ` (${(0,markdown/* proseWithCode */.Tb)(signing.skippedReason, 300)})`;
+            return `Every severity held its budget. The image was **not signed**${why}.`;
+        }
+        const attested = signing.attested ? ', and the scan result attached as a signed attestation' : '';
+        return `Every severity held its budget. The image was **signed**${attested}.`;
+    }
+    if (verdict.status === 'error') {
+        const what = verdict.gate === undefined
+            ? 'The scan could not be completed, so nothing was counted.'
+            : 'The scan completed, but vouch could not finish its work.';
+        const signed = signing?.signed === true ? 'The image was signed before the error.' : 'The image was **not signed**.';
+        return `${what} ${signed} An error fails the step in either mode.`;
+    }
+    const over = verdict.gate.breaches.map((breach) => `${(0,markdown/* formatCount */.B4)(breach.counted)} ${breach.severity} (budget ${(0,markdown/* formatCount */.B4)(breach.budget)})`);
+    const budgetLine = `**Over budget**: ${over.join(', ')}.`;
+    if (!enforce) {
+        return `${budgetLine}\n\n> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.`;
+    }
+    return `${budgetLine} The step fails, and the image was **not signed**.`;
+}
+/** `2026-08-20 06:00 UTC (5 hours old)`: minutes are enough to tell DBs apart, and the age is what matters. */
+function dbAge(updatedAt, now) {
+    const built = Date.parse(updatedAt);
+    if (Number.isNaN(built))
+        return (0,markdown/* code */.aY)(updatedAt, 60);
+    const shown = `${new Date(built).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const minutes = Math.max(0, Math.floor((now.getTime() - built) / 60_000));
+    const age = minutes < 60
+        ? plural(minutes, 'minute')
+        : minutes < 48 * 60
+            ? plural(Math.floor(minutes / 60), 'hour')
+            : plural(Math.floor(minutes / (24 * 60)), 'day');
+    return `${shown} (${age} old)`;
+}
+function plural(count, unit) {
+    return `${(0,markdown/* formatCount */.B4)(count)} ${unit}${count === 1 ? '' : 's'}`;
+}
+function budgetText(budget) {
+    return budget === null ? 'no limit' : (0,markdown/* formatCount */.B4)(budget);
+}
+function budgetsSection(gate) {
+    const breached = new Set(gate.breaches.map((breach) => breach.severity));
+    const rows = model/* SEVERITIES */.oC.map((severity) => (0,markdown/* tableRow */.jD)([
+        severity,
+        (0,markdown/* formatCount */.B4)(gate.counts[severity]),
+        budgetText(gate.budgets[severity]),
+        breached.has(severity) ? '❌ over budget' : '✅ held',
+    ]));
+    const totals = `${(0,markdown/* formatCount */.B4)(gate.counted.length)} counted (${(0,markdown/* formatCount */.B4)(gate.fixable)} with a fix), ${(0,markdown/* formatCount */.B4)(gate.ignored.length)} ignored.`;
+    return ['### Budgets', [(0,markdown/* tableHeader */.qd)(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'), totals].join('\n\n');
+}
+/** The budgets of a run that never reached the gate: the policy that would have applied. */
+function uncheckedBudgetsSection(budgets) {
+    const rows = model/* SEVERITIES */.oC.map((severity) => (0,markdown/* tableRow */.jD)([severity, '–', budgetText(budgets[severity]), 'not checked']));
+    return [
+        '### Budgets',
+        [(0,markdown/* tableHeader */.qd)(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'),
+        'The budgets this run would have held the findings to.',
+    ].join('\n\n');
+}
+function expiredSection(expired) {
+    if (expired.length === 0)
+        return '';
+    const lines = expired.slice(0, MAX_LISTED_EXCEPTIONS).map((exception) => {
+        const when = exception.expiresOn === undefined ? '' : ` on ${(0,markdown/* escapeText */.X1)(exception.expiresOn, 40)}`;
+        const said = exception.statement === undefined ? '' : `: ${(0,markdown/* escapeText */.X1)(exception.statement, 300)}`;
+        return `- ${(0,markdown/* code */.aY)(exception.id, 100)} expired${when} (${(0,markdown/* code */.aY)(exception.source, 200)})${said}`;
+    });
+    const more = expired.length - lines.length;
+    if (more > 0)
+        lines.push(`- and ${(0,markdown/* formatCount */.B4)(more)} more`);
+    const heading = `### ⚠️ Expired exceptions (${(0,markdown/* formatCount */.B4)(expired.length)})`;
+    const note = 'They suppress nothing any more: the findings they named are counted below. Renew them with a new date and a reason, or remove them.';
+    return [heading, note, lines.join('\n')].join('\n\n');
+}
+/** Shown when there is a signature to talk about: after a pass, or when an error came after signing. */
+function signingSection(signing, status) {
+    if (status !== 'passed' && !signing.signed)
+        return '';
+    const lines = [];
+    if (signing.signed) {
+        const where = signing.signature === undefined ? '' : `, stored at ${(0,markdown/* code */.aY)(signing.signature, 500)}`;
+        const verified = signing.verified === true ? '; vouch verified it after signing' : '';
+        lines.push(`- **Signed**: yes${where}${verified}`);
+    }
+    else {
+        const why = signing.skippedReason === undefined ? 'signing is off' : (0,markdown/* proseWithCode */.Tb)(signing.skippedReason, 500);
+        lines.push(`- **Signed**: no (${why})`);
+    }
+    lines.push(signing.attested
+        ? '- **Attestation**: the scan result, as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
+        : '- **Attestation**: none');
+    const parts = ['### Signature and attestation', lines.join('\n')];
+    const command = (0,markdown/* singleLine */.pF)(signing.verifyCommand ?? '', 4000);
+    const key = (signing.publicKey ?? '').trim();
+    if (command !== '') {
+        const withKey = key !== '' && command.includes('cosign.pub');
+        parts.push(withKey ? 'Verify it with (<code>cosign.pub</code> is the public key below):' : 'Verify it with:');
+        parts.push((0,markdown/* codeBlock */.DV)(commandLines(command), 'sh'));
+    }
+    if (key !== '' && key.length <= 4000) {
+        parts.push(`<details><summary>cosign.pub</summary>\n\n${(0,markdown/* codeBlock */.DV)(key)}\n\n</details>`);
+    }
+    return parts.join('\n\n');
+}
+function deploySection(annotationKey, status, signed) {
+    const annotation = `Gate annotation: ${(0,markdown/* code */.aY)((0,annotations/* gateAnnotation */.Rj)(annotationKey, status), 400)}`;
+    if (status !== 'passed') {
+        const refused = signed
+            ? ''
+            : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.';
+        return ['### Deploy', `${annotation}.${refused}`].join('\n\n');
+    }
+    const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join('\n');
+    return [
+        '### Deploy',
+        `${annotation}, also in the <code>pod-annotations</code> output as JSON (${(0,markdown/* code */.aY)((0,annotations/* podAnnotations */.c0)(annotationKey, status), 400)}). In a pod template:`,
+        (0,markdown/* codeBlock */.DV)(yaml, 'yaml'),
+        'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
+    ].join('\n\n');
+}
+function reportsLine(paths) {
+    const named = [
+        ...(paths.json === undefined ? [] : [`JSON ${(0,markdown/* code */.aY)(paths.json, 400)}`]),
+        ...(paths.sarif === undefined ? [] : [`SARIF ${(0,markdown/* code */.aY)(paths.sarif, 400)}`]),
+        ...(paths.predicate === undefined ? [] : [`vuln predicate ${(0,markdown/* code */.aY)(paths.predicate, 400)}`]),
+    ];
+    return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/summary-error.ts
+// The job summary's account of an error: what went wrong, as the tool said it, and what the user can do about it.
+
+const RATE_LIMIT = /rate[ -]?limit|toomanyrequests|too many requests|\b429\b/i;
+const TIMEOUT = /time[ -]?out|timed out|deadline exceeded/i;
+/** Characters per line of the cause: what fits a summary's code block on a laptop screen without scrolling. */
+const CAUSE_WIDTH = 100;
+const MAX_CAUSE = 4000;
+/** Advice for when the error carries no remedy of its own, from what the cause says. */
+function advice(cause) {
+    if (RATE_LIMIT.test(cause)) {
+        return 'A registry is rate-limiting this runner. List DB mirrors in <code>db-repository</code> (tried in order) and keep <code>cache: true</code>, so that the DB is downloaded once and reused by later runs.';
+    }
+    if (TIMEOUT.test(cause)) {
+        return 'The scan ran out of time. Raise <code>timeout</code> (default <code>10m</code>), e.g. <code>timeout: 20m</code>; with <code>cache: true</code> later runs skip the DB download.';
+    }
+    return 'Re-run the job; if it fails again, re-run with debug logging enabled and read the Trivy output in the log.';
+}
+function errorSection(cause, remedy) {
+    const given = remedy !== undefined && remedy.trim() !== '' ? remedy.trim() : undefined;
+    // An error's message often ends with its remedy; it is said once, below, in words rather than in the code block.
+    const told = given !== undefined && cause.trimEnd().endsWith(given) ? cause.trimEnd().slice(0, -given.length) : cause;
+    const clipped = told.length > MAX_CAUSE ? `${told.slice(0, MAX_CAUSE)}…` : told;
+    // The cause may hold a tool's stderr: a code block shows it as it is, and nothing in it is interpreted.
+    const shown = (0,markdown/* wrapLines */.MT)(clipped
+        .replace(/\r\n?/g, '\n')
+        // eslint-disable-next-line no-control-regex -- control characters are what this removes
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
+        .trim(), CAUSE_WIDTH);
+    const todo = given === undefined ? advice(cause) : (0,markdown/* proseWithCode */.Tb)(given, 2000);
+    return ['### What went wrong', (0,markdown/* codeBlock */.DV)(shown, 'text'), `**What to do**: ${todo}`].join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/render/summary-tables.ts
+
+
+/** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
+const OPEN_ROWS = 20;
+/** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
+const TITLE_CHARS = 70;
+/** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
+const NAMED_PLATFORMS = 3;
+function* lazily(items, row) {
+    for (const item of items)
+        yield row(item);
+}
+function platformsCell(finding, platformCount) {
+    if (finding.platforms.length === 0)
+        return '';
+    if (platformCount > NAMED_PLATFORMS && finding.platforms.length >= platformCount)
+        return `all ${platformCount}`;
+    return finding.platforms.map((platform) => (0,markdown/* escapeText */.X1)(platform, 60)).join('<br>');
+}
+// Cells stack their parts on lines of their own (<br>): a narrow column wraps where a reader expects it, not inside a
+// CVE ID or a version at a hyphen, which is where a browser breaks a squeezed table cell.
+/** The ID, linked to its advisory, with the title under it, and a mark when an exception for it has expired. */
+function vulnerabilityCell(finding, expired) {
+    const title = (finding.title ?? '').trim();
+    const lines = [(0,markdown/* link */.nf)(finding.id, (0,findings/* advisoryUrl */.Le)(finding))];
+    if (title !== '')
+        lines.push((0,markdown/* escapeText */.X1)(title, TITLE_CHARS));
+    const exception = expired?.get(finding.id);
+    if (exception !== undefined) {
+        const when = exception.expiresOn === undefined ? '' : ` on ${(0,markdown/* escapeText */.X1)(exception.expiresOn, 40)}`;
+        lines.push(`⚠️ its exception expired${when}`);
+    }
+    return lines.join('<br>');
+}
+function packageCell(finding) {
+    const name = (0,markdown/* escapeText */.X1)(finding.pkgName, 120);
+    return finding.pkgPath === undefined ? name : `${name}<br>${(0,markdown/* escapeText */.X1)(finding.pkgPath, 120)}`;
+}
+function versionsCell(finding) {
+    return `${(0,markdown/* escapeText */.X1)(finding.installedVersion, 60)} →<br>${(0,markdown/* escapeText */.X1)((0,findings/* fixedText */.GT)(finding), 60)}`;
+}
+function findingsList(heading, findings, platformCount, options = {}) {
+    const showPlatforms = platformCount > 1;
+    // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
+    const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
+    return {
+        heading,
+        noun: 'finding',
+        total: findings.length,
+        openRows: options.openRows ?? 0,
+        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
+        rows: lazily(findings, (finding) => (0,markdown/* tableRow */.jD)([
+            vulnerabilityCell(finding, expired),
+            finding.severity,
+            packageCell(finding),
+            versionsCell(finding),
+            ...(showPlatforms ? [platformsCell(finding, platformCount)] : []),
+        ])),
+    };
+}
+function ignoredList(heading, ignored) {
+    return {
+        heading,
+        noun: 'ignored finding',
+        total: ignored.length,
+        openRows: 0,
+        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
+        rows: lazily(ignored, ({ finding, reason }) => (0,markdown/* tableRow */.jD)([
+            vulnerabilityCell(finding),
+            finding.severity,
+            packageCell(finding),
+            versionsCell(finding),
+            whyIgnored(reason),
+        ])),
+    };
+}
+/** The reason a reviewer weighs first (the statement), then who decided it and until when. Escaped. */
+function whyIgnored(reason) {
+    switch (reason.kind) {
+        case 'exception': {
+            const { statement, expiresOn, source } = reason.exception;
+            const said = statement === undefined || statement.trim() === '' ? 'No statement given' : statement;
+            const until = expiresOn === undefined ? 'with no expiry date' : `until ${expiresOn}`;
+            return `${(0,markdown/* escapeText */.X1)(said, 300)} (exception ${(0,markdown/* escapeText */.X1)(until, 60)}, ${(0,markdown/* code */.aY)(source, 200)})`;
+        }
+        case 'unfixed':
+            return 'No fixed version yet (<code>ignore-unfixed</code>)';
+        case 'not_affected':
+            return 'Trivy reports it as not affected';
+        case 'vex': {
+            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
+            const from = reason.source === undefined || reason.source === '' ? '' : `, ${(0,markdown/* code */.aY)(reason.source, 200)}`;
+            return `${(0,markdown/* escapeText */.X1)(said, 300)} (VEX${from})`;
+        }
+    }
+}
+function summary_tables_plural(count, noun) {
+    return `${(0,markdown/* formatCount */.B4)(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** Room to keep for the cut notes of `count` lists: each at its longest, with the separator before it. */
+function noteReserveBytes(count, paths) {
+    return count * ((0,markdown/* byteLength */.dp)(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, paths)) + 2);
+}
+function cutNote(leftOut, total, paths) {
+    const where = [
+        ...(paths.json === undefined ? [] : [`the JSON report ${(0,markdown/* code */.aY)(paths.json, 400)}`]),
+        ...(paths.sarif === undefined ? [] : [`the SARIF report ${(0,markdown/* code */.aY)(paths.sarif, 400)}`]),
+    ];
+    const full = where.length === 0
+        ? 'the JSON and SARIF reports (the <code>json-report</code> and <code>sarif-report</code> outputs)'
+        : where.join(' and ');
+    return `**${(0,markdown/* formatCount */.B4)(leftOut)} of ${(0,markdown/* formatCount */.B4)(total)} rows left out** to keep this summary under GitHub's size limit; the full list is in ${full}.`;
+}
+/**
+ * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
+ * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
+ * its `openRows` first rows and folds the rest into <details>.
+ */
+function renderLists(lists, budgetBytes, paths) {
+    let remaining = budgetBytes;
+    let spent = false;
+    const sections = [];
+    for (const list of lists) {
+        const total = list.total;
+        if (total === 0)
+            continue;
+        const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total);
+        const heading = `${list.heading} (${(0,markdown/* formatCount */.B4)(total)})`;
+        const header = (0,markdown/* tableHeader */.qd)(list.headings);
+        const foldFrame = (0,markdown/* byteLength */.dp)(foldStart(total, total, list.noun)) + (0,markdown/* byteLength */.dp)(FOLD_END);
+        const frame = (0,markdown/* byteLength */.dp)(heading) + 2 * (0,markdown/* byteLength */.dp)(header) + foldFrame + 16;
+        const open = [];
+        const folded = [];
+        if (!spent && frame < remaining) {
+            remaining -= frame;
+            for (const row of list.rows) {
+                const size = (0,markdown/* byteLength */.dp)(row) + 1;
+                if (size > remaining) {
+                    spent = true;
+                    break;
+                }
+                ;
+                (open.length < openCount ? open : folded).push(row);
+                remaining -= size;
+            }
+        }
+        else {
+            spent = true;
+        }
+        const parts = [heading];
+        if (open.length > 0)
+            parts.push([header, ...open].join('\n'));
+        if (folded.length > 0) {
+            parts.push(`${foldStart(folded.length, open.length, list.noun)}${[header, ...folded].join('\n')}${FOLD_END}`);
+        }
+        const shown = open.length + folded.length;
+        if (shown < total)
+            parts.push(cutNote(total - shown, total, paths));
+        sections.push(parts.join('\n\n'));
+    }
+    return sections;
+}
+const FOLD_END = '\n\n</details>';
+function foldStart(count, before, noun) {
+    const what = before > 0 ? `${(0,markdown/* formatCount */.B4)(count)} more ${noun}${count === 1 ? '' : 's'}` : summary_tables_plural(count, noun);
+    return `<details><summary>Show ${what}</summary>\n\n`;
+}
+
+;// CONCATENATED MODULE: ./src/render/summary.ts
+
+
+
+
+
+/** GitHub refuses a step summary over 1 MiB (1 048 576 bytes); this leaves a margin for what the runner adds. */
+const SUMMARY_LIMIT_BYTES = 1_000_000;
+const SEPARATOR = '\n\n';
+function renderSummary(context) {
+    const { verdict, reportPaths, annotationKey, signing } = context;
+    const limit = context.limitBytes ?? SUMMARY_LIMIT_BYTES;
+    const gate = verdict.gate;
+    // What was decided and why first; then the findings behind it; then what follows from it (signature, deploy).
+    const head = [
+        verdictSection(context),
+        verdict.status === 'error' ? errorSection(verdict.cause, verdict.remedy) : '',
+        gate !== undefined
+            ? budgetsSection(gate)
+            : context.budgets === undefined
+                ? ''
+                : uncheckedBudgetsSection(context.budgets),
+        // An expired exception is often why a finding breaches: it is said before the findings.
+        gate === undefined ? '' : expiredSection(gate.expiredExceptions),
+    ];
+    const tail = [
+        signing === undefined ? '' : signingSection(signing, verdict.status),
+        deploySection(annotationKey, verdict.status, signing?.signed === true),
+        reportsLine(reportPaths),
+    ];
+    const fixedBytes = (0,markdown/* byteLength */.dp)([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length;
+    const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length);
+    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths);
+    const tables = renderLists(lists, tableBudget, reportPaths);
+    const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`;
+    return (0,markdown/* byteLength */.dp)(summary) <= limit ? summary : tooSmall(verdict, limit);
+}
+function listsOf(gate, platformCount) {
+    const { breaching, others } = (0,findings/* splitByBreach */.j_)(gate);
+    const ignored = [...gate.ignored].sort((a, b) => (0,findings/* compareFindings */.Eg)(a.finding, b.finding));
+    return [
+        // The findings behind the verdict are never all folded away.
+        findingsList('### ❌ Findings that breach a budget', breaching, platformCount, {
+            openRows: OPEN_ROWS,
+            expired: gate.expiredExceptions,
+        }),
+        findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount, {
+            expired: gate.expiredExceptions,
+        }),
+        ignoredList('### Ignored findings', ignored),
+    ];
+}
+/** Only for a limit smaller than the fixed parts (a few kilobytes): the verdict, cut to fit. */
+function tooSmall(verdict, limit) {
+    return (0,markdown/* truncateBytes */.QY)(`## vouch: ${verdict.status}\n\nThe summary did not fit in ${limit} bytes; see the reports.\n`, limit);
+}
+
+
+/***/ }),
+
+/***/ 8980:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  No: () => (/* binding */ checkExceptions),
+  _d: () => (/* binding */ isExpired),
+  cK: () => (/* binding */ matches),
+  a0: () => (/* binding */ parseIgnoreFile)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/report/patterns.ts
+// The two pattern languages of Trivy's ignore files: doublestar path globs (`paths`) and package URLs (`purls`),
+// matched the way Trivy matches them (bmatcuk/doublestar, Trivy's PackageURL.Match).
+const compiled = new Map();
+/**
+ * A doublestar glob as a RegExp, or undefined when the pattern is not valid. `*` and `?` stay within one path
+ * segment, `**` as a whole segment spans any number of them (none included), `[...]`/`[!...]` are classes,
+ * `{a,b}` alternatives, `\` escapes.
+ */
+function globToRegExp(pattern) {
+    if (!compiled.has(pattern))
+        compiled.set(pattern, compile(pattern) ?? null);
+    return compiled.get(pattern) ?? undefined;
+}
+function matchesGlob(pattern, path) {
+    return globToRegExp(pattern)?.test(path) ?? false;
+}
+function compile(pattern) {
+    let source = '';
+    let braces = 0;
+    for (let i = 0; i < pattern.length; i++) {
+        const char = pattern.charAt(i);
+        const segmentStart = i === 0 || pattern.charAt(i - 1) === '/';
+        if (char === '*' && pattern.charAt(i + 1) === '*' && segmentStart && /^(\/|$)/.test(pattern.slice(i + 2, i + 3))) {
+            if (i + 2 === pattern.length) {
+                // `a/**` also matches `a` itself (drop the `/` just written); a lone `**` matches everything.
+                source = i === 0 ? '.*' : `${source.slice(0, -1)}(?:/.*)?`;
+                i += 1;
+            }
+            else {
+                source += '(?:.*/)?';
+                i += 2;
+            }
+        }
+        else if (char === '*') {
+            source += '[^/]*';
+            while (pattern.charAt(i + 1) === '*')
+                i++;
+        }
+        else if (char === '?') {
+            source += '[^/]';
+        }
+        else if (char === '[') {
+            const end = classEnd(pattern, i);
+            if (end < 0)
+                return undefined;
+            let body = pattern.slice(i + 1, end);
+            const negated = body.startsWith('!') || body.startsWith('^');
+            if (negated)
+                body = body.slice(1);
+            source += `(?!/)[${negated ? '^' : ''}${classBody(body)}]`;
+            i = end;
+        }
+        else if (char === '{') {
+            braces++;
+            source += '(?:';
+        }
+        else if (char === '}' && braces > 0) {
+            braces--;
+            source += ')';
+        }
+        else if (char === ',' && braces > 0) {
+            source += '|';
+        }
+        else if (char === '\\') {
+            if (i + 1 >= pattern.length)
+                return undefined;
+            i++;
+            source += escapeRegExp(pattern.charAt(i));
+        }
+        else {
+            source += escapeRegExp(char);
+        }
+    }
+    if (braces > 0)
+        return undefined;
+    try {
+        return new RegExp(`^${source}$`);
+    }
+    catch {
+        return undefined; // e.g. a class range out of order, [z-a]
+    }
+}
+/** Index of the `]` closing the class opened at `start`; a `]` right after `[` or `[!` is a member. */
+function classEnd(pattern, start) {
+    let i = start + 1;
+    if (pattern.charAt(i) === '!' || pattern.charAt(i) === '^')
+        i++;
+    if (pattern.charAt(i) === ']')
+        i++;
+    for (; i < pattern.length; i++) {
+        if (pattern.charAt(i) === '\\')
+            i++;
+        else if (pattern.charAt(i) === ']')
+            return i;
+    }
+    return -1;
+}
+/** A glob class body in RegExp class syntax: glob escapes resolved, RegExp's own specials escaped, ranges kept. */
+function classBody(body) {
+    let out = '';
+    for (let i = 0; i < body.length; i++) {
+        const escaped = body.charAt(i) === '\\';
+        if (escaped)
+            i++;
+        const char = body.charAt(i);
+        // An unescaped `-` is a range; anything RegExp treats specially inside a class is taken literally.
+        out += char === '-' && !escaped ? '-' : /[\\\]^-]/.test(char) ? `\\${char}` : char;
+    }
+    return out;
+}
+function escapeRegExp(char) {
+    return /[.*+?^${}()|[\]\\]/.test(char) ? `\\${char}` : char;
+}
+function parsePurl(text) {
+    const match = /^pkg:\/*([^#?]*)(?:\?([^#]*))?(?:#(.*))?$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const [, path = '', query = '', fragment = ''] = match;
+    try {
+        const at = path.lastIndexOf('@');
+        const version = at >= 0 ? decodeURIComponent(path.slice(at + 1)) : '';
+        const segments = (at >= 0 ? path.slice(0, at) : path).split('/').filter((segment) => segment !== '');
+        const type = segments.shift()?.toLowerCase() ?? '';
+        let name = decodeURIComponent(segments.pop() ?? '');
+        if (!/^[a-z.+-][a-z0-9.+-]*$/.test(type) || name === '')
+            return undefined;
+        // PyPI names are case-insensitive and treat `_` as `-` (purl spec); Trivy writes them normalized.
+        if (type === 'pypi')
+            name = name.toLowerCase().replaceAll('_', '-');
+        const qualifiers = {};
+        for (const pair of query.split('&')) {
+            const equals = pair.indexOf('=');
+            if (equals <= 0)
+                continue;
+            const value = decodeURIComponent(pair.slice(equals + 1));
+            if (value !== '')
+                qualifiers[pair.slice(0, equals).toLowerCase()] = value;
+        }
+        const subpath = fragment
+            .split('/')
+            .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+            .map(decodeURIComponent)
+            .join('/');
+        return { type, namespace: segments.map(decodeURIComponent).join('/'), name, version, qualifiers, subpath };
+    }
+    catch {
+        return undefined; // a malformed %-escape
+    }
+}
+/**
+ * Whether `target` satisfies the constraint, as Trivy's PackageURL.Match decides: same type, namespace and name;
+ * the same version and subpath when the constraint names them; every qualifier of the constraint present and equal.
+ */
+function purlMatches(constraint, target) {
+    if (constraint.type !== target.type || constraint.namespace !== target.namespace)
+        return false;
+    if (constraint.name !== target.name)
+        return false;
+    if (constraint.version !== '' && constraint.version !== target.version)
+        return false;
+    if (constraint.subpath !== '' && constraint.subpath !== target.subpath)
+        return false;
+    return Object.entries(constraint.qualifiers).every(([key, value]) => target.qualifiers[key] === value);
+}
+
+;// CONCATENATED MODULE: ./src/report/ignore-yaml.ts
+// Reads a .trivyignore.yaml into exceptions: the `vulnerabilities` entries (id, statement, expired_at, paths, purls).
+// The other sections (misconfigurations, secrets, licenses) do not concern the gate and are reported as not applied.
+
+
+
+const NOT_GATED = ['misconfigurations', 'secrets', 'licenses'];
+const ENTRY_KEYS = ['id', 'statement', 'expired_at', 'paths', 'purls'];
+function parseIgnoreYaml(text, fileName) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    let content;
+    let document;
+    try {
+        document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true });
+        const [error] = document.errors;
+        if (error)
+            throw new Error(error.message.split('\n')[0]?.replace(/:$/, ''));
+        content = document.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz('ignore-file', fileName, `must be valid YAML: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    const warnings = [];
+    if (content === null || content === undefined) {
+        return { exceptions: [], warnings: [`${fileName} is empty: no exceptions apply`] };
+    }
+    if (!isMapping(content)) {
+        throw new errors/* InputError */.dz('ignore-file', fileName, 'must be a YAML mapping with a `vulnerabilities` list');
+    }
+    for (const [section, entries] of Object.entries(content)) {
+        if (section === 'vulnerabilities')
+            continue;
+        if (!NOT_GATED.includes(section)) {
+            warnings.push(`${fileName}: \`${section}\` is not a section of a .trivyignore.yaml and is not read`);
+        }
+        else if (Array.isArray(entries) && entries.length > 0) {
+            warnings.push(`${fileName}: the ${entries.length} \`${section}\` entries are not applied (vouch gates vulnerabilities)`);
+        }
+    }
+    const list = content.vulnerabilities;
+    if (list === undefined || list === null) {
+        warnings.push(`${fileName} has no \`vulnerabilities\` entries: no exceptions apply`);
+        return { exceptions: [], warnings };
+    }
+    if (!Array.isArray(list)) {
+        throw new errors/* InputError */.dz('ignore-file', fileName, '`vulnerabilities` must be a list of entries with an `id`');
+    }
+    const nodes = document.get('vulnerabilities', true);
+    const exceptions = list.map((entry, index) => {
+        const item = (0,dist/* isSeq */.oP)(nodes) ? nodes.items[index] : undefined;
+        const range = (0,dist/* isNode */.Ll)(item) ? item.range : undefined;
+        const source = range ? `${fileName}:${lineCounter.linePos(range[0]).line}` : `${fileName} entry ${index + 1}`;
+        return readEntry(entry, source, warnings);
+    });
+    return { exceptions, warnings };
+}
+function readEntry(entry, source, warnings) {
+    const bad = (value, why) => new errors/* InputError */.dz('ignore-file', typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), `at ${source}: ${why}`);
+    if (!isMapping(entry))
+        throw bad(entry, 'an entry must be a mapping with an `id`');
+    const { id, statement, expired_at: expiredAt, paths, purls } = entry;
+    if (typeof id !== 'string' || id.trim() === '') {
+        // Recent Trivy accepts entries with only paths or purls; vouch wants each exception tied to one vulnerability.
+        throw bad(id ?? entry, 'the entry needs an `id`, the vulnerability it accepts');
+    }
+    const exception = { id: id.trim(), source };
+    if (statement !== undefined && statement !== null) {
+        if (typeof statement !== 'string')
+            throw bad(statement, '`statement` must be text');
+        if (statement.trim() !== '')
+            exception.statement = statement.trim();
+    }
+    if (expiredAt !== undefined && expiredAt !== null) {
+        const day = expiryDay(expiredAt);
+        if (day === undefined)
+            throw bad(expiredAt, '`expired_at` must be a date, YYYY-MM-DD');
+        exception.expiresOn = day;
+    }
+    const pathList = readStrings(paths, (text) => globToRegExp(text) !== undefined, bad, '`paths` must be path globs');
+    if (pathList.length > 0)
+        exception.paths = pathList;
+    const purlList = readStrings(purls, (text) => parsePurl(text) !== undefined, bad, '`purls` must be package URLs');
+    if (purlList.length > 0)
+        exception.purls = purlList;
+    for (const key of Object.keys(entry)) {
+        if (!ENTRY_KEYS.includes(key))
+            warnings.push(`${source}: \`${key}\` is not a field of an entry and is not read`);
+    }
+    return exception;
+}
+function readStrings(value, valid, bad, expectation) {
+    if (value === undefined || value === null)
+        return [];
+    if (!Array.isArray(value))
+        throw bad(value, `${expectation} in a list`);
+    for (const item of value) {
+        if (typeof item !== 'string' || !valid(item))
+            throw bad(item, expectation);
+    }
+    return value;
+}
+/** The UTC day of `expired_at`: a YAML date (text in YAML 1.2, a Date under !!timestamp) or an ISO timestamp. */
+function expiryDay(value) {
+    if (value instanceof Date)
+        return Number.isNaN(value.getTime()) ? undefined : value.toISOString().slice(0, 10);
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    if (isCalendarDate(text))
+        return text;
+    if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(text))
+        return undefined;
+    const instant = new Date(text.replace(' ', 'T'));
+    return Number.isNaN(instant.getTime()) ? undefined : instant.toISOString().slice(0, 10);
+}
+/** YYYY-MM-DD naming a day that exists. */
+function isCalendarDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
+        return false;
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+function isMapping(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+;// CONCATENATED MODULE: ./src/report/exceptions.ts
+// Exceptions from an ignore file (.trivyignore or .trivyignore.yaml): parsed, checked, and matched to findings.
+// vouch applies the file itself instead of handing it to Trivy, so every suppressed finding is listed with its reason.
+
+
+
+/** Reads the file as YAML when its name ends in .yaml/.yml, as Trivy decides, else as a .trivyignore. */
+function parseIgnoreFile(text, fileName) {
+    const body = text.replace(/^\uFEFF/, '');
+    return /\.ya?ml$/i.test(fileName) ? parseIgnoreYaml(body, fileName) : parseTrivyignore(body, fileName);
+}
+/**
+ * `.trivyignore`: one ID per line, optionally followed by `exp:YYYY-MM-DD`; `#` starts a comment. Trivy skips a
+ * line whose date does not parse (so the finding it meant to accept fails the gate with no word why); vouch stops
+ * with an input error naming the line instead.
+ */
+function parseTrivyignore(text, fileName) {
+    const exceptions = [];
+    const warnings = [];
+    text.split(/\r\n|\r|\n/).forEach((raw, index) => {
+        const source = `${fileName}:${index + 1}`;
+        const tokens = raw.trim().split(/\s+/);
+        const comment = tokens.findIndex((token) => token.startsWith('#'));
+        if (comment >= 0)
+            tokens.splice(comment);
+        const [id, ...rest] = tokens.filter((token) => token !== '');
+        if (id === undefined)
+            return;
+        const bad = (why) => new errors/* InputError */.dz('ignore-file', raw.trim(), `at ${source} ${why}`);
+        if (id.startsWith('exp:'))
+            throw bad('must start with a vulnerability ID, then `exp:YYYY-MM-DD`');
+        const exception = { id, source };
+        for (const token of rest) {
+            if (!token.startsWith('exp:')) {
+                warnings.push(`${source}: \`${token}\` is not read (only \`exp:YYYY-MM-DD\` may follow the ID)`);
+                continue;
+            }
+            if (exception.expiresOn !== undefined)
+                throw bad('has two `exp:` dates');
+            const date = token.slice('exp:'.length);
+            if (!isCalendarDate(date))
+                throw bad(`has \`${token}\`; the expiry must be a date, \`exp:YYYY-MM-DD\``);
+            exception.expiresOn = date;
+        }
+        exceptions.push(exception);
+    });
+    return { exceptions, warnings };
+}
+const LISTED = 10;
+/**
+ * Warnings for exceptions that do not say why (no statement: every `.trivyignore` line) or until when (no expiry).
+ * One warning per kind of gap, naming each entry once; with `strict`, the same gaps are an input error.
+ */
+function checkExceptions(exceptions, options) {
+    const unexplained = exceptions.filter((exception) => !exception.statement?.trim());
+    const unbounded = exceptions.filter((exception) => exception.expiresOn === undefined);
+    if (options.strict && (unexplained.length > 0 || unbounded.length > 0)) {
+        const first = unexplained[0] ?? unbounded[0];
+        const gaps = [describeGap(unexplained, 'no statement'), describeGap(unbounded, 'no expiry date')];
+        throw new errors/* InputError */.dz('ignore-file', first?.source ?? '', 'must give every exception a `statement` and an `expired_at` date (a `.trivyignore.yaml`) because ' +
+            `\`strict-exceptions\` is on; ${gaps.filter((gap) => gap !== '').join('; ')}`);
+    }
+    const warnings = [];
+    if (unexplained.length > 0) {
+        warnings.push(`${describeGap(unexplained, 'no statement')}. Say why each is accepted with \`statement\` in a .trivyignore.yaml`);
+    }
+    if (unbounded.length > 0) {
+        warnings.push(`${describeGap(unbounded, 'no expiry date')}. They apply forever; set \`exp:YYYY-MM-DD\` or \`expired_at\``);
+    }
+    return warnings;
+}
+function describeGap(exceptions, gap) {
+    if (exceptions.length === 0)
+        return '';
+    const named = exceptions.slice(0, LISTED).map((exception) => `${exception.id} (${exception.source})`);
+    const more = exceptions.length > LISTED ? ` and ${exceptions.length - LISTED} more` : '';
+    const count = exceptions.length === 1 ? '1 exception has' : `${exceptions.length} exceptions have`;
+    return `${count} ${gap}: ${named.join(', ')}${more}`;
+}
+/**
+ * Expired when its last day is before `today` (both YYYY-MM-DD, UTC): an exception expiring today still applies.
+ * Trivy itself stops applying `expired_at: D` at the first instant of D (`ExpiredAt.Before(now)`); vouch reads the
+ * date as the last day covered, the way people write "accepted until D", and says so in its docs.
+ */
+function isExpired(exception, today) {
+    return exception.expiresOn !== undefined && exception.expiresOn < today;
+}
+/**
+ * Whether an exception covers a finding: the same ID; when it names `paths`, one glob matches the finding's
+ * target or its package path (as Trivy tries both); when it names `purls`, one matches the finding's PURL.
+ * Unlike Trivy, an exception with `purls` never covers a finding that has no PURL: it covers only what it names.
+ */
+function matches(exception, finding) {
+    if (exception.id !== finding.id)
+        return false;
+    if (exception.paths?.length) {
+        const candidates = [finding.target, finding.pkgPath].filter((path) => path !== undefined && path !== '');
+        const hit = exception.paths.some((pattern) => candidates.some((path) => matchesGlob(pattern, path)));
+        if (!hit)
+            return false;
+    }
+    if (exception.purls?.length) {
+        const target = finding.purl === undefined ? undefined : parsePurl(finding.purl);
+        if (target === undefined)
+            return false;
+        const hit = exception.purls.some((text) => {
+            const constraint = parsePurl(text);
+            return constraint !== undefined && purlMatches(constraint, target);
+        });
+        if (!hit)
+            return false;
+    }
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 8347:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LD: () => (/* binding */ decide),
+/* harmony export */   lJ: () => (/* binding */ holdGate),
+/* harmony export */   md: () => (/* binding */ worstFirst)
+/* harmony export */ });
+/* harmony import */ var _exceptions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8980);
+/* harmony import */ var _merge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3278);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6867);
+// Holds the findings against the budgets: what counts, what is set aside and why, which severities break their
+// budget. Pure: `today` comes in as data, so the same inputs always give the same gate.
+
+
+
+function holdGate(input) {
+    // Unique again here, so a caller that did not merge can still never count one finding twice.
+    const { findings, modified } = (0,_merge_js__WEBPACK_IMPORTED_MODULE_1__/* .uniqueFindings */ .G)(input.findings, input.modified);
+    const live = input.exceptions.filter((exception) => !(0,_exceptions_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpired */ ._d)(exception, input.today));
+    // Every expired entry is listed, not only those that would have matched a finding: an expired exception is
+    // stale policy worth renewing or deleting either way.
+    const expiredExceptions = input.exceptions.filter((exception) => (0,_exceptions_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpired */ ._d)(exception, input.today));
+    const counted = [];
+    const ignored = [];
+    for (const finding of findings) {
+        const reason = ignoreReason(finding, live, input.ignoreUnfixed);
+        if (reason)
+            ignored.push({ finding, reason });
+        else
+            counted.push(finding);
+    }
+    for (const entry of modified) {
+        const reason = { kind: 'vex' };
+        if (entry.statement !== undefined)
+            reason.statement = entry.statement;
+        if (entry.source !== undefined)
+            reason.source = entry.source;
+        ignored.push({ finding: entry.finding, reason });
+    }
+    counted.sort(worstFirst);
+    ignored.sort((a, b) => worstFirst(a.finding, b.finding));
+    const counts = Object.fromEntries(_model_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .oC.map((severity) => [severity, 0]));
+    for (const finding of counted)
+        counts[finding.severity]++;
+    const breaches = [];
+    for (const severity of _model_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .oC) {
+        const budget = input.budgets[severity];
+        // The budget is the largest count that still passes; null (or absent) is no limit.
+        if (budget === null || budget === undefined || counts[severity] <= budget)
+            continue;
+        const behind = counted.filter((finding) => finding.severity === severity);
+        breaches.push({ severity, budget, counted: counts[severity], findings: behind });
+    }
+    return {
+        budgets: input.budgets,
+        counted,
+        counts,
+        fixable: counted.filter((finding) => finding.fixable).length,
+        ignored,
+        expiredExceptions,
+        breaches,
+    };
+}
+/** Failed when any severity breaks its budget; passed otherwise. Errors are decided before a gate exists. */
+function decide(gate) {
+    return gate.breaches.length > 0 ? { status: 'failed', gate } : { status: 'passed', gate };
+}
+/** Why a finding is set aside, the first reason that applies, in the order the contract lists them; else none. */
+function ignoreReason(finding, exceptions, ignoreUnfixed) {
+    const exception = exceptions.find((candidate) => (0,_exceptions_js__WEBPACK_IMPORTED_MODULE_0__/* .matches */ .cK)(candidate, finding));
+    if (exception)
+        return { kind: 'exception', exception };
+    if (finding.status === 'not_affected')
+        return { kind: 'not_affected' };
+    if (ignoreUnfixed && !finding.fixable)
+        return { kind: 'unfixed' };
+    return undefined;
+}
+/** Worst severity first, then fixable first (what can be done now), then by ID and package for a stable order. */
+function worstFirst(a, b) {
+    return ((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .severityRank */ .qs)(a.severity) - (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .severityRank */ .qs)(b.severity) ||
+        Number(b.fixable) - Number(a.fixable) ||
+        compareText(a.id, b.id) ||
+        compareText(a.pkgName, b.pkgName) ||
+        compareText(a.installedVersion, b.installedVersion) ||
+        compareText(a.pkgPath ?? '', b.pkgPath ?? '') ||
+        compareText(a.target, b.target));
+}
+function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+
+/***/ }),
+
+/***/ 3278:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ mergeReports),
+/* harmony export */   G: () => (/* binding */ uniqueFindings)
+/* harmony export */ });
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6867);
+// Merges the reports of one image's platforms into unique findings: the same finding (by findingKey) on several
+// platforms, or twice in one report, counts once and lists every platform it was seen on.
+
+function mergeReports(reports) {
+    return uniqueFindings(reports.flatMap((report) => report.findings), reports.flatMap((report) => report.modified));
+}
+/** Unique findings and unique set-aside findings; a finding reported unsuppressed anywhere is not set aside. */
+function uniqueFindings(findings, modified) {
+    const byKey = new Map();
+    for (const finding of findings) {
+        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .findingKey */ .fl)(finding);
+        const seen = byKey.get(key);
+        byKey.set(key, seen ? combine(seen, finding) : withUniquePlatforms(finding));
+    }
+    const modifiedByKey = new Map();
+    for (const entry of modified) {
+        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .findingKey */ .fl)(entry.finding);
+        // The verdict is the worst of the platforms: if one platform reports it unsuppressed, it is a finding there.
+        if (byKey.has(key))
+            continue;
+        const seen = modifiedByKey.get(key);
+        const platforms = seen ? [...seen.finding.platforms, ...entry.finding.platforms] : entry.finding.platforms;
+        const kept = seen ?? entry;
+        modifiedByKey.set(key, { ...kept, finding: { ...kept.finding, platforms: unique(platforms) } });
+    }
+    return { findings: [...byKey.values()], modified: [...modifiedByKey.values()] };
+}
+/**
+ * Of two records of one finding, keep the one that weighs more for the gate, so that the order in which
+ * platforms were scanned can never lower a count: not `not_affected` first, then the worse severity, then fixable
+ * (which `ignore-unfixed` cannot set aside).
+ */
+function combine(first, second) {
+    const kept = weight(second) < weight(first) ? second : first;
+    return { ...kept, platforms: unique([...first.platforms, ...second.platforms]) };
+}
+/**
+ * The finding with each platform listed once: the same object when it already is, which is safe because findings
+ * are never changed once read, and saves a copy of every finding each time findings are made unique.
+ */
+function withUniquePlatforms(finding) {
+    if (finding.platforms.length < 2)
+        return finding; // the usual case, with nothing to make unique
+    const platforms = unique(finding.platforms);
+    return platforms.length === finding.platforms.length ? finding : { ...finding, platforms };
+}
+/** Smaller weighs more. */
+function weight(finding) {
+    const notAffected = finding.status === 'not_affected' ? 1 : 0;
+    return notAffected * 100 + (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .severityRank */ .qs)(finding.severity) * 10 + (finding.fixable ? 0 : 1);
+}
+function unique(platforms) {
+    return [...new Set(platforms)];
 }
 
 

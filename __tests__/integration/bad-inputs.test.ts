@@ -32,8 +32,9 @@ describe.concurrent('the bundled action refuses bad inputs before any download o
     expect(run.exitCode).not.toBe(0)
     const named = input === 'registry-username' ? 'registry-password' : input
     expect(run.errors.join('\n')).toContain(`\`${named}\``)
-    // A later step that reads scan-status sees error, not nothing.
-    expect(run.outputs['scan-status']).toBe('error')
+    // A later step that reads scan-status sees error, not nothing; the reviewer sees why in the summary.
+    expect(run.outputs).toMatchObject({ 'scan-status': 'error', signed: 'false', attested: 'false' })
+    expect(run.summary).toContain(`\`${named}\``)
     expect(existsSync(path.join(run.runner.toolCache, 'trivy'))).toBe(false)
     expect(tripwire.requests).toEqual([])
   })
