@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { newRunner } from '../harness/run-action.js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { commands, fixtures, pushImage, pushIndex, reports, runScenario, startWorld, type World } from './world.js'
 
@@ -89,6 +91,22 @@ describe('the gate', () => {
       inputs: { 'max-critical': '1', 'max-low': '0', 'ignore-unfixed': 'true', sign: 'false' },
     })
     expect(run.outputs).toMatchObject({ 'scan-status': 'passed', critical: '1', low: '0', ignored: '1' })
+  })
+})
+
+describe('the Trivy DB cache', () => {
+  test('a cached DB whose NextUpdate would freeze it is discarded and downloaded again', async () => {
+    const runner = await newRunner()
+    const db = path.join(runner.temp, 'vouch-trivy-cache', 'db')
+    await mkdir(db, { recursive: true })
+    const forged = { Version: 2, UpdatedAt: '2026-11-01T00:00:00Z', NextUpdate: '2036-11-01T00:00:00Z' }
+    await writeFile(path.join(db, 'metadata.json'), JSON.stringify(forged))
+    const run = await runScenario(world, image(), { runner, inputs: { cache: 'true', sign: 'false' } })
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(run.warnings.join('\n')).toMatch(/Not using the Trivy DB restored from the cache: its NextUpdate/)
+    expect(run.outputs['db-updated-at']).not.toBe(forged.UpdatedAt)
+    const fresh = JSON.parse(await readFile(path.join(db, 'metadata.json'), 'utf8')) as { UpdatedAt: string }
+    expect(fresh.UpdatedAt).toBe(run.outputs['db-updated-at'])
   })
 })
 

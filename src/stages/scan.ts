@@ -1,11 +1,12 @@
 // Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { ScanError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
 import type { Inputs } from '../inputs.js'
 import { withDbCache } from '../cache/actions-cache.js'
+import { distrustedDb } from '../trivy/db.js'
 import { readDbMetadata, runTrivyScan, type DbState, type PlatformScan } from '../trivy/run.js'
 import { readTrivyReport } from '../report/trivy.js'
 import { mergeReports } from '../report/merge.js'
@@ -64,6 +65,11 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
       exec,
       now,
     })
+  // A DB restored from the Actions cache is checked before Trivy may trust it.
+  const scanRestored = async () => {
+    await discardDistrustedDb(cacheDir, now())
+    return scan()
+  }
   const result = inputs.cache
     ? await withDbCache(
         {
@@ -71,7 +77,7 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
           now: now(),
           worthSaving: async () => (await readDbMetadata(cacheDir)) !== undefined,
         },
-        scan,
+        scanRestored,
       )
     : await scan()
   const finishedAt = now()
@@ -103,6 +109,14 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
     startedAt,
     finishedAt,
   }
+}
+
+async function discardDistrustedDb(cacheDir: string, now: Date): Promise<void> {
+  const meta = await readDbMetadata(cacheDir)
+  const reason = meta === undefined ? undefined : distrustedDb(meta, now)
+  if (reason === undefined) return
+  core.warning(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`)
+  await rm(path.join(cacheDir, 'db'), { recursive: true, force: true })
 }
 
 /** Trivy reads VEX documents from files only: documents given as URLs are fetched first. */

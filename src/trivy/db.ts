@@ -133,3 +133,23 @@ export function stderrTail(stderr: string, lines: number): string {
     .slice(-lines)
     .join('\n')
 }
+
+/** Trivy's DB is rebuilt every few hours and promises its next update within a day; more than this is forged. */
+export const MAX_UPDATE_INTERVAL_HOURS = 48
+
+/**
+ * Why a DB restored from a cache must not be used, or undefined when it may. Trivy skips its update while
+ * NextUpdate lies ahead, so a cache entry whose NextUpdate is far away (or that claims to come from the future)
+ * would freeze the DB for good: whoever can write the cache could hide every new CVE.
+ */
+export function distrustedDb(meta: DbMetadata, now: Date): string | undefined {
+  const updated = Date.parse(meta.updatedAt)
+  if (Number.isNaN(updated)) return `its UpdatedAt ${JSON.stringify(meta.updatedAt)} is not a time`
+  if (updated > now.getTime() + HOUR_MS) return `it claims to be built in the future (${meta.updatedAt})`
+  if (meta.nextUpdate === undefined) return undefined
+  const next = Date.parse(meta.nextUpdate)
+  if (Number.isNaN(next) || next - updated > MAX_UPDATE_INTERVAL_HOURS * HOUR_MS) {
+    return `its NextUpdate (${meta.nextUpdate}) is more than ${MAX_UPDATE_INTERVAL_HOURS} hours after its UpdatedAt (${meta.updatedAt})`
+  }
+  return undefined
+}
