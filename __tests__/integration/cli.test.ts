@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { repoRoot } from '../harness/run-action.js'
+import { readActionYaml, repoRoot } from '../harness/run-action.js'
 import { pushImage, reports, startWorld, type World } from './world.js'
 
 // `npm start -- --image … [--max-high 3 …]`: the same run(), flags named like the inputs, output on the terminal.
@@ -82,7 +82,6 @@ describe('the local runner', () => {
     expect((await cli(['--image', 'x', '--max-hihg', '3'])).stderr).toMatch(/--max-hihg is not an input/)
     const help = await cli(['--help'])
     expect(help.code).toBe(0)
-    expect(help.stdout).toMatch(/--max-critical/)
-    expect(help.stdout).toMatch(/--cosign-key/)
+    for (const name of Object.keys((await readActionYaml()).inputs)) expect(help.stdout).toContain(`--${name} `)
   })
 })

@@ -130,7 +130,7 @@ describe('errors are errors, never passes or policy failures', () => {
     const run = await runScenario(world, image(), { env: { VOUCH_FAKE_TRIVY_FAIL: 'malformed' } })
     expect(run.exitCode).toBe(1)
     expect(run.outputs['scan-status']).toBe('error')
-    expect(run.errors.join('\n')).toMatch(/JSON|report/)
+    expect(run.errors.join('\n')).toMatch(/not valid JSON/)
   })
 
   test('a report for another digest is an error', async () => {
@@ -148,6 +148,7 @@ describe('errors are errors, never passes or policy failures', () => {
     const run = await runScenario(world, `${world.registry.host}/team/app:nope`)
     expect(run.exitCode).toBe(1)
     expect(run.outputs['scan-status']).toBe('error')
+    expect(run.errors.join('\n')).toMatch(/manifest unknown/i)
     expect(run.invocations).toEqual([])
   })
 })

@@ -213,6 +213,8 @@ describe('keyless signing', () => {
     expect(cosignArgv(run, 'sign')[0]).not.toContain('--key')
     const sign = run.invocations.find((call) => call.tool === 'cosign' && call.argv[0] === 'sign')
     expect(sign?.env).toEqual(expect.arrayContaining(Object.keys(KEYLESS_ENV)))
+    expect(cosignArgv(run, 'verify').length).toBeGreaterThanOrEqual(1)
+    expect(cosignArgv(run, 'verify-attestation')).toHaveLength(1)
     for (const argv of [...cosignArgv(run, 'verify'), ...cosignArgv(run, 'verify-attestation')]) {
       expect(argv).toEqual(
         expect.arrayContaining(['--certificate-identity', IDENTITY, '--certificate-oidc-issuer', ISSUER]),
@@ -299,6 +301,8 @@ describe('tlog-upload: false', () => {
       (argv ?? []).filter((arg) => /^--(new-bundle-format|use-signing-config|tlog-upload)/.test(arg))
     expect(bundleFlags(cosignArgv(run, 'sign')[0])).toEqual(sign)
     expect(bundleFlags(cosignArgv(run, 'attest')[0])).toEqual(sign)
+    expect(cosignArgv(run, 'verify').length).toBeGreaterThanOrEqual(1)
+    expect(cosignArgv(run, 'verify-attestation')).toHaveLength(1)
     for (const argv of [...cosignArgv(run, 'verify'), ...cosignArgv(run, 'verify-attestation')]) {
       expect(argv).toContain('--insecure-ignore-tlog=true')
     }

@@ -93,6 +93,7 @@ describe('restrict-image-registries', () => {
   })
 
   test('fails every upstream resource, none of which comes from the placeholder registry', () => {
+    expect(resources.size).toBeGreaterThan(0)
     for (const resource of resources.values()) {
       expect(applyValidateRule(ruleNamed(ours, 'validate-registries'), resource)).toBe('fail')
     }
