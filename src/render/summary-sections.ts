@@ -30,11 +30,14 @@ export interface SigningSummary {
   skippedReason?: string
 }
 
+/** What the verdict section states: the verdict, the artifact, how it was scanned, whether it was signed. */
 export interface HeadlineFacts {
   verdict: Verdict
+  /** repo@sha256:…, the artifact scanned; '' when it was never resolved. */
   image: string
   platforms: string[]
   trivyVersion?: string
+  /** When the Trivy DB in use was built (RFC 3339). */
   dbUpdatedAt?: string
   /** The DB download failed and Trivy scanned with the cached DB. */
   dbCachedFallback?: boolean

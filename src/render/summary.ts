@@ -12,7 +12,7 @@ import {
   signingSection,
   uncheckedBudgetsSection,
   verdictSection,
-  type SigningSummary,
+  type HeadlineFacts,
 } from './summary-sections.js'
 import { errorSection } from './summary-error.js'
 import {
@@ -30,22 +30,11 @@ export type { SigningSummary } from './summary-sections.js'
 /** GitHub refuses a step summary over 1 MiB (1 048 576 bytes); this leaves a margin for what the runner adds. */
 export const SUMMARY_LIMIT_BYTES = 1_000_000
 
-export interface SummaryContext {
-  verdict: Verdict
-  /** repo@sha256:…, the artifact scanned; '' when it was never resolved. */
-  image: string
-  platforms: string[]
-  trivyVersion?: string
-  /** When the Trivy DB in use was built (RFC 3339). */
-  dbUpdatedAt?: string
-  /** The DB download failed and Trivy scanned with the cached DB. */
-  dbCachedFallback?: boolean
-  now: Date
-  enforce: boolean
+/** Everything the summary says, from the verdict down to where the full reports are. */
+export interface SummaryContext extends HeadlineFacts {
   annotationKey: string
   /** The budgets asked for: shown as not checked when the run never reached the gate. */
   budgets?: Budgets
-  signing?: SigningSummary
   reportPaths: ReportPaths
   /** UTF-8 bytes the summary may take; SUMMARY_LIMIT_BYTES unless a test says otherwise. */
   limitBytes?: number
