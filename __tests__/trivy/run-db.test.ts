@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
 import {
   IMAGE,
@@ -7,25 +7,14 @@ import {
   PANIC,
   RATE_LIMITED,
   type Step,
-  captureStdout,
   hoursAfterBuild,
   scriptedTrivy,
   seedDb,
-  workspace,
+  useScanWorkspace,
 } from './scripted-trivy.js'
 
 const RATE_LIMIT: Step = { exitCode: 1, stderr: RATE_LIMITED }
-let dirs: Awaited<ReturnType<typeof workspace>>
-let stdout: ReturnType<typeof captureStdout>
-
-beforeEach(async () => {
-  dirs = await workspace()
-  stdout = captureStdout()
-})
-afterEach(async () => {
-  stdout.restore()
-  await dirs.done()
-})
+const scope = useScanWorkspace()
 
 /** Runs the scan `ageHours` after the fixture DB was built. */
 function scan(steps: Step[], ageHours: number, overrides: Partial<TrivyScanOptions> = {}) {
@@ -35,8 +24,8 @@ function scan(steps: Step[], ageHours: number, overrides: Partial<TrivyScanOptio
     trivyPath: 'trivy',
     image: IMAGE,
     platforms: [undefined],
-    outputDir: dirs.outputDir,
-    cacheDir: dirs.cacheDir,
+    outputDir: scope.dirs.outputDir,
+    cacheDir: scope.dirs.cacheDir,
     dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
     timeoutSeconds: 600,
     vex: [],
@@ -52,7 +41,7 @@ function scan(steps: Step[], ageHours: number, overrides: Partial<TrivyScanOptio
 }
 
 const skips = (calls: { args: string[] }[]) => calls.map((call) => call.args.includes('--skip-db-update'))
-const warnings = () => stdout.lines().filter((line) => line.startsWith('::warning::'))
+const warnings = () => scope.stdout.lines().filter((line) => line.startsWith('::warning::'))
 
 describe('retrying the DB download', () => {
   test('a rate-limited download is retried after a wait, and the retry recovers', async () => {
@@ -74,7 +63,7 @@ describe('retrying the DB download', () => {
   })
 
   test('with one attempt there is no retry: straight to the cached DB', async () => {
-    await seedDb(dirs.cacheDir)
+    await seedDb(scope.dirs.cacheDir)
     const { result, calls, sleeps } = scan([RATE_LIMIT, OK], 30, { retry: { attempts: 1, baseDelayMs: 2000 } })
     await result
     expect(sleeps).toEqual([])
@@ -84,7 +73,7 @@ describe('retrying the DB download', () => {
 
 describe('falling back to the cached DB', () => {
   test('retries exhausted and a cached DB younger than 7 days: one more run with it, and a warning', async () => {
-    await seedDb(dirs.cacheDir)
+    await seedDb(scope.dirs.cacheDir)
     const { result, calls, sleeps } = scan([RATE_LIMIT, RATE_LIMIT, RATE_LIMIT, OK], 30)
     const { db, scans } = await result
     expect(calls).toHaveLength(4)
@@ -102,7 +91,7 @@ describe('falling back to the cached DB', () => {
   })
 
   test('after a fallback, later platforms use the same cached DB without trying to download again', async () => {
-    await seedDb(dirs.cacheDir)
+    await seedDb(scope.dirs.cacheDir)
     const { result, calls } = scan([RATE_LIMIT, RATE_LIMIT, RATE_LIMIT, OK, OK], 30, {
       platforms: ['linux/amd64', 'linux/arm64'],
     })
@@ -127,7 +116,7 @@ describe('falling back to the cached DB', () => {
   })
 
   test('retries exhausted and a cached DB 8 days old: a scan error, the stale DB is not used', async () => {
-    await seedDb(dirs.cacheDir)
+    await seedDb(scope.dirs.cacheDir)
     const { result, calls } = scan([RATE_LIMIT, RATE_LIMIT, RATE_LIMIT], 8 * 24)
     const error = (await result.catch((caught: unknown) => caught)) as ScanFailure
     expect(error).toBeInstanceOf(ScanFailure)
@@ -137,13 +126,13 @@ describe('falling back to the cached DB', () => {
   })
 
   test('a fallback run that crashes is a scan error about the crash', async () => {
-    await seedDb(dirs.cacheDir)
+    await seedDb(scope.dirs.cacheDir)
     const { result } = scan([RATE_LIMIT, RATE_LIMIT, RATE_LIMIT, { exitCode: 2, stderr: PANIC }], 30)
     await expect(result).rejects.toThrow(/exit code 2/)
   })
 
   test('a Java DB that cannot be downloaded is retried, but not replaced: --skip-db-update does not cover it', async () => {
-    await seedDb(dirs.cacheDir)
+    await seedDb(scope.dirs.cacheDir)
     const javaFailure: Step = { exitCode: 1, stderr: JAVA_DB_RATE_LIMITED }
     const { result, calls, sleeps } = scan([javaFailure, javaFailure, javaFailure], 30)
     const error = (await result.catch((caught: unknown) => caught)) as ScanFailure

@@ -2,32 +2,15 @@
 // TRIVY_USERNAME/TRIVY_PASSWORD to the DB mirrors too), and that config is gone once the scan ends, however it ends.
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import { afterEach, expect, test, vi } from 'vitest'
 import type { Exec } from '../../src/exec.js'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
-import {
-  IMAGE,
-  OK,
-  PANIC,
-  type Step,
-  captureStdout,
-  hoursAfterBuild,
-  scriptedTrivy,
-  workspace,
-} from './scripted-trivy.js'
+import { IMAGE, OK, PANIC, type Step, hoursAfterBuild, scriptedTrivy, useScanWorkspace } from './scripted-trivy.js'
 
 const credentials = { username: 'robot', password: 'pa55,w0rd' }
-let dirs: Awaited<ReturnType<typeof workspace>>
-let stdout: ReturnType<typeof captureStdout>
-
-beforeEach(async () => {
-  dirs = await workspace()
-  stdout = captureStdout()
-})
-afterEach(async () => {
-  stdout.restore()
+const scope = useScanWorkspace()
+afterEach(() => {
   vi.unstubAllEnvs()
-  await dirs.done()
 })
 
 interface Seen {
@@ -51,13 +34,13 @@ function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
     trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
     image: IMAGE,
     platforms: [undefined],
-    outputDir: dirs.outputDir,
-    cacheDir: dirs.cacheDir,
+    outputDir: scope.dirs.outputDir,
+    cacheDir: scope.dirs.cacheDir,
     dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
     timeoutSeconds: 600,
     vex: [],
     insecure: true,
-    runnerTemp: dirs.root,
+    runnerTemp: scope.dirs.root,
     exec,
     now: () => hoursAfterBuild(30),
     sleep: async () => undefined,
@@ -66,7 +49,7 @@ function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
   return { result, seen, calls: trivy.calls }
 }
 
-const leftConfigs = async () => (await readdir(dirs.root)).filter((name) => name.includes('docker-config'))
+const leftConfigs = async () => (await readdir(scope.dirs.root)).filter((name) => name.includes('docker-config'))
 const basic = (username: string, password: string) => Buffer.from(`${username}:${password}`).toString('base64')
 
 test.each([
@@ -82,7 +65,7 @@ test.each([
   expect(seen).toHaveLength(2)
   // One config for the whole scan, under RUNNER_TEMP; a comma in the password survives, unlike in TRIVY_PASSWORD.
   expect(new Set(seen.map((entry) => entry.dockerConfig)).size).toBe(1)
-  expect(seen[0]?.dockerConfig?.startsWith(join(dirs.root, 'vouch-docker-config-'))).toBe(true)
+  expect(seen[0]?.dockerConfig?.startsWith(join(scope.dirs.root, 'vouch-docker-config-'))).toBe(true)
   for (const { config } of seen) {
     expect(config).toEqual({ auths: { [key]: { auth: basic('robot', 'pa55,w0rd') } } })
   }

@@ -1,6 +1,6 @@
 import { access, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ScanError } from '../../src/errors.js'
 import { commandLine, scanArgs } from '../../src/trivy/args.js'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
@@ -12,24 +12,13 @@ import {
   PANIC,
   type Step,
   TIMED_OUT,
-  captureStdout,
   hoursAfterBuild,
   scriptedTrivy,
-  workspace,
+  useScanWorkspace,
 } from './scripted-trivy.js'
 
 const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2']
-let dirs: Awaited<ReturnType<typeof workspace>>
-let stdout: ReturnType<typeof captureStdout>
-
-beforeEach(async () => {
-  dirs = await workspace()
-  stdout = captureStdout()
-})
-afterEach(async () => {
-  stdout.restore()
-  await dirs.done()
-})
+const scope = useScanWorkspace()
 
 function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
   const trivy = scriptedTrivy(steps)
@@ -38,8 +27,8 @@ function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
     trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
     image: IMAGE,
     platforms: [undefined],
-    outputDir: dirs.outputDir,
-    cacheDir: dirs.cacheDir,
+    outputDir: scope.dirs.outputDir,
+    cacheDir: scope.dirs.cacheDir,
     dbRepositories: DB_REPOSITORIES,
     timeoutSeconds: 600,
     vex: [],
@@ -58,14 +47,14 @@ describe('a scan that succeeds', () => {
   test('runs Trivy once for a single-platform image, with exactly the built arguments', async () => {
     const { result, calls } = scan([OK])
     const { scans, db } = await result
-    const reportFile = join(dirs.outputDir, 'trivy.json')
+    const reportFile = join(scope.dirs.outputDir, 'trivy.json')
     expect(calls).toHaveLength(1)
     expect(calls[0]?.args).toEqual(
       scanArgs({
         image: IMAGE,
         outputFile: reportFile,
         dbRepositories: DB_REPOSITORIES,
-        cacheDir: dirs.cacheDir,
+        cacheDir: scope.dirs.cacheDir,
         timeoutSeconds: 600,
         vex: [],
         insecure: true,
@@ -89,9 +78,9 @@ describe('a scan that succeeds', () => {
     expect(calls.map((call) => call.args.includes('--skip-db-update'))).toEqual([false, true, true])
     expect(calls.map((call) => call.args[call.args.indexOf('--platform') + 1])).toEqual(platforms)
     expect(scans.map((entry) => [entry.platform, entry.reportFile])).toEqual([
-      ['linux/amd64', join(dirs.outputDir, 'trivy-linux-amd64.json')],
-      ['linux/arm64', join(dirs.outputDir, 'trivy-linux-arm64.json')],
-      ['linux/arm/v7', join(dirs.outputDir, 'trivy-linux-arm-v7.json')],
+      ['linux/amd64', join(scope.dirs.outputDir, 'trivy-linux-amd64.json')],
+      ['linux/arm64', join(scope.dirs.outputDir, 'trivy-linux-arm64.json')],
+      ['linux/arm/v7', join(scope.dirs.outputDir, 'trivy-linux-arm-v7.json')],
     ])
   })
 
@@ -106,7 +95,7 @@ describe('a scan that succeeds', () => {
     const registryLogin = { registry: '127.0.0.1:5000', credentials: { username: 'robot', password: 'pa55-w0rd' } }
     const { result, calls } = scan([OK, OK], { platforms: ['linux/amd64', 'linux/arm64'], registryLogin })
     await result
-    const printed = stdout.lines()
+    const printed = scope.stdout.lines()
     for (const call of calls) {
       expect(call.options.env?.DOCKER_CONFIG).toMatch(/vouch-docker-config-/)
       expect(call.options.env).not.toHaveProperty('TRIVY_USERNAME')
@@ -159,8 +148,8 @@ describe('a scan that fails', () => {
   })
 
   test('a report left by an earlier run does not pass for this one', async () => {
-    await mkdir(dirs.outputDir, { recursive: true })
-    await writeFile(join(dirs.outputDir, 'trivy.json'), '{}')
+    await mkdir(scope.dirs.outputDir, { recursive: true })
+    await writeFile(join(scope.dirs.outputDir, 'trivy.json'), '{}')
     const { result } = scan([{ exitCode: 0, writesReport: false }])
     await expect(result).rejects.toThrow(/wrote no report/)
   })

@@ -3,7 +3,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 import type { Exec, ExecOptions } from '../../src/exec.js'
 
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url)
@@ -108,4 +108,23 @@ export function captureStdout(): { lines(): string[]; restore(): void } {
     lines: () => written.join('').split('\n'),
     restore: () => spy.mockRestore(),
   }
+}
+
+export interface ScanScope {
+  dirs: Awaited<ReturnType<typeof workspace>>
+  stdout: ReturnType<typeof captureStdout>
+}
+
+/** A fresh workspace and captured stdout for each test of the file, cleaned up after it. */
+export function useScanWorkspace(): ScanScope {
+  const scope = {} as ScanScope
+  beforeEach(async () => {
+    scope.dirs = await workspace()
+    scope.stdout = captureStdout()
+  })
+  afterEach(async () => {
+    scope.stdout.restore()
+    await scope.dirs.done()
+  })
+  return scope
 }
