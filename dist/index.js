@@ -31618,7 +31618,7 @@ module.exports = {
 /* harmony export */   fY: () => (/* binding */ checkExtraAnnotations),
 /* harmony export */   t: () => (/* binding */ signedAnnotations)
 /* harmony export */ });
-/* unused harmony exports annotationPrefix, thresholdsValue, scannerValue, reservedAnnotationKeys */
+/* unused harmony exports DEFAULT_ANNOTATION_KEY, annotationPrefix, budgetAnnotationKey, scannerAnnotationKey, budgetAnnotationValue, scannerValue, reservedAnnotationKeys */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6867);
 // What the cluster reads: the gate annotation (`key=status`), the pod-annotations JSON for a deploy step, and the
@@ -31633,18 +31633,32 @@ function gateAnnotation(key, status) {
 function podAnnotations(key, status) {
     return JSON.stringify({ [key]: status });
 }
+/** The `annotation-key` default (CONTRACT.md): the gate annotation, and the prefix of every signed key. */
+const DEFAULT_ANNOTATION_KEY = 'security.example.com/scan-status';
 /**
  * The part of the annotation key before its `/` (`security.example.com`). A Kubernetes prefix is a DNS subdomain and
  * holds no `/`, so the first one ends it. A key without a prefix (`scan-status`) gives '': the signed keys are then
- * bare too (`scan-thresholds`, `scanner`), as a prefix-less annotation key is.
+ * bare too (`max-critical`, `scanner`), as a prefix-less annotation key is.
  */
 function annotationPrefix(key) {
     const slash = key.indexOf('/');
     return slash === -1 ? '' : key.slice(0, slash);
 }
-/** `critical=0,high=0,medium=-,low=-,unknown=-`, in severity order; `-` is no limit. */
-function thresholdsValue(budgets) {
-    return _report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .oC.map((severity) => `${severity.toLowerCase()}=${budgets[severity] ?? '-'}`).join(',');
+function qualified(annotationKey, name) {
+    const prefix = annotationPrefix(annotationKey);
+    return prefix === '' ? name : `${prefix}/${name}`;
+}
+/** `security.example.com/max-critical`: one signed key per budget, so a cluster can require just the ones it needs. */
+function budgetAnnotationKey(annotationKey, severity) {
+    return qualified(annotationKey, `max-${severity.toLowerCase()}`);
+}
+/** `security.example.com/scanner`: the signed key naming the scanner that produced the verdict. */
+function scannerAnnotationKey(annotationKey) {
+    return qualified(annotationKey, 'scanner');
+}
+/** A budget as a signed value: a whole number, or `unlimited` for no limit. */
+function budgetAnnotationValue(budget) {
+    return budget === null ? 'unlimited' : String(budget);
 }
 /**
  * `trivy@v0.74.0`. Written the way `trivy-version` is (with the `v`), whichever form the caller holds, so that a
@@ -31655,9 +31669,11 @@ function scannerValue(trivyVersion) {
 }
 /** The keys vouch signs itself; the `annotations` input may not set them. */
 function reservedAnnotationKeys(annotationKey) {
-    const prefix = annotationPrefix(annotationKey);
-    const qualified = (name) => (prefix === '' ? name : `${prefix}/${name}`);
-    return [annotationKey, qualified('scan-thresholds'), qualified('scanner')];
+    return [
+        annotationKey,
+        ..._report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .oC.map((severity) => budgetAnnotationKey(annotationKey, severity)),
+        scannerAnnotationKey(annotationKey),
+    ];
 }
 /**
  * Refuses extra annotations that would override a key vouch signs, or name one key twice: a signature must never
@@ -31666,7 +31682,7 @@ function reservedAnnotationKeys(annotationKey) {
 function checkExtraAnnotations(annotationKey, extra) {
     const reserved = reservedAnnotationKeys(annotationKey);
     if (new Set(reserved).size !== reserved.length) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotation-key', annotationKey, 'must not be `scan-thresholds` or `scanner`, which vouch signs beside it');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotation-key', annotationKey, 'must not be `max-<severity>` or `scanner`, which vouch signs beside it');
     }
     const seen = new Set();
     for (const [key, value] of extra) {
@@ -31678,15 +31694,17 @@ function checkExtraAnnotations(annotationKey, extra) {
         seen.add(key);
     }
 }
-/** What `cosign sign -a` carries, in order: the gate, the thresholds, the scanner, then the extras. */
+/** What `cosign sign -a` carries, in order: the gate, one key per budget, the scanner, then the extras. */
 function signedAnnotations(context) {
     const { annotationKey, budgets, trivyVersion, extra } = context;
     checkExtraAnnotations(annotationKey, extra);
-    const [gateKey, thresholdsKey, scannerKey] = reservedAnnotationKeys(annotationKey);
     return [
-        [gateKey, 'passed'],
-        [thresholdsKey, thresholdsValue(budgets)],
-        [scannerKey, scannerValue(trivyVersion)],
+        [annotationKey, 'passed'],
+        ..._report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .oC.map((severity) => [
+            budgetAnnotationKey(annotationKey, severity),
+            budgetAnnotationValue(budgets[severity]),
+        ]),
+        [scannerAnnotationKey(annotationKey), scannerValue(trivyVersion)],
         ...extra.map(([key, value]) => [key, value]),
     ];
 }

@@ -5,9 +5,10 @@ import {
   gateAnnotation,
   podAnnotations,
   reservedAnnotationKeys,
+  budgetAnnotationKey,
+  budgetAnnotationValue,
   scannerValue,
   signedAnnotations,
-  thresholdsValue,
 } from '../../src/cluster/annotations.js'
 import { InputError } from '../../src/errors.js'
 import type { Budgets } from '../../src/report/model.js'
@@ -38,23 +39,38 @@ describe('annotation prefix', () => {
   })
 
   test.each([
-    [KEY, [KEY, 'security.example.com/scan-thresholds', 'security.example.com/scanner']],
-    ['scan-status', ['scan-status', 'scan-thresholds', 'scanner']],
+    [
+      KEY,
+      [
+        KEY,
+        'security.example.com/max-critical',
+        'security.example.com/max-high',
+        'security.example.com/max-medium',
+        'security.example.com/max-low',
+        'security.example.com/max-unknown',
+        'security.example.com/scanner',
+      ],
+    ],
+    ['scan-status', ['scan-status', 'max-critical', 'max-high', 'max-medium', 'max-low', 'max-unknown', 'scanner']],
   ])('reserved keys for %s', (key, reserved) => {
     expect(reservedAnnotationKeys(key)).toEqual(reserved)
   })
 })
 
-describe('thresholds', () => {
+describe('budget annotations', () => {
   test.each([
-    [DEFAULT_BUDGETS, 'critical=0,high=0,medium=-,low=-,unknown=-'],
-    [{ CRITICAL: 0, HIGH: 5, MEDIUM: 20, LOW: 100, UNKNOWN: 0 }, 'critical=0,high=5,medium=20,low=100,unknown=0'],
-    [
-      { CRITICAL: null, HIGH: null, MEDIUM: null, LOW: null, UNKNOWN: null },
-      'critical=-,high=-,medium=-,low=-,unknown=-',
-    ],
-  ] satisfies [Budgets, string][])('%j -> %s', (budgets, value) => {
-    expect(thresholdsValue(budgets)).toBe(value)
+    ['CRITICAL', 'security.example.com/max-critical'],
+    ['UNKNOWN', 'security.example.com/max-unknown'],
+  ] as const)('%s is signed as %s', (severity, key) => {
+    expect(budgetAnnotationKey(KEY, severity)).toBe(key)
+  })
+
+  test.each([
+    [0, '0'],
+    [5, '5'],
+    [null, 'unlimited'],
+  ])('budget %j is signed as %s', (budget, value) => {
+    expect(budgetAnnotationValue(budget)).toBe(value)
   })
 })
 
@@ -77,7 +93,11 @@ describe('signed annotations', () => {
     })
     expect(signed).toEqual([
       [KEY, 'passed'],
-      ['security.example.com/scan-thresholds', 'critical=0,high=0,medium=-,low=-,unknown=-'],
+      ['security.example.com/max-critical', '0'],
+      ['security.example.com/max-high', '0'],
+      ['security.example.com/max-medium', 'unlimited'],
+      ['security.example.com/max-low', 'unlimited'],
+      ['security.example.com/max-unknown', 'unlimited'],
       ['security.example.com/scanner', 'trivy@v0.74.0'],
       ['team.example.com/owner', 'payments'],
       ['build', '1234'],
@@ -91,12 +111,20 @@ describe('signed annotations', () => {
       trivyVersion: '0.74.0',
       extra: [],
     })
-    expect(signed.map(([key]) => key)).toEqual(['gate', 'scan-thresholds', 'scanner'])
+    expect(signed.map(([key]) => key)).toEqual([
+      'gate',
+      'max-critical',
+      'max-high',
+      'max-medium',
+      'max-low',
+      'max-unknown',
+      'scanner',
+    ])
   })
 
   test.each([
     [KEY, 'failed'],
-    ['security.example.com/scan-thresholds', 'critical=-,high=-,medium=-,low=-,unknown=-'],
+    ['security.example.com/max-high', 'unlimited'],
     ['security.example.com/scanner', 'trivy@v0.1.0'],
   ])('an extra that would override %s is an input error naming it', (key, value) => {
     const sign = (): unknown =>
@@ -119,7 +147,7 @@ describe('signed annotations', () => {
     ).toThrow('must name `build` only once')
   })
 
-  test.each(['scanner', 'scan-thresholds'])('an annotation key %s would collide with a signed key', (key) => {
+  test.each(['scanner', 'max-critical'])('an annotation key %s would collide with a signed key', (key) => {
     expect(() => checkExtraAnnotations(key, [])).toThrow('`annotation-key` must not be')
   })
 

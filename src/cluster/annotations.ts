@@ -1,7 +1,7 @@
 // What the cluster reads: the gate annotation (`key=status`), the pod-annotations JSON for a deploy step, and the
 // annotations vouch signs into the signature so that an admission policy can require exact values.
 import { InputError } from '../errors.js'
-import { SEVERITIES, type Budgets } from '../report/model.js'
+import { SEVERITIES, type Budgets, type Severity } from '../report/model.js'
 import type { ScanStatus } from '../report/verdict.js'
 
 /** `security.example.com/scan-status=passed`: the `annotation` output. */
@@ -14,19 +14,37 @@ export function podAnnotations(key: string, status: ScanStatus): string {
   return JSON.stringify({ [key]: status })
 }
 
+/** The `annotation-key` default (CONTRACT.md): the gate annotation, and the prefix of every signed key. */
+export const DEFAULT_ANNOTATION_KEY = 'security.example.com/scan-status'
+
 /**
  * The part of the annotation key before its `/` (`security.example.com`). A Kubernetes prefix is a DNS subdomain and
  * holds no `/`, so the first one ends it. A key without a prefix (`scan-status`) gives '': the signed keys are then
- * bare too (`scan-thresholds`, `scanner`), as a prefix-less annotation key is.
+ * bare too (`max-critical`, `scanner`), as a prefix-less annotation key is.
  */
 export function annotationPrefix(key: string): string {
   const slash = key.indexOf('/')
   return slash === -1 ? '' : key.slice(0, slash)
 }
 
-/** `critical=0,high=0,medium=-,low=-,unknown=-`, in severity order; `-` is no limit. */
-export function thresholdsValue(budgets: Budgets): string {
-  return SEVERITIES.map((severity) => `${severity.toLowerCase()}=${budgets[severity] ?? '-'}`).join(',')
+function qualified(annotationKey: string, name: string): string {
+  const prefix = annotationPrefix(annotationKey)
+  return prefix === '' ? name : `${prefix}/${name}`
+}
+
+/** `security.example.com/max-critical`: one signed key per budget, so a cluster can require just the ones it needs. */
+export function budgetAnnotationKey(annotationKey: string, severity: Severity): string {
+  return qualified(annotationKey, `max-${severity.toLowerCase()}`)
+}
+
+/** `security.example.com/scanner`: the signed key naming the scanner that produced the verdict. */
+export function scannerAnnotationKey(annotationKey: string): string {
+  return qualified(annotationKey, 'scanner')
+}
+
+/** A budget as a signed value: a whole number, or `unlimited` for no limit. */
+export function budgetAnnotationValue(budget: number | null): string {
+  return budget === null ? 'unlimited' : String(budget)
 }
 
 /**
@@ -39,9 +57,11 @@ export function scannerValue(trivyVersion: string): string {
 
 /** The keys vouch signs itself; the `annotations` input may not set them. */
 export function reservedAnnotationKeys(annotationKey: string): string[] {
-  const prefix = annotationPrefix(annotationKey)
-  const qualified = (name: string): string => (prefix === '' ? name : `${prefix}/${name}`)
-  return [annotationKey, qualified('scan-thresholds'), qualified('scanner')]
+  return [
+    annotationKey,
+    ...SEVERITIES.map((severity) => budgetAnnotationKey(annotationKey, severity)),
+    scannerAnnotationKey(annotationKey),
+  ]
 }
 
 /**
@@ -54,7 +74,7 @@ export function checkExtraAnnotations(annotationKey: string, extra: readonly (re
     throw new InputError(
       'annotation-key',
       annotationKey,
-      'must not be `scan-thresholds` or `scanner`, which vouch signs beside it',
+      'must not be `max-<severity>` or `scanner`, which vouch signs beside it',
     )
   }
   const seen = new Set<string>()
@@ -75,15 +95,17 @@ export interface SignedAnnotationsContext {
   extra: readonly (readonly [string, string])[]
 }
 
-/** What `cosign sign -a` carries, in order: the gate, the thresholds, the scanner, then the extras. */
+/** What `cosign sign -a` carries, in order: the gate, one key per budget, the scanner, then the extras. */
 export function signedAnnotations(context: SignedAnnotationsContext): [string, string][] {
   const { annotationKey, budgets, trivyVersion, extra } = context
   checkExtraAnnotations(annotationKey, extra)
-  const [gateKey, thresholdsKey, scannerKey] = reservedAnnotationKeys(annotationKey) as [string, string, string]
   return [
-    [gateKey, 'passed'],
-    [thresholdsKey, thresholdsValue(budgets)],
-    [scannerKey, scannerValue(trivyVersion)],
+    [annotationKey, 'passed'],
+    ...SEVERITIES.map((severity): [string, string] => [
+      budgetAnnotationKey(annotationKey, severity),
+      budgetAnnotationValue(budgets[severity]),
+    ]),
+    [scannerAnnotationKey(annotationKey), scannerValue(trivyVersion)],
     ...extra.map(([key, value]): [string, string] => [key, value]),
   ]
 }
