@@ -8,7 +8,8 @@
 #             the version is pkg/version/app.ver (magefiles/build.go ldflags).
 #   cosign    github.com/sigstore/cosign/v3 v3.0.6 and /v2 v2.6.1: version is sigs.k8s.io/release-utils/version.gitVersion
 #             (Makefile LDFLAGS).
-#   kyverno   github.com/kyverno/kyverno v1.19.0 and v1.16.3 (cmd/cli/kubectl-kyverno): go.mod has replace directives, so
+#   kyverno   github.com/kyverno/kyverno v1.19.0 and v1.15.2 (cmd/cli/kubectl-kyverno; v1.16.x and v1.17.0 have no
+#             checksum-database entry, so the proxy refuses them): go.mod has replace directives, so
 #             it is built as the main module from a copy of the module folder; version is
 #             github.com/kyverno/kyverno/pkg/version.BuildVersion (Makefile LD_FLAGS).
 #   gator     github.com/open-policy-agent/gatekeeper/v3 v3.23.0 (cmd/gator); version is
@@ -71,8 +72,8 @@ want cosign && build cosign v2.6.1 version go_install github.com/sigstore/cosign
   "-X sigs.k8s.io/release-utils/version.gitVersion=v2.6.1"
 want kyverno && build kyverno v1.19.0 version main_module_build github.com/kyverno/kyverno v1.19.0 ./cmd/cli/kubectl-kyverno \
   "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=v1.19.0"
-want kyverno && build kyverno v1.16.3 version main_module_build github.com/kyverno/kyverno v1.16.3 ./cmd/cli/kubectl-kyverno \
-  "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=v1.16.3"
+want kyverno && build kyverno v1.15.2 version main_module_build github.com/kyverno/kyverno v1.15.2 ./cmd/cli/kubectl-kyverno \
+  "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=v1.15.2"
 want gator && build gator v3.23.0 --version go_install github.com/open-policy-agent/gatekeeper/v3/cmd/gator@v3.23.0 \
   "-X github.com/open-policy-agent/gatekeeper/v3/pkg/version.Version=v3.23.0"
 

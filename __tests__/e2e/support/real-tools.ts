@@ -9,7 +9,7 @@ export const REAL_TOOLS = {
   cosign: 'v3.0.6',
   cosignV2: 'v2.6.1',
   kyverno: 'v1.19.0',
-  kyvernoEarlier: 'v1.16.3',
+  kyvernoEarlier: 'v1.15.2',
   gator: 'v3.23.0',
 } as const
 
