@@ -52,8 +52,9 @@ go_install() {
 # main_module_build MODULE VERSION PKG LDFLAGS: builds PKG with MODULE@VERSION as the main module (honours replace).
 main_module_build() {
   local module="$1" version="$2" pkg="$3" ldflags="$4" dir src
-  src="$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [ -n "$src" ] || { log "go mod download $module@$version gave no Dir"; return 1; }
+  local info; info="$(go mod download -json "$module@$version" 2>&1 || true)"
+  src="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$info")"
+  [ -n "$src" ] || { log "go mod download $module@$version gave no Dir: $(grep '"Error"' <<<"$info")"; return 1; }
   dir="$CACHE/work/$(basename "$module")-$version"
   rm -rf "$dir" && cp -r "$src" "$dir" && chmod -R u+w "$dir"
   (cd "$dir" && go build -ldflags "-s -w $ldflags" -o "$OUT.partial" "$pkg")
