@@ -53,9 +53,21 @@ const TYPES = {
 
 const UNITS = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
 
-/** time.ParseDuration, in milliseconds: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, or "0". */
+// time/format.go quote(): only `"` and `\` escaped, every byte below a space or above 0x7f as \x.. (not strconv's).
+function timeQuote(text) {
+  let out = '"'
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const char = String.fromCharCode(byte)
+    if (char === '"' || char === '\\') out += `\\${char}`
+    else if (byte < 0x20 || byte >= 0x7f) out += `\\x${byte.toString(16).padStart(2, '0')}`
+    else out += char
+  }
+  return `${out}"`
+}
+
+/** time.ParseDuration, in milliseconds: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, or "0"; more than int64 nanoseconds is invalid. */
 export function parseDuration(text) {
-  const invalid = () => new FlagError(`time: invalid duration ${goQuote(text)}`)
+  const invalid = () => new FlagError(`time: invalid duration ${timeQuote(text)}`)
   let rest = text
   let sign = 1
   if (rest.startsWith('-') || rest.startsWith('+')) {
@@ -69,11 +81,15 @@ export function parseDuration(text) {
     const number = /^(\d*)(?:\.(\d*))?/.exec(rest)
     if (number[0] === '' || number[0] === '.') throw invalid()
     rest = rest.slice(number[0].length)
+    // leadingInt's overflow comes before the unit is looked at.
+    if (BigInt(number[1] || 0) > 2n ** 63n) throw invalid()
     const unit = /^[^\d.]*/.exec(rest)[0]
-    if (unit === '') throw new FlagError(`time: missing unit in duration ${goQuote(text)}`)
-    if (!Object.hasOwn(UNITS, unit))
-      throw new FlagError(`time: unknown unit ${goQuote(unit)} in duration ${goQuote(text)}`)
+    if (unit === '') throw new FlagError(`time: missing unit in duration ${timeQuote(text)}`)
+    if (!Object.hasOwn(UNITS, unit)) {
+      throw new FlagError(`time: unknown unit ${timeQuote(unit)} in duration ${timeQuote(text)}`)
+    }
     total += Number(number[0]) * UNITS[unit]
+    if (total * 1e6 > 2 ** 63) throw invalid()
     rest = rest.slice(unit.length)
   }
   return sign * total
