@@ -166,7 +166,10 @@ export const handlers = {
     const mismatch = faults(ctx).includes('verify-mismatch')
     const payloads = verified.map((record) => ({
       critical: {
-        identity: { 'docker-reference': record.repository },
+        // cosign 3.0.6 names the digest too in a bundle's payload (measured), the repository alone in a legacy one.
+        identity: {
+          'docker-reference': record.format === 'bundle' ? `${record.repository}@${record.digest}` : record.repository,
+        },
         image: { 'docker-manifest-digest': mismatch ? `sha256:${sha256(`other ${record.digest}`)}` : record.digest },
         type: record.format === 'bundle' ? SIGN_V1 : SIMPLE_SIGNING,
       },
