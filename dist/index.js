@@ -31613,12 +31613,14 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qy: () => (/* binding */ DEFAULT_ANNOTATION_KEY),
 /* harmony export */   Rj: () => (/* binding */ gateAnnotation),
 /* harmony export */   c0: () => (/* binding */ podAnnotations),
 /* harmony export */   fY: () => (/* binding */ checkExtraAnnotations),
-/* harmony export */   t: () => (/* binding */ signedAnnotations)
+/* harmony export */   t: () => (/* binding */ signedAnnotations),
+/* harmony export */   yH: () => (/* binding */ cosignAnnotationProblem)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_ANNOTATION_KEY, annotationPrefix, budgetAnnotationKey, scannerAnnotationKey, budgetAnnotationValue, scannerValue, reservedAnnotationKeys */
+/* unused harmony exports annotationPrefix, budgetAnnotationKey, scannerAnnotationKey, budgetAnnotationValue, scannerValue, reservedAnnotationKeys */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6867);
 // What the cluster reads: the gate annotation (`key=status`), the pod-annotations JSON for a deploy step, and the
@@ -31676,6 +31678,42 @@ function reservedAnnotationKeys(annotationKey) {
     ];
 }
 /**
+ * Why cosign would not sign `key=value` as exactly that one annotation; undefined when it would.
+ *
+ * cosign v3.0.6 and v2.6.1 read `-a` identically (cmd/cosign/cli/options/annotations.go, same text at both tags):
+ *
+ *     cmd.Flags().StringSliceVarP(&o.Annotations, "annotations", "a", nil, "extra key=value pairs to sign")
+ *     ...
+ *     for _, a := range o.Annotations {
+ *         kv := strings.Split(a, "=")
+ *         if len(kv) != 2 {
+ *             return ann, fmt.Errorf("unable to parse annotation: %s", a)
+ *         }
+ *
+ * A cobra string slice reads each value as one CSV record (spf13/pflag v1.0.10 string_slice.go, readAsCSV with
+ * encoding/csv): a `,` starts another item, a `"` quotes or is a parse error, a line break ends the record and drops
+ * the rest. Then every item must split on `=` into exactly two parts. cosign v3.1.2 uses `strings.SplitN(a, "=", 2)`
+ * instead, which signs a value holding `=` rather than failing; vouch keeps the strict rule for every version.
+ */
+function cosignAnnotationProblem(key, value) {
+    const both = `${key}=${value}`;
+    if (/[\r\n]/.test(both))
+        return 'must not hold a line break: cosign would sign only the part before it';
+    if ([...both].some((char) => char < ' ' || char === '\u007f'))
+        return 'must not hold control characters';
+    if (both.includes(',')) {
+        return 'must not hold `,`: cosign reads -a as a comma list, so the part after it would be another annotation';
+    }
+    if (both.includes('"'))
+        return 'must not hold `"`: cosign reads -a as CSV, where a quote is syntax';
+    if (key === '')
+        return 'must be key=value with a key before the `=`';
+    if (key.includes('=') || value.includes('=')) {
+        return 'must hold exactly one `=`: cosign v3.0.6 splits an annotation on every `=` and refuses more than two parts';
+    }
+    return undefined;
+}
+/**
  * Refuses extra annotations that would override a key vouch signs, or name one key twice: a signature must never
  * say `passed` (or a laxer budget) because a workflow line said so. Callable at input time, before anything runs.
  */
@@ -31686,6 +31724,9 @@ function checkExtraAnnotations(annotationKey, extra) {
     }
     const seen = new Set();
     for (const [key, value] of extra) {
+        const problem = cosignAnnotationProblem(key, value);
+        if (problem !== undefined)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', `${key}=${value}`, problem);
         if (reserved.includes(key)) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', `${key}=${value}`, `must not set \`${key}\`, which vouch signs itself`);
         }
@@ -32088,8 +32129,10 @@ __webpack_async_result__();
 /* harmony export */   ti: () => (/* binding */ readAnnotations)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _cluster_annotations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9828);
 // The rules for single input values that are more than a number or a boolean: keys, annotations, URLs,
 // repositories, durations. Each bad value is an InputError naming the input and quoting the value.
+
 
 /** The non-blank lines of a multi-line input, trimmed. */
 function lines(text) {
@@ -32138,8 +32181,12 @@ function readAnnotationKey(value, input) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, value, ANNOTATION_KEY_RULE);
     return value;
 }
-function readAnnotations(text) {
-    return lines(text).map((line) => {
+/**
+ * The `annotations` input: `key=value` lines, each a Kubernetes annotation key and a value cosign signs as written
+ * (cosignAnnotationProblem), none of them a key vouch signs itself. Checked here, before anything is downloaded.
+ */
+function readAnnotations(text, annotationKey) {
+    const annotations = lines(text).map((line) => {
         const equals = line.indexOf('=');
         if (equals <= 0)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, 'must be key=value lines');
@@ -32147,10 +32194,13 @@ function readAnnotations(text) {
         if (!isAnnotationKey(key))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, `keys ${ANNOTATION_KEY_RULE.slice(5)}`);
         const value = line.slice(equals + 1).trim();
-        if (/[\u0000-\u001f\u007f]/.test(value))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, 'values must not contain control characters');
+        const problem = (0,_cluster_annotations_js__WEBPACK_IMPORTED_MODULE_1__/* .cosignAnnotationProblem */ .yH)(key, value);
+        if (problem !== undefined)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('annotations', line, problem);
         return [key, value];
     });
+    (0,_cluster_annotations_js__WEBPACK_IMPORTED_MODULE_1__/* .checkExtraAnnotations */ .fY)(annotationKey, annotations);
+    return annotations;
 }
 function readMirror(value) {
     let url;
@@ -32245,6 +32295,7 @@ function readInputs(read) {
         const missing = username === '' ? 'registry-username' : 'registry-password';
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
     }
+    const annotationKey = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key');
     const ignoreFile = optional('ignore-file');
     const toolsMirror = optional('tools-mirror');
     return {
@@ -32263,8 +32314,8 @@ function readInputs(read) {
         cosignPassword: read('cosign-password'),
         signatureFormat: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readSignatureFormat */ .A2)(get('signature-format')),
         tlogUpload: readBoolean(get, 'tlog-upload'),
-        annotationKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key'),
-        annotations: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotations */ .ti)(read('annotations')),
+        annotationKey,
+        annotations: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotations */ .ti)(read('annotations'), annotationKey),
         trivy: readTool(get, 'trivy'),
         cosign: readTool(get, 'cosign'),
         ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readMirror */ .ar)(toolsMirror) }),
@@ -32360,6 +32411,8 @@ var allowed = __nccwpck_require__(3801);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
+// EXTERNAL MODULE: ./src/cluster/annotations.ts
+var cluster_annotations = __nccwpck_require__(9828);
 ;// CONCATENATED MODULE: ./src/cosign/keys.ts
 // Who signs and how the key's secrets reach cosign: the environment for a key, the workflow identity for keyless.
 // Pure: the key and password go into environment variables, never into argv or a file.
@@ -32418,6 +32471,7 @@ function checkKeylessReady(key, env) {
 
 
 
+
 const VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 // A repository that starts like an option (`-…`) could be read as a flag by cosign: refused with the rest.
 const PINNED = /^([A-Za-z0-9[][^@\s]*)@(sha256:[0-9a-f]{64})$/;
@@ -32434,7 +32488,14 @@ function signArgs(options) {
         image,
     ];
 }
-/** `cosign attest` has no --recursive: the attestation is about the digest that was scanned. */
+/**
+ * `cosign attest` has no --recursive (cosign v2.6 and v3 dropped it): the attestation is about the digest scanned.
+ * An image keeps one vuln attestation, because Kyverno requires every attestation of a type to pass a policy's
+ * conditions. In the legacy format `--replace` does that: cosign v2.6.1 and v3.0.6 (cmd/cosign/cli/attest/attest.go,
+ * pkg/cosign/remote/remote.go NewReplaceOp) drop the `.att` image's layers with the same predicate type before adding
+ * the new one. The bundle format has no such step: attest.go returns through signcommon.WriteBundle, which writes
+ * one more OCI referrer each time, before `c.Replace` is ever read.
+ */
 function attestArgs(options) {
     const image = requireDigest(options.image);
     return [
@@ -32444,6 +32505,7 @@ function attestArgs(options) {
         'vuln',
         '--predicate',
         options.predicateFile,
+        ...(options.format === 'legacy' ? ['--replace'] : []),
         ...keyFlags(options.key),
         ...signingFlags(options),
         ...registryFlags(options),
@@ -32561,10 +32623,10 @@ function registryFlags(options) {
 }
 function annotationFlags(annotations) {
     return annotations.flatMap(([key, value]) => {
-        // cosign splits `-a` at the first `=`: a key holding one would sign a different annotation than meant.
-        if (key === '' || key.includes('=')) {
-            throw new errors/* InputError */.dz('annotations', `${key}=${value}`, 'must be key=value lines with a key that has no `=`');
-        }
+        // The input was checked before the network; this guards every value vouch signs, its own included.
+        const problem = (0,cluster_annotations/* cosignAnnotationProblem */.yH)(key, value);
+        if (problem !== undefined)
+            throw new errors/* InputError */.dz('annotations', `${key}=${value}`, problem);
         return ['-a', `${key}=${value}`];
     });
 }
@@ -32581,8 +32643,6 @@ function parseVersion(cosignVersion) {
     return version;
 }
 
-// EXTERNAL MODULE: ./src/cluster/annotations.ts
-var annotations = __nccwpck_require__(9828);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
 var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/exec.ts
@@ -36449,6 +36509,13 @@ function renderSarif(context) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/predicate.ts
+// The predicate of the `https://cosign.sigstore.dev/attestation/vuln/v1` attestation, as `cosign attest --type vuln`
+// reads it (cosign's CosignVulnPredicate) and as `trivy --format cosign-vuln` writes it. `scanner.result` keeps
+// Trivy's report structure with only what a policy decides on, so that a large scan stays a small attestation:
+// counted findings under Vulnerabilities, set-aside ones under ExperimentalModifiedFindings, as Trivy records them.
+
+
+
 
 const predicate_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 /** A finding in Trivy's field names, only those a policy needs. PkgID is left out when it only repeats name@version. */
@@ -36512,15 +36579,13 @@ function results(gate) {
     return [...byTarget.values()];
 }
 function renderPredicate(context) {
-    const { gate, dbRepository, dbUpdatedAt, scanStartedOn, scanFinishedOn, image, invocation } = context;
+    const { gate, dbRepository, dbUpdatedAt, scanStartedOn, scanFinishedOn, image } = context;
     // Trivy's own predicate names its version without the tag's `v`, in the purl and the version field alike.
     const version = context.trivyVersion.replace(/^v/, '');
     return {
         invocation: {
-            parameters: null,
-            uri: invocation?.uri ?? '',
-            event_id: invocation?.eventId ?? '',
-            'builder.id': invocation?.builderId ?? '',
+            ...invocation(context.environment ?? {}),
+            parameters: { vouch: gateFacts(gate, context.annotationKey ?? cluster_annotations/* DEFAULT_ANNOTATION_KEY */.Qy) },
         },
         scanner: {
             uri: `pkg:github/aquasecurity/trivy@${version}`,
@@ -36536,6 +36601,33 @@ function renderPredicate(context) {
             },
         },
         metadata: { scanStartedOn: scanStartedOn.toISOString(), scanFinishedOn: scanFinishedOn.toISOString() },
+    };
+}
+/** The verdict and the numbers it came from, with the severities lower-cased as the budget inputs name them. */
+function gateFacts(gate, annotationKey) {
+    const status = (0,report_gate/* decide */.LD)(gate).status;
+    const bySeverity = (pick) => Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity.toLowerCase(), pick(severity)]));
+    return {
+        scanStatus: status === 'passed' ? 'passed' : 'failed',
+        annotationKey,
+        budgets: bySeverity((severity) => gate.budgets[severity]),
+        counted: bySeverity((severity) => gate.counts[severity]),
+        ignored: gate.ignored.length,
+    };
+}
+/**
+ * Where the scan ran, as CONTRACT.md shows it: the run attempt's URL, the run ID, and the workflow file at its ref
+ * (GITHUB_WORKFLOW_REF, `OWNER/REPO/.github/workflows/FILE@REF`). Empty strings for what the runner did not say,
+ * as Trivy writes an invocation it knows nothing about.
+ */
+function invocation(env) {
+    const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
+    const run = server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : '';
+    return {
+        uri: run && attempt ? `${run}/attempts/${attempt}` : run,
+        event_id: runId ?? '',
+        'builder.id': env.GITHUB_WORKFLOW_REF ?? '',
     };
 }
 
@@ -36564,7 +36656,8 @@ async function writeReports(request) {
         scanStartedOn: scan.startedAt,
         scanFinishedOn: scan.finishedAt,
         image: target.pinned,
-        invocation: runUrl(env),
+        annotationKey: inputs.annotationKey,
+        environment: env,
     });
     await Promise.all([
         writeJsonReport(scan, files.json),
@@ -36602,14 +36695,6 @@ function mergedReport(reports) {
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function runUrl(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_WORKFLOW_REF: workflow, } = env;
-    return {
-        ...(server && repository && runId ? { uri: `${server}/${repository}/actions/runs/${runId}` } : {}),
-        ...(runId ? { eventId: runId } : {}),
-        ...(server && workflow ? { builderId: `${server}/${workflow}` } : {}),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/cosign/output.ts
@@ -36961,7 +37046,7 @@ async function signAttestVerify(options, cosign, digest, identity, result) {
             ? legacySignatureTag(options.image)
             : await findBundleSignature(cosign, options, referrersBefore);
     if (options.attest) {
-        // Every run attests its own scan: a new scan is a new fact, so reruns add attestations rather than skip.
+        // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
         await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }));
         result.attested = true;
     }
@@ -37026,7 +37111,7 @@ async function signImage(request) {
         password: inputs.cosignPassword,
         format: inputs.signatureFormat,
         tlogUpload: inputs.tlogUpload,
-        annotations: (0,annotations/* signedAnnotations */.t)({
+        annotations: (0,cluster_annotations/* signedAnnotations */.t)({
             annotationKey: inputs.annotationKey,
             budgets: inputs.budgets,
             trivyVersion: scan.trivyVersion,
@@ -37095,8 +37180,8 @@ function outputsOf(published) {
         signed: String(signing?.signed ?? false),
         signature: signing?.signature ?? '',
         attested: String(signing?.attested ?? false),
-        annotation: (0,annotations/* gateAnnotation */.Rj)(inputs.annotationKey, verdict.status),
-        'pod-annotations': (0,annotations/* podAnnotations */.c0)(inputs.annotationKey, verdict.status),
+        annotation: (0,cluster_annotations/* gateAnnotation */.Rj)(inputs.annotationKey, verdict.status),
+        'pod-annotations': (0,cluster_annotations/* podAnnotations */.c0)(inputs.annotationKey, verdict.status),
         'json-report': files?.json ?? '',
         'sarif-report': files?.sarif ?? '',
         predicate: files?.predicate ?? '',
@@ -37219,7 +37304,7 @@ async function checkBeforeNetwork(inputs, env) {
     }
     if (inputs.sign)
         checkFormatSupported(inputs.signatureFormat, inputs.cosign.version);
-    (0,annotations/* checkExtraAnnotations */.fY)(inputs.annotationKey, inputs.annotations);
+    (0,cluster_annotations/* checkExtraAnnotations */.fY)(inputs.annotationKey, inputs.annotations);
     checkToolRequests(inputs, env);
     return loadExceptions(inputs);
 }

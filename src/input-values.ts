@@ -1,6 +1,7 @@
 // The rules for single input values that are more than a number or a boolean: keys, annotations, URLs,
 // repositories, durations. Each bad value is an InputError naming the input and quoting the value.
 import { InputError } from './errors.js'
+import { checkExtraAnnotations, cosignAnnotationProblem } from './cluster/annotations.js'
 import type { CosignKey, SignatureFormat } from './inputs.js'
 
 /** The non-blank lines of a multi-line input, trimmed. */
@@ -64,17 +65,23 @@ export function readAnnotationKey(value: string, input: string): string {
   return value
 }
 
-export function readAnnotations(text: string): [string, string][] {
-  return lines(text).map((line): [string, string] => {
+/**
+ * The `annotations` input: `key=value` lines, each a Kubernetes annotation key and a value cosign signs as written
+ * (cosignAnnotationProblem), none of them a key vouch signs itself. Checked here, before anything is downloaded.
+ */
+export function readAnnotations(text: string, annotationKey: string): [string, string][] {
+  const annotations = lines(text).map((line): [string, string] => {
     const equals = line.indexOf('=')
     if (equals <= 0) throw new InputError('annotations', line, 'must be key=value lines')
     const key = line.slice(0, equals).trim()
     if (!isAnnotationKey(key)) throw new InputError('annotations', line, `keys ${ANNOTATION_KEY_RULE.slice(5)}`)
     const value = line.slice(equals + 1).trim()
-    if (/[\u0000-\u001f\u007f]/.test(value))
-      throw new InputError('annotations', line, 'values must not contain control characters')
+    const problem = cosignAnnotationProblem(key, value)
+    if (problem !== undefined) throw new InputError('annotations', line, problem)
     return [key, value]
   })
+  checkExtraAnnotations(annotationKey, annotations)
+  return annotations
 }
 
 export function readMirror(value: string): string {

@@ -89,6 +89,7 @@ export function readInputs(read: InputReader): Inputs {
     throw new InputError(missing, '', 'must be set together with its partner credential input')
   }
 
+  const annotationKey = readAnnotationKey(get('annotation-key'), 'annotation-key')
   const ignoreFile = optional('ignore-file')
   const toolsMirror = optional('tools-mirror')
   return {
@@ -109,8 +110,8 @@ export function readInputs(read: InputReader): Inputs {
     cosignPassword: read('cosign-password'),
     signatureFormat: readSignatureFormat(get('signature-format')),
     tlogUpload: readBoolean(get, 'tlog-upload'),
-    annotationKey: readAnnotationKey(get('annotation-key'), 'annotation-key'),
-    annotations: readAnnotations(read('annotations')),
+    annotationKey,
+    annotations: readAnnotations(read('annotations'), annotationKey),
     trivy: readTool(get, 'trivy'),
     cosign: readTool(get, 'cosign'),
     ...(toolsMirror === undefined ? {} : { toolsMirror: readMirror(toolsMirror) }),

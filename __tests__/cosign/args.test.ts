@@ -24,16 +24,17 @@ const PEM: CosignKey = {
 }
 const KMS: CosignKey = { kind: 'uri', uri: 'awskms:///arn:aws:kms:us-east-1:111122223333:key/abc' }
 const KEYLESS: CosignKey = { kind: 'keyless' }
+// What the signing stage hands over for the default budgets (signedAnnotations, __tests__/cluster).
 const ANNOTATIONS: [string, string][] = [
   ['security.example.com/scan-status', 'passed'],
-  ['security.example.com/scan-thresholds', 'critical=0,high=0,medium=-,low=-,unknown=-'],
+  ['security.example.com/max-critical', '0'],
+  ['security.example.com/max-high', '0'],
+  ['security.example.com/max-medium', 'unlimited'],
+  ['security.example.com/max-low', 'unlimited'],
+  ['security.example.com/max-unknown', 'unlimited'],
+  ['security.example.com/scanner', 'trivy@v0.74.0'],
 ]
-const A = [
-  '-a',
-  'security.example.com/scan-status=passed',
-  '-a',
-  'security.example.com/scan-thresholds=critical=0,high=0,medium=-,low=-,unknown=-',
-]
+const A = ANNOTATIONS.flatMap(([key, value]) => ['-a', `${key}=${value}`])
 const LEGACY_V3 = ['--new-bundle-format=false', '--use-signing-config=false']
 
 const sign = (over: Partial<Parameters<typeof signArgs>[0]>) =>
@@ -109,12 +110,20 @@ describe('signArgs', () => {
     },
   )
 
-  test('refuses an annotation key holding `=`, which cosign would split elsewhere', () => {
-    expect(() => sign({ annotations: [['a=b', 'c']] })).toThrow(InputError)
+  // cosign v3.0.6 reads `-a` as CSV items, each split on every `=` into exactly two parts.
+  test.each([
+    ['a key holding `=`', ['a=b', 'c']],
+    ['a value holding `=`', ['note', 'a = b']],
+    ['a value holding `,`', ['owner', 'team-a,team-b']],
+    ['a value holding `"`', ['note', 'say "hi"']],
+    ['a value holding a line break', ['note', 'one\ntwo']],
+    ['an empty key', ['', 'x']],
+  ] as const)('refuses %s: cosign would sign something else or nothing', (_name, [key, value]) => {
+    expect(() => sign({ annotations: [[key, value]] })).toThrow(InputError)
   })
 
-  test('keeps annotation values with `=` and spaces in one argument', () => {
-    expect(sign({ annotations: [['note', 'a = b']] }).slice(-3)).toEqual(['-a', 'note=a = b', IMAGE])
+  test('keeps a value with spaces in one argument', () => {
+    expect(sign({ annotations: [['note', 'a b']] }).slice(-3)).toEqual(['-a', 'note=a b', IMAGE])
   })
 })
 
@@ -159,6 +168,7 @@ describe('attestArgs', () => {
     ['legacy, cosign 2, no tlog', 'legacy', 'v2.6.1', false, ['--tlog-upload=false']],
     ['bundle, cosign 3', 'bundle', 'v3.0.6', true, []],
   ] as const)('%s', (_name, format, cosignVersion, tlogUpload, flags) => {
+    const replace = format === 'legacy' ? ['--replace'] : []
     const args = attestArgs({
       image: LOCAL,
       key: PEM,
@@ -175,6 +185,7 @@ describe('attestArgs', () => {
       'vuln',
       '--predicate',
       '/tmp/p.json',
+      ...replace,
       '--key',
       'env://COSIGN_PRIVATE_KEY',
       ...flags,

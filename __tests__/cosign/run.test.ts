@@ -27,7 +27,11 @@ const PEM: CosignKey = {
 }
 const ANNOTATIONS: [string, string][] = [
   ['security.example.com/scan-status', 'passed'],
-  ['security.example.com/scan-thresholds', 'critical=0,high=0,medium=-,low=-,unknown=-'],
+  ['security.example.com/max-critical', '0'],
+  ['security.example.com/max-high', '0'],
+  ['security.example.com/max-medium', 'unlimited'],
+  ['security.example.com/max-low', 'unlimited'],
+  ['security.example.com/max-unknown', 'unlimited'],
   ['security.example.com/scanner', 'trivy@v0.74.0'],
 ]
 const KEYLESS_ENV = {
@@ -130,7 +134,7 @@ describe('a passed verdict', () => {
     })
     expect(result.publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/)
     expect(result.verifyCommand).toBe(
-      `cosign verify --key cosign.pub -a security.example.com/scan-status=passed -a security.example.com/scan-thresholds=critical=0,high=0,medium=-,low=-,unknown=- -a security.example.com/scanner=trivy@v0.74.0 --new-bundle-format=false --allow-http-registry ${IMAGE}`,
+      `cosign verify --key cosign.pub -a security.example.com/scan-status=passed -a security.example.com/max-critical=0 -a security.example.com/max-high=0 -a security.example.com/max-medium=unlimited -a security.example.com/max-low=unlimited -a security.example.com/max-unknown=unlimited -a security.example.com/scanner=trivy@v0.74.0 --new-bundle-format=false --allow-http-registry ${IMAGE}`,
     )
     expect(state().signatures).toHaveLength(1)
     expect(state().signatures[0]).toMatchObject({
@@ -151,12 +155,14 @@ describe('a passed verdict', () => {
       'sign', '--yes', '--key', 'env://COSIGN_PRIVATE_KEY', '--new-bundle-format=false', '--use-signing-config=false',
       '--allow-http-registry', '--recursive',
       '-a', 'security.example.com/scan-status=passed',
-      '-a', 'security.example.com/scan-thresholds=critical=0,high=0,medium=-,low=-,unknown=-',
+      '-a', 'security.example.com/max-critical=0', '-a', 'security.example.com/max-high=0',
+      '-a', 'security.example.com/max-medium=unlimited', '-a', 'security.example.com/max-low=unlimited',
+      '-a', 'security.example.com/max-unknown=unlimited',
       '-a', 'security.example.com/scanner=trivy@v0.74.0',
       IMAGE,
     ]) // prettier-ignore
     expect(byName('attest')).toEqual([
-      'attest', '--yes', '--type', 'vuln', '--predicate', path.join(temp, 'predicate.json'),
+      'attest', '--yes', '--type', 'vuln', '--predicate', path.join(temp, 'predicate.json'), '--replace',
       '--key', 'env://COSIGN_PRIVATE_KEY', '--new-bundle-format=false', '--use-signing-config=false',
       '--allow-http-registry', IMAGE,
     ]) // prettier-ignore

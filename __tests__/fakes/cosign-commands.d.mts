@@ -15,3 +15,5 @@ export function publicKeyOf(privateText: string): string
 export const handlers: Record<string, unknown>
 /** The subcommands the handlers answer. */
 export const COMMANDS: string[]
+/** cosign main()'s rewrite of single-dash long flags, warnings written to `stderr`. */
+export function posixArgs(argv: string[], stderr: { write(text: string): unknown }): string[]

@@ -10,28 +10,14 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import process from 'node:process'
+import { cosignFlagTable, parse as parseRelease } from './cosign-flags.mjs'
+import { FlagError, parseFlags } from './pflag.mjs'
 
 const VULN = 'https://cosign.sigstore.dev/attestation/vuln/v1'
 const SIGN_V1 = 'https://sigstore.dev/cosign/sign/v1'
 const SIMPLE_SIGNING = 'cosign container image signature'
 const PINNED = /^([^@\s]+)@sha256:([0-9a-f]{64})$/
 const KMS = /^(?:awskms|gcpkms|azurekms|hashivault):\/\//
-const ALIASES = { '-y': '--yes', '-r': '--recursive', '-o': '--output', '-a': '--annotations' }
-const BOOLEAN = ['--yes', '--recursive', '--allow-http-registry', '--allow-insecure-registry', '--tlog-upload']
-const BUNDLE_FLAGS = ['--new-bundle-format', '--use-signing-config']
-const REGISTRY = ['--allow-http-registry', '--allow-insecure-registry']
-const VERIFY = ['--key', '--certificate-identity', '--certificate-oidc-issuer', '--output', '--insecure-ignore-tlog']
-const FLAGS = {
-  sign: [...BOOLEAN, ...BUNDLE_FLAGS, '--key', '--annotations'],
-  attest: [...BOOLEAN, ...BUNDLE_FLAGS, '--key', '--type', '--predicate', '--replace'],
-  verify: [...VERIFY, ...REGISTRY, '--new-bundle-format', '--annotations', '--check-claims'],
-  'verify-attestation': [...VERIFY, ...REGISTRY, '--new-bundle-format', '--type', '--check-claims'],
-  'public-key': ['--key'],
-  triangulate: [...REGISTRY, '--type'],
-  tree: [...REGISTRY],
-}
-const BOOLEAN_FLAGS = new Set([...BOOLEAN, ...BUNDLE_FLAGS, '--insecure-ignore-tlog', '--check-claims', '--replace'])
-
 class Exit extends Error {
   constructor(code, message) {
     super(message)
@@ -48,21 +34,45 @@ const fail = (code, message) => {
  */
 export async function handle(argv, env = process.env, io = undefined, options = {}) {
   const streams = io ?? { stdout: process.stdout, stderr: process.stderr }
-  const [command = '', ...args] = argv
+  const [command = '', ...args] = posixArgs(argv, streams.stderr)
   const handler = Object.hasOwn(handlers, command) ? handlers[command] : undefined
   if (handler === undefined) {
     streams.stderr.write(`Error: unknown command ${JSON.stringify(command)} for "cosign"\n`)
     return 1
   }
-  const major = Number(/^v?(\d+)/.exec(options.version ?? env.VOUCH_FAKE_COSIGN_VERSION ?? '3.0.6')?.[1] ?? 3)
+  const version = parseRelease(options.version ?? env.VOUCH_FAKE_COSIGN_VERSION ?? '3.0.6')
   try {
-    const ctx = { env, io: streams, major: major === 0 ? 3 : major }
+    const ctx = { env, io: streams, version, major: version[0] }
     return handler(parse(command, args, ctx), ctx) ?? 0
   } catch (error) {
     if (!(error instanceof Exit)) throw error
     streams.stderr.write(`Error: ${error.message}\nerror during command execution: ${error.message}\n`)
     return error.code
   }
+}
+
+/**
+ * cosign's main() rewrites arguments before cobra sees them (cmd/cosign/main.go, v2.6.1 and v3.0.6): `--o` becomes
+ * `-o`, and any other `-xy…` (a single dash, more than one letter) becomes `--xy…`, with a warning. So `-a=k=v` is the
+ * unknown flag `--a`, and `-ya` the unknown flag `--ya`. Every argument is rewritten, values included.
+ */
+export function posixArgs(argv, stderr) {
+  return argv.map((arg) => {
+    if ((arg.startsWith('-') && arg.length === 2) || (arg.startsWith('--') && arg.length >= 4)) return arg
+    if (arg.startsWith('--') && arg.length === 3) {
+      stderr.write(
+        `WARNING: the flag ${arg} is deprecated and will be removed in a future release. Please use the flag -${arg[2]}.\n`,
+      )
+      return `-${arg[2]}`
+    }
+    if (!arg.startsWith('-') || arg.length < 2) return arg
+    const rewritten = `-${arg}` === '--version' ? 'version' : `-${arg}`
+    const kind = rewritten === 'version' ? 'subcommand' : 'flag'
+    stderr.write(
+      `WARNING: the ${arg} flag is deprecated and will be removed in a future release. Please use the ${rewritten} ${kind} instead.\n`,
+    )
+    return rewritten
+  })
 }
 
 export const handlers = {
@@ -72,7 +82,7 @@ export const handlers = {
       ctx.io.stderr.write(
         `WARNING: Image reference ${image} uses a tag, not a digest, to identify the image to sign.\n`,
       )
-    const mode = signingMode(flags, ctx)
+    const mode = signingMode(flags)
     const signer = signerOf(flags, ctx, `signing [${image}]`)
     confirmTlog(flags, mode, ctx, `signing [${image}]`)
     const state = load(ctx)
@@ -84,14 +94,8 @@ export const handlers = {
         `signing [${image}]: uploading to tlog: [POST /api/v1/log/entries][429] createLogEntryDefault  &{Code:429 Message:rate limit exceeded}`,
       )
     }
-    const annotations = {}
-    for (const pair of flags.get('--annotations') ?? []) {
-      const at = pair.indexOf('=')
-      if (at < 1)
-        fail(1, `invalid argument "${pair}" for "-a, --annotations" flag: ${pair} must be formatted as key=value`)
-      annotations[pair.slice(0, at)] = pair.slice(at + 1)
-    }
-    const record = { ...target, annotations, ...mode, signer, recursive: bool(flags, '--recursive', false) }
+    const annotations = annotationsMap(flags, `signing [${image}]: getting annotations: `)
+    const record = { ...target, annotations, ...mode, signer, recursive: bool(flags, 'recursive', false) }
     if (mode.format === 'bundle')
       record.referrer = `sha256:${sha256(`${JSON.stringify(record)}#${state.signatures.length}`)}`
     state.signatures.push(record)
@@ -102,18 +106,10 @@ export const handlers = {
 
   attest({ flags, image }, ctx) {
     const target = reference(image)
-    const mode = signingMode(flags, ctx)
+    const mode = signingMode(flags)
     const signer = signerOf(flags, ctx, `signing ${image}`)
-    const file = one(flags, '--predicate') ?? fail(1, 'required flag(s) "predicate" not set')
-    const type = one(flags, '--type') ?? 'custom'
-    const predicateType =
-      type === 'vuln'
-        ? VULN
-        : type === 'custom'
-          ? 'https://cosign.sigstore.dev/attestation/v1'
-          : type.includes('://')
-            ? type
-            : fail(1, `invalid predicate type: ${type}`)
+    const file = one(flags, 'predicate') ?? fail(1, 'required flag(s) "predicate" not set')
+    const predicateType = predicateUri(bool(flags, 'type', 'custom'))
     if (!existsSync(file)) fail(1, `open ${file}: no such file or directory`)
     const text = readFileSync(file, 'utf8')
     let predicate
@@ -130,17 +126,27 @@ export const handlers = {
       )
     }
     const state = load(ctx)
+    // --replace drops the `.att` image's layers of the same predicate type (pkg/cosign/remote/remote.go ReplaceOp).
+    // The bundle format never reads it: attest.go writes one more referrer before reaching `c.Replace`.
+    if (mode.format === 'legacy' && bool(flags, 'replace', false)) {
+      const replaced = (record) =>
+        record.format === 'legacy' &&
+        record.repository === target.repository &&
+        record.digest === target.digest &&
+        record.predicateType === predicateType
+      if (state.attestations.some(replaced)) {
+        ctx.io.stderr.write(`Replacing attestation predicate: ${predicateType}\n`)
+        state.attestations = state.attestations.filter((record) => !replaced(record))
+      }
+    }
     state.attestations.push({ ...target, predicateType, predicateSha256: sha256(text), predicate, ...mode, signer })
     save(ctx, state)
   },
 
   verify({ flags, image }, ctx) {
     const { target, signer } = verifyTarget(flags, image, ctx)
-    const annotations = (flags.get('--annotations') ?? []).map((pair) => [
-      pair.slice(0, pair.indexOf('=')),
-      pair.slice(pair.indexOf('=') + 1),
-    ])
-    const found = pick(load(ctx).signatures, target, flags, ctx)
+    const annotations = Object.entries(annotationsMap(flags, ''))
+    const found = pick(load(ctx).signatures, target, flags)
     if (found.length === 0) fail(10, 'no signatures found')
     const bySigner = found.filter((record) => record.signer === signer)
     if (bySigner.length === 0)
@@ -148,7 +154,7 @@ export const handlers = {
         12,
         `no matching signatures: ${signer.startsWith('key:') ? 'invalid signature when validating ASN.1 encoded signature' : 'none of the expected identities matched what was in the certificate'}`,
       )
-    const logged = bySigner.filter((record) => record.tlog || bool(flags, '--insecure-ignore-tlog', false))
+    const logged = bySigner.filter((record) => record.tlog || bool(flags, 'insecure-ignore-tlog', false))
     if (logged.length === 0) fail(12, 'no matching signatures: signature not found in transparency log')
     const verified = logged.filter((record) => annotations.every(([key, value]) => record.annotations[key] === value))
     if (verified.length === 0) fail(12, 'no matching signatures: missing or incorrect annotation')
@@ -160,7 +166,10 @@ export const handlers = {
     const mismatch = faults(ctx).includes('verify-mismatch')
     const payloads = verified.map((record) => ({
       critical: {
-        identity: { 'docker-reference': record.repository },
+        // cosign 3.0.6 names the digest too in a bundle's payload (measured), the repository alone in a legacy one.
+        identity: {
+          'docker-reference': record.format === 'bundle' ? `${record.repository}@${record.digest}` : record.repository,
+        },
         image: { 'docker-manifest-digest': mismatch ? `sha256:${sha256(`other ${record.digest}`)}` : record.digest },
         type: record.format === 'bundle' ? SIGN_V1 : SIMPLE_SIGNING,
       },
@@ -171,7 +180,7 @@ export const handlers = {
       ),
     }))
     ctx.io.stdout.write(
-      one(flags, '--output') === 'text'
+      one(flags, 'output') === 'text'
         ? payloads.map((p) => `${JSON.stringify(p)}\n`).join('')
         : `${JSON.stringify(payloads)}\n`,
     )
@@ -179,15 +188,21 @@ export const handlers = {
 
   'verify-attestation'({ flags, image }, ctx) {
     const { target, signer } = verifyTarget(flags, image, ctx)
-    const type = one(flags, '--type')
-    const found = pick(load(ctx).attestations, target, flags, ctx)
-    if (found.length === 0) fail(10, 'no matching attestations: no attestations found')
-    const verified = found
+    // --type defaults to `custom`, as in cosign; every refusal exits 1 (only `verify` maps errors to 10-13,
+    // cmd/cosign/cli/verify/verify.go cosignError.WrapError).
+    const type = bool(flags, 'type', 'custom')
+    const found = pick(load(ctx).attestations, target, flags)
+    if (found.length === 0) fail(1, 'no matching attestations: no attestations found')
+    const trusted = found
       .filter((record) => record.signer === signer)
-      .filter((record) => record.tlog || bool(flags, '--insecure-ignore-tlog', false))
-      .filter((record) => type === undefined || record.predicateType === (type === 'vuln' ? VULN : type))
-    if (verified.length === 0)
-      fail(12, `no matching attestations: none of the attestations matched the predicate type: ${type}`)
+      .filter((record) => record.tlog || bool(flags, 'insecure-ignore-tlog', false))
+    if (trusted.length === 0)
+      fail(1, 'no matching attestations: invalid signature when validating ASN.1 encoded signature')
+    const verified = trusted.filter((record) => record.predicateType === predicateUri(type))
+    if (verified.length === 0) {
+      const seen = [...new Set(trusted.map((record) => record.predicateType))].join(',')
+      fail(1, `none of the attestations matched the predicate type: ${type}, found: ${seen}`)
+    }
     header(ctx, image, { annotations: false, tlog: verified.every((r) => r.tlog), keyless: !signer.startsWith('key:') })
     for (const record of verified) {
       const statement = {
@@ -207,14 +222,14 @@ export const handlers = {
   },
 
   'public-key'({ flags }, ctx) {
-    const key = one(flags, '--key') ?? fail(1, 'one of --key or --sk is required')
+    const key = one(flags, 'key') ?? fail(1, 'one of --key or --sk is required')
     ctx.io.stdout.write(publicKeyOf(privateKey(key, ctx, 'reading key')))
   },
 
   triangulate({ flags, image }, ctx) {
     const target = reference(image)
     if (target.digest === null) fail(1, `getting remote image: GET ${image}: MANIFEST_UNKNOWN: manifest unknown`)
-    const type = one(flags, '--type') ?? 'signature'
+    const type = one(flags, 'type') ?? 'signature'
     const suffix = { signature: 'sig', attestation: 'att', sbom: 'sbom' }[type]
     if (type !== 'digest' && suffix === undefined) fail(1, `unknown type ${type}`)
     const printed = type === 'digest' ? `@${target.digest}` : `:${target.digest.replace(':', '-')}.${suffix}`
@@ -258,51 +273,55 @@ export const handlers = {
   },
 }
 
+// options/predicate.go PredicateTypeMap and ParsePredicateType (the names vouch and the tests use).
+function predicateUri(type) {
+  const known = { vuln: VULN, custom: 'https://cosign.sigstore.dev/attestation/v1' }
+  if (Object.hasOwn(known, type)) return known[type]
+  return type.includes('://') ? type : fail(1, `invalid predicate type: ${type}`)
+}
+
+/**
+ * options/annotations.go AnnotationsMap (cosign v2.6.1 and v3.0.6): every item of the `-a` string slice must split on
+ * `=` into exactly two parts (strings.Split, so a second `=` fails too); a later key overwrites an earlier one.
+ */
+function annotationsMap(flags, context) {
+  const annotations = {}
+  for (const item of flags.values.get('annotations') ?? []) {
+    const parts = item.split('=')
+    if (parts.length !== 2) fail(1, `${context}unable to parse annotation: ${item}`)
+    annotations[parts[0]] = parts[1]
+  }
+  return annotations
+}
+
 /** The subcommands this module answers, for cosign.mjs to dispatch. */
 export const COMMANDS = Object.keys(handlers)
 
 // --- command line ---------------------------------------------------------------------------------------------
 
+// cobra's flag parsing over the release's table (cosign-flags.mjs); pflag's messages on a bad flag or value.
 function parse(command, args, ctx) {
-  const allowed = new Set(FLAGS[command])
-  const flags = new Map()
-  const positionals = []
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    if (!arg.startsWith('-')) {
-      positionals.push(arg)
-      continue
-    }
-    const at = arg.indexOf('=')
-    const name = ALIASES[at < 0 ? arg : arg.slice(0, at)] ?? (at < 0 ? arg : arg.slice(0, at))
-    if (!allowed.has(name)) fail(1, `unknown flag: ${name}`)
-    let value = at < 0 ? undefined : arg.slice(at + 1)
-    if (BOOLEAN_FLAGS.has(name)) {
-      value ??= 'true'
-      if (value !== 'true' && value !== 'false')
-        fail(1, `invalid argument "${value}" for "${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`)
-      if (ctx.major >= 3 && ['--tlog-upload', '--new-bundle-format'].includes(name)) {
-        ctx.io.stderr.write(
-          `Flag ${name} has been deprecated, ${name === '--tlog-upload' ? 'prefer using a --signing-config file with no transparency log services' : 'this will be the only supported format in future versions'}\n`,
-        )
-      }
-    } else {
-      value ??= args[++i]
-      if (value === undefined) fail(1, `flag needs an argument: ${name}`)
-    }
-    flags.set(name, [...(flags.get(name) ?? []), value])
+  let parsed
+  try {
+    parsed = parseFlags(args, cosignFlagTable(command, ctx.version))
+  } catch (error) {
+    if (error instanceof FlagError) fail(1, error.message)
+    throw error
   }
+  for (const notice of parsed.notices) ctx.io.stderr.write(`${notice}\n`)
+  const { positionals } = parsed
   if (command !== 'public-key' && positionals.length !== 1) fail(1, `accepts 1 arg(s), received ${positionals.length}`)
-  return { flags, image: positionals[0] }
+  return { flags: parsed, image: positionals[0] }
 }
 
+/** The value given on the command line, or undefined when the flag was not set. */
 function one(flags, name) {
-  return flags.get(name)?.at(-1)
+  return flags.changed.has(name) ? flags.values.get(name) : undefined
 }
 
+/** The flag's value, given or this release's default; `fallback` when the release has no such flag. */
 function bool(flags, name, fallback) {
-  const value = one(flags, name)
-  return value === undefined ? fallback : value === 'true'
+  return flags.values.get(name) ?? fallback
 }
 
 function reference(image) {
@@ -315,10 +334,10 @@ function reference(image) {
 
 // cosign 3's refusals, from cmd/cosign/cli/signcommon LoadTrustedMaterialAndSigningConfig; cosign 2 has no default
 // signing config and writes the legacy format unless told otherwise.
-function signingMode(flags, ctx) {
-  const signingConfig = bool(flags, '--use-signing-config', ctx.major >= 3)
-  const bundle = bool(flags, '--new-bundle-format', ctx.major >= 3)
-  const tlog = bool(flags, '--tlog-upload', true)
+function signingMode(flags) {
+  const signingConfig = bool(flags, 'use-signing-config', false)
+  const bundle = bool(flags, 'new-bundle-format', false)
+  const tlog = bool(flags, 'tlog-upload', true)
   if (signingConfig && !tlog) {
     fail(
       1,
@@ -334,7 +353,7 @@ function signingMode(flags, ctx) {
 }
 
 function confirmTlog(flags, mode, ctx, action) {
-  if (!mode.tlog || bool(flags, '--yes', false)) return
+  if (!mode.tlog || bool(flags, 'yes', false)) return
   ctx.io.stderr.write(
     "The sigstore service, hosted by sigstore a Series of LF Projects, LLC, is provided pursuant to the Hosted Project Tools Terms of Use, available at https://lfprojects.org/policies/hosted-project-tools-terms-of-use/.\nNote that if your submission includes personal data associated with this signed artifact, it will be part of an immutable record.\nBy typing 'y', you attest that (1) you are not submitting the personal data of any other person; and (2) you understand and agree to the statement and the Agreement and the Privacy Statement.\nAre you sure you would like to continue? [y/N] ",
   )
@@ -344,7 +363,7 @@ function confirmTlog(flags, mode, ctx, action) {
 // --- keys and identities ------------------------------------------------------------------------------------------
 
 function signerOf(flags, ctx, action) {
-  const key = one(flags, '--key')
+  const key = one(flags, 'key')
   if (key !== undefined)
     return `key:${fingerprint(publicKeyOf(privateKey(key, ctx, `${action}: getting signer: reading key`)))}`
   const { env } = ctx
@@ -381,7 +400,7 @@ function privateKey(ref, ctx, action) {
 function verifyTarget(flags, image, ctx) {
   const target = reference(image)
   if (target.digest === null) fail(11, `image tag not found: GET ${image}: MANIFEST_UNKNOWN: manifest unknown`)
-  const key = one(flags, '--key')
+  const key = one(flags, 'key')
   if (key !== undefined) {
     const text = loadRef(key, ctx.env, 'loading public key')
     if (/PRIVATE KEY-----/.test(text))
@@ -389,15 +408,12 @@ function verifyTarget(flags, image, ctx) {
     const pem = text.startsWith('kms:') ? publicKeyOf(text) : text
     return { target, signer: `key:${fingerprint(pem)}` }
   }
-  const identity = one(flags, '--certificate-identity')
-  const issuer = one(flags, '--certificate-oidc-issuer')
+  const identity = one(flags, 'certificate-identity')
+  const issuer = one(flags, 'certificate-oidc-issuer')
   if (identity === undefined)
-    fail(1, '--certificate-identity or --certificate-identity-regexp is required for verification in keyless mode')
+    fail(1, 'certificate-identity or --certificate-identity-regexp is required for verification in keyless mode')
   if (issuer === undefined)
-    fail(
-      1,
-      '--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required for verification in keyless mode',
-    )
+    fail(1, 'certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required for verification in keyless mode')
   return { target, signer: `keyless:${identity}|${issuer}` }
 }
 
@@ -431,10 +447,10 @@ function keylessClaims(record, optional) {
 // --- state ----------------------------------------------------------------------------------------------------
 
 // cosign 3 verifies bundles when the image has any and falls back to the legacy .sig otherwise (verify.go).
-function pick(records, target, flags, ctx) {
+function pick(records, target, flags) {
   const mine = records.filter((r) => r.repository === target.repository && r.digest === target.digest)
   const bundles = mine.filter((r) => r.format === 'bundle')
-  const useBundles = bool(flags, '--new-bundle-format', ctx.major >= 3) && bundles.length > 0
+  const useBundles = bool(flags, 'new-bundle-format', false) && bundles.length > 0
   return useBundles ? bundles : mine.filter((r) => r.format === 'legacy')
 }
 

@@ -4,7 +4,9 @@
 import { pathToFileURL } from 'node:url'
 import process from 'node:process'
 import { logInvocation } from './lib.mjs'
-import { COMMANDS, handle } from './cosign-commands.mjs'
+import { COMMANDS, handle, posixArgs } from './cosign-commands.mjs'
+import { cosignFlagTable } from './cosign-flags.mjs'
+import { FlagError, parseFlags } from './pflag.mjs'
 
 /** Replaced with the release's version (no `v`) when __tests__/support/tools.ts packs this script. */
 export const VERSION = '0.0.0-dev'
@@ -36,7 +38,15 @@ function versionInfo() {
 export const commands = {
   version(args) {
     const info = versionInfo()
-    if (args.includes('--json')) {
+    let parsed
+    try {
+      parsed = parseFlags(args, cosignFlagTable('version', VERSION))
+    } catch (error) {
+      if (!(error instanceof FlagError)) throw error
+      process.stderr.write(`Error: ${error.message}\nerror during command execution: ${error.message}\n`)
+      return 1
+    }
+    if (parsed.values.get('json')) {
       process.stdout.write(`${JSON.stringify(info, null, 2)}\n`)
       return 0
     }
@@ -51,7 +61,7 @@ for (const name of COMMANDS)
 
 export async function main(argv) {
   logInvocation('cosign', argv)
-  const [name, ...args] = argv
+  const [name, ...args] = posixArgs(argv, process.stderr)
   const command = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined
   if (command === undefined) {
     process.stderr.write(

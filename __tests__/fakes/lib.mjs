@@ -1,4 +1,4 @@
-// Shared by the stand-in trivy and cosign: the invocation log, argument parsing, Go-style time text.
+// Shared by the stand-in trivy and cosign: the invocation log and Go-style time text (flags: pflag.mjs).
 // Protocol (other tests build on it): every run appends one JSON line to $VOUCH_FAKE_LOG:
 //   {"tool":"trivy","argv":[...],"env":[sorted names only, never values],"cwd":"...","time":<ms>}
 import { appendFileSync } from 'node:fs'
@@ -9,42 +9,6 @@ export function logInvocation(tool, argv) {
   if (!log) return
   const line = { tool, argv, env: Object.keys(process.env).sort(), cwd: process.cwd(), time: Date.now() }
   appendFileSync(log, `${JSON.stringify(line)}\n`)
-}
-
-/**
- * Splits argv into positionals and flags. A flag takes the next argument as its value unless it is listed in
- * `booleans` or written `--flag=value`. Returns { positionals, flags: Map<name, string[]> } with names as written
- * (`--format`, `-f`).
- */
-export function parseArgs(argv, booleans) {
-  const positionals = []
-  const flags = new Map()
-  const add = (name, value) => flags.set(name, [...(flags.get(name) ?? []), value])
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index]
-    if (arg === '--') {
-      positionals.push(...argv.slice(index + 1))
-      break
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg)
-      continue
-    }
-    const equals = arg.indexOf('=')
-    if (equals > 0) add(arg.slice(0, equals), arg.slice(equals + 1))
-    else if (booleans.has(arg) || index + 1 >= argv.length) add(arg, 'true')
-    else add(arg, argv[++index])
-  }
-  return { positionals, flags }
-}
-
-/** The last value of the first of `names` that was given. */
-export function flagValue(flags, ...names) {
-  for (const name of names) {
-    const values = flags.get(name)
-    if (values !== undefined) return values[values.length - 1]
-  }
-  return undefined
 }
 
 export function isTrue(value) {

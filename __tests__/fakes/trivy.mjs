@@ -15,7 +15,9 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import process from 'node:process'
-import { addHours, flagValue, goTimeJson, goTimeString, isTrue, logInvocation, logLine, parseArgs } from './lib.mjs'
+import { addHours, goTimeJson, goTimeString, isTrue, logInvocation, logLine } from './lib.mjs'
+import { FlagError, parseFlags } from './pflag.mjs'
+import { TRIVY_FLAGS } from './trivy-flags.mjs'
 
 /** Replaced with the release's version (no `v`) when __tests__/support/tools.ts packs this script. */
 export const VERSION = '0.0.0-dev'
@@ -23,48 +25,36 @@ export const VERSION = '0.0.0-dev'
 export const DEFAULT_DB_UPDATED_AT = '2026-08-21T06:13:29.475327118Z'
 const DEFAULT_DB_REPOSITORIES = 'mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2'
 
-// Flags that take no value; every other flag consumes the next argument unless written --flag=value.
-const BOOLEANS = new Set(
-  [
-    'version',
-    'skip-db-update',
-    'skip-java-db-update',
-    'skip-check-update',
-    'skip-version-check',
-    'disable-telemetry',
-    'insecure',
-    'ignore-unfixed',
-    'quiet',
-    'no-progress',
-    'debug',
-    'list-all-pkgs',
-    'download-db-only',
-    'download-java-db-only',
-    'offline-scan',
-    'show-suppressed',
-    'dependency-tree',
-    'removed-pkgs',
-    'include-dev-deps',
-    'skip-policy-update',
-    'help',
-  ]
-    .map((name) => `--${name}`)
-    .concat(['-v', '-q', '-d', '-h']),
-)
-
 export async function main(argv) {
   logInvocation('trivy', argv)
-  const { positionals, flags } = parseArgs(argv, BOOLEANS)
-  // Flags win over Trivy's TRIVY_* environment variables, as in the real CLI.
-  const option = (name, short) =>
-    flagValue(flags, `--${name}`, ...(short ? [short] : [])) ??
-    process.env[`TRIVY_${name.toUpperCase().replaceAll('-', '_')}`]
+  // cobra finds the subcommand, then parses every flag with its flag set (trivy-flags.mjs); an unknown flag or a bad
+  // value prints the usage on stdout and pflag's message as a FATAL log line, exit 1 (checked against v0.74.0).
+  const image = argv[0] === 'image' || argv[0] === 'i'
+  let parsed
+  try {
+    parsed = parseFlags(image ? argv.slice(1) : argv, image ? TRIVY_FLAGS.image : TRIVY_FLAGS.root)
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error
+    process.stdout.write(
+      image
+        ? 'Scan a container image\n\nUsage:\n  trivy image [flags] IMAGE_NAME\n'
+        : 'Usage:\n  trivy [global flags] command [flags] target\n',
+    )
+    return fatal(error.message)
+  }
+  // Flags win over Trivy's TRIVY_* environment variables, as in the real CLI; values as the command line wrote them.
+  const option = (name) => {
+    if (parsed.changed.has(name)) {
+      const value = parsed.values.get(name)
+      return Array.isArray(value) ? value.join(',') : String(value)
+    }
+    return process.env[`TRIVY_${name.toUpperCase().replaceAll('-', '_')}`]
+  }
   const cacheDir = option('cache-dir') ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'trivy')
 
-  const [command, ...rest] = positionals
-  if (isTrue(flagValue(flags, '--version', '-v')) || command === 'version')
-    return printVersion(cacheDir, option('format', '-f'))
-  if (command === 'image' || command === 'i') return scanImage(rest, option, cacheDir)
+  if (image) return scanImage(parsed.positionals, option, cacheDir)
+  const [command] = parsed.positionals
+  if (isTrue(option('version')) || command === 'version') return printVersion(cacheDir, option('format'))
   if (command === undefined) {
     process.stdout.write('Scanner for vulnerabilities in container images, file systems, and Git repositories\n')
     return 0
@@ -222,12 +212,12 @@ function scanImage(positionals, option, cacheDir) {
         'failed to analyze layer (sha256:6b5c1f5ab0c2f5e1b7c0d5c3b4a0f2e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3): walk error: context deadline exceeded',
     )
   }
-  const output = option('output', '-o')
+  const output = option('output')
   if (fault === 'malformed') {
     writeOutput(output, '{"SchemaVersion": 2, "Results": [')
     return 0
   }
-  const format = option('format', '-f') ?? 'table'
+  const format = option('format') ?? 'table'
   if (format !== 'json') return fatal(`vouch stand-in trivy writes only --format json, not ${format}`)
 
   let reports

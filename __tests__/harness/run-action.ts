@@ -120,6 +120,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_WORKFLOW_REF: 'example/app/.github/workflows/release.yml@refs/heads/main',
     GITHUB_RUN_ID: '1',
+    GITHUB_RUN_ATTEMPT: '1',
     // The runner gives every step a runtime token; no tool may inherit it.
     ACTIONS_RUNTIME_TOKEN: 'harness-runtime-token',
     RUNNER_TEMP: runner.temp,

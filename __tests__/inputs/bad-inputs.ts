@@ -66,6 +66,17 @@ export const badInputs: BadInput[] = [
   { input: 'annotations', value: 'team' },
   { input: 'annotations', value: '=value' },
   { input: 'annotations', value: 'bad key=value' },
+  // cosign's -a: CSV items, each split on every `=` into exactly two parts (cosign v3.0.6 options/annotations.go).
+  { input: 'annotations', value: 'owner=team-a,team-b' },
+  { input: 'annotations', value: 'note=a=b' },
+  { input: 'annotations', value: 'note="quoted"' },
+  { input: 'annotations', value: 'note=one\rtwo', mentions: 'line break' },
+  { input: 'annotations', value: 'note=bell\u0007', mentions: 'control characters' },
+  { input: 'annotations', value: 'team=payments\nowner=a,b', mentions: '"owner=a,b"' },
+  // Keys vouch signs itself: a workflow line must not loosen a budget or forge the verdict.
+  { input: 'annotations', value: 'security.example.com/max-critical=9' },
+  { input: 'annotations', value: 'security.example.com/scan-status=passed' },
+  { input: 'annotations', value: 'security.example.com/scanner=trivy@v0.1.0' },
   { input: 'allowed-registries', value: 'registry.example.com/* extra' },
   { input: 'db-repository', value: 'not a repository' },
   { input: 'db-repository', value: ',' },

@@ -175,11 +175,20 @@ describe('the report files the outputs name', () => {
       scanner: { uri: string; version: string; db: { uri: string; version: string }; result: { CreatedAt: string } }
       metadata: { scanStartedOn: string; scanFinishedOn: string }
     }
+    // CONTRACT.md "Signed gate facts in the attestation": where the run was, and what the gate held (alpine 3.10).
     expect(predicate.invocation).toEqual({
-      parameters: null,
-      uri: 'https://github.com/example/app/actions/runs/1',
+      uri: 'https://github.com/example/app/actions/runs/1/attempts/1',
       event_id: '1',
-      'builder.id': 'https://github.com/example/app/.github/workflows/release.yml@refs/heads/main',
+      'builder.id': 'example/app/.github/workflows/release.yml@refs/heads/main',
+      parameters: {
+        vouch: {
+          scanStatus: 'passed',
+          annotationKey: 'security.example.com/scan-status',
+          budgets: { critical: 0, high: 0, medium: null, low: null, unknown: null },
+          counted: { critical: 0, high: 0, medium: 4, low: 0, unknown: 0 },
+          ignored: 0,
+        },
+      },
     })
     expect(predicate.scanner).toMatchObject({
       uri: 'pkg:github/aquasecurity/trivy@0.74.99',

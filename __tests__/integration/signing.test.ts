@@ -36,7 +36,15 @@ const SIGNED_ANNOTATIONS = [
   '-a',
   'security.example.com/scan-status=passed',
   '-a',
-  'security.example.com/scan-thresholds=critical=0,high=0,medium=-,low=-,unknown=-',
+  'security.example.com/max-critical=0',
+  '-a',
+  'security.example.com/max-high=0',
+  '-a',
+  'security.example.com/max-medium=unlimited',
+  '-a',
+  'security.example.com/max-low=unlimited',
+  '-a',
+  'security.example.com/max-unknown=unlimited',
   '-a',
   'security.example.com/scanner=trivy@v0.74.99',
 ]
@@ -347,8 +355,13 @@ describe('reruns', () => {
       'cosign verify-attestation',
     ])
     expect(second.outputs).toMatchObject({ signed: 'true', attested: 'true', signature: first.outputs.signature })
-    const stored = JSON.parse(await readFile(state, 'utf8')) as { signatures: unknown[]; attestations: unknown[] }
-    expect([stored.signatures.length, stored.attestations.length]).toEqual([1, 2])
+    const stored = JSON.parse(await readFile(state, 'utf8')) as {
+      signatures: unknown[]
+      attestations: { predicate: { invocation: { parameters: { vouch: { scanStatus: string } } } } }[]
+    }
+    // One vuln attestation per image: the second run's `attest --replace` took the first one's place.
+    expect([stored.signatures.length, stored.attestations.length]).toEqual([1, 1])
+    expect(stored.attestations[0]?.predicate.invocation.parameters.vouch.scanStatus).toBe('passed')
 
     // Another key's signature is not this key's: a third run with another key signs.
     const other = await runScenario(v3, tagged(v3), { env, inputs: { 'cosign-key': testKey('OTHERKEY') } })

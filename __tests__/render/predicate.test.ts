@@ -24,6 +24,12 @@ function context(gate: GateResult, overrides: Partial<PredicateContext> = {}): P
   }
 }
 
+/** The invocation without its parameters: where the scan ran. */
+function where(invocation: Json | VulnPredicate['invocation']): Json {
+  const { uri, event_id, 'builder.id': builder } = invocation as Json
+  return { uri, event_id, 'builder.id': builder }
+}
+
 /** The object's key tree (keys of nested objects, not of arrays), to compare shapes. */
 function shape(value: unknown, depth: number): unknown {
   if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) return typeof value
@@ -41,8 +47,10 @@ describe('shape', () => {
   test('the same fields as cosign’s own test predicate, down to scanner.result', () => {
     const reference = readJsonFixture<Json>('cosign/vuln-predicate.json')
     const withoutResult = (p: unknown) => {
-      const copy = structuredClone(p) as { scanner: Json }
+      const copy = structuredClone(p) as { scanner: Json; invocation: Json }
       delete copy.scanner.result
+      // cosign's predicate leaves `parameters` free (interface{}); vouch puts its gate facts there.
+      delete copy.invocation.parameters
       return shape(copy, 3)
     }
     expect(withoutResult(predicate)).toEqual(withoutResult(reference))
@@ -57,19 +65,81 @@ describe('shape', () => {
     expect(payload.predicateType).toBe('https://cosign.sigstore.dev/attestation/vuln/v1')
   })
 
-  test('invocation is empty unless given, as Trivy writes it', () => {
-    const trivy = readJsonFixture<VulnPredicate>('cosign/trivy-docs-cosign-vuln-alpine-3.10.json')
-    expect(predicate.invocation).toEqual(trivy.invocation)
+  test('invocation: empty strings without a runner, as Trivy writes an invocation it knows nothing about', () => {
+    const trivy = readJsonFixture<{ invocation: Json }>('cosign/trivy-docs-cosign-vuln-alpine-3.10.json')
+    expect(where(predicate.invocation)).toEqual(where(trivy.invocation))
+  })
+
+  test('invocation: the run attempt, the run ID and the workflow ref from the environment handed in', () => {
     const run = renderPredicate(
       context(gateOf([]), {
-        invocation: { uri: 'https://github.com/acme/shop/actions/runs/42', eventId: '42', builderId: 'github actions' },
+        environment: {
+          GITHUB_SERVER_URL: 'https://github.com',
+          GITHUB_REPOSITORY: 'acme/shop',
+          GITHUB_RUN_ID: '9876543210',
+          GITHUB_RUN_ATTEMPT: '2',
+          GITHUB_WORKFLOW_REF: 'acme/shop/.github/workflows/release.yml@refs/tags/v1.4.0',
+        },
       }),
     )
-    expect(run.invocation).toEqual({
-      parameters: null,
-      uri: 'https://github.com/acme/shop/actions/runs/42',
-      event_id: '42',
-      'builder.id': 'github actions',
+    expect(where(run.invocation)).toEqual({
+      uri: 'https://github.com/acme/shop/actions/runs/9876543210/attempts/2',
+      event_id: '9876543210',
+      'builder.id': 'acme/shop/.github/workflows/release.yml@refs/tags/v1.4.0',
+    })
+    // Keys in CONTRACT.md's order, parameters last.
+    expect(Object.keys(run.invocation)).toEqual(['uri', 'event_id', 'builder.id', 'parameters'])
+  })
+
+  test('invocation: a run without an attempt number is still named by its run URL', () => {
+    const run = renderPredicate(
+      context(gateOf([]), {
+        environment: { GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY: 'a/b', GITHUB_RUN_ID: '7' },
+      }),
+    )
+    expect(run.invocation.uri).toBe('https://ghe.example.com/a/b/actions/runs/7')
+    expect(run.invocation['builder.id']).toBe('')
+  })
+
+  test('invocation.parameters.vouch: the gate facts exactly as CONTRACT.md shows them', () => {
+    const suppressed = fixtureReport('npm-with-suppressed.json.golden')
+    const [vex] = uniqueFindings(suppressed.findings, suppressed.modified).modified
+    if (vex === undefined) throw new Error('fixture changed')
+    // alpine 3.10: four MEDIUM findings under the default budgets, and two findings set aside.
+    const gate = gateOf(alpine.findings, {
+      ignored: [
+        { finding: vex.finding, reason: { kind: 'vex', statement: vex.statement, source: vex.source } },
+        { finding: vex.finding, reason: { kind: 'unfixed' } },
+      ],
+    })
+    const facts = renderPredicate(context(gate)).invocation.parameters
+    expect(facts).toEqual({
+      vouch: {
+        scanStatus: 'passed',
+        annotationKey: 'security.example.com/scan-status',
+        budgets: { critical: 0, high: 0, medium: null, low: null, unknown: null },
+        counted: { critical: 0, high: 0, medium: 4, low: 0, unknown: 0 },
+        ignored: 2,
+      },
+    })
+    expect(renderPredicate(context(gate, { annotationKey: 'gate.example.org/verdict' })).invocation.parameters).toEqual(
+      { vouch: { ...facts.vouch, annotationKey: 'gate.example.org/verdict' } },
+    )
+    // `null` survives JSON, so a policy's numeric comparison on an unlimited budget fails closed.
+    expect(JSON.parse(JSON.stringify(facts)).vouch.budgets.medium).toBeNull()
+  })
+
+  test('invocation.parameters.vouch: a breached budget says failed, with the budgets that held', () => {
+    const gate = gateOf(fixtureReport('alpine-39.json.golden').findings, {
+      budgets: { CRITICAL: 1, HIGH: 0, MEDIUM: 10, LOW: null, UNKNOWN: null },
+    })
+    const { vouch } = renderPredicate(context(gate)).invocation.parameters
+    expect(vouch).toEqual({
+      scanStatus: 'failed',
+      annotationKey: 'security.example.com/scan-status',
+      budgets: { critical: 1, high: 0, medium: 10, low: null, unknown: null },
+      counted: { critical: 2, high: 0, medium: 4, low: 0, unknown: 0 },
+      ignored: 0,
     })
   })
 

@@ -179,6 +179,46 @@ describe('stand-in trivy', () => {
     expect(call!.env).toEqual([...call!.env].sort())
     expect(readFileSync(log, 'utf8')).not.toContain('hunter2-value')
   })
+
+  // What trivy v0.74.0 printed for the same arguments: the usage on stdout, pflag's message as a FATAL line, exit 1.
+  test.each([
+    [['--bogus'], 'unknown flag: --bogus'],
+    [['-z'], "unknown shorthand flag: 'z' in -z"],
+    [['--timeout=5'], 'invalid argument "5" for "--timeout" flag: time: missing unit in duration "5"'],
+    [
+      ['--insecure=maybe'],
+      'invalid argument "maybe" for "--insecure" flag: strconv.ParseBool: parsing "maybe": invalid syntax',
+    ],
+    [
+      ['--vex', 'a"b'],
+      'invalid argument "a\\"b" for "--vex" flag: parse error on line 1, column 2: bare " in non-quoted-field',
+    ],
+  ])('image %j is refused as Trivy refuses it', (flags, message) => {
+    const result = scan({}, flags)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('Usage:\n  trivy image [flags] IMAGE_NAME\n')
+    expect(result.stderr).toMatch(
+      new RegExp(`^\\S+\\tFATAL\\tFatal error\\t${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`),
+    )
+    expect(existsSync(join(dir, 'out.json'))).toBe(false)
+  })
+
+  test('flags as pflag reads them: `--flag=value`, repeated and comma-split slices, a Go duration', () => {
+    const result = scan({}, [
+      '--scanners=vuln',
+      '--vex',
+      'a.json',
+      '--vex',
+      'b.json,c.json',
+      '--timeout',
+      '1h2m3s',
+      '-q',
+    ])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).ArtifactName).toBe(
+      `127.0.0.1:5000/app:1.0@${DIGEST}`,
+    )
+  })
 })
 
 describe('stand-in cosign', () => {

@@ -65,6 +65,39 @@ export function reservedAnnotationKeys(annotationKey: string): string[] {
 }
 
 /**
+ * Why cosign would not sign `key=value` as exactly that one annotation; undefined when it would.
+ *
+ * cosign v3.0.6 and v2.6.1 read `-a` identically (cmd/cosign/cli/options/annotations.go, same text at both tags):
+ *
+ *     cmd.Flags().StringSliceVarP(&o.Annotations, "annotations", "a", nil, "extra key=value pairs to sign")
+ *     ...
+ *     for _, a := range o.Annotations {
+ *         kv := strings.Split(a, "=")
+ *         if len(kv) != 2 {
+ *             return ann, fmt.Errorf("unable to parse annotation: %s", a)
+ *         }
+ *
+ * A cobra string slice reads each value as one CSV record (spf13/pflag v1.0.10 string_slice.go, readAsCSV with
+ * encoding/csv): a `,` starts another item, a `"` quotes or is a parse error, a line break ends the record and drops
+ * the rest. Then every item must split on `=` into exactly two parts. cosign v3.1.2 uses `strings.SplitN(a, "=", 2)`
+ * instead, which signs a value holding `=` rather than failing; vouch keeps the strict rule for every version.
+ */
+export function cosignAnnotationProblem(key: string, value: string): string | undefined {
+  const both = `${key}=${value}`
+  if (/[\r\n]/.test(both)) return 'must not hold a line break: cosign would sign only the part before it'
+  if ([...both].some((char) => char < ' ' || char === '\u007f')) return 'must not hold control characters'
+  if (both.includes(',')) {
+    return 'must not hold `,`: cosign reads -a as a comma list, so the part after it would be another annotation'
+  }
+  if (both.includes('"')) return 'must not hold `"`: cosign reads -a as CSV, where a quote is syntax'
+  if (key === '') return 'must be key=value with a key before the `=`'
+  if (key.includes('=') || value.includes('=')) {
+    return 'must hold exactly one `=`: cosign v3.0.6 splits an annotation on every `=` and refuses more than two parts'
+  }
+  return undefined
+}
+
+/**
  * Refuses extra annotations that would override a key vouch signs, or name one key twice: a signature must never
  * say `passed` (or a laxer budget) because a workflow line said so. Callable at input time, before anything runs.
  */
@@ -79,6 +112,8 @@ export function checkExtraAnnotations(annotationKey: string, extra: readonly (re
   }
   const seen = new Set<string>()
   for (const [key, value] of extra) {
+    const problem = cosignAnnotationProblem(key, value)
+    if (problem !== undefined) throw new InputError('annotations', `${key}=${value}`, problem)
     if (reserved.includes(key)) {
       throw new InputError('annotations', `${key}=${value}`, `must not set \`${key}\`, which vouch signs itself`)
     }

@@ -2,6 +2,7 @@
 // PEM, the password) travel in the environment; argv only ever names them, as env://COSIGN_PRIVATE_KEY.
 import semver from 'semver'
 import { InputError, SigningError } from '../errors.js'
+import { cosignAnnotationProblem } from '../cluster/annotations.js'
 import type { CosignKey, SignatureFormat } from '../inputs.js'
 import { PRIVATE_KEY_ENV, PUBLIC_KEY_ENV, type KeylessIdentity } from './keys.js'
 
@@ -65,7 +66,14 @@ export function signArgs(options: SignArgsOptions): string[] {
   ]
 }
 
-/** `cosign attest` has no --recursive: the attestation is about the digest that was scanned. */
+/**
+ * `cosign attest` has no --recursive (cosign v2.6 and v3 dropped it): the attestation is about the digest scanned.
+ * An image keeps one vuln attestation, because Kyverno requires every attestation of a type to pass a policy's
+ * conditions. In the legacy format `--replace` does that: cosign v2.6.1 and v3.0.6 (cmd/cosign/cli/attest/attest.go,
+ * pkg/cosign/remote/remote.go NewReplaceOp) drop the `.att` image's layers with the same predicate type before adding
+ * the new one. The bundle format has no such step: attest.go returns through signcommon.WriteBundle, which writes
+ * one more OCI referrer each time, before `c.Replace` is ever read.
+ */
 export function attestArgs(options: AttestArgsOptions): string[] {
   const image = requireDigest(options.image)
   return [
@@ -75,6 +83,7 @@ export function attestArgs(options: AttestArgsOptions): string[] {
     'vuln',
     '--predicate',
     options.predicateFile,
+    ...(options.format === 'legacy' ? ['--replace'] : []),
     ...keyFlags(options.key),
     ...signingFlags(options),
     ...registryFlags(options),
@@ -211,10 +220,9 @@ function registryFlags(options: CommonOptions): string[] {
 
 function annotationFlags(annotations: [string, string][]): string[] {
   return annotations.flatMap(([key, value]) => {
-    // cosign splits `-a` at the first `=`: a key holding one would sign a different annotation than meant.
-    if (key === '' || key.includes('=')) {
-      throw new InputError('annotations', `${key}=${value}`, 'must be key=value lines with a key that has no `=`')
-    }
+    // The input was checked before the network; this guards every value vouch signs, its own included.
+    const problem = cosignAnnotationProblem(key, value)
+    if (problem !== undefined) throw new InputError('annotations', `${key}=${value}`, problem)
     return ['-a', `${key}=${value}`]
   })
 }

@@ -166,7 +166,7 @@ async function signAttestVerify(
       : await findBundleSignature(cosign, options, referrersBefore)
 
   if (options.attest) {
-    // Every run attests its own scan: a new scan is a new fact, so reruns add attestations rather than skip.
+    // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
     await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }))
     result.attested = true
   }

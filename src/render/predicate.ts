@@ -2,7 +2,9 @@
 // reads it (cosign's CosignVulnPredicate) and as `trivy --format cosign-vuln` writes it. `scanner.result` keeps
 // Trivy's report structure with only what a policy decides on, so that a large scan stays a small attestation:
 // counted findings under Vulnerabilities, set-aside ones under ExperimentalModifiedFindings, as Trivy records them.
-import type { Finding } from '../report/model.js'
+import { DEFAULT_ANNOTATION_KEY } from '../cluster/annotations.js'
+import { decide } from '../report/gate.js'
+import { SEVERITIES, type Finding, type Severity } from '../report/model.js'
 import type { GateResult, IgnoredFinding } from '../report/verdict.js'
 import { reasonText } from './findings.js'
 
@@ -20,8 +22,30 @@ export interface PredicateContext {
   scanFinishedOn: Date
   /** repo@sha256:…, the artifact scanned and attested. */
   image: string
-  /** Where the scan ran, e.g. the workflow run URL; empty strings when not given. */
-  invocation?: { uri?: string; eventId?: string; builderId?: string }
+  /** The gate annotation's key, named in the gate facts (CONTRACT.md default when not given). */
+  annotationKey?: string
+  /** The runner's variables that say where the scan ran; the caller hands them over (nothing here reads process.env). */
+  environment?: RunEnvironment
+}
+
+/** The GitHub Actions default variables the invocation is built from; any may be missing outside a runner. */
+export type RunEnvironment = Partial<
+  Record<
+    'GITHUB_SERVER_URL' | 'GITHUB_REPOSITORY' | 'GITHUB_RUN_ID' | 'GITHUB_RUN_ATTEMPT' | 'GITHUB_WORKFLOW_REF',
+    string
+  >
+>
+
+type SeverityCounts<T> = Record<Lowercase<Severity>, T>
+
+/** CONTRACT.md "Signed gate facts in the attestation": what a policy checks from the signed predicate. */
+export interface GateFacts {
+  scanStatus: 'passed' | 'failed'
+  annotationKey: string
+  /** `null`: no limit (a policy's numeric comparison then fails closed). */
+  budgets: SeverityCounts<number | null>
+  counted: SeverityCounts<number>
+  ignored: number
 }
 
 export interface PredicateVulnerability {
@@ -53,7 +77,7 @@ export interface PredicateResult {
 }
 
 export interface VulnPredicate {
-  invocation: { parameters: null; uri: string; event_id: string; 'builder.id': string }
+  invocation: { parameters: { vouch: GateFacts }; uri: string; event_id: string; 'builder.id': string }
   scanner: {
     uri: string
     version: string
@@ -128,15 +152,13 @@ function results(gate: GateResult): PredicateResult[] {
 }
 
 export function renderPredicate(context: PredicateContext): VulnPredicate {
-  const { gate, dbRepository, dbUpdatedAt, scanStartedOn, scanFinishedOn, image, invocation } = context
+  const { gate, dbRepository, dbUpdatedAt, scanStartedOn, scanFinishedOn, image } = context
   // Trivy's own predicate names its version without the tag's `v`, in the purl and the version field alike.
   const version = context.trivyVersion.replace(/^v/, '')
   return {
     invocation: {
-      parameters: null,
-      uri: invocation?.uri ?? '',
-      event_id: invocation?.eventId ?? '',
-      'builder.id': invocation?.builderId ?? '',
+      ...invocation(context.environment ?? {}),
+      parameters: { vouch: gateFacts(gate, context.annotationKey ?? DEFAULT_ANNOTATION_KEY) },
     },
     scanner: {
       uri: `pkg:github/aquasecurity/trivy@${version}`,
@@ -152,5 +174,35 @@ export function renderPredicate(context: PredicateContext): VulnPredicate {
       },
     },
     metadata: { scanStartedOn: scanStartedOn.toISOString(), scanFinishedOn: scanFinishedOn.toISOString() },
+  }
+}
+
+/** The verdict and the numbers it came from, with the severities lower-cased as the budget inputs name them. */
+export function gateFacts(gate: GateResult, annotationKey: string): GateFacts {
+  const status = decide(gate).status
+  const bySeverity = <T>(pick: (severity: Severity) => T): SeverityCounts<T> =>
+    Object.fromEntries(SEVERITIES.map((severity) => [severity.toLowerCase(), pick(severity)])) as SeverityCounts<T>
+  return {
+    scanStatus: status === 'passed' ? 'passed' : 'failed',
+    annotationKey,
+    budgets: bySeverity((severity) => gate.budgets[severity]),
+    counted: bySeverity((severity) => gate.counts[severity]),
+    ignored: gate.ignored.length,
+  }
+}
+
+/**
+ * Where the scan ran, as CONTRACT.md shows it: the run attempt's URL, the run ID, and the workflow file at its ref
+ * (GITHUB_WORKFLOW_REF, `OWNER/REPO/.github/workflows/FILE@REF`). Empty strings for what the runner did not say,
+ * as Trivy writes an invocation it knows nothing about.
+ */
+function invocation(env: RunEnvironment): { uri: string; event_id: string; 'builder.id': string } {
+  const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '')
+  const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env
+  const run = server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : ''
+  return {
+    uri: run && attempt ? `${run}/attempts/${attempt}` : run,
+    event_id: runId ?? '',
+    'builder.id': env.GITHUB_WORKFLOW_REF ?? '',
   }
 }

@@ -37,7 +37,8 @@ export async function writeReports(request: {
     scanStartedOn: scan.startedAt,
     scanFinishedOn: scan.finishedAt,
     image: target.pinned,
-    invocation: runUrl(env),
+    annotationKey: inputs.annotationKey,
+    environment: env,
   })
   await Promise.all([
     writeJsonReport(scan, files.json),
@@ -77,18 +78,4 @@ export function mergedReport(reports: { platform?: string; report: unknown }[]):
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function runUrl(env: NodeJS.ProcessEnv): { uri?: string; eventId?: string; builderId?: string } {
-  const {
-    GITHUB_SERVER_URL: server,
-    GITHUB_REPOSITORY: repository,
-    GITHUB_RUN_ID: runId,
-    GITHUB_WORKFLOW_REF: workflow,
-  } = env
-  return {
-    ...(server && repository && runId ? { uri: `${server}/${repository}/actions/runs/${runId}` } : {}),
-    ...(runId ? { eventId: runId } : {}),
-    ...(server && workflow ? { builderId: `${server}/${workflow}` } : {}),
-  }
 }
