@@ -31609,7 +31609,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9828:
+/***/ 7447:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32010,7 +32010,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6334);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9828);
 /* harmony import */ var _render_summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3660);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5214);
@@ -32340,7 +32340,7 @@ function readTool(get, tool) {
 
 /***/ }),
 
-/***/ 6334:
+/***/ 9828:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32582,7 +32582,7 @@ function parseVersion(cosignVersion) {
 }
 
 // EXTERNAL MODULE: ./src/cluster/annotations.ts
-var annotations = __nccwpck_require__(9828);
+var annotations = __nccwpck_require__(7447);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
 var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/exec.ts
@@ -32646,6 +32646,48 @@ async function loadExceptions(inputs) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/capped-body.ts
+// Reads an HTTP response body with a byte cap, for every body vouch keeps (manifests, token answers, VEX documents,
+// error pages): past the cap the stream is cancelled, which closes the connection, so an endless or oversized body
+// costs at most `limit` bytes of memory instead of being buffered whole before anything looks at its size.
+/** The body, or undefined when it is (or says it is) longer than `limit` bytes; then nothing more is read. */
+async function readCapped(response, limit) {
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    const body = response.body;
+    if (Number.isFinite(declared) && declared > limit) {
+        await body?.cancel();
+        return undefined;
+    }
+    if (body === null)
+        return new Uint8Array(0);
+    const reader = body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > limit) {
+            await reader.cancel();
+            return undefined;
+        }
+        chunks.push(value);
+    }
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.byteLength;
+    }
+    return bytes;
+}
+/** An error body as text, for a message: at most `limit` bytes of it, the rest never read. */
+async function readErrorText(response, limit = 64 * 1024) {
+    const bytes = await readCapped(response, limit);
+    return bytes === undefined ? `(a body of more than ${limit} bytes, not read)` : Buffer.from(bytes).toString('utf8');
+}
+
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
@@ -32749,8 +32791,11 @@ function isRecord(value) {
 
 
 
+
 /** How long one registry request may take, body included. */
 const REQUEST_TIMEOUT_MS = 60_000;
+// A token answer is a JWT or two in JSON: a few KiB. Anything near this is not one.
+const TOKEN_LIMIT = 1024 * 1024;
 /** The registry-username/registry-password inputs win; else the docker config's entry for the registry; else none. */
 function chooseIdentity(registry, credentials, dockerConfig) {
     if (credentials !== undefined)
@@ -32856,18 +32901,22 @@ async function fetchToken(session, params) {
     const credentials = session.identity.credentials;
     const authorization = credentials === undefined ? undefined : basicAuthorization(credentials);
     const response = await send(session, realm.href, { method: 'GET', headers: { Accept: 'application/json' } }, authorization);
-    const body = await response.text();
     if (!response.ok) {
+        const body = await readErrorText(response);
         const { status, statusText } = response;
         const own = registryMessage(body);
         const denied = status === 401 || status === 403 ? `; ${describeIdentity(session.identity, session.registry)}` : '';
         throw new errors/* RegistryError */.gl(`The token service of ${session.registry} (${realm.origin}${realm.pathname}) answered ${status}` +
             `${statusText ? ` ${statusText}` : ''}${own ? ` (${own})` : ''} for ${session.image}${denied}`, status);
     }
+    const bytes = await readCapped(response, TOKEN_LIMIT);
+    if (bytes === undefined) {
+        throw new errors/* RegistryError */.gl(`The token service of ${session.registry} (${realm.origin}${realm.pathname}) sent more than ${TOKEN_LIMIT} bytes for ${session.image}; not read`);
+    }
     let token;
     let expiresIn;
     try {
-        const parsed = JSON.parse(body);
+        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
         token = parsed.token ?? parsed.access_token;
         expiresIn = parsed.expires_in;
     }
@@ -32945,6 +32994,7 @@ function cacheKey(session) {
 
 
 
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -32953,9 +33003,9 @@ const ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].
 // distribution refuses manifests over 4 MiB; anything larger is not a manifest.
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 /**
- * The manifest digest of `ref`. A tag is resolved with HEAD (GET when HEAD gives no digest or is refused, and for an
- * index, whose platforms only its body lists). A pinned digest is fetched to learn its media type and platforms, and
- * the registry must return exactly that manifest. A reference with neither is `latest`, as docker pulls it.
+ * The manifest digest of `ref`. A tag is resolved with HEAD (GET by tag when HEAD gives no digest or is refused),
+ * then the manifest is read by that digest: its bytes must hash to it, and they alone say whether it is an image or
+ * an index. A pinned digest is read the same way. A reference with neither is `latest`, as docker pulls it.
  */
 async function resolveDigest(ref, options = {}) {
     const session = {
@@ -32972,18 +33022,15 @@ async function resolveDigest(ref, options = {}) {
     const head = await sendAuthorized(session, manifestUrl(ref, tag), { method: 'HEAD', headers: { Accept: ACCEPT } });
     await head.body?.cancel();
     const digest = head.headers.get('docker-content-digest') ?? '';
-    const mediaType = contentType(head);
-    if (head.ok && (0,image_reference/* isDigest */.Bc)(digest) && mediaType !== undefined) {
-        if (isManifestType(mediaType))
-            return { digest, mediaType };
-        if (isIndexType(mediaType))
-            return getManifest(session, digest);
-    }
+    // HEAD gives the digest only: what that digest names (manifest or index) is read from its own bytes, by digest,
+    // since a HEAD that says manifest while the bytes are an index would have the index signed without --recursive.
+    if (head.ok && (0,image_reference/* isDigest */.Bc)(digest))
+        return getManifest(session, digest);
     // A rate-limited registry would refuse the GET too, and count it.
     if (head.status === 429)
         throw failure(session, head, '', tag);
     if (head.ok)
-        lib_core/* debug */.Yz(`HEAD ${session.image} gave no usable digest and media type; reading the manifest with GET`);
+        lib_core/* debug */.Yz(`HEAD ${session.image} gave no usable digest; reading the manifest with GET`);
     // 405 (HEAD not allowed), or an error whose body, which only GET returns, carries the registry's own message.
     return getManifest(session, tag);
 }
@@ -33015,16 +33062,12 @@ async function getManifest(session, reference) {
         method: 'GET',
         headers: { Accept: ACCEPT },
     });
-    const declaredLength = Number(response.headers.get('content-length') ?? '0');
-    if (declaredLength > MANIFEST_LIMIT) {
-        await response.body?.cancel();
-        throw new errors/* RegistryError */.gl(`${session.registry} sent ${declaredLength} bytes for the manifest of ${session.image}`);
-    }
-    const body = new Uint8Array(await response.arrayBuffer());
     if (!response.ok)
-        throw failure(session, response, Buffer.from(body).toString('utf8'), reference);
-    if (body.byteLength > MANIFEST_LIMIT) {
-        throw new errors/* RegistryError */.gl(`${session.registry} sent ${body.byteLength} bytes for the manifest of ${session.image}`);
+        throw failure(session, response, await readErrorText(response), reference);
+    const body = await readCapped(response, MANIFEST_LIMIT);
+    if (body === undefined) {
+        throw new errors/* RegistryError */.gl(`${session.registry} sent more than ${MANIFEST_LIMIT} bytes for the manifest of ${session.image}; ` +
+            'no registry serves a manifest that large, so it was not read');
     }
     const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
     const announced = response.headers.get('docker-content-digest');
@@ -33037,15 +33080,35 @@ async function getManifest(session, reference) {
         }
     }
     const manifest = parseManifest(session, body);
-    const mediaType = (typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined) ?? contentType(response);
-    if (Array.isArray(manifest.manifests) || (mediaType !== undefined && isIndexType(mediaType))) {
-        return { digest, mediaType: mediaType ?? OCI_INDEX, platforms: indexPlatforms(manifest.manifests) };
-    }
-    if (mediaType === undefined || !isManifestType(mediaType)) {
-        throw new errors/* RegistryError */.gl(`${session.registry} returned a ${mediaType ?? 'manifest without a media type'} for ${session.image}; ` +
-            'vouch reads OCI and Docker v2 manifests and indexes');
+    const mediaType = manifestType(session, manifest);
+    if (isIndexType(mediaType)) {
+        return { digest, mediaType, platforms: indexPlatforms(manifest.manifests) };
     }
     return { digest, mediaType };
+}
+/**
+ * What the bytes are, from the bytes alone: their `mediaType`, else their shape (`manifests` for an index, `layers`
+ * for an image manifest); never the Content-Type header or a HEAD, which a proxy or a lying registry can set apart
+ * from the body. A declared type the shape contradicts is refused rather than guessed.
+ */
+function manifestType(session, manifest) {
+    const declared = typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined;
+    const shape = Array.isArray(manifest.manifests)
+        ? OCI_INDEX
+        : Array.isArray(manifest.layers)
+            ? OCI_MANIFEST
+            : undefined;
+    const mediaType = declared ?? shape;
+    const known = mediaType !== undefined && (isIndexType(mediaType) || isManifestType(mediaType));
+    if (!known) {
+        throw new errors/* RegistryError */.gl(`${session.registry} returned a ${mediaType === undefined ? 'manifest without a media type' : JSON.stringify(mediaType).slice(0, 200)} for ${session.image}; ` +
+            'vouch reads OCI and Docker v2 manifests and indexes');
+    }
+    if (shape !== undefined && isIndexType(shape) !== isIndexType(mediaType)) {
+        throw new errors/* RegistryError */.gl(`${session.registry} returned a manifest for ${session.image} whose mediaType ${mediaType} contradicts its ` +
+            `content (${isIndexType(shape) ? 'a list of manifests' : 'a list of layers'}); refusing to guess which it is`);
+    }
+    return mediaType;
 }
 function parseManifest(session, body) {
     try {
@@ -33098,10 +33161,6 @@ function failure(session, response, body, reference) {
 }
 function describeRetryAfter(value) {
     return /^\d+$/.test(value.trim()) ? `${value.trim()} seconds` : value.trim();
-}
-function contentType(response) {
-    const value = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
-    return value === undefined || value === '' ? undefined : value;
 }
 function isIndexType(mediaType) {
     return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
@@ -35832,6 +35891,7 @@ var report_gate = __nccwpck_require__(8347);
 
 
 
+
 async function scanAndGate(request) {
     const { inputs, target, trivy, exec, now } = request;
     const work = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
@@ -35904,7 +35964,9 @@ async function discardDistrustedDb(cacheDir, now) {
     lib_core/* warning */.$e(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`);
     await (0,promises_namespaceObject.rm)(external_node_path_default().join(cacheDir, 'db'), { recursive: true, force: true });
 }
-/** Trivy reads VEX documents from files only: documents given as URLs are fetched first. */
+// The largest VEX document fetched: far above any product's OpenVEX or CSAF file, far below a runner's memory.
+const VEX_LIMIT = 32 * 1024 * 1024;
+/** Trivy reads VEX documents from files only: documents given as URLs are fetched first, with a byte cap. */
 async function localVexDocuments(documents, work) {
     return Promise.all(documents.map(async (document, index) => {
         if (!/^https?:\/\//.test(document))
@@ -35919,7 +35981,10 @@ async function localVexDocuments(documents, work) {
         if (!response.ok)
             throw new errors/* ScanError */.sC(`The VEX document ${document} answered ${response.status}`);
         const file = external_node_path_default().join(work, `vex-${index}.json`);
-        await (0,promises_namespaceObject.writeFile)(file, Buffer.from(await response.arrayBuffer()));
+        const body = await readCapped(response, VEX_LIMIT);
+        if (body === undefined)
+            throw new errors/* ScanError */.sC(`The VEX document ${document} is larger than ${VEX_LIMIT} bytes`);
+        await (0,promises_namespaceObject.writeFile)(file, body);
         return file;
     }));
 }
@@ -37200,7 +37265,7 @@ var markdown = __nccwpck_require__(2495);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
 // EXTERNAL MODULE: ./src/cluster/annotations.ts
-var annotations = __nccwpck_require__(9828);
+var annotations = __nccwpck_require__(7447);
 ;// CONCATENATED MODULE: ./src/render/shell-lines.ts
 // Lays a long shell command out one flag per line, with `\` continuations, so a reviewer can read the command that
 // verifies the signature without scrolling a code block sideways. What the shell runs stays the same.

@@ -2,6 +2,7 @@
 // (Bearer: fetch a token from the realm; Basic: send the credentials) and retry once. Tokens are kept for the run.
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
+import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
 import type { RegistryCredentials } from '../inputs.js'
 import { dockerConfigCredentials, type DockerConfig } from './docker-config.js'
@@ -9,6 +10,8 @@ import { isLoopbackRegistry } from './reference.js'
 
 /** How long one registry request may take, body included. */
 const REQUEST_TIMEOUT_MS = 60_000
+// A token answer is a JWT or two in JSON: a few KiB. Anything near this is not one.
+const TOKEN_LIMIT = 1024 * 1024
 
 /** Where the credentials sent to a registry came from; named in 401 messages, the secrets never are. */
 export type CredentialSource = 'inputs' | 'docker config' | 'anonymous'
@@ -164,8 +167,8 @@ async function fetchToken(session: RegistrySession, params: Record<string, strin
     { method: 'GET', headers: { Accept: 'application/json' } },
     authorization,
   )
-  const body = await response.text()
   if (!response.ok) {
+    const body = await readErrorText(response)
     const { status, statusText } = response
     const own = registryMessage(body)
     const denied = status === 401 || status === 403 ? `; ${describeIdentity(session.identity, session.registry)}` : ''
@@ -175,10 +178,16 @@ async function fetchToken(session: RegistrySession, params: Record<string, strin
       status,
     )
   }
+  const bytes = await readCapped(response, TOKEN_LIMIT)
+  if (bytes === undefined) {
+    throw new RegistryError(
+      `The token service of ${session.registry} (${realm.origin}${realm.pathname}) sent more than ${TOKEN_LIMIT} bytes for ${session.image}; not read`,
+    )
+  }
   let token: unknown
   let expiresIn: unknown
   try {
-    const parsed = JSON.parse(body) as Record<string, unknown>
+    const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>
     token = parsed.token ?? parsed.access_token
     expiresIn = parsed.expires_in
   } catch {
