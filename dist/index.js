@@ -32840,46 +32840,84 @@ function forgetTokens() {
 /**
  * Sends a request with the cached authorization for this registry, repository and identity, if any. On a 401 with a
  * challenge it can answer, it authorizes and retries once. Network failures become RegistryErrors with the cause.
+ * Challenges are answered only when they come from the registry's own origin (the origin of `url`): a 401 from a
+ * host a redirect led to must not receive the credentials.
  */
 async function sendAuthorized(session, url, init) {
     const key = cacheKey(session);
     const cached = authorizations.get(key);
     const usable = cached !== undefined && cached.expiresAt > Date.now() ? cached.header : undefined;
+    const registry = new URL(url);
     const first = await send(session, url, init, usable);
-    if (first.status !== 401)
-        return first;
-    const header = await answerChallenge(session, parseChallenge(first.headers.get('www-authenticate')));
+    if (first.response.status !== 401)
+        return first.response;
+    if (first.url.origin !== registry.origin) {
+        await first.response.body?.cancel();
+        throw new errors/* RegistryError */.gl(`${session.registry} redirected the request for ${session.image} to ${first.url.origin}, which asked for ` +
+            'credentials; vouch answers authentication challenges only from the registry itself', 401);
+    }
+    const header = await answerChallenge(session, parseChallenge(first.response.headers.get('www-authenticate')), registry);
     if (header === undefined)
-        return first;
-    await first.body?.cancel();
+        return first.response;
+    await first.response.body?.cancel();
     authorizations.set(key, header);
-    return send(session, url, init, header.header);
+    return (await send(session, url, init, header.header)).response;
 }
-/** fetch, with network failures (refused, DNS, TLS) turned into a RegistryError that names the image and keeps the cause. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/**
+ * fetch, following redirects itself: the Authorization header goes only to the origin it was meant for, and a
+ * redirect from https to plain http is refused unless it leads to loopback. Network failures (refused, DNS, TLS)
+ * become a RegistryError that names the image and keeps the cause. Returns the answer and where it came from.
+ */
 async function send(session, url, init, authorization) {
-    const headers = new Headers(init.headers);
-    headers.set('User-Agent', session.userAgent);
-    if (authorization !== undefined)
-        headers.set('Authorization', authorization);
-    lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${url}`);
+    let current = new URL(url);
+    const origin = current.origin;
+    for (let hop = 0;; hop++) {
+        const headers = new Headers(init.headers);
+        headers.set('User-Agent', session.userAgent);
+        if (authorization !== undefined && current.origin === origin)
+            headers.set('Authorization', authorization);
+        const response = await fetchOnce(session, current, { ...init, headers });
+        const location = response.headers.get('location');
+        if (!REDIRECTS.has(response.status) || location === null)
+            return { response, url: current };
+        await response.body?.cancel();
+        const next = new URL(location, current);
+        if (hop + 1 >= MAX_REDIRECTS) {
+            throw new errors/* RegistryError */.gl(`${session.registry} redirected the request for ${session.image} too many times`);
+        }
+        if (!['https:', 'http:'].includes(next.protocol) || isDowngrade(next)) {
+            throw new errors/* RegistryError */.gl(`${current.host} redirected the request for ${session.image} from ${current.protocol.slice(0, -1)} to ` +
+                `${next.origin}; vouch follows no redirect to plain http off loopback`);
+        }
+        lib_core/* debug */.Yz(`${response.status} redirect to ${next.origin}${next.pathname}`);
+        current = next;
+    }
+}
+// Plain http only ever to loopback, as for the registry itself: a redirect must not take the request off https.
+function isDowngrade(to) {
+    return to.protocol !== 'https:' && !(0,image_reference/* isLoopbackRegistry */.jW)(to.host);
+}
+async function fetchOnce(session, url, init) {
+    lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${url.href}`);
     try {
         // A registry that stops answering must not hold the job until its own timeout.
-        return await session.fetch(url, {
+        return await session.fetch(url.href, {
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
             ...init,
-            headers,
-            redirect: 'follow',
+            redirect: 'manual',
         });
     }
     catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
         const reason = cause instanceof Error ? cause.message : String(cause);
-        throw new errors/* RegistryError */.gl(`Could not reach ${new URL(url).host} to resolve ${session.image}: ${reason}`, undefined, {
+        throw new errors/* RegistryError */.gl(`Could not reach ${url.host} to resolve ${session.image}: ${reason}`, undefined, {
             cause: error,
         });
     }
 }
-async function answerChallenge(session, challenge) {
+async function answerChallenge(session, challenge, registry) {
     const credentials = session.identity.credentials;
     if (challenge?.scheme === 'basic') {
         if (credentials === undefined)
@@ -32887,20 +32925,20 @@ async function answerChallenge(session, challenge) {
         return { header: basicAuthorization(credentials), expiresAt: Number.POSITIVE_INFINITY };
     }
     if (challenge?.scheme === 'bearer' && challenge.params.realm !== undefined) {
-        return fetchToken(session, challenge.params);
+        return fetchToken(session, challenge.params, registry);
     }
     return undefined;
 }
 // The token endpoint of distribution's token auth spec: GET realm?service=…&scope=…, with Basic credentials if any.
-async function fetchToken(session, params) {
-    const realm = tokenRealm(session, params.realm);
+async function fetchToken(session, params, registry) {
+    const realm = tokenRealm(session, params.realm, registry);
     if (params.service !== undefined)
         realm.searchParams.set('service', params.service);
     // A challenge without a scope (some registries send it on /v2/ only) still needs pull access to the repository.
     realm.searchParams.set('scope', params.scope ?? `repository:${session.repository}:pull`);
     const credentials = session.identity.credentials;
     const authorization = credentials === undefined ? undefined : basicAuthorization(credentials);
-    const response = await send(session, realm.href, { method: 'GET', headers: { Accept: 'application/json' } }, authorization);
+    const { response } = await send(session, realm.href, { method: 'GET', headers: { Accept: 'application/json' } }, authorization);
     if (!response.ok) {
         const body = await readErrorText(response);
         const { status, statusText } = response;
@@ -32930,8 +32968,9 @@ async function fetchToken(session, params) {
     const seconds = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 60;
     return { header: `Bearer ${token}`, expiresAt: Date.now() + Math.max(seconds - 10, 0) * 1000 };
 }
-// Credentials must not travel in clear text: a plain-http realm is accepted only on loopback, like the registry itself.
-function tokenRealm(session, realm) {
+// Credentials must not travel in clear text: a plain-http realm is accepted only from a plain-http (loopback)
+// registry, and only on loopback itself; an https registry's realm must be https too.
+function tokenRealm(session, realm, registry) {
     let url;
     try {
         url = new URL(realm);
@@ -32939,7 +32978,9 @@ function tokenRealm(session, realm) {
     catch {
         throw new errors/* RegistryError */.gl(`${session.registry} named a token realm that is not a URL: ${JSON.stringify(realm)}`);
     }
-    if (url.protocol === 'https:' || (url.protocol === 'http:' && (0,image_reference/* isLoopbackRegistry */.jW)(url.host)))
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && registry.protocol === 'http:' && (0,image_reference/* isLoopbackRegistry */.jW)(url.host))
         return url;
     throw new errors/* RegistryError */.gl(`${session.registry} sent vouch to the token realm ${url.origin}, which is not https; refusing to send credentials there`);
 }
