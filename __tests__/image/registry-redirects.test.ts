@@ -36,12 +36,11 @@ afterEach(async () => {
   )
 })
 
+type Answer = { status: number; headers?: Record<string, string> } | 'proxy'
+
 /** A loopback server that records each request and answers with `answer`, or proxies to the real registry. */
 async function front(
-  answer: (
-    request: http.IncomingMessage,
-    self: string,
-  ) => { status: number; headers?: Record<string, string> } | 'proxy',
+  answer: (request: http.IncomingMessage, self: string) => Answer,
   address = '127.0.0.1',
 ): Promise<Front> {
   const seen: Seen[] = []
@@ -87,7 +86,7 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 
 describe('a redirect to another host', () => {
   test('whose 401 names a token realm: the realm gets nothing, the credentials stay home', async () => {
-    const other = await front((request, self) =>
+    const other = await front((request, self): Answer =>
       request.url?.startsWith('/token')
         ? { status: 200, headers: { 'Content-Type': 'application/json' } }
         : { status: 401, headers: { 'WWW-Authenticate': `Bearer realm="http://${self}/token",service="x"` } },

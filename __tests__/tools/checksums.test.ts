@@ -53,6 +53,8 @@ describe('refused releases', () => {
         ({ image: 'nginx', 'trivy-version': version })[name] ?? defaults[name] ?? ''
       expect(() => readInputs(read)).toThrow(InputError)
       expect(() => readInputs(read)).toThrow(`\`trivy-version\` is a compromised release and is refused`)
+      // The message lists the installer's own list: there is one.
+      expect(() => readInputs(read)).toThrow(`(${REFUSED_VERSIONS.trivy.join(', ')})`)
     },
   )
 
