@@ -31762,52 +31762,114 @@ function signedAnnotations(context) {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   gl: () => (/* binding */ RegistryError),
 /* harmony export */   nV: () => (/* binding */ DownloadError),
+/* harmony export */   qC: () => (/* binding */ VouchError),
 /* harmony export */   sC: () => (/* binding */ ScanError),
 /* harmony export */   uJ: () => (/* binding */ SigningError)
 /* harmony export */ });
 // The error classes a user can act on. index.ts is the one place that turns any of them into a failed step.
+// Each carries its own remedy: the advice in the summary and the failure message comes from what failed, never from
+// guessing at the words of the message.
+/** An error vouch explains: the message says what went wrong, `remedy` what the user can do about it. */
+class VouchError extends Error {
+    remedy;
+    constructor(message, options) {
+        super(message, options);
+        if (options?.remedy !== undefined)
+            this.remedy = options.remedy;
+    }
+}
 /** A bad input value. The message names the input and quotes the value. */
-class InputError extends Error {
+class InputError extends VouchError {
     input;
     value;
     name = 'InputError';
-    constructor(input, value, expectation) {
-        super(`\`${input}\` ${expectation}; got ${JSON.stringify(value)}`);
+    constructor(input, value, expectation, 
+    /** What to do instead of fixing the value, when that is not the whole answer (allowed-registries). */
+    remedy) {
+        super(`\`${input}\` ${expectation}; got ${JSON.stringify(value)}`, {
+            remedy: remedy ?? `Fix \`${input}\` in the step's \`with:\` and re-run.`,
+        });
         this.input = input;
         this.value = value;
     }
 }
 /** A checksum that does not match, a refused release, a tool that is not what it claims to be. */
-class IntegrityError extends Error {
+class IntegrityError extends VouchError {
     name = 'IntegrityError';
+    constructor(message, options) {
+        super(message, {
+            ...options,
+            remedy: 'Do not work around this: vouch runs no tool it cannot verify. If `tools-mirror` is set, check that it ' +
+                'serves the official release assets unchanged; a `trivy-sha256` or `cosign-sha256` must come from the ' +
+                "release's own checksums.",
+        });
+    }
 }
 /** A release asset that could not be downloaded. */
-class DownloadError extends Error {
+class DownloadError extends VouchError {
     url;
     status;
     name = 'DownloadError';
     constructor(message, url, status, options) {
-        super(message, options);
+        super(message, {
+            ...options,
+            remedy: `The download of ${url} failed${status === undefined ? '' : ` with HTTP ${status}`}. If this runner cannot ` +
+                'reach the release downloads, set `tools-mirror` to a mirror that serves the same release assets; ' +
+                'otherwise re-run the job.',
+        });
         this.url = url;
         this.status = status;
     }
 }
 /** The registry refused or failed a request; carries the registry's own message. */
-class RegistryError extends Error {
+class RegistryError extends VouchError {
     status;
     name = 'RegistryError';
     constructor(message, status, options) {
-        super(message, options);
+        super(message, { ...options, remedy: registryRemedy(status) });
         this.status = status;
     }
 }
+function registryRemedy(status) {
+    const login = '`registry-username`/`registry-password` (or the runner’s docker login for this registry)';
+    if (status === undefined) {
+        return ('Check that this runner can reach the registry (DNS, firewall, proxy), and re-run if it was a passing ' +
+            'outage. (`timeout` limits the Trivy scan only.)');
+    }
+    if (status === 401)
+        return `Check ${login}: they must be valid for this registry and grant pull access.`;
+    if (status === 403)
+        return `Check ${login}: the account needs pull access to the repository.`;
+    if (status === 404)
+        return 'Check `image` (and `digest`): push the image before this step, and name what was pushed.';
+    if (status === 429)
+        return `Re-run after the time the registry asks for, or log in with ${login} for a higher limit.`;
+    if (status >= 500)
+        return 'The registry itself failed; re-run the job later.';
+    return 'The registry’s own message above says what it refused.';
+}
 /** The scan could not be completed or its report could not be read: verdict `error`. */
-class ScanError extends Error {
+class ScanError extends VouchError {
     name = 'ScanError';
+    constructor(message, options) {
+        super(message, {
+            ...options,
+            remedy: options?.remedy ??
+                "Trivy's output is in the log group above; re-run with debug logging enabled if it does not say why.",
+        });
+    }
 }
 /** cosign failed to sign, attest or verify: verdict `error`. */
-class SigningError extends Error {
+class SigningError extends VouchError {
     name = 'SigningError';
+    constructor(message, options) {
+        super(message, {
+            ...options,
+            remedy: options?.remedy ??
+                "Check `cosign-key` (cosign's encrypted private key, or a KMS URI) and `cosign-password`; keyless signing " +
+                    'needs `permissions: id-token: write`; pushing the signature needs a registry login with push access.',
+        });
+    }
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
@@ -32051,62 +32113,42 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3342);
-/* harmony import */ var _render_summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3660);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5214);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7345);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
 
-
-
-
 async function main() {
+    const read = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name);
+    let inputs;
     try {
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .Ko)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+        inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(read);
+    }
+    catch (error) {
+        // An input error takes the same publish path as any later failure: every output, the summary, one failure.
+        return (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .failOnInputs */ .xO)(error, read);
+    }
+    finally {
         // Read once; from here on no child process (tar, the cache service's helpers) can inherit them.
         for (const name of ['cosign-key', 'cosign-password', 'registry-password']) {
             delete process.env[`INPUT_${name.toUpperCase()}`];
         }
-        const outcome = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(inputs);
-        if (outcome.failMessage !== undefined)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(outcome.failMessage);
     }
-    catch (error) {
-        // Anything thrown (an input error, a bug) fails the step; nothing lets it pass, and a later step that reads
-        // scan-status sees error rather than nothing.
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('scan-status', 'error');
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('signed', 'false');
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('attested', 'false');
-        await writeErrorSummary((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof Error ? error : String(error));
-        if (error instanceof Error && error.cause !== undefined)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`cause: ${String(error.cause)}`);
-    }
+    return (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(inputs);
 }
-/** The summary of a run that never got going (a bad input): the verdict and its cause, nothing else. */
-async function writeErrorSummary(cause) {
-    try {
-        const markdown = (0,_render_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .renderSummary */ .B)({
-            verdict: { status: 'error', cause },
-            image: '',
-            platforms: [],
-            now: new Date(),
-            enforce: true,
-            // The key as given when it is one; the contract's default otherwise (the bad value may be this very input).
-            annotationKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_5__/* .isAnnotationKey */ .n8)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('annotation-key'))
-                ? _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('annotation-key')
-                : 'security.example.com/scan-status',
-            reportPaths: {},
-        });
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
-    }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The job summary could not be written: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
-    }
+try {
+    const outcome = await main();
+    if (outcome.failMessage !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(outcome.failMessage);
 }
-await main();
+catch (error) {
+    // Only a defect in vouch itself reaches here (run and failOnInputs publish every failure they meet): it still
+    // fails the step, and nothing lets it pass.
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('scan-status', 'error');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof Error ? error : String(error));
+    if (error instanceof Error && error.cause !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`cause: ${String(error.cause)}`);
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -32262,16 +32304,18 @@ function readDuration(value, input) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ko: () => (/* binding */ readInputs)
+/* harmony export */   K: () => (/* binding */ readInputs),
+/* harmony export */   V: () => (/* binding */ readBoolean)
 /* harmony export */ });
-/* unused harmony exports readBoolean, REFUSED_TRIVY_VERSIONS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _image_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3564);
-/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6867);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 /* harmony import */ var _image_allowed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3801);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5214);
+/* harmony import */ var _tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8868);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5214);
 // The action's inputs, read once at the edge and turned into one typed value. Every bad value is an
 // InputError that names the input and quotes the value, thrown before anything is downloaded or run.
+
 
 
 
@@ -32295,7 +32339,7 @@ function readInputs(read) {
         const missing = username === '' ? 'registry-username' : 'registry-password';
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
     }
-    const annotationKey = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key');
+    const annotationKey = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key');
     const ignoreFile = optional('ignore-file');
     const toolsMirror = optional('tools-mirror');
     return {
@@ -32304,27 +32348,27 @@ function readInputs(read) {
         ignoreUnfixed: readBoolean(get, 'ignore-unfixed'),
         ...(ignoreFile === undefined ? {} : { ignoreFile }),
         strictExceptions: readBoolean(get, 'strict-exceptions'),
-        vex: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .lines */ .Mn)(read('vex')),
+        vex: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('vex')),
         platforms: readPlatforms(get('platforms')),
-        allowedRegistries: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .lines */ .Mn)(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
+        allowedRegistries: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
         enforce: readBoolean(get, 'enforce'),
         sign: readBoolean(get, 'sign'),
         attest: readBoolean(get, 'attest'),
-        cosignKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readCosignKey */ .RO)(read('cosign-key')),
+        cosignKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readCosignKey */ .RO)(read('cosign-key')),
         cosignPassword: read('cosign-password'),
-        signatureFormat: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readSignatureFormat */ .A2)(get('signature-format')),
+        signatureFormat: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readSignatureFormat */ .A2)(get('signature-format')),
         tlogUpload: readBoolean(get, 'tlog-upload'),
         annotationKey,
-        annotations: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readAnnotations */ .ti)(read('annotations'), annotationKey),
+        annotations: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotations */ .ti)(read('annotations'), annotationKey),
         trivy: readTool(get, 'trivy'),
         cosign: readTool(get, 'cosign'),
-        ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readMirror */ .ar)(toolsMirror) }),
-        dbRepositories: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readDbRepositories */ .dN)(get('db-repository')),
+        ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readMirror */ .ar)(toolsMirror) }),
+        dbRepositories: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDbRepositories */ .dN)(get('db-repository')),
         cache: readBoolean(get, 'cache'),
         ...(username === '' ? {} : { registryCredentials: { username, password } }),
-        outputDir: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readOutputDir */ .hV)(get('output-dir')),
+        outputDir: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readOutputDir */ .hV)(get('output-dir')),
         summary: readBoolean(get, 'summary'),
-        timeoutSeconds: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_3__/* .readDuration */ .$7)(get('timeout'), 'timeout'),
+        timeoutSeconds: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDuration */ .$7)(get('timeout'), 'timeout'),
     };
 }
 // YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
@@ -32339,7 +32383,7 @@ function readBoolean(get, name) {
     throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
 }
 function readBudgets(get) {
-    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .oC.map((severity) => {
+    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .SEVERITIES */ .oC.map((severity) => {
         const name = `max-${severity.toLowerCase()}`;
         const value = get(name);
         if (value === '')
@@ -32366,15 +32410,13 @@ function readPlatforms(value) {
 }
 // Release tags only: v + semver. Nothing like `latest` or a branch.
 const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
-/** Trivy releases published by the 2026 compromise; refused whatever hash is supplied. */
-const REFUSED_TRIVY_VERSIONS = ['v0.69.4', 'v0.69.5', 'v0.69.6'];
 function readTool(get, tool) {
     const version = get(`${tool}-version`);
     if (!RELEASE_TAG.test(version)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
     }
-    if (tool === 'trivy' && REFUSED_TRIVY_VERSIONS.includes(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('trivy-version', version, `is a compromised release and is refused (${REFUSED_TRIVY_VERSIONS.join(', ')})`);
+    if ((0,_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .isRefusedVersion */ .to)(tool, version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, `is a compromised release and is refused, whatever its suffix (${_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .REFUSED_VERSIONS */ .h6[tool].join(', ')})`);
     }
     if (tool === 'cosign' && !/^v[23]\./.test(version)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
@@ -32391,23 +32433,28 @@ function readTool(get, tool) {
 
 /***/ }),
 
-/***/ 3342:
+/***/ 7345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  xO: () => (/* binding */ failOnInputs),
+  eF: () => (/* binding */ run)
 });
+
+// UNUSED EXPORTS: errorVerdict
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var lib_core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/image/reference.ts
 var image_reference = __nccwpck_require__(3564);
-// EXTERNAL MODULE: ./src/image/allowed.ts
-var allowed = __nccwpck_require__(3801);
+// EXTERNAL MODULE: ./src/input-values.ts
+var input_values = __nccwpck_require__(5214);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
@@ -32643,6 +32690,849 @@ function parseVersion(cosignVersion) {
     return version;
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/cosign/docker-config.ts
+// Registry credentials for cosign without a command line: a docker config written to a fresh private folder under
+// RUNNER_TEMP for the length of one call, pointed to by DOCKER_CONFIG, and removed whatever happens.
+
+
+
+/** go-containerregistry looks Docker Hub up under docker login's historical key, not under `docker.io`. */
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+/**
+ * Runs `fn` with the folder of a docker config that holds `credentials` for `registry`, then deletes the folder.
+ * Without credentials nothing is written and `fn` gets undefined: cosign then reads the runner's own docker config.
+ */
+async function withDockerConfig(credentials, registry, runnerTemp, fn) {
+    if (credentials === undefined)
+        return fn(undefined);
+    // mkdtemp creates the folder 0700: only this user can read the credentials while they exist.
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(runnerTemp || external_node_os_default().tmpdir(), 'vouch-docker-config-'));
+    try {
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(directory, 'config.json'), dockerConfigJson(credentials, registry), { mode: 0o600 });
+        return await fn(directory);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+/** The config's text: one `auths` entry with `auth` = base64(`user:password`), as `docker login` writes it. */
+function dockerConfigJson(credentials, registry) {
+    const key = registry === 'docker.io' ? DOCKER_HUB_AUTH_KEY : registry;
+    const auth = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64');
+    return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cosign/output.ts
+// What cosign prints when it verifies, read back and held against what vouch just signed. cosign checking a
+// signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
+
+
+/** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
+const SIGNATURE_TYPES = {
+    legacy: 'cosign container image signature',
+    bundle: 'https://sigstore.dev/cosign/sign/v1',
+};
+/** Reads cosign's JSON array (or the older one-object-per-line output) of verified payloads. */
+function parseVerifiedSignatures(stdout) {
+    return jsonDocuments(stdout).flatMap((document) => (Array.isArray(document) ? document : [document]).map(toSignature));
+}
+/** Throws unless one verified payload names `digest`, has the format's type and carries every annotation. */
+function checkVerifiedSignature(verified, expected) {
+    const type = SIGNATURE_TYPES[expected.format];
+    const match = verified.find((signature) => signature.digest === expected.digest &&
+        signature.type === type &&
+        expected.annotations.every(([key, value]) => signature.optional[key] === value));
+    if (match !== undefined)
+        return match;
+    const seen = verified.map((s) => `${s.type} for ${s.digest || 'no digest'} (${describe(s.optional)})`);
+    throw new errors/* SigningError */.uJ(`cosign verified ${verified.length} signature(s), but none is a ${expected.format} signature of ` +
+        `${expected.digest} carrying ${describe(Object.fromEntries(expected.annotations))}` +
+        (seen.length > 0 ? `; it verified: ${seen.join('; ')}` : ''));
+}
+/** Reads the DSSE envelopes `cosign verify-attestation` prints, one JSON object per line, into their statements. */
+function parseAttestationStatements(stdout) {
+    return jsonDocuments(stdout).flatMap((document) => (Array.isArray(document) ? document : [document]).map((envelope) => {
+        const payload = isRecord(envelope) && typeof envelope.payload === 'string' ? envelope.payload : undefined;
+        if (payload === undefined)
+            throw new errors/* SigningError */.uJ('cosign verify-attestation printed an envelope without a payload');
+        let statement;
+        try {
+            statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+        }
+        catch {
+            throw new errors/* SigningError */.uJ('cosign verify-attestation printed a payload that is not base64 JSON');
+        }
+        return toStatement(statement);
+    }));
+}
+/** Throws unless a verified statement is a vuln attestation whose subject is the scanned digest. */
+function checkVerifiedAttestation(statements, digest) {
+    const hex = digest.replace(/^sha256:/, '');
+    const match = statements.find((statement) => statement.predicateType === VULN_PREDICATE_TYPE && statement.subjects.some((subject) => subject.sha256 === hex));
+    if (match !== undefined)
+        return match;
+    const seen = statements.map((s) => `${s.predicateType} for ${s.subjects.map((x) => x.sha256 ?? '?').join(',')}`);
+    throw new errors/* SigningError */.uJ(`cosign verified ${statements.length} attestation(s), but none is a ${VULN_PREDICATE_TYPE} attestation of ${digest}` +
+        (seen.length > 0 ? `; it verified: ${seen.join('; ')}` : ''));
+}
+/** The OCI referrers `cosign tree` lists: `└── 🔗 <type> artifacts via OCI referrer: <repo>@sha256:…`. */
+function parseTreeReferrers(stdout) {
+    const referrers = [];
+    for (const line of stdout.split(/\r?\n/)) {
+        const match = /(\S+) artifacts via OCI referrer: (\S+@sha256:[0-9a-f]{64})\s*$/.exec(line);
+        if (match !== null)
+            referrers.push({ type: match[1], reference: match[2] });
+    }
+    return referrers;
+}
+/**
+ * A failure worth another try: Rekor, Fulcio or the registry was rate limiting (429) or failing (5xx), or the
+ * connection dropped. Anything else (a bad key, a refused signature, a missing image) fails the same way again.
+ */
+function isTransientFailure(stderr) {
+    return [
+        /\]\[(?:429|5\d\d)\]/, // go-swagger clients (Rekor): `[POST /api/v1/log/entries][429]`
+        /\b(?:status(?: code)?|HTTP) (?:429|5\d\d)\b/i,
+        /\b(?:429|50[0234]) (?:Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
+        /TOOMANYREQUESTS|too many requests|rate limit/i,
+        /giving up after \d+ attempt/,
+        /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/,
+    ].some((pattern) => pattern.test(stderr));
+}
+/** The last lines of cosign's stderr that say what went wrong, for an error message. */
+function cosignFailure(stderr) {
+    const lines = stderr
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+    const errors = lines.filter((line) => /^(?:Error|error during command execution)\b/.test(line));
+    return (errors.length > 0 ? errors : lines.slice(-3)).join(' ').slice(0, 2000) || 'no output';
+}
+function jsonDocuments(stdout) {
+    const text = stdout.trim();
+    if (text === '')
+        return [];
+    try {
+        return [JSON.parse(text)];
+    }
+    catch {
+        // One document per line, with cosign's occasional non-JSON chatter in between.
+        return text
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line.startsWith('{') || line.startsWith('['))
+            .map((line) => {
+            try {
+                return JSON.parse(line);
+            }
+            catch {
+                throw new errors/* SigningError */.uJ(`cosign printed output that is not JSON: ${line.slice(0, 200)}`);
+            }
+        });
+    }
+}
+function toSignature(entry) {
+    const critical = field(entry, 'critical');
+    const digest = stringField(field(critical, 'image'), 'docker-manifest-digest');
+    const optional = field(entry, 'optional');
+    return {
+        digest: digest === '' || digest.includes(':') ? digest : `sha256:${digest}`,
+        dockerReference: stringField(field(critical, 'identity'), 'docker-reference'),
+        type: stringField(critical, 'type'),
+        optional: isRecord(optional)
+            ? Object.fromEntries(Object.entries(optional).map(([key, value]) => [key, stringOf(value)]))
+            : {},
+    };
+}
+function toStatement(statement) {
+    const subjects = field(statement, 'subject');
+    return {
+        predicateType: stringField(statement, 'predicateType'),
+        subjects: (Array.isArray(subjects) ? subjects : []).map((subject) => {
+            const sha256 = stringField(field(subject, 'digest'), 'sha256');
+            return { name: stringField(subject, 'name'), ...(sha256 === '' ? {} : { sha256 }) };
+        }),
+    };
+}
+// cosign's Go structs print `critical`/`Critical`, `docker-manifest-digest`/`Docker-manifest-digest`.
+function field(value, name) {
+    if (!isRecord(value))
+        return undefined;
+    const key = Object.keys(value).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : value[key];
+}
+function stringField(value, name) {
+    const found = field(value, name);
+    return typeof found === 'string' ? found : '';
+}
+function stringOf(value) {
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+function describe(annotations) {
+    const entries = Object.entries(annotations);
+    return entries.length === 0 ? 'no annotations' : entries.map(([key, value]) => `${key}=${value}`).join(', ');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/cosign/runner.ts
+// Runs one cosign subcommand: argument array, explicit environment, output captured, and a retry with back-off when
+// Rekor, Fulcio or the registry answered 429 or 5xx. Anything else is reported at once with cosign's own words.
+
+
+
+
+const DEFAULT_RETRY = { attempts: 4, delayMs: 2_000 };
+// verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
+const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
+function cosignRunner(options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const retry = options.retry ?? DEFAULT_RETRY;
+    const attempt = async (step, args, extraEnv) => {
+        lib_core/* info */.pq(`cosign ${args.map(shellQuote).join(' ')}`);
+        for (let tried = 1;; tried++) {
+            const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false });
+            const transient = result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr);
+            if (!transient || tried >= retry.attempts)
+                return result;
+            const delay = retry.delayMs * 2 ** (tried - 1);
+            lib_core/* warning */.$e(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
+                `retrying in ${Math.round(delay / 1000)}s (attempt ${tried + 1} of ${retry.attempts})`);
+            await sleep(delay);
+        }
+    };
+    return {
+        async run(step, args, extraEnv = {}) {
+            const result = await attempt(step, args, extraEnv);
+            if (result.exitCode !== 0) {
+                throw new errors/* SigningError */.uJ(`cosign ${step} failed (exit code ${result.exitCode}): ${cosignFailure(result.stderr)}`);
+            }
+            return result;
+        },
+        probe: (step, args, extraEnv = {}) => attempt(step, args, extraEnv),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cosign/verify.ts
+// The checks after signing: cosign verifies the signature and the attestation, then vouch reads what cosign vouched
+// for and holds it against the digest and annotations it just signed. Also finds a bundle signature's referrer.
+
+
+
+
+/**
+ * `cosign verify`, then the payload check. With `probe`, a refusal or a payload that does not match is an answer
+ * (false: not signed like this yet), and only a verified, matching signature is true; without it, both throw.
+ */
+async function verifySignature(cosign, options, env, expected, { probe }) {
+    const args = verifyArgs(options);
+    if (probe) {
+        const answer = await cosign.probe('verify', args, env);
+        if (answer.exitCode !== 0) {
+            lib_core/* debug */.Yz(`No signature to reuse (cosign verify exit code ${answer.exitCode}): ${cosignFailure(answer.stderr)}`);
+            return false;
+        }
+        try {
+            checkVerifiedSignature(parseVerifiedSignatures(answer.stdout), expected);
+            return true;
+        }
+        catch (error) {
+            lib_core/* debug */.Yz(`No signature to reuse: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return false;
+        }
+    }
+    const { stdout } = await cosign.run('verify', args, env);
+    checkVerifiedSignature(parseVerifiedSignatures(stdout), expected);
+    return true;
+}
+/** `cosign verify-attestation --type vuln`, then: a vuln statement whose subject is the scanned digest. */
+async function verifyAttestation(cosign, options, env, digest) {
+    const { stdout } = await cosign.run('verify-attestation', verifyAttestationArgs(options), env);
+    checkVerifiedAttestation(parseAttestationStatements(stdout), digest);
+}
+/** The sign/v1 referrers `cosign tree` lists for the image; empty (with a warning) when tree cannot tell. */
+async function signatureReferrers(cosign, options) {
+    const answer = await cosign.probe('tree', treeArgs(options.image, options.insecureRegistry));
+    if (answer.exitCode !== 0) {
+        lib_core/* warning */.$e(`cosign tree could not list the image's referrers: ${cosignFailure(answer.stderr)}`);
+        return [];
+    }
+    return parseTreeReferrers(answer.stdout)
+        .filter((referrer) => referrer.type === SIGNATURE_TYPES.bundle)
+        .map((referrer) => referrer.reference);
+}
+/**
+ * The referrer that holds this run's bundle. cosign 3's `sign` prints no referrer digest (WriteReferrer is silent)
+ * and `verify` does not report one, so it is the sign/v1 referrer `cosign tree` lists now that it did not list
+ * before signing; on a rerun that signed nothing, the one already there. Undefined (with a warning) when that is not
+ * exactly one: the signature is still made and verified, only its address is unknown.
+ */
+async function findBundleSignature(cosign, options, before) {
+    const after = await signatureReferrers(cosign, options);
+    const added = after.filter((reference) => !before.includes(reference));
+    const candidates = added.length > 0 ? added : after;
+    if (candidates.length === 1)
+        return candidates[0];
+    lib_core/* warning */.$e(`Could not tell which OCI referrer holds the signature of ${options.image}: cosign tree lists ` +
+        `${candidates.length} candidate(s)${candidates.length > 0 ? ` (${candidates.join(', ')})` : ''}`);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/cosign/run.ts
+// The cosign adapter: sign the scanned digest only when the verdict passed, attach the scan as a vuln attestation,
+// and verify both (what cosign checked, and what the payload says) before reporting success.
+
+
+
+
+
+
+/** A signing failure that still knows how far it got: the signature may exist even though verification failed. */
+class SigningFailure extends errors/* SigningError */.uJ {
+    result;
+    constructor(message, result, options) {
+        super(message, options);
+        this.result = result;
+    }
+    get signature() {
+        return this.result.signature;
+    }
+}
+const NOT_SIGNED = { signed: false, attested: false, verified: false };
+async function signAndAttest(options) {
+    // FAIL CLOSED. The one gate: nothing below runs unless the verdict passed and signing was asked for.
+    if (options.verdictStatus !== 'passed' || options.sign !== true)
+        return { ...NOT_SIGNED };
+    const { digest } = splitPinned(options.image);
+    checkFormatSupported(options.format, options.cosignVersion);
+    // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
+    const identity = checkKeylessReady(options.key, options.env);
+    maskSecrets(options);
+    if (identity !== undefined && !options.tlogUpload) {
+        lib_core/* warning */.$e('Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
+            'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.');
+    }
+    return withDockerConfig(options.credentials, options.registry, options.runnerTemp, async (dockerConfigDir) => {
+        const cosign = cosignRunner({
+            exec: options.exec,
+            cosignPath: options.cosignPath,
+            env: cosignEnv({
+                key: options.key,
+                password: options.password,
+                ...(dockerConfigDir ? { dockerConfigDir } : {}),
+                ...(identity === undefined ? {} : { oidcRequest: oidcRequest(options.env) }),
+            }),
+            ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+            ...(options.retry === undefined ? {} : { retry: options.retry }),
+        });
+        const result = { ...NOT_SIGNED, ...(identity === undefined ? {} : { identity }) };
+        try {
+            await signAttestVerify(options, cosign, digest, identity, result);
+            return result;
+        }
+        catch (error) {
+            throw new SigningFailure(failureMessage(options.image, result, error), result, { cause: error });
+        }
+    });
+}
+async function signAttestVerify(options, cosign, digest, identity, result) {
+    const publicKey = identity === undefined ? await derivePublicKey(cosign, options.key) : undefined;
+    if (publicKey !== undefined)
+        result.publicKey = publicKey;
+    const verifyEnv = publicKey === undefined ? {} : { [PUBLIC_KEY_ENV]: publicKey };
+    const common = {
+        image: options.image,
+        format: options.format,
+        tlogUpload: options.tlogUpload,
+        cosignVersion: options.cosignVersion,
+        insecureRegistry: options.insecureRegistry,
+    };
+    const verifyOptions = {
+        ...common,
+        verifier: identity === undefined ? { kind: 'public-key' } : { kind: 'keyless', ...identity },
+        annotations: options.annotations,
+    };
+    result.verifyCommand = verifyCommand(verifyOptions);
+    const expected = { digest, annotations: options.annotations, format: options.format };
+    const referrersBefore = options.format === 'bundle' ? await signatureReferrers(cosign, options) : [];
+    // Idempotent reruns: cosign would add a second identical signature, so a signature that already verifies with
+    // this key (or identity) and these exact annotations is reported instead of made again.
+    const existing = await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: true });
+    if (existing) {
+        lib_core/* info */.pq(`${options.image} already carries a verified signature with these annotations; not signing it again`);
+    }
+    else {
+        await cosign.run('sign', signArgs({ ...common, annotations: options.annotations, key: options.key, recursive: options.isIndex }));
+    }
+    result.signed = true;
+    result.signature =
+        options.format === 'legacy'
+            ? legacySignatureTag(options.image)
+            : await findBundleSignature(cosign, options, referrersBefore);
+    if (options.attest) {
+        // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
+        await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }));
+        result.attested = true;
+    }
+    await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: false });
+    if (options.attest)
+        await verifyAttestation(cosign, verifyOptions, verifyEnv, digest);
+    result.verified = true;
+}
+async function derivePublicKey(cosign, key) {
+    const { stdout } = await cosign.run('public-key', publicKeyArgs(key));
+    const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(stdout)?.[0];
+    if (pem === undefined)
+        throw new errors/* SigningError */.uJ('cosign public-key printed no PEM public key');
+    return `${pem}\n`;
+}
+/** Present: checkKeylessReady refused to go on without them. */
+function oidcRequest(env) {
+    return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' };
+}
+function maskSecrets(options) {
+    const secrets = [options.password, options.credentials?.password ?? ''];
+    if (options.key.kind === 'pem') {
+        // The runner masks line by line, so each line of the key body is registered as well as the whole.
+        secrets.push(options.key.pem, ...options.key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
+    }
+    for (const secret of secrets)
+        if (secret.trim().length >= 4)
+            lib_core/* setSecret */.Pq(secret.trim());
+}
+function failureMessage(image, result, error) {
+    if (!result.signed)
+        return `Signing ${image} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
+    const where = result.signature === undefined ? '' : ` (signature: ${result.signature})`;
+    return `${image} was signed${where}, but then: ${(0,errors/* errorMessage */.gJ)(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/trivy/args.ts
+// Trivy's command lines and environment, built from data and nothing else. vouch decides what counts, so
+// Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
+
+const args_PINNED = /@sha256:[0-9a-f]{64}$/;
+function scanArgs(options) {
+    if (!args_PINNED.test(options.image)) {
+        throw new errors/* ScanError */.sC(`refusing to scan ${JSON.stringify(options.image)}: Trivy is only given image@sha256:<digest>`);
+    }
+    if (!Number.isSafeInteger(options.timeoutSeconds) || options.timeoutSeconds <= 0) {
+        throw new errors/* ScanError */.sC(`the Trivy timeout must be a whole number of seconds above 0; got ${options.timeoutSeconds}`);
+    }
+    if (options.dbRepositories.length === 0)
+        throw new errors/* ScanError */.sC('no Trivy DB repository to download from');
+    return [
+        'image',
+        '--format',
+        'json',
+        '--output',
+        options.outputFile,
+        '--scanners',
+        'vuln',
+        '--db-repository',
+        options.dbRepositories.join(','),
+        '--cache-dir',
+        options.cacheDir,
+        '--timeout',
+        `${options.timeoutSeconds}s`,
+        ...(options.platform === undefined ? [] : ['--platform', options.platform]),
+        // A repeated flag rather than a comma list: a path may hold a comma, and Trivy's docs repeat it.
+        ...options.vex.flatMap((source) => ['--vex', source]),
+        ...(options.insecure ? ['--insecure'] : []),
+        ...(options.skipDbUpdate === true ? ['--skip-db-update'] : []),
+        options.image,
+    ];
+}
+// TRIVY_* variables the runner may carry that cannot change what is found or counted. Every other TRIVY_*
+// variable (TRIVY_SEVERITY, TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) is
+// blanked, because Trivy reads them as flags and they would filter the report behind vouch's back. Trivy
+// (viper) treats an empty variable as unset.
+const HARMLESS = new Set([
+    'TRIVY_DEBUG',
+    'TRIVY_QUIET',
+    'TRIVY_NO_PROGRESS',
+    'TRIVY_TEMP_DIR',
+    'TRIVY_JAVA_DB_REPOSITORY',
+]);
+// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included
+// (pkg/remote authOptions), so vouch never uses them to hand over the user's registry credentials.
+const CREDENTIAL_VARIABLES = ['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN'];
+/**
+ * The variables to add to Trivy's environment. `dockerConfigDir` is a docker config holding the user's registry
+ * credentials for the image's registry alone (see withDockerConfig): Trivy's keychain reads
+ * `$DOCKER_CONFIG/config.json` and offers each registry only its own entry, so the DB mirrors never see the
+ * password, and nothing reaches argv. `inherited` is the runner's environment, whose stray TRIVY_* settings
+ * are blanked; without a config of vouch's, the runner's own Trivy credentials and docker config stay.
+ */
+function scanEnv(dockerConfigDir, inherited = {}) {
+    const blanked = Object.keys(inherited)
+        .filter((name) => (name.startsWith('TRIVY_') && !HARMLESS.has(name)) ||
+        // Trivy has no use for cosign's settings, and a workflow-level COSIGN_PASSWORD is a secret.
+        name.startsWith('COSIGN_'))
+        // Credentials the runner already gives Trivy stay, unless vouch hands it its own: they would go everywhere.
+        .filter((name) => dockerConfigDir !== undefined || !CREDENTIAL_VARIABLES.includes(name))
+        .map((name) => [name, '']);
+    return {
+        ...Object.fromEntries(blanked),
+        ...(dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: dockerConfigDir }),
+    };
+}
+/** `trivy --version --format json` prints the version and, when the cache holds one, the DB's metadata. */
+function versionArgs(cacheDir) {
+    return ['--version', '--format', 'json', '--cache-dir', cacheDir];
+}
+/** `trivy.json` for a single-platform image, `trivy-linux-arm-v7.json` for one platform of an index. */
+function reportFileName(platform) {
+    return platform === undefined ? 'trivy.json' : `trivy-${platform.replaceAll('/', '-')}.json`;
+}
+/** The command as a shell would read it, for the log; secrets never reach argv, so none reach this line. */
+function commandLine(command, args) {
+    return [command, ...args].map(quoteForLog).join(' ');
+}
+function quoteForLog(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+;// CONCATENATED MODULE: ./src/trivy/db.ts
+// The Trivy vulnerability DB as vouch sees it: its metadata, its age, whether a failed run was a DB download
+// that may be retried or replaced by a cached copy; and what else Trivy's stderr says. Pure: text in, data out.
+/** A cached DB older than this is not used when the download fails: stale data would pass new CVEs. */
+const MAX_FALLBACK_AGE_HOURS = 7 * 24;
+const HOUR_MS = 3_600_000;
+/** Undefined when the text is not a metadata document with a readable `UpdatedAt`. */
+function parseDbMetadata(json) {
+    let parsed;
+    try {
+        parsed = JSON.parse(json);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const fields = parsed;
+    const updatedAt = fields['UpdatedAt'];
+    if (typeof updatedAt !== 'string' || Number.isNaN(Date.parse(updatedAt)))
+        return undefined;
+    const text = (name) => {
+        const value = fields[name];
+        return typeof value === 'string' ? value : undefined;
+    };
+    const version = fields['Version'];
+    const nextUpdate = text('NextUpdate');
+    const downloadedAt = text('DownloadedAt');
+    return {
+        ...(typeof version === 'number' ? { version } : {}),
+        updatedAt,
+        ...(nextUpdate === undefined ? {} : { nextUpdate }),
+        ...(downloadedAt === undefined ? {} : { downloadedAt }),
+    };
+}
+/** Hours since the DB was built (not since it was downloaded: a fresh download of an old DB is still old). */
+function dbAgeHours(meta, now) {
+    // A clock a little behind the DB's builder must not make the DB look younger than new.
+    return Math.max(0, (now.getTime() - Date.parse(meta.updatedAt)) / HOUR_MS);
+}
+/** Whether a run may fall back to the DB already in the cache after its download failed. */
+function decideFallback(meta, now) {
+    if (meta === undefined)
+        return { use: false, reason: 'missing' };
+    const ageHours = dbAgeHours(meta, now);
+    return ageHours < MAX_FALLBACK_AGE_HOURS ? { use: true, ageHours } : { use: false, reason: 'too-old', ageHours };
+}
+// Where Trivy says the failure happened while fetching a DB, vulnerability or Java, in the wordings of
+// v0.2x–v0.74: "init error: DB error: failed to download vulnerability DB: …", "[vulndb] Failed to download
+// artifact", "Java DB update failed: … failed to download Java DB", "database download error: …".
+const DB_DOWNLOAD = [
+    /failed to download (?:the )?(?:vulnerability|Java) DB/i,
+    /\[(?:vulndb|javadb)\] Failed to download artifact/i,
+    /Java DB update failed/i,
+    /database download error/i,
+];
+// "DB error: 503 Service Unavailable" and its kin: a DB error caused by the network or the registry's load.
+const TRANSIENT = /TOOMANYREQUESTS|\b429\b|\b5\d\d\b|UNAVAILABLE|service unavailable|context deadline exceeded|i\/o timeout|timeout|connection reset|connection refused|unexpected EOF/i;
+/**
+ * Whether Trivy's stderr tells of a DB that could not be downloaded: a rate limit, a registry error, a network
+ * timeout. Only failures in the DB's own context count: a TOOMANYREQUESTS from the scanned image's registry
+ * is not one, and neither is a DB schema mismatch, which no retry cures.
+ */
+function isDbDownloadFailure(stderr) {
+    const fatal = fatalPart(stderr);
+    if (DB_DOWNLOAD.some((pattern) => pattern.test(fatal)))
+        return true;
+    return fatal.split('\n').some((line) => /\bDB error\b/.test(line) && TRANSIENT.test(line));
+}
+/** A DB download failure of the Java DB (fetched while scanning JAR files), which `--skip-db-update` leaves alone. */
+function isJavaDbFailure(stderr) {
+    return isDbDownloadFailure(stderr) && /Java DB/i.test(fatalPart(stderr));
+}
+// Trivy logs a failed DB mirror as ERROR and moves on to the next one; only the FATAL message (which may run
+// over several lines) says why the run ended. Without one, the whole text is all there is to go on.
+function fatalPart(stderr) {
+    const start = stderr.search(/\bFATAL\b/);
+    return start === -1 ? stderr : stderr.slice(start);
+}
+/** Trivy's own `--timeout` ran out: it warns before the fatal line (v0.2x wording, then v0.5x+ wording). */
+function isScanTimeout(stderr) {
+    return /Increase --timeout value|Provide a higher timeout value/i.test(stderr);
+}
+/** "40 minutes", "5 hours", "3 days": for a warning that says how old the fallback DB is. */
+function describeDbAge(hours) {
+    if (hours < 1) {
+        const minutes = Math.max(1, Math.round(hours * 60));
+        return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    }
+    if (hours < 48) {
+        const whole = Math.floor(hours);
+        return `${whole} hour${whole === 1 ? '' : 's'}`;
+    }
+    return `${Math.floor(hours / 24)} days`;
+}
+/** The mirror Trivy says it downloaded the DB from (v0.57+ logs it); undefined when it downloaded nothing. */
+function downloadedFrom(stderr) {
+    return /\[vulndb\] Artifact successfully downloaded\s+repo="([^"]+)"/.exec(stderr)?.[1];
+}
+// Trivy colours its log levels when it thinks it writes to a terminal.
+const ANSI_COLOUR = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
+/** The last lines Trivy wrote, without colours or progress-bar redraws: what says why it stopped. */
+function stderrTail(stderr, lines) {
+    return stderr
+        .replace(ANSI_COLOUR, '')
+        .split('\n')
+        .map((line) => (line.split('\r').pop() ?? '').trimEnd())
+        .filter((line) => line.trim() !== '')
+        .slice(-lines)
+        .join('\n');
+}
+/** Trivy's DB is rebuilt every few hours and promises its next update within a day; more than this is forged. */
+const MAX_UPDATE_INTERVAL_HOURS = 48;
+/**
+ * Why a DB restored from a cache must not be used, or undefined when it may. Trivy skips its update while
+ * NextUpdate lies ahead, so a cache entry whose NextUpdate is far away (or that claims to come from the future)
+ * would freeze the DB for good: whoever can write the cache could hide every new CVE.
+ */
+function distrustedDb(meta, now) {
+    const updated = Date.parse(meta.updatedAt);
+    if (Number.isNaN(updated))
+        return `its UpdatedAt ${JSON.stringify(meta.updatedAt)} is not a time`;
+    if (updated > now.getTime() + HOUR_MS)
+        return `it claims to be built in the future (${meta.updatedAt})`;
+    if (meta.nextUpdate === undefined)
+        return undefined;
+    const next = Date.parse(meta.nextUpdate);
+    if (Number.isNaN(next) || next - updated > MAX_UPDATE_INTERVAL_HOURS * HOUR_MS) {
+        return `its NextUpdate (${meta.nextUpdate}) is more than ${MAX_UPDATE_INTERVAL_HOURS} hours after its UpdatedAt (${meta.updatedAt})`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/trivy/run.ts
+// Runs Trivy once per platform of the image. The DB is fetched by the first run only; a failed DB download is
+// retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
+
+
+
+
+
+
+
+
+/** A scan error that carries what the user can do about it, apart from what went wrong. */
+class ScanFailure extends errors/* ScanError */.sC {
+    reason;
+    remedy;
+    constructor(reason, remedy, options) {
+        super(`${reason} ${remedy}`, options);
+        this.reason = reason;
+        this.remedy = remedy;
+    }
+}
+const DB_REMEDY = 'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
+    'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.';
+async function readDbMetadata(cacheDir) {
+    try {
+        return parseDbMetadata(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(cacheDir, 'db', 'metadata.json'), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+async function runTrivyScan(options) {
+    if (options.platforms.length === 0)
+        throw new errors/* ScanError */.sC(`no platform of ${options.image} to scan`);
+    const now = options.now ?? (() => new Date());
+    const outputDir = (0,external_node_path_.resolve)(options.outputDir);
+    const cacheDir = (0,external_node_path_.resolve)(options.cacheDir);
+    await (0,promises_namespaceObject.mkdir)(outputDir, { recursive: true });
+    await (0,promises_namespaceObject.mkdir)(cacheDir, { recursive: true });
+    // Trivy reads trivy.yaml and .trivyignore from its working directory; the workspace's must not filter the
+    // report behind vouch's back (vouch applies `ignore-file` itself), so Trivy runs in an empty folder.
+    const cwd = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'vouch-trivy-'));
+    const { registryLogin } = options;
+    try {
+        return await withDockerConfig(registryLogin?.credentials, registryLogin?.registry ?? '', options.runnerTemp ?? process.env.RUNNER_TEMP ?? '', (dockerConfigDir) => scanPlatforms(new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir)));
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(cwd, { recursive: true, force: true });
+    }
+}
+async function scanPlatforms(run) {
+    const { options, now } = run;
+    const scans = [];
+    for (const platform of options.platforms) {
+        const label = platform === undefined ? options.image : `${options.image} (${platform})`;
+        scans.push(await lib_core/* group */.Os(`Trivy: ${label}`, () => run.scan(platform)));
+    }
+    const meta = await readDbMetadata(options.cacheDir);
+    const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0]);
+    return {
+        scans,
+        db: {
+            usedCachedFallback: run.usedCachedFallback,
+            ...(meta === undefined ? {} : { updatedAt: meta.updatedAt, ageHours: dbAgeHours(meta, now()) }),
+            ...(repository === undefined ? {} : { repository }),
+        },
+    };
+}
+class Runner {
+    options;
+    cwd;
+    now;
+    dockerConfigDir;
+    /** Set once a run has the DB in the cache: later platforms pass `--skip-db-update`. */
+    dbReady = false;
+    usedCachedFallback = false;
+    downloadedFrom;
+    constructor(options, cwd, now, 
+    /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
+    dockerConfigDir) {
+        this.options = options;
+        this.cwd = cwd;
+        this.now = now;
+        this.dockerConfigDir = dockerConfigDir;
+    }
+    async scan(platform) {
+        const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(platform));
+        const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 };
+        const skipDbUpdate = this.dbReady;
+        let outcome = await this.invoke(platform, reportFile, skipDbUpdate);
+        for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
+            const delayMs = baseDelayMs * 2 ** (attempt - 1);
+            lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`);
+            await (this.options.sleep ?? defaultSleep)(delayMs);
+            outcome = await this.invoke(platform, reportFile, skipDbUpdate);
+        }
+        if (this.isRetryable(outcome) && !skipDbUpdate)
+            outcome = await this.fallBack(platform, reportFile, outcome);
+        await this.check(outcome, platform, reportFile);
+        this.dbReady = true;
+        this.downloadedFrom ??= downloadedFrom(outcome.stderr);
+        return {
+            ...(platform === undefined ? {} : { platform }),
+            reportFile,
+            startedAt: outcome.startedAt,
+            finishedAt: outcome.finishedAt,
+        };
+    }
+    isRetryable(outcome) {
+        return outcome.exitCode === 1 && !isScanTimeout(outcome.stderr) && isDbDownloadFailure(outcome.stderr);
+    }
+    /** Downloads failed every time: scan with the cached DB if it is recent enough, else give up. */
+    async fallBack(platform, reportFile, failed) {
+        // --skip-db-update covers the vulnerability DB only; Trivy would fetch the Java DB again and fail again.
+        if (isJavaDbFailure(failed.stderr))
+            throw this.dbFailure(failed);
+        const decision = decideFallback(await readDbMetadata(this.options.cacheDir), this.now());
+        if (!decision.use) {
+            const limit = `${MAX_FALLBACK_AGE_HOURS / 24} days`;
+            throw this.dbFailure(failed, decision.reason === 'missing'
+                ? 'there is no cached DB to fall back on'
+                : `the cached DB is ${describeDbAge(decision.ageHours)} old (the limit is ${limit})`);
+        }
+        lib_core/* warning */.$e(`Trivy could not download its vulnerability DB; scanning with the cached DB, built ${describeDbAge(decision.ageHours)} ago.`);
+        this.usedCachedFallback = true;
+        return this.invoke(platform, reportFile, true);
+    }
+    dbFailure(outcome, noFallback) {
+        const attempts = this.options.retry?.attempts ?? 3;
+        const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+        const said = `Trivy said: ${stderrTail(outcome.stderr, 3)}`;
+        if (isJavaDbFailure(outcome.stderr)) {
+            return new ScanFailure(`Trivy could not download its Java DB (${tries}). ${said}`, 'Set TRIVY_JAVA_DB_REPOSITORY in the job environment to a mirror this runner can reach, and keep ' +
+                '`cache: true` so that the Java DB is reused between runs.');
+        }
+        const from = this.options.dbRepositories.join(', ');
+        return new ScanFailure(`Trivy could not download its vulnerability DB from ${from} (${tries})` +
+            `${noFallback === undefined ? '' : `, and ${noFallback}`}. ${said}`, DB_REMEDY);
+    }
+    async check(outcome, platform, reportFile) {
+        const target = platform === undefined ? this.options.image : `${this.options.image} for ${platform}`;
+        if (outcome.exitCode === 0) {
+            if (await isFile(reportFile))
+                return;
+            throw new ScanFailure(`Trivy exited 0 scanning ${target} but wrote no report at ${reportFile}.`, 'This Trivy release may not behave as vouch expects; pin a supported `trivy-version`.');
+        }
+        if (isScanTimeout(outcome.stderr)) {
+            throw new ScanFailure(`Trivy did not finish scanning ${target} within the ${this.options.timeoutSeconds}s \`timeout\`.`, 'Raise `timeout` (for example `timeout: 20m`): large images, and those with many JAR files, take longer.');
+        }
+        if (this.isRetryable(outcome))
+            throw this.dbFailure(outcome);
+        throw new ScanFailure(`Trivy failed scanning ${target} (exit code ${outcome.exitCode}): ${stderrTail(outcome.stderr, 10)}`, "Trivy's full output is in the log group above; check that the runner can pull the image with the given credentials.");
+    }
+    async invoke(platform, reportFile, skipDbUpdate) {
+        const { options } = this;
+        const args = scanArgs({
+            image: options.image,
+            outputFile: reportFile,
+            dbRepositories: options.dbRepositories,
+            cacheDir: options.cacheDir,
+            timeoutSeconds: options.timeoutSeconds,
+            vex: options.vex,
+            insecure: options.insecure,
+            skipDbUpdate,
+            ...(platform === undefined ? {} : { platform }),
+        });
+        // A report left by an earlier run must not pass for this one's.
+        await (0,promises_namespaceObject.rm)(reportFile, { force: true });
+        lib_core/* info */.pq(`$ ${commandLine(options.trivyPath, args)}`);
+        const startedAt = this.now();
+        try {
+            const env = scanEnv(this.dockerConfigDir, process.env);
+            const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true });
+            return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() };
+        }
+        catch (error) {
+            throw new ScanFailure(`Could not run Trivy at ${options.trivyPath}: ${(0,errors/* errorMessage */.gJ)(error)}.`, 'The Trivy install step did not leave a runnable binary; re-run the job, and report it if it persists.', { cause: error });
+        }
+    }
+}
+function absoluteVex(source) {
+    // Trivy's own sources and URLs are not paths; a relative path must survive Trivy's empty working folder.
+    if (['repo', 'repository', 'oci', 'sbom-ref'].includes(source) || /^[a-z]+:\/\//i.test(source))
+        return source;
+    return (0,external_node_path_.isAbsolute)(source) ? source : (0,external_node_path_.resolve)(source);
+}
+async function isFile(path) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(path)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+function defaultSleep(ms) {
+    return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+}
+
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
 var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/exec.ts
@@ -32677,41 +33567,50 @@ const exec_exec = async (command, args, options = {}) => {
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./src/report/exceptions.ts + 2 modules
-var report_exceptions = __nccwpck_require__(8980);
-;// CONCATENATED MODULE: ./src/stages/exceptions.ts
-// Reads the ignore file before anything touches the network: a missing or broken file is an input error.
-
-
-
-
-async function loadExceptions(inputs) {
-    if (inputs.ignoreFile === undefined)
-        return [];
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(inputs.ignoreFile, 'utf8');
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz('ignore-file', inputs.ignoreFile, `must name a readable file (${error.code ?? 'unreadable'})`);
-    }
-    const { exceptions, warnings } = (0,report_exceptions/* parseIgnoreFile */.a0)(text, inputs.ignoreFile);
-    for (const warning of [...warnings, ...(0,report_exceptions/* checkExceptions */.No)(exceptions, { strict: inputs.strictExceptions })]) {
-        lib_core/* warning */.$e(warning);
-    }
-    return exceptions;
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/capped-body.ts
+// Reads an HTTP response body with a byte cap, for every body vouch keeps (manifests, token answers, VEX documents,
+// error pages): past the cap the stream is cancelled, which closes the connection, so an endless or oversized body
+// costs at most `limit` bytes of memory instead of being buffered whole before anything looks at its size.
+/** The body, or undefined when it is (or says it is) longer than `limit` bytes; then nothing more is read. */
+async function readCapped(response, limit) {
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    const body = response.body;
+    if (Number.isFinite(declared) && declared > limit) {
+        await body?.cancel();
+        return undefined;
+    }
+    if (body === null)
+        return new Uint8Array(0);
+    const reader = body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > limit) {
+            await reader.cancel();
+            return undefined;
+        }
+        chunks.push(value);
+    }
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.byteLength;
+    }
+    return bytes;
+}
+/** An error body as text, for a message: at most `limit` bytes of it, the rest never read. */
+async function readErrorText(response, limit = 64 * 1024) {
+    const bytes = await readCapped(response, limit);
+    return bytes === undefined ? `(a body of more than ${limit} bytes, not read)` : Buffer.from(bytes).toString('utf8');
+}
+
 ;// CONCATENATED MODULE: ./src/image/docker-config.ts
 // The runner's docker config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`): the `auths` credentials that
 // `docker login` leaves behind, used for digest resolution when no registry-username/registry-password is given.
@@ -32749,16 +33648,16 @@ async function readDockerConfig(env = process.env, home = external_node_os_defau
 /** Parses a docker config's text. Throws on text that is not a JSON object; skips `auths` entries it cannot use. */
 function parseDockerConfig(text) {
     const parsed = JSON.parse(text);
-    if (!isRecord(parsed))
+    if (!docker_config_isRecord(parsed))
         throw new Error('it is not a JSON object');
-    if (typeof parsed.credsStore === 'string' || isRecord(parsed.credHelpers)) {
+    if (typeof parsed.credsStore === 'string' || docker_config_isRecord(parsed.credHelpers)) {
         // Running a helper binary is out of scope; docker login in CI writes `auths` unless a helper is configured.
         lib_core/* debug */.Yz('The docker config names credential helpers (credsStore/credHelpers); vouch does not consult them');
     }
     const auths = {};
-    const entries = isRecord(parsed.auths) ? Object.entries(parsed.auths) : [];
+    const entries = docker_config_isRecord(parsed.auths) ? Object.entries(parsed.auths) : [];
     for (const [key, entry] of entries) {
-        const credentials = isRecord(entry) ? entryCredentials(entry) : undefined;
+        const credentials = docker_config_isRecord(entry) ? entryCredentials(entry) : undefined;
         if (credentials === undefined)
             continue;
         const registry = registryOfKey(key);
@@ -32797,7 +33696,7 @@ function entryCredentials(entry) {
     }
     return undefined;
 }
-function isRecord(value) {
+function docker_config_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -32809,8 +33708,11 @@ function isRecord(value) {
 
 
 
+
 /** How long one registry request may take, body included. */
 const REQUEST_TIMEOUT_MS = 60_000;
+// A token answer is a JWT or two in JSON: a few KiB. Anything near this is not one.
+const TOKEN_LIMIT = 1024 * 1024;
 /** The registry-username/registry-password inputs win; else the docker config's entry for the registry; else none. */
 function chooseIdentity(registry, credentials, dockerConfig) {
     if (credentials !== undefined)
@@ -32855,46 +33757,84 @@ function forgetTokens() {
 /**
  * Sends a request with the cached authorization for this registry, repository and identity, if any. On a 401 with a
  * challenge it can answer, it authorizes and retries once. Network failures become RegistryErrors with the cause.
+ * Challenges are answered only when they come from the registry's own origin (the origin of `url`): a 401 from a
+ * host a redirect led to must not receive the credentials.
  */
 async function sendAuthorized(session, url, init) {
     const key = cacheKey(session);
     const cached = authorizations.get(key);
     const usable = cached !== undefined && cached.expiresAt > Date.now() ? cached.header : undefined;
+    const registry = new URL(url);
     const first = await send(session, url, init, usable);
-    if (first.status !== 401)
-        return first;
-    const header = await answerChallenge(session, parseChallenge(first.headers.get('www-authenticate')));
+    if (first.response.status !== 401)
+        return first.response;
+    if (first.url.origin !== registry.origin) {
+        await first.response.body?.cancel();
+        throw new errors/* RegistryError */.gl(`${session.registry} redirected the request for ${session.image} to ${first.url.origin}, which asked for ` +
+            'credentials; vouch answers authentication challenges only from the registry itself', 401);
+    }
+    const header = await answerChallenge(session, parseChallenge(first.response.headers.get('www-authenticate')), registry);
     if (header === undefined)
-        return first;
-    await first.body?.cancel();
+        return first.response;
+    await first.response.body?.cancel();
     authorizations.set(key, header);
-    return send(session, url, init, header.header);
+    return (await send(session, url, init, header.header)).response;
 }
-/** fetch, with network failures (refused, DNS, TLS) turned into a RegistryError that names the image and keeps the cause. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/**
+ * fetch, following redirects itself: the Authorization header goes only to the origin it was meant for, and a
+ * redirect from https to plain http is refused unless it leads to loopback. Network failures (refused, DNS, TLS)
+ * become a RegistryError that names the image and keeps the cause. Returns the answer and where it came from.
+ */
 async function send(session, url, init, authorization) {
-    const headers = new Headers(init.headers);
-    headers.set('User-Agent', session.userAgent);
-    if (authorization !== undefined)
-        headers.set('Authorization', authorization);
-    lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${url}`);
+    let current = new URL(url);
+    const origin = current.origin;
+    for (let hop = 0;; hop++) {
+        const headers = new Headers(init.headers);
+        headers.set('User-Agent', session.userAgent);
+        if (authorization !== undefined && current.origin === origin)
+            headers.set('Authorization', authorization);
+        const response = await fetchOnce(session, current, { ...init, headers });
+        const location = response.headers.get('location');
+        if (!REDIRECTS.has(response.status) || location === null)
+            return { response, url: current };
+        await response.body?.cancel();
+        const next = new URL(location, current);
+        if (hop + 1 >= MAX_REDIRECTS) {
+            throw new errors/* RegistryError */.gl(`${session.registry} redirected the request for ${session.image} too many times`);
+        }
+        if (!['https:', 'http:'].includes(next.protocol) || isDowngrade(next)) {
+            throw new errors/* RegistryError */.gl(`${current.host} redirected the request for ${session.image} from ${current.protocol.slice(0, -1)} to ` +
+                `${next.origin}; vouch follows no redirect to plain http off loopback`);
+        }
+        lib_core/* debug */.Yz(`${response.status} redirect to ${next.origin}${next.pathname}`);
+        current = next;
+    }
+}
+// Plain http only ever to loopback, as for the registry itself: a redirect must not take the request off https.
+function isDowngrade(to) {
+    return to.protocol !== 'https:' && !(0,image_reference/* isLoopbackRegistry */.jW)(to.host);
+}
+async function fetchOnce(session, url, init) {
+    lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${url.href}`);
     try {
         // A registry that stops answering must not hold the job until its own timeout.
-        return await session.fetch(url, {
+        return await session.fetch(url.href, {
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
             ...init,
-            headers,
-            redirect: 'follow',
+            redirect: 'manual',
         });
     }
     catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
         const reason = cause instanceof Error ? cause.message : String(cause);
-        throw new errors/* RegistryError */.gl(`Could not reach ${new URL(url).host} to resolve ${session.image}: ${reason}`, undefined, {
+        throw new errors/* RegistryError */.gl(`Could not reach ${url.host} to resolve ${session.image}: ${reason}`, undefined, {
             cause: error,
         });
     }
 }
-async function answerChallenge(session, challenge) {
+async function answerChallenge(session, challenge, registry) {
     const credentials = session.identity.credentials;
     if (challenge?.scheme === 'basic') {
         if (credentials === undefined)
@@ -32902,32 +33842,36 @@ async function answerChallenge(session, challenge) {
         return { header: basicAuthorization(credentials), expiresAt: Number.POSITIVE_INFINITY };
     }
     if (challenge?.scheme === 'bearer' && challenge.params.realm !== undefined) {
-        return fetchToken(session, challenge.params);
+        return fetchToken(session, challenge.params, registry);
     }
     return undefined;
 }
 // The token endpoint of distribution's token auth spec: GET realm?service=…&scope=…, with Basic credentials if any.
-async function fetchToken(session, params) {
-    const realm = tokenRealm(session, params.realm);
+async function fetchToken(session, params, registry) {
+    const realm = tokenRealm(session, params.realm, registry);
     if (params.service !== undefined)
         realm.searchParams.set('service', params.service);
     // A challenge without a scope (some registries send it on /v2/ only) still needs pull access to the repository.
     realm.searchParams.set('scope', params.scope ?? `repository:${session.repository}:pull`);
     const credentials = session.identity.credentials;
     const authorization = credentials === undefined ? undefined : basicAuthorization(credentials);
-    const response = await send(session, realm.href, { method: 'GET', headers: { Accept: 'application/json' } }, authorization);
-    const body = await response.text();
+    const { response } = await send(session, realm.href, { method: 'GET', headers: { Accept: 'application/json' } }, authorization);
     if (!response.ok) {
+        const body = await readErrorText(response);
         const { status, statusText } = response;
         const own = registryMessage(body);
         const denied = status === 401 || status === 403 ? `; ${describeIdentity(session.identity, session.registry)}` : '';
         throw new errors/* RegistryError */.gl(`The token service of ${session.registry} (${realm.origin}${realm.pathname}) answered ${status}` +
             `${statusText ? ` ${statusText}` : ''}${own ? ` (${own})` : ''} for ${session.image}${denied}`, status);
     }
+    const bytes = await readCapped(response, TOKEN_LIMIT);
+    if (bytes === undefined) {
+        throw new errors/* RegistryError */.gl(`The token service of ${session.registry} (${realm.origin}${realm.pathname}) sent more than ${TOKEN_LIMIT} bytes for ${session.image}; not read`);
+    }
     let token;
     let expiresIn;
     try {
-        const parsed = JSON.parse(body);
+        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
         token = parsed.token ?? parsed.access_token;
         expiresIn = parsed.expires_in;
     }
@@ -32941,8 +33885,9 @@ async function fetchToken(session, params) {
     const seconds = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 60;
     return { header: `Bearer ${token}`, expiresAt: Date.now() + Math.max(seconds - 10, 0) * 1000 };
 }
-// Credentials must not travel in clear text: a plain-http realm is accepted only on loopback, like the registry itself.
-function tokenRealm(session, realm) {
+// Credentials must not travel in clear text: a plain-http realm is accepted only from a plain-http (loopback)
+// registry, and only on loopback itself; an https registry's realm must be https too.
+function tokenRealm(session, realm, registry) {
     let url;
     try {
         url = new URL(realm);
@@ -32950,7 +33895,9 @@ function tokenRealm(session, realm) {
     catch {
         throw new errors/* RegistryError */.gl(`${session.registry} named a token realm that is not a URL: ${JSON.stringify(realm)}`);
     }
-    if (url.protocol === 'https:' || (url.protocol === 'http:' && (0,image_reference/* isLoopbackRegistry */.jW)(url.host)))
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && registry.protocol === 'http:' && (0,image_reference/* isLoopbackRegistry */.jW)(url.host))
         return url;
     throw new errors/* RegistryError */.gl(`${session.registry} sent vouch to the token realm ${url.origin}, which is not https; refusing to send credentials there`);
 }
@@ -33005,6 +33952,7 @@ function cacheKey(session) {
 
 
 
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -33013,9 +33961,9 @@ const ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].
 // distribution refuses manifests over 4 MiB; anything larger is not a manifest.
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 /**
- * The manifest digest of `ref`. A tag is resolved with HEAD (GET when HEAD gives no digest or is refused, and for an
- * index, whose platforms only its body lists). A pinned digest is fetched to learn its media type and platforms, and
- * the registry must return exactly that manifest. A reference with neither is `latest`, as docker pulls it.
+ * The manifest digest of `ref`. A tag is resolved with HEAD (GET by tag when HEAD gives no digest or is refused),
+ * then the manifest is read by that digest: its bytes must hash to it, and they alone say whether it is an image or
+ * an index. A pinned digest is read the same way. A reference with neither is `latest`, as docker pulls it.
  */
 async function resolveDigest(ref, options = {}) {
     const session = {
@@ -33032,18 +33980,15 @@ async function resolveDigest(ref, options = {}) {
     const head = await sendAuthorized(session, manifestUrl(ref, tag), { method: 'HEAD', headers: { Accept: ACCEPT } });
     await head.body?.cancel();
     const digest = head.headers.get('docker-content-digest') ?? '';
-    const mediaType = contentType(head);
-    if (head.ok && (0,image_reference/* isDigest */.Bc)(digest) && mediaType !== undefined) {
-        if (isManifestType(mediaType))
-            return { digest, mediaType };
-        if (isIndexType(mediaType))
-            return getManifest(session, digest);
-    }
+    // HEAD gives the digest only: what that digest names (manifest or index) is read from its own bytes, by digest,
+    // since a HEAD that says manifest while the bytes are an index would have the index signed without --recursive.
+    if (head.ok && (0,image_reference/* isDigest */.Bc)(digest))
+        return getManifest(session, digest);
     // A rate-limited registry would refuse the GET too, and count it.
     if (head.status === 429)
         throw failure(session, head, '', tag);
     if (head.ok)
-        lib_core/* debug */.Yz(`HEAD ${session.image} gave no usable digest and media type; reading the manifest with GET`);
+        lib_core/* debug */.Yz(`HEAD ${session.image} gave no usable digest; reading the manifest with GET`);
     // 405 (HEAD not allowed), or an error whose body, which only GET returns, carries the registry's own message.
     return getManifest(session, tag);
 }
@@ -33075,16 +34020,12 @@ async function getManifest(session, reference) {
         method: 'GET',
         headers: { Accept: ACCEPT },
     });
-    const declaredLength = Number(response.headers.get('content-length') ?? '0');
-    if (declaredLength > MANIFEST_LIMIT) {
-        await response.body?.cancel();
-        throw new errors/* RegistryError */.gl(`${session.registry} sent ${declaredLength} bytes for the manifest of ${session.image}`);
-    }
-    const body = new Uint8Array(await response.arrayBuffer());
     if (!response.ok)
-        throw failure(session, response, Buffer.from(body).toString('utf8'), reference);
-    if (body.byteLength > MANIFEST_LIMIT) {
-        throw new errors/* RegistryError */.gl(`${session.registry} sent ${body.byteLength} bytes for the manifest of ${session.image}`);
+        throw failure(session, response, await readErrorText(response), reference);
+    const body = await readCapped(response, MANIFEST_LIMIT);
+    if (body === undefined) {
+        throw new errors/* RegistryError */.gl(`${session.registry} sent more than ${MANIFEST_LIMIT} bytes for the manifest of ${session.image}; ` +
+            'no registry serves a manifest that large, so it was not read');
     }
     const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
     const announced = response.headers.get('docker-content-digest');
@@ -33097,15 +34038,35 @@ async function getManifest(session, reference) {
         }
     }
     const manifest = parseManifest(session, body);
-    const mediaType = (typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined) ?? contentType(response);
-    if (Array.isArray(manifest.manifests) || (mediaType !== undefined && isIndexType(mediaType))) {
-        return { digest, mediaType: mediaType ?? OCI_INDEX, platforms: indexPlatforms(manifest.manifests) };
-    }
-    if (mediaType === undefined || !isManifestType(mediaType)) {
-        throw new errors/* RegistryError */.gl(`${session.registry} returned a ${mediaType ?? 'manifest without a media type'} for ${session.image}; ` +
-            'vouch reads OCI and Docker v2 manifests and indexes');
+    const mediaType = manifestType(session, manifest);
+    if (isIndexType(mediaType)) {
+        return { digest, mediaType, platforms: indexPlatforms(manifest.manifests) };
     }
     return { digest, mediaType };
+}
+/**
+ * What the bytes are, from the bytes alone: their `mediaType`, else their shape (`manifests` for an index, `layers`
+ * for an image manifest); never the Content-Type header or a HEAD, which a proxy or a lying registry can set apart
+ * from the body. A declared type the shape contradicts is refused rather than guessed.
+ */
+function manifestType(session, manifest) {
+    const declared = typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined;
+    const shape = Array.isArray(manifest.manifests)
+        ? OCI_INDEX
+        : Array.isArray(manifest.layers)
+            ? OCI_MANIFEST
+            : undefined;
+    const mediaType = declared ?? shape;
+    const known = mediaType !== undefined && (isIndexType(mediaType) || isManifestType(mediaType));
+    if (!known) {
+        throw new errors/* RegistryError */.gl(`${session.registry} returned a ${mediaType === undefined ? 'manifest without a media type' : JSON.stringify(mediaType).slice(0, 200)} for ${session.image}; ` +
+            'vouch reads OCI and Docker v2 manifests and indexes');
+    }
+    if (shape !== undefined && isIndexType(shape) !== isIndexType(mediaType)) {
+        throw new errors/* RegistryError */.gl(`${session.registry} returned a manifest for ${session.image} whose mediaType ${mediaType} contradicts its ` +
+            `content (${isIndexType(shape) ? 'a list of manifests' : 'a list of layers'}); refusing to guess which it is`);
+    }
+    return mediaType;
 }
 function parseManifest(session, body) {
     try {
@@ -33158,10 +34119,6 @@ function failure(session, response, body, reference) {
 }
 function describeRetryAfter(value) {
     return /^\d+$/.test(value.trim()) ? `${value.trim()} seconds` : value.trim();
-}
-function contentType(response) {
-    const value = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
-    return value === undefined || value === '' ? undefined : value;
 }
 function isIndexType(mediaType) {
     return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
@@ -33300,122 +34257,8 @@ async function saveAssetToActionsCache(cache, file, dir, key) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tools/assets.ts
-// Which release asset of Trivy or cosign fits this runner, and where to download it (GitHub or a mirror laid
-// out like GitHub releases). Pure: the runner's os/arch come in as arguments.
-const TOOLS = (/* unused pure expression or super */ null && (['trivy', 'cosign']));
-function platformKey(platform) {
-    return `${platform.os}/${platform.arch}`;
-}
-/** No release of the tool exists for this runner. */
-class UnsupportedPlatformError extends Error {
-    name = 'UnsupportedPlatformError';
-}
-const RUNNER_OS = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' };
-const RUNNER_ARCH = { X64: 'amd64', ARM64: 'arm64', ARM: 'arm' };
-const NODE_OS = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
-const NODE_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    ppc64: 'ppc64le',
-    riscv64: 'riscv64',
-    s390x: 's390x',
-};
-/**
- * The runner's platform: `RUNNER_OS` / `RUNNER_ARCH` as the Actions runner sets them, else Node's own
- * `process.platform` / `process.arch` (local CLI runs).
- */
-function runnerPlatform(env = process.env, nodePlatform = process.platform, nodeArch = process.arch) {
-    const runnerOs = env['RUNNER_OS'];
-    const runnerArch = env['RUNNER_ARCH'];
-    const os = runnerOs ? lookup(RUNNER_OS, runnerOs) : lookup(NODE_OS, nodePlatform);
-    const arch = runnerArch ? lookup(RUNNER_ARCH, runnerArch) : lookup(NODE_ARCH, nodeArch);
-    if (os === undefined || arch === undefined) {
-        const described = runnerOs || runnerArch
-            ? `RUNNER_OS=${runnerOs ?? ''} RUNNER_ARCH=${runnerArch ?? ''}`
-            : `${nodePlatform}/${nodeArch}`;
-        throw new UnsupportedPlatformError(`vouch does not support this runner (${described}); supported: Linux, macOS, Windows on X64, ARM64, ARM`);
-    }
-    return { os, arch };
-}
-// Own keys only: `constructor` is not an operating system.
-function lookup(table, key) {
-    return Object.hasOwn(table, key) ? table[key] : undefined;
-}
-const OS_LABEL = { linux: 'Linux', darwin: 'macOS', windows: 'Windows' };
-const ARCH_LABEL = {
-    amd64: 'X64',
-    arm64: 'ARM64',
-    arm: 'ARM',
-    ppc64le: 'PPC64LE',
-    riscv64: 'RISCV64',
-    s390x: 'S390X',
-};
-/** `Windows ARM64`: a platform in the runner's words, for messages. */
-function describePlatform(platform) {
-    return `${OS_LABEL[platform.os]} ${ARCH_LABEL[platform.arch]}`;
-}
-// Trivy's goreleaser names: only these five are offered (and pinned).
-const TRIVY_PLATFORMS = {
-    'linux/amd64': 'Linux-64bit',
-    'linux/arm64': 'Linux-ARM64',
-    'darwin/amd64': 'macOS-64bit',
-    'darwin/arm64': 'macOS-ARM64',
-    'windows/amd64': 'windows-64bit',
-};
-const COSIGN_PLATFORMS = [
-    'linux/amd64',
-    'linux/arm64',
-    'linux/arm',
-    'linux/ppc64le',
-    'linux/riscv64',
-    'linux/s390x',
-    'darwin/amd64',
-    'darwin/arm64',
-    'windows/amd64',
-];
-/** The release asset's file name, or UnsupportedPlatformError naming the runner's os/arch. */
-function assetName(tool, version, platform) {
-    const key = platformKey(platform);
-    if (tool === 'trivy') {
-        const suffix = TRIVY_PLATFORMS[key];
-        if (suffix === undefined)
-            throw unsupported(tool, version, platform);
-        const extension = platform.os === 'windows' ? 'zip' : 'tar.gz';
-        return `trivy_${version.replace(/^v/, '')}_${suffix}.${extension}`;
-    }
-    if (!COSIGN_PLATFORMS.includes(key))
-        throw unsupported(tool, version, platform);
-    return `cosign-${platform.os}-${platform.arch}${platform.os === 'windows' ? '.exe' : ''}`;
-}
-function unsupported(tool, version, platform) {
-    return new UnsupportedPlatformError(`${tool} ${version} has no release asset for this runner (${describePlatform(platform)}, ${platformKey(platform)})`);
-}
-const REPOSITORY = { trivy: 'aquasecurity/trivy', cosign: 'sigstore/cosign' };
-const GITHUB = 'https://github.com';
-/** `/aquasecurity/trivy/releases/download/v0.74.0/trivy_0.74.0_Linux-64bit.tar.gz`: the path below the base URL. */
-function assetPath(tool, version, name) {
-    return `/${REPOSITORY[tool]}/releases/download/${version}/${name}`;
-}
-/**
- * Everything needed to fetch and install one tool. `mirror` (the `tools-mirror` input, no trailing slash)
- * replaces `https://github.com`.
- */
-function releaseAsset(tool, version, platform, mirror) {
-    const name = assetName(tool, version, platform);
-    const base = (mirror ?? GITHUB).replace(/\/+$/, '');
-    const exe = platform.os === 'windows' ? '.exe' : '';
-    return {
-        tool,
-        version,
-        name,
-        url: `${base}${assetPath(tool, version, name)}`,
-        kind: tool === 'cosign' ? 'binary' : platform.os === 'windows' ? 'zip' : 'tar.gz',
-        binary: `${tool}${exe}`,
-    };
-}
-
+// EXTERNAL MODULE: ./src/tools/assets.ts
+var assets = __nccwpck_require__(5482);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/tools/hash.ts
@@ -33461,238 +34304,8 @@ async function adoptCachedAsset(cached, copy, sha256, source = 'expected') {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tools/pins.ts
-/** Trivy archives (`trivy_<v>_<Platform>.tar.gz` / `.zip`), newest first. */
-const TRIVY_SHA256 = {
-    'v0.74.0': {
-        'linux/amd64': '2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a',
-        'linux/arm64': 'b94ce1976bbf3c15b514b605ee88be7c6d94a29be2302847ff01cb794d47aad5',
-        'darwin/amd64': '472816f6888dda689d075c30254d4210b4d1035acf365aa72332f584c2f60485',
-        'darwin/arm64': '1caada5e0e2091909357c7525d3aa76f4b660b13821bc143b190c7483e31cc11',
-        'windows/amd64': '94c40e0696e4b907a74b7b2e1438d5d72ebaca83115817407f568a002d520842',
-    },
-    'v0.73.0': {
-        'linux/amd64': '2edd39da482bb4e9831962487b68f68e3928ec3137794757f54d00383d79547b',
-        'linux/arm64': '13833d97e8a1a5367471c372a173180157f593bece570e20d5d925fef552f5dd',
-        'darwin/amd64': 'd39d1374dd3e35d48621b82df9b6625fe69f9920cc67d2739ed81bb679f16f51',
-        'darwin/arm64': '80cc25faaf6378e37701202d0b4f9f43d9e413d198d594ba60fdf559fe44a683',
-        'windows/amd64': 'd2d3ad5292aae470a03eb6506db86fce81b1894592b8451cadaf60eaa22f2025',
-    },
-    'v0.72.0': {
-        'linux/amd64': 'bbb64b9695866ce4a7a8f5c9592002c5961cab378577fa3f8a040df362b9b2ea',
-        'linux/arm64': '2ca2c023109c2db6b2b77366b6717291452d4531167377d95c79547f0c8e3467',
-        'darwin/amd64': 'ee5e60df8a98e5b89fd74a6d86f9e5c7e9a266a35002cb1e43291698b3bfee08',
-        'darwin/arm64': '88f208680dc05da2b459e19b4f5aa2b4dc7c2117892ba4aab2ae63baba330016',
-        'windows/amd64': 'ed3cf122060f61818fe1f735fd97557954e16e10bc8b058af9852271cf2e91b3',
-    },
-    'v0.71.2': {
-        'linux/amd64': '0510e71e2fd39bf863856d499c8dc19feb4e7336546394c502a8f5cc7ab27460',
-        'linux/arm64': 'fe1c7106e15a5365d485b098a8c338f91e3b7ba71cb0e4963b98a3a098763cfc',
-        'darwin/amd64': 'c27bcf4ddd281aecb7267eb5df804ec49ac0f8fa23fe018d33932e17f30a38bf',
-        'darwin/arm64': 'a9f585cad53542a54ef286b5fa4199d081e5a061f8894635bdf3ce2608ece7a9',
-        'windows/amd64': 'ea31c2a927382410cfa2b4eb5970aed62308cf28902e1d167ea36bbfa0515095',
-    },
-    'v0.71.1': {
-        'linux/amd64': '3cbae37cd440cd8676e5ce9207fe460b5641c7579a17e9d00f8894928c41a88d',
-        'linux/arm64': 'a7daaee66817d67a4963e8f9ddf15f5238ee021b55d3cd8695b1b7801afd34a7',
-        'darwin/amd64': 'de123352f519c6310d5471b5271b029c02b04f3cce33597b87f60064e1760a3f',
-        'darwin/arm64': '5eb3576d4a41c9fa274dc8a62b2e6baebb2bf423eda908ed36d81d574e293c48',
-        'windows/amd64': 'ba67daf06923f52938812d1af134b3193e22b3bc7a525743b9f2a3ded7ab5904',
-    },
-    'v0.71.0': {
-        'linux/amd64': '30a3d22b23f88c233f1658f562fb477cae3b3e8b4761109d515b7698daf85814',
-        'linux/arm64': '2561be394a3199c911f82fced606cbc05e1cb23eb6ce1da6935540adb76f4252',
-        'darwin/amd64': '4558afb13d017615ca85011901caab78b4f09196e320b05a56c9fdc5615a1428',
-        'darwin/arm64': '95d4e896b120816edd0995a2df8adca26a8621b7bf62036a89b1d54a7b718a74',
-        'windows/amd64': '382250158fb9431ff9b87904205027b066a544234b8952b2dd764bd712d55387',
-    },
-    'v0.70.0': {
-        'linux/amd64': '8b4376d5d6befe5c24d503f10ff136d9e0c49f9127a4279fd110b727929a5aa9',
-        'linux/arm64': '2f6bb988b553a1bbac6bdd1ce890f5e412439564e17522b88a4541b4f364fc8d',
-        'darwin/amd64': '52d531452b19e7593da29366007d02a810e1e0080d02f9cf6a1afb46c35aaa93',
-        'darwin/arm64': '68e543c51dcc96e1c344053a4fde9660cf602c25565d9f09dc17dd41e13b838a',
-        'windows/amd64': 'eea5442eab86f9e26cd718d7618d43899e72a83767619e8bee47911bddbfb825',
-    },
-    'v0.69.3': {
-        'linux/amd64': '1816b632dfe529869c740c0913e36bd1629cb7688bd5634f4a858c1d57c88b75',
-        'linux/arm64': '7e3924a974e912e57b4a99f65ece7931f8079584dae12eb7845024f97087bdfd',
-        'darwin/amd64': 'fec4a9f7569b624dd9d044fca019e5da69e032700edbb1d7318972c448ec2f4e',
-        'darwin/arm64': 'a2f2179afd4f8bb265ca3c7aefb56a666bc4a9a411663bc0f22c3549fbc643a5',
-        'windows/amd64': '74362dc711383255308230ecbeb587eb1e4e83a8d332be5b0259afac6e0c2224',
-    },
-};
-/** cosign binaries (`cosign-<os>-<arch>[.exe]`), newest first. */
-const COSIGN_SHA256 = {
-    'v3.0.6': {
-        'linux/amd64': 'c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74',
-        'linux/arm64': 'bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8',
-        'linux/arm': '67bd25d32daff5664caf51208c95defcb2ad7ac1296f394fa677bb8bacee62f5',
-        'darwin/amd64': '4c3e7af8372d3ca3296e62fa56f23fcbb5721cc6ac1827900d398f110d7cd280',
-        'darwin/arm64': '5fadd012ae6381a6a29ff86a7d39aa873878852f1073fc90b15995961ecfb084',
-        'windows/amd64': '9b85a88ebff2d9dd30ff4984a6f61f2cedc232dd87d81fa7f2ff3c0ed96c241c',
-        'linux/ppc64le': '08c3e5e0a09c440f49e9a69d8639d37fbec522ec8c5c0ac805243b098e6ea512',
-        'linux/riscv64': 'e25952e798958b0f9168d044153ccc353f5469ca4b71a1707dffad0534d27017',
-        'linux/s390x': '3cf4b769258ed9cc3c2a93268c0d5c1cc3fbd094af8df21035cbac8fb0d7c088',
-    },
-    'v3.0.5': {
-        'linux/amd64': 'db15cc99e6e4837daabab023742aaddc3841ce57f193d11b7c3e06c8003642b2',
-        'linux/arm64': 'd098f3168ae4b3aa70b4ca78947329b953272b487727d1722cb3cb098a1a20ab',
-        'linux/arm': '4866f388e87125f1f492231dbbb347bb73b601c810595b65b2ae09eae4c8a99d',
-        'darwin/amd64': 'e032c44d3f7c247bbb2966b41239f88ffba002497a4516358d327ad5693c386f',
-        'darwin/arm64': '4888c898e2901521a6bd4cf4f0383c9465588a6a46ecd2465ad34faf13f09eb7',
-        'windows/amd64': '44e9e44202b67ddfaaf5ea1234f5a265417960c4ae98c5b57c35bc40ba9dd714',
-    },
-    'v3.0.2': {
-        'linux/amd64': '46dbdcb5467a3dfec2526923d0b3365e40c8d9dc00ec23d5aca3437449e8cbfd',
-        'linux/arm64': '17fd784737ca54d7d8a343c82da6c5d6dbdee971e66644d923d1b057fb97d7ed',
-        'linux/arm': '067df248315ee0c4af1cedb1cce65ad826f784be11ef88afd8d36e87c07162b6',
-        'darwin/amd64': '0fc2b6f16b900abdfda3153b11fc435a8cbe3830e8e820fe8ad5fe4149a5b472',
-        'darwin/arm64': '3823b044de184da21e300bc5e20dd29d3fa9243af3ba70c4a5da1712f3385d46',
-        'windows/amd64': '7a137280d8686665ceb4d8565df2a0ac63f28031e014cdcae5d56891a6c8a400',
-    },
-    'v2.6.1': {
-        'linux/amd64': '064954c5d8c7e3b28188eee5b1727b31c411550bc5fefd41aa672d3c761d103a',
-        'linux/arm64': '56a16480bdd56ec789abaa65924402f6b92c0041f06885995853c05567b76f34',
-        'linux/arm': '8da897764b68ef2c6291a27244e7a274a09b98f80c9d1b6c5e81ef2e2e4eb9ec',
-        'darwin/amd64': 'f1ed2787cc9648fd3c644fcb279e43f3f55da63b788d69a527aa14ad97ffdca1',
-        'darwin/arm64': '54047052cf46f40a5c3c95a510db276e164ba77e096aea1ca1b733f770359689',
-        'windows/amd64': '049026dae3246d6ea8201512ec3efce3aab0c7f1d338d52e26c525dd02b418a0',
-    },
-    'v2.6.0': {
-        'linux/amd64': 'ea5c65f99425d6cfbb5c4b5de5dac035f14d09131c1a0ea7c7fc32eab39364f9',
-        'linux/arm64': 'e09684650882fd721ed22b716ffc399ee11426cd4d1c9b4fec539cba8bf46b86',
-        'linux/arm': '641e05c21ce423cd263a49b1f9ffca58e2df022cb12020dcea63f8317c456950',
-        'darwin/amd64': '83b0fb42bc265e62aef7de49f4979b7957c9b7320d362a9f20046b2f823330f3',
-        'darwin/arm64': 'dea5b83b8b375b99ac803c7bdb1f798963dbeb47789ceb72153202e7f20e8d07',
-        'windows/amd64': '7beb4dd1e19a72c328bbf7c0d7342d744edbf5cbb082f227b2b76e04a21c16ef',
-    },
-    'v2.5.3': {
-        'linux/amd64': '783b5d6c74105401c63946c68d9b2a4e1aab3c8abce043e06b8510b02b623ec9',
-        'linux/arm64': 'bffabe4cf183122b7de3111257a863c99e7dc6cf1093bfd7bf961de1795589b8',
-        'linux/arm': 'b0c64e0e736c2b50cf4a36e113ca98a638bc7e957678c39bab40b6feae9a543b',
-        'darwin/amd64': '172731b1c2575dd76069a87d4d17312fd027fe0947e45e4a9ba9b915877e0ed0',
-        'darwin/arm64': '86e0cad94d0da4c0dab5e26672ede71447a08a0f0d8495b9381c117df27d7d09',
-        'windows/amd64': '545d87e096cab55e213f25b6ec5c9a74c958f72d05182cee1cd53a4eb6c2e561',
-    },
-    'v2.5.2': {
-        'linux/amd64': 'bcfeae05557a9f313ee4392d2f335d0ff69ebbfd232019e3736fb04999fe1734',
-        'linux/arm64': '2cbcea1873ad76274c3f241ef175d204654e3aac3e73e6ec4504e5227015cb0a',
-        'linux/arm': 'ecb5b9d8b6d7c8cec98363f0827456fa3207279e5f4690db6b4e6c77b10e45f9',
-        'darwin/amd64': '0681abe20a482f4b9b3ed65b3debb8c6346591f2dc484b6bfa79609ff1318de4',
-        'darwin/arm64': '51fdc6d8da8310d72df10065a52247b6bebfe990d4c946dd9f71e17588256011',
-        'windows/amd64': 'fef1c4731da9112d4cf2f6d93ae2a1551c73116a4f73fab7b0c15b38e95ff688',
-    },
-    'v2.5.0': {
-        'linux/amd64': '1f6c194dd0891eb345b436bb71ff9f996768355f5e0ce02dde88567029ac2188',
-        'linux/arm64': '080a998f9878f22dafdb9ad54d5b2e2b8e7a38c53527250f9d89a6763a28d545',
-        'linux/arm': '9bc75f963a00957ec5ac5834ed26953fef5f05859f22e08b1655dadae24dc931',
-        'darwin/amd64': 'd61cc50f6f32c2b63cb81cd8a935e5dd1be8520d639242031a1102092bee44d4',
-        'darwin/arm64': '780da3654d9601367b0d54686ac65cb9716578610cabe292d725c7008de4db85',
-        'windows/amd64': '2345667cbcf60767c1a6f678755cbb7465367761084e9d2cbb59ae0cc1a94437',
-    },
-    'v2.4.3': {
-        'linux/amd64': 'caaad125acef1cb81d58dcdc454a1e429d09a750d1e9e2b3ed1aed8964454708',
-        'linux/arm64': 'bd0f9763bca54de88699c3656ade2f39c9a1c7a2916ff35601caf23a79be0629',
-        'linux/arm': '729d18ef31679dd2d6be1aaffcb122f31edb4ed04dedceb409e8104adf49507a',
-        'darwin/amd64': '98a3bfd691f42c6a5b721880116f89210d8fdff61cc0224cd3ef2f8e55a466fb',
-        'darwin/arm64': 'edfc761b27ced77f0f9ca288ff4fac7caa898e1e9db38f4dfdf72160cdf8e638',
-        'windows/amd64': 'a2ac24e197111c9430cb2a98f10a641164381afb83df036504868e4ea5720800',
-    },
-    'v2.4.2': {
-        'linux/amd64': 'e7f5bd99a790703333e8f8e8e6c91d5e646f3d7041e4cf935b56587de20cec3f',
-        'linux/arm64': '9ab2a932190161d67b9fcda81777e28086b2152c7d506a0e2f83dbb3fd7e2b1c',
-        'linux/arm': 'c626df51f614085322ce66bc1c06f159d6b17669113013f0014bda8c34c741f5',
-        'darwin/amd64': '2697aba2d9ea5159b8f209025cfc392a8a25ce177c8d3b0e07afd4e1db3b163c',
-        'darwin/arm64': 'f9a574c1ab208918a0d96ffca7a105dfb32792f6c33e0da2dbefb76e25600ab8',
-        'windows/amd64': '996e6b5e0ca712c3a2c0e182aee957b85df1eba69babaae8a6349c0bce0088db',
-    },
-    'v2.4.1': {
-        'linux/amd64': '8b24b946dd5809c6bd93de08033bcf6bc0ed7d336b7785787c080f574b89249b',
-        'linux/arm64': '3b2e2e3854d0356c45fe6607047526ccd04742d20bd44afb5be91fa2a6e7cb4a',
-        'linux/arm': '541fd175fae792a154fa2fa025146e3d4691e2dd97717fa9ace35677a88489e7',
-        'darwin/amd64': '666032ca283da92b6f7953965688fd51200fdc891a86c19e05c98b898ea0af4e',
-        'darwin/arm64': '13343856b69f70388c4fe0b986a31dde5958e444b41be22d785d3dc5e1a9cc62',
-        'windows/amd64': '8d57f8a42a981d27290c4227271fa9f0f62ca6630eb4a21d316bd6b01405b87c',
-    },
-};
-
-;// CONCATENATED MODULE: ./src/tools/checksums.ts
-// Decides which sha256 a downloaded tool must have before vouch will run it: the hash pinned in vouch's own
-// source, or the user's hash for a version vouch has no pin for. Refused releases and known-bad hashes never pass.
-
-
-
-const PINNED_SHA256 = { trivy: TRIVY_SHA256, cosign: COSIGN_SHA256 };
-/**
- * Releases published by the March 2026 compromise (CVE-2026-33634). Kept here as well as in inputs.ts so the
- * installer refuses them whoever calls it (the CLI, a test, a future caller that skips input parsing).
- */
-const REFUSED_VERSIONS = {
-    trivy: ['v0.69.4', 'v0.69.5', 'v0.69.6'],
-    cosign: [],
-};
-/** Assets known to be malicious. Refused even when a user supplies one as `trivy-sha256` / `cosign-sha256`. */
-const REFUSED_SHA256 = new Map([
-    ['0376b98064636c30f5fbe60fb3b1225516e23e88dd7e909937f81d9265292e7d', 'the malicious Trivy v0.69.4 windows-64bit.zip'],
-]);
-/** The pinned sha256 of the asset for this tool, version and platform, if vouch carries one. */
-function pinnedSha256(tool, version, platform) {
-    const versions = PINNED_SHA256[tool];
-    if (!Object.hasOwn(versions, version))
-        return undefined;
-    return versions[version]?.[platformKey(platform)];
-}
-/** Pinned versions of a tool, newest first. */
-function pinnedVersions(tool) {
-    return Object.keys(PINNED_SHA256[tool]);
-}
-/** IntegrityError for a refused release of the tool. */
-function assertVersionAllowed(tool, version) {
-    if (REFUSED_VERSIONS[tool].includes(version)) {
-        throw new errors/* IntegrityError */.cs(`${tool} ${version} is a compromised release and is refused whatever hash is given (refused: ${REFUSED_VERSIONS[tool].join(', ')})`);
-    }
-}
-/** IntegrityError when a hash is on the known-bad list; `where` says where the hash came from. */
-function assertHashAllowed(sha256, where) {
-    const known = REFUSED_SHA256.get(sha256.toLowerCase());
-    if (known !== undefined)
-        throw new errors/* IntegrityError */.cs(`${where} is the sha256 of ${known}, a known-malicious asset; refused`);
-}
-/**
- * The sha256 the downloaded asset must have.
- *
- * A pinned version: the pin. If the user also gives a hash, it must equal the pin, else IntegrityError. We refuse
- * rather than silently prefer the pin because a differing hash means the user believes in a different file (a
- * rebuilt mirror asset, a typo, or an attacker's hash in a PR): that belief should be surfaced, not overridden,
- * and accepting it would let an input weaken a pin. The pin wins either way; the user's hash never replaces it.
- *
- * An unpinned version: the user's hash, else InputError asking for `<tool>-sha256`.
- */
-function expectedSha256(tool, request, platform) {
-    const { version } = request;
-    const input = `${tool}-sha256`;
-    assertVersionAllowed(tool, version);
-    const given = request.sha256?.toLowerCase();
-    if (given !== undefined)
-        assertHashAllowed(given, `\`${input}\``);
-    const pinned = pinnedSha256(tool, version, platform);
-    if (pinned !== undefined) {
-        assertHashAllowed(pinned, `the pin for ${tool} ${version}`);
-        if (given !== undefined && given !== pinned) {
-            throw new errors/* IntegrityError */.cs(`\`${input}\` ${given} differs from the sha256 vouch pins for ${assetName(tool, version, platform)} (${pinned}); ` +
-                `the pin wins: remove \`${input}\`, or check where your hash came from`);
-        }
-        return pinned;
-    }
-    if (given !== undefined)
-        return given;
-    const pinnedElsewhere = Object.hasOwn(PINNED_SHA256[tool], version);
-    const why = pinnedElsewhere
-        ? `which vouch pins for other platforms but not for ${describePlatform(platform)}`
-        : 'which has no pinned hash';
-    throw new errors/* InputError */.dz(input, '', `is required for ${tool} ${version}, ${why}; pinned versions: ${pinnedVersions(tool).join(', ')}`);
-}
-
+// EXTERNAL MODULE: ./src/tools/checksums.ts + 1 modules
+var checksums = __nccwpck_require__(8868);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -33706,7 +34319,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
-const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
+const download_DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
 const DEFAULT_READ_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_BYTES = 1 << 30;
 // A Retry-After longer than this is not worth holding a CI job for.
@@ -33728,7 +34341,7 @@ class Retryable extends Error {
  * (and the HTTP status when there was one); no partial file is left behind.
  */
 async function downloadAsset(url, path, options = {}) {
-    const retry = options.retry ?? DEFAULT_RETRY;
+    const retry = options.retry ?? download_DEFAULT_RETRY;
     const sleep = options.sleep ?? sleepFor;
     const attempts = Math.max(1, retry.attempts);
     for (let attempt = 1;; attempt++) {
@@ -33778,7 +34391,7 @@ async function downloadOnce(url, path, options) {
             });
         }
         catch (error) {
-            throw new Retryable(stalled ? `no response within ${readTimeoutMs} ms` : `network error: ${describe(error)}`, undefined, undefined, { cause: error });
+            throw new Retryable(stalled ? `no response within ${readTimeoutMs} ms` : `network error: ${download_describe(error)}`, undefined, undefined, { cause: error });
         }
         checkStatus(url, response);
         if (response.body === null)
@@ -33806,7 +34419,7 @@ async function downloadOnce(url, path, options) {
                 const read = reader.read().catch((error) => {
                     throw new Retryable(stalled
                         ? `the download stalled: no data for ${readTimeoutMs} ms after ${bytes} bytes`
-                        : `the connection failed after ${bytes} bytes: ${describe(error)}`, response.status, undefined, { cause: error });
+                        : `the connection failed after ${bytes} bytes: ${download_describe(error)}`, response.status, undefined, { cause: error });
                 });
                 const chunk = await Promise.race([read, fileFailed]);
                 if (chunk.done)
@@ -33879,7 +34492,7 @@ function retryAfterMs(value, now = Date.now()) {
         return undefined;
     return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
-function describe(error) {
+function download_describe(error) {
     const cause = error instanceof Error && error.cause !== undefined ? `: ${(0,errors/* errorMessage */.gJ)(error.cause)}` : '';
     return `${(0,errors/* errorMessage */.gJ)(error)}${cause}`;
 }
@@ -34732,8 +35345,9 @@ const BLOCK = 512;
 const MAX_METADATA = 1 << 20;
 /**
  * An incremental reader of a (decompressed) tar stream: feed it chunks with `write`, then call `end`.
- * Understands ustar prefixes, GNU long names (`L`/`K`) and PAX `path`/`linkpath` records, which is how a `..`
- * could otherwise hide from a reader that looks only at the 100-byte name field.
+ * Understands ustar prefixes, GNU long names (`L`/`K`) and PAX `path`/`linkpath`/`size` records, which is how a
+ * `..` could otherwise hide from a reader that looks only at the header fields: a PAX `size` that differs from the
+ * header's moves where tar finds the next entry, so the lister skips what tar skips and reads what tar extracts.
  */
 class TarLister {
     entries = [];
@@ -34744,6 +35358,7 @@ class TarLister {
     longLink;
     paxPath;
     paxLink;
+    paxSize;
     ended = false;
     write(chunk) {
         let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -34783,9 +35398,11 @@ class TarLister {
         if (!checksumMatches(block))
             throw new Error('not a tar archive (a header checksum does not match)');
         const type = String.fromCharCode(block[156] ?? 0);
-        const size = readSize(block.subarray(124, 136));
+        const metadata = type === 'L' || type === 'K' || type === 'x' || type === 'g';
+        // A PAX size overrides the header's for the entry it precedes, never for another metadata record.
+        const size = (metadata ? undefined : this.paxSize) ?? readSize(block.subarray(124, 136));
         const padded = Math.ceil(size / BLOCK) * BLOCK;
-        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
+        if (metadata) {
             if (size > MAX_METADATA)
                 throw new Error(`a tar metadata record of ${size} bytes is too large`);
             if (size === 0)
@@ -34798,7 +35415,7 @@ class TarLister {
         const headerName = cString(block.subarray(0, 100));
         const name = this.paxPath ?? this.longName ?? (prefix === '' ? headerName : `${prefix}/${headerName}`);
         const linkName = this.paxLink ?? this.longLink ?? cString(block.subarray(157, 257));
-        this.paxPath = this.longName = this.paxLink = this.longLink = undefined;
+        this.paxPath = this.longName = this.paxLink = this.longLink = this.paxSize = undefined;
         const entryType = tarType(type);
         this.entries.push(entryType === 'symlink' || entryType === 'hardlink'
             ? { name, type: entryType, linkName }
@@ -34817,10 +35434,21 @@ class TarLister {
             const records = paxRecords(data);
             this.paxPath = records.get('path') ?? this.paxPath;
             this.paxLink = records.get('linkpath') ?? this.paxLink;
+            const size = records.get('size');
+            if (size !== undefined) {
+                if (!/^\d+$/.test(size) || !Number.isSafeInteger(Number(size))) {
+                    throw new Error(`the tar archive has a malformed PAX size record ${JSON.stringify(size.slice(0, 40))}`);
+                }
+                this.paxSize = Number(size);
+            }
         }
-        else if (paxRecords(data).has('path')) {
-            // A global `path` would rename every later entry; no release archive does that.
-            throw new Error('the tar archive has a global PAX path record');
+        else {
+            // A global `path` would rename every later entry, a global `size` resize them; no release archive does that.
+            const records = paxRecords(data);
+            for (const key of ['path', 'size']) {
+                if (records.has(key))
+                    throw new Error(`the tar archive has a global PAX ${key} record`);
+            }
         }
     }
 }
@@ -35107,10 +35735,10 @@ async function installTools(inputs, options = {}) {
         requests.push(['cosign', inputs.cosign]);
     // Every tool's asset and expected hash first: a missing `cosign-sha256` must not leave Trivy downloading, nor
     // a missing `trivy-sha256` cosign (the parallel installs would otherwise start before either one throws).
-    const platform = options.platform ?? runnerPlatform();
+    const platform = options.platform ?? (0,assets/* runnerPlatform */.GQ)();
     for (const [tool, request] of requests) {
-        releaseAsset(tool, request.version, platform, inputs.toolsMirror);
-        expectedSha256(tool, request, platform);
+        (0,assets/* releaseAsset */.oy)(tool, request.version, platform, inputs.toolsMirror);
+        (0,checksums/* expectedSha256 */.UY)(tool, request, platform);
     }
     const actionsCache = inputs.cache ? (options.actionsCache ?? (await loadActionsCache())) : undefined;
     const shared = {
@@ -35137,13 +35765,13 @@ async function installTools(inputs, options = {}) {
  */
 async function installTool(tool, request, options) {
     const { version } = request;
-    const platform = options.platform ?? runnerPlatform();
-    const asset = releaseAsset(tool, version, platform, options.mirror);
-    const sha256 = expectedSha256(tool, request, platform);
+    const platform = options.platform ?? (0,assets/* runnerPlatform */.GQ)();
+    const asset = (0,assets/* releaseAsset */.oy)(tool, version, platform, options.mirror);
+    const sha256 = (0,checksums/* expectedSha256 */.UY)(tool, request, platform);
     const wanted = {
         asset,
         sha256,
-        source: pinnedSha256(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned',
+        source: (0,checksums/* pinnedSha256 */.MV)(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned',
         arch: toolCacheArch(platform, sha256),
         key: actionsCacheKey(tool, version, platform, sha256),
         log: (message) => lib_core/* info */.pq(`${tool} ${version}: ${message}`),
@@ -35233,7 +35861,7 @@ async function fromMirror(wanted, copy, options) {
         throw new errors/* IntegrityError */.cs(`${asset.name} from ${asset.url} has sha256 ${downloaded.sha256}, but the ${source} sha256 is ${sha256}; ` +
             'the file was deleted and nothing from it was extracted or run');
     }
-    assertHashAllowed(downloaded.sha256, `${asset.name} from ${asset.url}`);
+    (0,checksums/* assertHashAllowed */.Zo)(downloaded.sha256, `${asset.name} from ${asset.url}`);
     log(`sha256 ${sha256} matches the ${source} hash (${downloaded.bytes} bytes)`);
 }
 async function keepInToolCache(wanted, copy) {
@@ -35265,11 +35893,11 @@ function tempRoot() {
  * without a pinned or given sha256, a given sha256 that contradicts the pin, a refused release.
  */
 function checkToolRequests(inputs, env) {
-    const platform = runnerPlatform(env);
+    const platform = (0,assets/* runnerPlatform */.GQ)(env);
     const tools = inputs.sign ? ['trivy', 'cosign'] : ['trivy'];
     for (const tool of tools) {
-        releaseAsset(tool, inputs[tool].version, platform, inputs.toolsMirror);
-        expectedSha256(tool, inputs[tool], platform);
+        (0,assets/* releaseAsset */.oy)(tool, inputs[tool].version, platform, inputs.toolsMirror);
+        (0,checksums/* expectedSha256 */.UY)(tool, inputs[tool], platform);
     }
 }
 async function installScanners(inputs, exec) {
@@ -35290,2836 +35918,8 @@ async function installScanners(inputs, exec) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/cache/actions-cache.ts
-// A thin, never-failing layer over the Actions cache: a missing cache service or a failed save costs a download
-// next time, never the run. @actions/cache is loaded only when a run uses the cache (it is large).
-
-
-const DB_CACHE_PREFIX = 'vouch-trivy-db-';
-/** One key per UTC day: the first job of the day saves the DB, the rest of the day's jobs restore it. */
-function dbCacheKey(now) {
-    return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
-}
-async function actions_cache_loadActionsCache() {
-    try {
-        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-async function available(cache) {
-    const service = cache ?? (await actions_cache_loadActionsCache());
-    if (service === undefined)
-        return undefined;
-    try {
-        if (service.isFeatureAvailable())
-            return service;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-    lib_core/* debug */.Yz('Actions cache service is not available on this runner; nothing restored or saved');
-    return undefined;
-}
-/** The key that was restored (the exact key or one starting with a restore key), or undefined. */
-async function restoreDirectory(paths, key, restoreKeys, cache) {
-    const service = await available(cache);
-    if (service === undefined)
-        return undefined;
-    try {
-        const restored = await service.restoreCache(paths, key, restoreKeys);
-        lib_core/* debug */.Yz(restored === undefined ? `No cache entry for ${key}` : `Restored cache entry ${restored}`);
-        return restored;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Could not restore cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-/** True when saved. An existing key (ReserveCacheError), a missing path or a service error is a debug line. */
-async function saveDirectory(paths, key, cache) {
-    const service = await available(cache);
-    if (service === undefined)
-        return false;
-    try {
-        const id = await service.saveCache(paths, key);
-        // @actions/cache reports some failures (such as a key saved meanwhile by a parallel job) as -1.
-        if (id === -1) {
-            lib_core/* debug */.Yz(`Cache entry ${key} was not saved`);
-            return false;
-        }
-        lib_core/* debug */.Yz(`Saved cache entry ${key}`);
-        return true;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Could not save cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return false;
-    }
-}
-/**
- * Restores the Trivy DB, runs the scan, and saves the DB in a `finally`: a failing gate or a failed scan still
- * leaves today's DB for the next run (and for its cached-DB fallback). Nothing is saved when today's exact key
- * was restored, since a key can be written only once.
- */
-async function withDbCache(options, scan) {
-    const key = dbCacheKey(options.now);
-    const restored = await restoreDirectory(options.paths, key, [DB_CACHE_PREFIX], options.cache);
-    try {
-        return await scan();
-    }
-    finally {
-        if (restored !== key && (await worthSaving(options)))
-            await saveDirectory(options.paths, key, options.cache);
-    }
-}
-async function worthSaving(options) {
-    try {
-        return (await options.worthSaving?.()) ?? true;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Not saving the DB cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/trivy/db.ts
-// The Trivy vulnerability DB as vouch sees it: its metadata, its age, whether a failed run was a DB download
-// that may be retried or replaced by a cached copy; and what else Trivy's stderr says. Pure: text in, data out.
-/** A cached DB older than this is not used when the download fails: stale data would pass new CVEs. */
-const MAX_FALLBACK_AGE_HOURS = 7 * 24;
-const HOUR_MS = 3_600_000;
-/** Undefined when the text is not a metadata document with a readable `UpdatedAt`. */
-function parseDbMetadata(json) {
-    let parsed;
-    try {
-        parsed = JSON.parse(json);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const fields = parsed;
-    const updatedAt = fields['UpdatedAt'];
-    if (typeof updatedAt !== 'string' || Number.isNaN(Date.parse(updatedAt)))
-        return undefined;
-    const text = (name) => {
-        const value = fields[name];
-        return typeof value === 'string' ? value : undefined;
-    };
-    const version = fields['Version'];
-    const nextUpdate = text('NextUpdate');
-    const downloadedAt = text('DownloadedAt');
-    return {
-        ...(typeof version === 'number' ? { version } : {}),
-        updatedAt,
-        ...(nextUpdate === undefined ? {} : { nextUpdate }),
-        ...(downloadedAt === undefined ? {} : { downloadedAt }),
-    };
-}
-/** Hours since the DB was built (not since it was downloaded: a fresh download of an old DB is still old). */
-function dbAgeHours(meta, now) {
-    // A clock a little behind the DB's builder must not make the DB look younger than new.
-    return Math.max(0, (now.getTime() - Date.parse(meta.updatedAt)) / HOUR_MS);
-}
-/** Whether a run may fall back to the DB already in the cache after its download failed. */
-function decideFallback(meta, now) {
-    if (meta === undefined)
-        return { use: false, reason: 'missing' };
-    const ageHours = dbAgeHours(meta, now);
-    return ageHours < MAX_FALLBACK_AGE_HOURS ? { use: true, ageHours } : { use: false, reason: 'too-old', ageHours };
-}
-// Where Trivy says the failure happened while fetching a DB, vulnerability or Java, in the wordings of
-// v0.2x–v0.74: "init error: DB error: failed to download vulnerability DB: …", "[vulndb] Failed to download
-// artifact", "Java DB update failed: … failed to download Java DB", "database download error: …".
-const DB_DOWNLOAD = [
-    /failed to download (?:the )?(?:vulnerability|Java) DB/i,
-    /\[(?:vulndb|javadb)\] Failed to download artifact/i,
-    /Java DB update failed/i,
-    /database download error/i,
-];
-// "DB error: 503 Service Unavailable" and its kin: a DB error caused by the network or the registry's load.
-const TRANSIENT = /TOOMANYREQUESTS|\b429\b|\b5\d\d\b|UNAVAILABLE|service unavailable|context deadline exceeded|i\/o timeout|timeout|connection reset|connection refused|unexpected EOF/i;
-/**
- * Whether Trivy's stderr tells of a DB that could not be downloaded: a rate limit, a registry error, a network
- * timeout. Only failures in the DB's own context count: a TOOMANYREQUESTS from the scanned image's registry
- * is not one, and neither is a DB schema mismatch, which no retry cures.
- */
-function isDbDownloadFailure(stderr) {
-    const fatal = fatalPart(stderr);
-    if (DB_DOWNLOAD.some((pattern) => pattern.test(fatal)))
-        return true;
-    return fatal.split('\n').some((line) => /\bDB error\b/.test(line) && TRANSIENT.test(line));
-}
-/** A DB download failure of the Java DB (fetched while scanning JAR files), which `--skip-db-update` leaves alone. */
-function isJavaDbFailure(stderr) {
-    return isDbDownloadFailure(stderr) && /Java DB/i.test(fatalPart(stderr));
-}
-// Trivy logs a failed DB mirror as ERROR and moves on to the next one; only the FATAL message (which may run
-// over several lines) says why the run ended. Without one, the whole text is all there is to go on.
-function fatalPart(stderr) {
-    const start = stderr.search(/\bFATAL\b/);
-    return start === -1 ? stderr : stderr.slice(start);
-}
-/** Trivy's own `--timeout` ran out: it warns before the fatal line (v0.2x wording, then v0.5x+ wording). */
-function isScanTimeout(stderr) {
-    return /Increase --timeout value|Provide a higher timeout value/i.test(stderr);
-}
-/** "40 minutes", "5 hours", "3 days": for a warning that says how old the fallback DB is. */
-function describeDbAge(hours) {
-    if (hours < 1) {
-        const minutes = Math.max(1, Math.round(hours * 60));
-        return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-    }
-    if (hours < 48) {
-        const whole = Math.floor(hours);
-        return `${whole} hour${whole === 1 ? '' : 's'}`;
-    }
-    return `${Math.floor(hours / 24)} days`;
-}
-/** The mirror Trivy says it downloaded the DB from (v0.57+ logs it); undefined when it downloaded nothing. */
-function downloadedFrom(stderr) {
-    return /\[vulndb\] Artifact successfully downloaded\s+repo="([^"]+)"/.exec(stderr)?.[1];
-}
-// Trivy colours its log levels when it thinks it writes to a terminal.
-const ANSI_COLOUR = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
-/** The last lines Trivy wrote, without colours or progress-bar redraws: what says why it stopped. */
-function stderrTail(stderr, lines) {
-    return stderr
-        .replace(ANSI_COLOUR, '')
-        .split('\n')
-        .map((line) => (line.split('\r').pop() ?? '').trimEnd())
-        .filter((line) => line.trim() !== '')
-        .slice(-lines)
-        .join('\n');
-}
-/** Trivy's DB is rebuilt every few hours and promises its next update within a day; more than this is forged. */
-const MAX_UPDATE_INTERVAL_HOURS = 48;
-/**
- * Why a DB restored from a cache must not be used, or undefined when it may. Trivy skips its update while
- * NextUpdate lies ahead, so a cache entry whose NextUpdate is far away (or that claims to come from the future)
- * would freeze the DB for good: whoever can write the cache could hide every new CVE.
- */
-function distrustedDb(meta, now) {
-    const updated = Date.parse(meta.updatedAt);
-    if (Number.isNaN(updated))
-        return `its UpdatedAt ${JSON.stringify(meta.updatedAt)} is not a time`;
-    if (updated > now.getTime() + HOUR_MS)
-        return `it claims to be built in the future (${meta.updatedAt})`;
-    if (meta.nextUpdate === undefined)
-        return undefined;
-    const next = Date.parse(meta.nextUpdate);
-    if (Number.isNaN(next) || next - updated > MAX_UPDATE_INTERVAL_HOURS * HOUR_MS) {
-        return `its NextUpdate (${meta.nextUpdate}) is more than ${MAX_UPDATE_INTERVAL_HOURS} hours after its UpdatedAt (${meta.updatedAt})`;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/cosign/docker-config.ts
-// Registry credentials for cosign without a command line: a docker config written to a fresh private folder under
-// RUNNER_TEMP for the length of one call, pointed to by DOCKER_CONFIG, and removed whatever happens.
-
-
-
-/** go-containerregistry looks Docker Hub up under docker login's historical key, not under `docker.io`. */
-const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-/**
- * Runs `fn` with the folder of a docker config that holds `credentials` for `registry`, then deletes the folder.
- * Without credentials nothing is written and `fn` gets undefined: cosign then reads the runner's own docker config.
- */
-async function withDockerConfig(credentials, registry, runnerTemp, fn) {
-    if (credentials === undefined)
-        return fn(undefined);
-    // mkdtemp creates the folder 0700: only this user can read the credentials while they exist.
-    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(runnerTemp || external_node_os_default().tmpdir(), 'vouch-docker-config-'));
-    try {
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(directory, 'config.json'), dockerConfigJson(credentials, registry), { mode: 0o600 });
-        return await fn(directory);
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
-    }
-}
-/** The config's text: one `auths` entry with `auth` = base64(`user:password`), as `docker login` writes it. */
-function dockerConfigJson(credentials, registry) {
-    const key = registry === 'docker.io' ? DOCKER_HUB_AUTH_KEY : registry;
-    const auth = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64');
-    return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/trivy/args.ts
-// Trivy's command lines and environment, built from data and nothing else. vouch decides what counts, so
-// Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
-
-const args_PINNED = /@sha256:[0-9a-f]{64}$/;
-function scanArgs(options) {
-    if (!args_PINNED.test(options.image)) {
-        throw new errors/* ScanError */.sC(`refusing to scan ${JSON.stringify(options.image)}: Trivy is only given image@sha256:<digest>`);
-    }
-    if (!Number.isSafeInteger(options.timeoutSeconds) || options.timeoutSeconds <= 0) {
-        throw new errors/* ScanError */.sC(`the Trivy timeout must be a whole number of seconds above 0; got ${options.timeoutSeconds}`);
-    }
-    if (options.dbRepositories.length === 0)
-        throw new errors/* ScanError */.sC('no Trivy DB repository to download from');
-    return [
-        'image',
-        '--format',
-        'json',
-        '--output',
-        options.outputFile,
-        '--scanners',
-        'vuln',
-        '--db-repository',
-        options.dbRepositories.join(','),
-        '--cache-dir',
-        options.cacheDir,
-        '--timeout',
-        `${options.timeoutSeconds}s`,
-        ...(options.platform === undefined ? [] : ['--platform', options.platform]),
-        // A repeated flag rather than a comma list: a path may hold a comma, and Trivy's docs repeat it.
-        ...options.vex.flatMap((source) => ['--vex', source]),
-        ...(options.insecure ? ['--insecure'] : []),
-        ...(options.skipDbUpdate === true ? ['--skip-db-update'] : []),
-        options.image,
-    ];
-}
-// TRIVY_* variables the runner may carry that cannot change what is found or counted. Every other TRIVY_*
-// variable (TRIVY_SEVERITY, TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) is
-// blanked, because Trivy reads them as flags and they would filter the report behind vouch's back. Trivy
-// (viper) treats an empty variable as unset.
-const HARMLESS = new Set([
-    'TRIVY_DEBUG',
-    'TRIVY_QUIET',
-    'TRIVY_NO_PROGRESS',
-    'TRIVY_TEMP_DIR',
-    'TRIVY_JAVA_DB_REPOSITORY',
-]);
-// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included
-// (pkg/remote authOptions), so vouch never uses them to hand over the user's registry credentials.
-const CREDENTIAL_VARIABLES = ['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN'];
-/**
- * The variables to add to Trivy's environment. `dockerConfigDir` is a docker config holding the user's registry
- * credentials for the image's registry alone (see withDockerConfig): Trivy's keychain reads
- * `$DOCKER_CONFIG/config.json` and offers each registry only its own entry, so the DB mirrors never see the
- * password, and nothing reaches argv. `inherited` is the runner's environment, whose stray TRIVY_* settings
- * are blanked; without a config of vouch's, the runner's own Trivy credentials and docker config stay.
- */
-function scanEnv(dockerConfigDir, inherited = {}) {
-    const blanked = Object.keys(inherited)
-        .filter((name) => (name.startsWith('TRIVY_') && !HARMLESS.has(name)) ||
-        // Trivy has no use for cosign's settings, and a workflow-level COSIGN_PASSWORD is a secret.
-        name.startsWith('COSIGN_'))
-        // Credentials the runner already gives Trivy stay, unless vouch hands it its own: they would go everywhere.
-        .filter((name) => dockerConfigDir !== undefined || !CREDENTIAL_VARIABLES.includes(name))
-        .map((name) => [name, '']);
-    return {
-        ...Object.fromEntries(blanked),
-        ...(dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: dockerConfigDir }),
-    };
-}
-/** `trivy --version --format json` prints the version and, when the cache holds one, the DB's metadata. */
-function versionArgs(cacheDir) {
-    return ['--version', '--format', 'json', '--cache-dir', cacheDir];
-}
-/** `trivy.json` for a single-platform image, `trivy-linux-arm-v7.json` for one platform of an index. */
-function reportFileName(platform) {
-    return platform === undefined ? 'trivy.json' : `trivy-${platform.replaceAll('/', '-')}.json`;
-}
-/** The command as a shell would read it, for the log; secrets never reach argv, so none reach this line. */
-function commandLine(command, args) {
-    return [command, ...args].map(quoteForLog).join(' ');
-}
-function quoteForLog(arg) {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-}
-
-;// CONCATENATED MODULE: ./src/trivy/run.ts
-// Runs Trivy once per platform of the image. The DB is fetched by the first run only; a failed DB download is
-// retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
-
-
-
-
-
-
-
-
-/** A scan error that carries what the user can do about it, apart from what went wrong. */
-class ScanFailure extends errors/* ScanError */.sC {
-    reason;
-    remedy;
-    constructor(reason, remedy, options) {
-        super(`${reason} ${remedy}`, options);
-        this.reason = reason;
-        this.remedy = remedy;
-    }
-}
-const DB_REMEDY = 'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
-    'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.';
-async function readDbMetadata(cacheDir) {
-    try {
-        return parseDbMetadata(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(cacheDir, 'db', 'metadata.json'), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-async function runTrivyScan(options) {
-    if (options.platforms.length === 0)
-        throw new errors/* ScanError */.sC(`no platform of ${options.image} to scan`);
-    const now = options.now ?? (() => new Date());
-    const outputDir = (0,external_node_path_.resolve)(options.outputDir);
-    const cacheDir = (0,external_node_path_.resolve)(options.cacheDir);
-    await (0,promises_namespaceObject.mkdir)(outputDir, { recursive: true });
-    await (0,promises_namespaceObject.mkdir)(cacheDir, { recursive: true });
-    // Trivy reads trivy.yaml and .trivyignore from its working directory; the workspace's must not filter the
-    // report behind vouch's back (vouch applies `ignore-file` itself), so Trivy runs in an empty folder.
-    const cwd = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'vouch-trivy-'));
-    const { registryLogin } = options;
-    try {
-        return await withDockerConfig(registryLogin?.credentials, registryLogin?.registry ?? '', options.runnerTemp ?? process.env.RUNNER_TEMP ?? '', (dockerConfigDir) => scanPlatforms(new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir)));
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(cwd, { recursive: true, force: true });
-    }
-}
-async function scanPlatforms(run) {
-    const { options, now } = run;
-    const scans = [];
-    for (const platform of options.platforms) {
-        const label = platform === undefined ? options.image : `${options.image} (${platform})`;
-        scans.push(await lib_core/* group */.Os(`Trivy: ${label}`, () => run.scan(platform)));
-    }
-    const meta = await readDbMetadata(options.cacheDir);
-    const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0]);
-    return {
-        scans,
-        db: {
-            usedCachedFallback: run.usedCachedFallback,
-            ...(meta === undefined ? {} : { updatedAt: meta.updatedAt, ageHours: dbAgeHours(meta, now()) }),
-            ...(repository === undefined ? {} : { repository }),
-        },
-    };
-}
-class Runner {
-    options;
-    cwd;
-    now;
-    dockerConfigDir;
-    /** Set once a run has the DB in the cache: later platforms pass `--skip-db-update`. */
-    dbReady = false;
-    usedCachedFallback = false;
-    downloadedFrom;
-    constructor(options, cwd, now, 
-    /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
-    dockerConfigDir) {
-        this.options = options;
-        this.cwd = cwd;
-        this.now = now;
-        this.dockerConfigDir = dockerConfigDir;
-    }
-    async scan(platform) {
-        const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(platform));
-        const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 };
-        const skipDbUpdate = this.dbReady;
-        let outcome = await this.invoke(platform, reportFile, skipDbUpdate);
-        for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
-            const delayMs = baseDelayMs * 2 ** (attempt - 1);
-            lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`);
-            await (this.options.sleep ?? defaultSleep)(delayMs);
-            outcome = await this.invoke(platform, reportFile, skipDbUpdate);
-        }
-        if (this.isRetryable(outcome) && !skipDbUpdate)
-            outcome = await this.fallBack(platform, reportFile, outcome);
-        await this.check(outcome, platform, reportFile);
-        this.dbReady = true;
-        this.downloadedFrom ??= downloadedFrom(outcome.stderr);
-        return {
-            ...(platform === undefined ? {} : { platform }),
-            reportFile,
-            startedAt: outcome.startedAt,
-            finishedAt: outcome.finishedAt,
-        };
-    }
-    isRetryable(outcome) {
-        return outcome.exitCode === 1 && !isScanTimeout(outcome.stderr) && isDbDownloadFailure(outcome.stderr);
-    }
-    /** Downloads failed every time: scan with the cached DB if it is recent enough, else give up. */
-    async fallBack(platform, reportFile, failed) {
-        // --skip-db-update covers the vulnerability DB only; Trivy would fetch the Java DB again and fail again.
-        if (isJavaDbFailure(failed.stderr))
-            throw this.dbFailure(failed);
-        const decision = decideFallback(await readDbMetadata(this.options.cacheDir), this.now());
-        if (!decision.use) {
-            const limit = `${MAX_FALLBACK_AGE_HOURS / 24} days`;
-            throw this.dbFailure(failed, decision.reason === 'missing'
-                ? 'there is no cached DB to fall back on'
-                : `the cached DB is ${describeDbAge(decision.ageHours)} old (the limit is ${limit})`);
-        }
-        lib_core/* warning */.$e(`Trivy could not download its vulnerability DB; scanning with the cached DB, built ${describeDbAge(decision.ageHours)} ago.`);
-        this.usedCachedFallback = true;
-        return this.invoke(platform, reportFile, true);
-    }
-    dbFailure(outcome, noFallback) {
-        const attempts = this.options.retry?.attempts ?? 3;
-        const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-        const said = `Trivy said: ${stderrTail(outcome.stderr, 3)}`;
-        if (isJavaDbFailure(outcome.stderr)) {
-            return new ScanFailure(`Trivy could not download its Java DB (${tries}). ${said}`, 'Set TRIVY_JAVA_DB_REPOSITORY in the job environment to a mirror this runner can reach, and keep ' +
-                '`cache: true` so that the Java DB is reused between runs.');
-        }
-        const from = this.options.dbRepositories.join(', ');
-        return new ScanFailure(`Trivy could not download its vulnerability DB from ${from} (${tries})` +
-            `${noFallback === undefined ? '' : `, and ${noFallback}`}. ${said}`, DB_REMEDY);
-    }
-    async check(outcome, platform, reportFile) {
-        const target = platform === undefined ? this.options.image : `${this.options.image} for ${platform}`;
-        if (outcome.exitCode === 0) {
-            if (await isFile(reportFile))
-                return;
-            throw new ScanFailure(`Trivy exited 0 scanning ${target} but wrote no report at ${reportFile}.`, 'This Trivy release may not behave as vouch expects; pin a supported `trivy-version`.');
-        }
-        if (isScanTimeout(outcome.stderr)) {
-            throw new ScanFailure(`Trivy did not finish scanning ${target} within the ${this.options.timeoutSeconds}s \`timeout\`.`, 'Raise `timeout` (for example `timeout: 20m`): large images, and those with many JAR files, take longer.');
-        }
-        if (this.isRetryable(outcome))
-            throw this.dbFailure(outcome);
-        throw new ScanFailure(`Trivy failed scanning ${target} (exit code ${outcome.exitCode}): ${stderrTail(outcome.stderr, 10)}`, "Trivy's full output is in the log group above; check that the runner can pull the image with the given credentials.");
-    }
-    async invoke(platform, reportFile, skipDbUpdate) {
-        const { options } = this;
-        const args = scanArgs({
-            image: options.image,
-            outputFile: reportFile,
-            dbRepositories: options.dbRepositories,
-            cacheDir: options.cacheDir,
-            timeoutSeconds: options.timeoutSeconds,
-            vex: options.vex,
-            insecure: options.insecure,
-            skipDbUpdate,
-            ...(platform === undefined ? {} : { platform }),
-        });
-        // A report left by an earlier run must not pass for this one's.
-        await (0,promises_namespaceObject.rm)(reportFile, { force: true });
-        lib_core/* info */.pq(`$ ${commandLine(options.trivyPath, args)}`);
-        const startedAt = this.now();
-        try {
-            const env = scanEnv(this.dockerConfigDir, process.env);
-            const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true });
-            return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() };
-        }
-        catch (error) {
-            throw new ScanFailure(`Could not run Trivy at ${options.trivyPath}: ${(0,errors/* errorMessage */.gJ)(error)}.`, 'The Trivy install step did not leave a runnable binary; re-run the job, and report it if it persists.', { cause: error });
-        }
-    }
-}
-function absoluteVex(source) {
-    // Trivy's own sources and URLs are not paths; a relative path must survive Trivy's empty working folder.
-    if (['repo', 'repository', 'oci', 'sbom-ref'].includes(source) || /^[a-z]+:\/\//i.test(source))
-        return source;
-    return (0,external_node_path_.isAbsolute)(source) ? source : (0,external_node_path_.resolve)(source);
-}
-async function isFile(path) {
-    try {
-        return (await (0,promises_namespaceObject.stat)(path)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-function defaultSleep(ms) {
-    return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
-}
-
-;// CONCATENATED MODULE: ./src/report/json-error.ts
-// Says where a text stops being JSON, so a broken Trivy report can be fixed or reported with a line and column.
-// JSON.parse names a position only for some errors; this scanner finds it for all of them.
-const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-const ESCAPES = '"\\/bfnrt';
-const HEX4 = /[0-9a-fA-F]{4}/y;
-/** Where the first JSON syntax error in `text` is; undefined when the text is JSON. */
-function findJsonError(text) {
-    const offset = errorOffset(text);
-    if (offset < 0)
-        return undefined;
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-    const found = offset >= text.length ? 'end of text' : JSON.stringify(text.slice(offset, offset + 16));
-    return { line, column, found };
-}
-// Iterative, so that deeply nested input cannot overflow the stack. Returns -1 when the text is JSON.
-function errorOffset(text) {
-    let i = 0;
-    const open = [];
-    let expectValue = true;
-    const skipSpace = () => {
-        while (i < text.length && ' \t\n\r'.includes(text.charAt(i)))
-            i++;
-    };
-    const readString = () => {
-        i++; // the opening quote
-        while (i < text.length) {
-            const code = text.charCodeAt(i);
-            if (code === 0x22) {
-                i++;
-                return true;
-            }
-            if (code < 0x20)
-                return false;
-            if (code !== 0x5c) {
-                i++;
-                continue;
-            }
-            const escape = text.charAt(i + 1);
-            if (escape === 'u') {
-                HEX4.lastIndex = i + 2;
-                if (!HEX4.test(text))
-                    return false;
-                i += 6;
-            }
-            else if (escape !== '' && ESCAPES.includes(escape)) {
-                i += 2;
-            }
-            else {
-                return false;
-            }
-        }
-        return false;
-    };
-    // After `{` or `,` inside an object: a key and its colon.
-    const readKey = () => {
-        skipSpace();
-        if (text.charAt(i) !== '"' || !readString())
-            return false;
-        skipSpace();
-        if (text.charAt(i) !== ':')
-            return false;
-        i++;
-        return true;
-    };
-    for (;;) {
-        skipSpace();
-        const char = text.charAt(i);
-        if (expectValue) {
-            if (char === '{' || char === '[') {
-                open.push(char);
-                i++;
-                skipSpace();
-                if (text.charAt(i) === (char === '{' ? '}' : ']')) {
-                    i++;
-                    open.pop();
-                    expectValue = false;
-                }
-                else if (char === '{' && !readKey()) {
-                    return i;
-                }
-                continue;
-            }
-            if (char === '"') {
-                if (!readString())
-                    return i;
-                expectValue = false;
-                continue;
-            }
-            SCALAR.lastIndex = i;
-            const match = SCALAR.exec(text);
-            if (!match)
-                return i;
-            i += match[0].length;
-            expectValue = false;
-            continue;
-        }
-        const innermost = open.at(-1);
-        if (innermost === undefined)
-            return i < text.length ? i : -1;
-        if (char === ',') {
-            i++;
-            if (innermost === '{' && !readKey())
-                return i;
-            expectValue = true;
-        }
-        else if (char === (innermost === '{' ? '}' : ']')) {
-            i++;
-            open.pop();
-        }
-        else {
-            return i;
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
-;// CONCATENATED MODULE: ./src/report/trivy-vulnerability.ts
-// Reads one entry of a Trivy result's Vulnerabilities into a Finding, and the field readers the report reader shares.
-// Fields that decide counting must have Trivy's types; display-only fields (title, CVSS) are taken when usable.
-
-
-function readVulnerability(value, where, place) {
-    const entry = asObject(value, where);
-    const id = optionalString(entry, 'VulnerabilityID', where)?.trim();
-    if (!id)
-        throw new errors/* ScanError */.sC(`the Trivy report's ${where} has no VulnerabilityID`);
-    const status = optionalString(entry, 'Status', where) || undefined;
-    const fixedVersion = optionalString(entry, 'FixedVersion', where)?.trim() || undefined;
-    const finding = {
-        id,
-        pkgName: optionalString(entry, 'PkgName', where) ?? '',
-        installedVersion: optionalString(entry, 'InstalledVersion', where) ?? '',
-        // Contract: a missing or unrecognised severity is UNKNOWN, never a reason to drop the finding.
-        severity: (0,model/* toSeverity */.T_)(entry.Severity),
-        // Status arrived in v0.44; before it, a fixed version was the only sign of a fix.
-        fixable: status !== undefined ? status === 'fixed' : fixedVersion !== undefined,
-        target: place.target,
-        platforms: [...place.platforms],
-    };
-    // Optional fields are left out, not set to undefined or '', and always in this order.
-    setPresent(finding, 'pkgId', optionalString(entry, 'PkgID', where));
-    setPresent(finding, 'pkgPath', optionalString(entry, 'PkgPath', where));
-    setPresent(finding, 'purl', readPurl(entry, where));
-    setPresent(finding, 'fixedVersion', fixedVersion);
-    setPresent(finding, 'status', status);
-    setPresent(finding, 'title', typeof entry.Title === 'string' ? entry.Title : undefined);
-    setPresent(finding, 'primaryUrl', typeof entry.PrimaryURL === 'string' ? entry.PrimaryURL : undefined);
-    setPresent(finding, 'cvssScore', highestV3Score(entry.CVSS));
-    setPresent(finding, 'resultClass', place.resultClass);
-    setPresent(finding, 'resultType', place.resultType);
-    return finding;
-}
-function setPresent(finding, key, value) {
-    if (value !== undefined && value !== '')
-        finding[key] = value;
-}
-function readPurl(entry, where) {
-    if (entry.PkgIdentifier !== undefined && entry.PkgIdentifier !== null) {
-        const identifier = asObject(entry.PkgIdentifier, pathOf(where, 'PkgIdentifier'));
-        const purl = optionalString(identifier, 'PURL', pathOf(where, 'PkgIdentifier'));
-        if (purl)
-            return purl;
-    }
-    // v0.42 to v0.48 wrote the PURL as PkgRef, which could also hold a CycloneDX bom-ref.
-    const ref = entry.PkgRef;
-    return typeof ref === 'string' && ref.startsWith('pkg:') ? ref : undefined;
-}
-function highestV3Score(cvss) {
-    if (typeof cvss !== 'object' || cvss === null)
-        return undefined;
-    let highest;
-    for (const source of Object.values(cvss)) {
-        const score = typeof source === 'object' && source !== null ? source.V3Score : undefined;
-        if (typeof score === 'number' && Number.isFinite(score) && (highest === undefined || score > highest)) {
-            highest = score;
-        }
-    }
-    return highest;
-}
-/** A field's path for messages: `Results[0].Vulnerabilities[2].Status`; the root is ''. */
-function pathOf(where, key) {
-    return where === '' ? key : `${where}.${key}`;
-}
-function asObject(value, where) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new errors/* ScanError */.sC(`the Trivy report's ${where} is ${trivy_vulnerability_describe(value)}, not an object`);
-    }
-    return value;
-}
-/** A list that Trivy omits (or, before v0.20, wrote as null) when empty. */
-function listAt(holder, key, where) {
-    const value = holder[key];
-    if (value === undefined || value === null)
-        return [];
-    if (!Array.isArray(value)) {
-        throw new errors/* ScanError */.sC(`the Trivy report's ${pathOf(where, key)} is ${trivy_vulnerability_describe(value)}, not a list`);
-    }
-    return value;
-}
-/** A string field that may be absent; any other type is a shape Trivy never wrote. */
-function optionalString(holder, key, where) {
-    const value = holder[key];
-    if (value === undefined || value === null)
-        return undefined;
-    if (typeof value !== 'string') {
-        throw new errors/* ScanError */.sC(`the Trivy report's ${pathOf(where, key)} is ${trivy_vulnerability_describe(value)}, not a string`);
-    }
-    return value;
-}
-function trivy_vulnerability_describe(value) {
-    if (value === null)
-        return 'null';
-    if (value === undefined)
-        return 'missing';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'string')
-        return `the string ${JSON.stringify(value.slice(0, 40))}`;
-    if (typeof value === 'object')
-        return 'an object';
-    return `the ${typeof value} ${String(value)}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/trivy.ts
-// Reads a Trivy JSON report, in every shape Trivy has written (bare array before v0.20, SchemaVersion 2 since),
-// into a ScanReport. A shape Trivy never wrote is a ScanError: a report we cannot read must never pass as clean.
-
-
-
-function readTrivyReport(text, expect = {}) {
-    const { legacyResults, top } = readShape(parseJson(text));
-    const report = { repoDigests: readRepoDigests(top), findings: [], modified: [] };
-    const artifactName = top ? optionalString(top, 'ArtifactName', '') : undefined;
-    if (artifactName !== undefined)
-        report.artifactName = artifactName;
-    const os = top ? readOs(top) : undefined;
-    if (os !== undefined)
-        report.os = os;
-    // Before the findings: a report for another artifact is that, whatever else is wrong with it.
-    if (expect.digest)
-        checkDigest(report, expect.digest);
-    const platforms = expect.platform ? [expect.platform] : [];
-    const results = top ? listAt(top, 'Results', '') : (legacyResults ?? []);
-    results.forEach((value, index) => {
-        const where = top ? `Results[${index}]` : `[${index}]`;
-        const result = asObject(value, where);
-        const place = {
-            target: optionalString(result, 'Target', where) ?? '',
-            resultClass: optionalString(result, 'Class', where),
-            resultType: optionalString(result, 'Type', where),
-            platforms,
-        };
-        listAt(result, 'Vulnerabilities', where).forEach((entry, n) => {
-            report.findings.push(readVulnerability(entry, `${pathOf(where, 'Vulnerabilities')}[${n}]`, place));
-        });
-        listAt(result, 'ExperimentalModifiedFindings', where).forEach((entry, n) => {
-            const modified = readModified(entry, `${pathOf(where, 'ExperimentalModifiedFindings')}[${n}]`, place);
-            if (modified)
-                report.modified.push(modified);
-        });
-    });
-    return report;
-}
-function parseJson(text) {
-    const body = typeof text === 'string' ? text.replace(/^\uFEFF/, '') : '';
-    if (body.trim() === '') {
-        throw new errors/* ScanError */.sC('the Trivy report is empty: Trivy wrote no JSON (did the scan stop before writing it?)');
-    }
-    try {
-        return JSON.parse(body);
-    }
-    catch (error) {
-        const place = findJsonError(body);
-        const where = place ? `line ${place.line}, column ${place.column}: unexpected ${place.found}` : String(error);
-        throw new errors/* ScanError */.sC(`the Trivy report is not valid JSON (${where}); it may have been cut short or overwritten`);
-    }
-}
-function readShape(document) {
-    if (document === null) {
-        // Trivy before v0.20 printed a bare `null` for an artifact with nothing detected. No release vouch pins (v0.68+)
-        // writes it, and a `null` cannot be told apart from a lost report, so it is never read as "no findings".
-        throw new errors/* ScanError */.sC('the Trivy report is `null`, not a report: nothing says which artifact was scanned');
-    }
-    if (Array.isArray(document))
-        return { legacyResults: document };
-    if (typeof document !== 'object') {
-        throw new errors/* ScanError */.sC(`the Trivy report is a JSON ${typeof document}, not a report object or array`);
-    }
-    const top = document;
-    if ('SchemaVersion' in top) {
-        if (top.SchemaVersion !== 2) {
-            throw new errors/* ScanError */.sC(`the Trivy report has SchemaVersion ${JSON.stringify(top.SchemaVersion)}; vouch reads SchemaVersion 2 ` +
-                '(Trivy v0.20 and later) and the bare array of older releases');
-        }
-        return { top };
-    }
-    if ('ClusterName' in top) {
-        throw new errors/* ScanError */.sC('the report is a `trivy k8s` cluster report, not the report of one image');
-    }
-    // The transitional object (between the bare array and SchemaVersion 2) always carried Results.
-    if (!Array.isArray(top.Results)) {
-        throw new errors/* ScanError */.sC('the Trivy report has neither SchemaVersion nor a Results array: not a Trivy report');
-    }
-    return { top };
-}
-function readModified(value, where, place) {
-    const entry = asObject(value, where);
-    const type = optionalString(entry, 'Type', where);
-    // Misconfigurations, secrets and licences set aside by Trivy are not findings of the gate either.
-    if (type !== undefined && type !== 'vulnerability')
-        return undefined;
-    const finding = readVulnerability(entry.Finding, pathOf(where, 'Finding'), place);
-    const modified = { finding, status: optionalString(entry, 'Status', where) ?? 'unknown' };
-    const statement = optionalString(entry, 'Statement', where);
-    if (statement)
-        modified.statement = statement;
-    const source = optionalString(entry, 'Source', where);
-    if (source)
-        modified.source = source;
-    return modified;
-}
-function readRepoDigests(top) {
-    if (!top)
-        return [];
-    const metadata = top.Metadata;
-    if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
-        throw new errors/* ScanError */.sC(`the Trivy report's Metadata is ${trivy_vulnerability_describe(metadata)}, not an object`);
-    }
-    // SchemaVersion 2 keeps them in Metadata; the transitional object had them at the top.
-    const holder = metadata ?? top;
-    const where = holder === top ? '' : 'Metadata';
-    return listAt(holder, 'RepoDigests', where).map((digest, index) => {
-        if (typeof digest !== 'string') {
-            throw new errors/* ScanError */.sC(`the Trivy report's ${pathOf(where, 'RepoDigests')}[${index}] is ${trivy_vulnerability_describe(digest)}`);
-        }
-        return digest;
-    });
-}
-function readOs(top) {
-    const metadata = top.Metadata;
-    const os = metadata?.OS;
-    if (typeof os !== 'object' || os === null)
-        return undefined;
-    const { Family: family, Name: name } = os;
-    if (typeof family !== 'string' || family === '' || family === 'none')
-        return undefined;
-    return typeof name === 'string' && name !== '' ? `${family} ${name}` : family;
-}
-// `name@sha256:<hex>` (or another registered algorithm); a name without a digest names none.
-const trivy_PINNED = /@([a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,})$/i;
-/** Every digest the report names: RepoDigests, and the ArtifactName when it is pinned by digest. */
-function namedDigests(report) {
-    const references = [...report.repoDigests, report.artifactName ?? ''];
-    return references.flatMap((reference) => trivy_PINNED.exec(reference)?.[1]?.toLowerCase() ?? []);
-}
-function checkDigest(report, expected) {
-    const named = namedDigests(report);
-    // vouch hands Trivy a `repo@sha256:…` reference, and Trivy writes it back as ArtifactName: a report naming no
-    // digest at all is not the one Trivy wrote for this scan, and must not pass as a clean result.
-    if (named.length === 0) {
-        throw new errors/* ScanError */.sC(`the Trivy report names no artifact digest, so it cannot be the report for ${expected}`);
-    }
-    if (named.includes(expected.toLowerCase()))
-        return;
-    throw new errors/* ScanError */.sC(`the Trivy report is for ${[...new Set(named)].join(', ')}, not for the scanned digest ${expected}`);
-}
-
-// EXTERNAL MODULE: ./src/report/merge.ts
-var merge = __nccwpck_require__(3278);
-// EXTERNAL MODULE: ./src/report/gate.ts
-var report_gate = __nccwpck_require__(8347);
-;// CONCATENATED MODULE: ./src/stages/scan.ts
-// Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
-
-
-
-
-
-
-
-
-
-
-async function scanAndGate(request) {
-    const { inputs, target, trivy, exec, now } = request;
-    const work = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
-    const cacheDir = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache');
-    await (0,promises_namespaceObject.mkdir)(work, { recursive: true });
-    const vex = await localVexDocuments(inputs.vex, work);
-    const startedAt = now();
-    const scan = () => runTrivyScan({
-        trivyPath: trivy.path,
-        image: target.pinned,
-        platforms: target.platforms,
-        outputDir: work,
-        cacheDir,
-        dbRepositories: inputs.dbRepositories,
-        timeoutSeconds: inputs.timeoutSeconds,
-        vex,
-        insecure: target.insecure,
-        // The credentials go to the image's registry only, never to the DB mirrors Trivy also calls.
-        ...(inputs.registryCredentials === undefined
-            ? {}
-            : { registryLogin: { registry: target.reference.registry, credentials: inputs.registryCredentials } }),
-        ...(process.env.RUNNER_TEMP === undefined ? {} : { runnerTemp: process.env.RUNNER_TEMP }),
-        exec,
-        now,
-    });
-    // A DB restored from the Actions cache is checked before Trivy may trust it.
-    const scanRestored = async () => {
-        await discardDistrustedDb(cacheDir, now());
-        return scan();
-    };
-    const result = inputs.cache
-        ? await withDbCache({
-            paths: [external_node_path_default().join(cacheDir, 'db'), external_node_path_default().join(cacheDir, 'java-db')],
-            now: now(),
-            worthSaving: async () => (await readDbMetadata(cacheDir)) !== undefined,
-        }, scanRestored)
-        : await scan();
-    const finishedAt = now();
-    const reports = [];
-    for (const { platform, reportFile } of result.scans) {
-        const text = await (0,promises_namespaceObject.readFile)(reportFile, 'utf8');
-        reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }));
-    }
-    const merged = (0,merge/* mergeReports */.C)(reports);
-    const gate = (0,report_gate/* holdGate */.lJ)({
-        ...merged,
-        budgets: inputs.budgets,
-        exceptions: request.exceptions,
-        ignoreUnfixed: inputs.ignoreUnfixed,
-        today: now().toISOString().slice(0, 10),
-    });
-    const verdict = (0,report_gate/* decide */.LD)(gate);
-    lib_core/* info */.pq(`Verdict: ${verdict.status} (${merged.findings.length} findings, ${gate.counted.length} counted, ${gate.ignored.length} ignored)`);
-    return {
-        verdict,
-        gate,
-        scans: result.scans,
-        reports,
-        db: result.db,
-        trivyVersion: trivy.version,
-        startedAt,
-        finishedAt,
-    };
-}
-async function discardDistrustedDb(cacheDir, now) {
-    const meta = await readDbMetadata(cacheDir);
-    const reason = meta === undefined ? undefined : distrustedDb(meta, now);
-    if (reason === undefined)
-        return;
-    lib_core/* warning */.$e(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`);
-    await (0,promises_namespaceObject.rm)(external_node_path_default().join(cacheDir, 'db'), { recursive: true, force: true });
-}
-/** Trivy reads VEX documents from files only: documents given as URLs are fetched first. */
-async function localVexDocuments(documents, work) {
-    return Promise.all(documents.map(async (document, index) => {
-        if (!/^https?:\/\//.test(document))
-            return external_node_path_default().resolve(document);
-        let response;
-        try {
-            response = await fetch(document, { signal: AbortSignal.timeout(60_000) });
-        }
-        catch (error) {
-            throw new errors/* ScanError */.sC(`The VEX document ${document} could not be fetched: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        }
-        if (!response.ok)
-            throw new errors/* ScanError */.sC(`The VEX document ${document} answered ${response.status}`);
-        const file = external_node_path_default().join(work, `vex-${index}.json`);
-        await (0,promises_namespaceObject.writeFile)(file, Buffer.from(await response.arrayBuffer()));
-        return file;
-    }));
-}
-
-// EXTERNAL MODULE: ./src/render/findings.ts
-var findings = __nccwpck_require__(2752);
-// EXTERNAL MODULE: ./src/render/markdown.ts
-var markdown = __nccwpck_require__(2495);
-;// CONCATENATED MODULE: ./src/render/sarif.ts
-// SARIF 2.1.0 for code scanning, shaped as Trivy's own writer shapes it (pkg/report/sarif.go) so that alerts from
-// vouch and from `trivy --format sarif` line up: same rule IDs, levels, security-severity, messages and locations.
-// Ignored findings are carried too, as suppressed results, so that the record of what was set aside travels along.
-
-
-
-const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
-// Trivy's severityToScore: what security-severity says when no CVSS v3 score is known.
-const DEFAULT_SCORES = {
-    CRITICAL: '9.5',
-    HIGH: '8.0',
-    MEDIUM: '5.5',
-    LOW: '2.0',
-    UNKNOWN: '0.0',
-};
-const LEVELS = {
-    CRITICAL: 'error',
-    HIGH: 'error',
-    MEDIUM: 'warning',
-    LOW: 'note',
-    UNKNOWN: 'note',
-};
-function sarifLevel(severity) {
-    return LEVELS[severity];
-}
-/** The CVSS v3 score with one decimal, as Trivy prints it, or the severity's default when there is none. */
-function securitySeverity(finding) {
-    const score = finding.cvssScore;
-    if (score === undefined || !Number.isFinite(score) || score <= 0)
-        return DEFAULT_SCORES[finding.severity];
-    return Math.min(score, 10).toFixed(1);
-}
-function ruleName(resultClass) {
-    if (resultClass === 'os-pkgs')
-        return 'OsPackageVulnerability';
-    if (resultClass === 'lang-pkgs')
-        return 'LanguageSpecificPackageVulnerability';
-    return 'UnknownIssue';
-}
-// Trivy's pathRegex: an OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path.
-const OS_SUFFIX = /^(.+?)(?:\s*\(.*?\).*?)?$/s;
-/**
- * Where code scanning files the alert, as Trivy's ToPathUri puts it: a language package's path (PkgPath, else the
- * result's target); for OS packages, the image's repository path without registry, tag or digest.
- */
-function locationUri(finding, image) {
-    const os = finding.resultClass === 'os-pkgs' || (finding.resultClass === undefined && /\)\s*$/.test(finding.target));
-    const path = finding.pkgPath || (os ? repositoryPath(finding.target) : finding.target) || repositoryPath(image);
-    return toUriReference(path.replace(/\\/g, '/'));
-}
-function repositoryPath(target) {
-    const path = OS_SUFFIX.exec(target)?.[1] ?? target;
-    try {
-        return (0,image_reference/* parseReference */.F2)(path).repository;
-    }
-    catch {
-        return path;
-    }
-}
-/** Percent-encodes what a URI reference may not hold; a first segment with `:` would read as a scheme. */
-function toUriReference(path) {
-    let encoded;
-    try {
-        encoded = encodeURI(path);
-    }
-    catch {
-        encoded = encodeURI(path.replace(/[\ud800-\udfff]/g, '\ufffd'));
-    }
-    encoded = encoded.replace(/[#?]/g, (c) => encodeURIComponent(c));
-    const firstSegment = encoded.split('/', 1)[0] ?? '';
-    return firstSegment.includes(':') ? `./${encoded}` : encoded;
-}
-/** A WHATWG href as a strict RFC 3986 URI: the few characters browsers tolerate are percent-encoded too. */
-function strictUri(href) {
-    return href
-        .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
-        .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c));
-}
-function resultMessage(finding) {
-    const lines = [
-        `Package: ${finding.pkgName}`,
-        `Installed Version: ${finding.installedVersion}`,
-        `Vulnerability ${finding.id}`,
-        `Severity: ${finding.severity}`,
-        `Fixed Version: ${finding.fixedVersion ?? ''}`,
-        `Link: [${finding.id}](${(0,findings/* advisoryUrl */.Le)(finding) ?? ''})`,
-    ];
-    if (finding.platforms.length > 0)
-        lines.push(`Platforms: ${finding.platforms.join(', ')}`);
-    return lines.join('\n');
-}
-function rule(finding) {
-    const advisory = (0,findings/* advisoryUrl */.Le)(finding);
-    const url = advisory === undefined ? undefined : strictUri(advisory);
-    const title = (0,markdown/* truncate */.xv)(finding.title ?? '', 1000);
-    const fixed = finding.fixedVersion ?? '';
-    const cells = [finding.severity, (0,markdown/* escapeText */.X1)(finding.pkgName, 200), (0,markdown/* escapeText */.X1)(fixed, 200), (0,markdown/* link */.nf)(finding.id, url)];
-    return {
-        id: finding.id,
-        name: ruleName(finding.resultClass),
-        shortDescription: { text: title || finding.id },
-        fullDescription: { text: title || finding.id },
-        defaultConfiguration: { level: sarifLevel(finding.severity) },
-        ...(url === undefined ? {} : { helpUri: url }),
-        help: {
-            text: [
-                `Vulnerability ${finding.id}`,
-                `Severity: ${finding.severity}`,
-                `Package: ${finding.pkgName}`,
-                `Fixed Version: ${fixed}`,
-                `Link: [${finding.id}](${url ?? ''})`,
-                title,
-            ].join('\n'),
-            markdown: [
-                `**Vulnerability ${(0,markdown/* escapeText */.X1)(finding.id, 200)}**`,
-                '| Severity | Package | Fixed Version | Link |',
-                '| --- | --- | --- | --- |',
-                `|${cells.join('|')}|`,
-                '',
-                (0,markdown/* escapeText */.X1)(title, 1000),
-            ].join('\n'),
-        },
-        properties: {
-            tags: ['vulnerability', 'security', finding.severity],
-            precision: 'very-high',
-            'security-severity': securitySeverity(finding),
-        },
-    };
-}
-function sarif_location(finding, image) {
-    const uri = locationUri(finding, image);
-    return {
-        physicalLocation: {
-            artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
-            region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-        },
-        message: { text: `${uri}: ${finding.pkgName}@${finding.installedVersion}` },
-    };
-}
-function renderSarif(context) {
-    const { gate, trivyVersion, image } = context;
-    const entries = [
-        ...gate.counted.map((finding) => ({ finding })),
-        ...gate.ignored.map((ignored) => ({ finding: ignored.finding, ignored })),
-    ];
-    // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
-    const rules = new Map();
-    for (const { finding } of entries) {
-        const seen = rules.get(finding.id);
-        if (seen === undefined)
-            rules.set(finding.id, { index: rules.size, finding });
-        else if (Number(securitySeverity(finding)) > Number(securitySeverity(seen.finding)))
-            seen.finding = finding;
-    }
-    const results = entries.map(({ finding, ignored }) => ({
-        ruleId: finding.id,
-        ruleIndex: rules.get(finding.id)?.index ?? 0,
-        level: sarifLevel(finding.severity),
-        message: { text: resultMessage(finding) },
-        locations: [sarif_location(finding, image)],
-        ...(ignored === undefined
-            ? {}
-            : {
-                suppressions: [
-                    { kind: 'external', state: 'accepted', justification: (0,markdown/* truncate */.xv)((0,findings/* reasonText */.uV)(ignored.reason), 1000) },
-                ],
-            }),
-    }));
-    return {
-        version: '2.1.0',
-        $schema: SARIF_SCHEMA,
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'Trivy',
-                        fullName: 'Trivy Vulnerability Scanner',
-                        version: trivyVersion,
-                        informationUri: 'https://github.com/aquasecurity/trivy',
-                        rules: [...rules.values()].map(({ finding }) => rule(finding)),
-                    },
-                },
-                results,
-                columnKind: 'utf16CodeUnits',
-                ...(image === '' ? {} : { properties: { imageName: image, repoDigests: [image] } }),
-            },
-        ],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/render/predicate.ts
-// The predicate of the `https://cosign.sigstore.dev/attestation/vuln/v1` attestation, as `cosign attest --type vuln`
-// reads it (cosign's CosignVulnPredicate) and as `trivy --format cosign-vuln` writes it. `scanner.result` keeps
-// Trivy's report structure with only what a policy decides on, so that a large scan stays a small attestation:
-// counted findings under Vulnerabilities, set-aside ones under ExperimentalModifiedFindings, as Trivy records them.
-
-
-
-
-const predicate_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
-/** A finding in Trivy's field names, only those a policy needs. PkgID is left out when it only repeats name@version. */
-function predicateVulnerability(finding) {
-    const vulnerability = {
-        VulnerabilityID: finding.id,
-        PkgName: finding.pkgName,
-        InstalledVersion: finding.installedVersion,
-        Severity: finding.severity,
-    };
-    if (finding.pkgId !== undefined && finding.pkgId !== `${finding.pkgName}@${finding.installedVersion}`) {
-        vulnerability.PkgID = finding.pkgId;
-    }
-    if (finding.pkgPath !== undefined)
-        vulnerability.PkgPath = finding.pkgPath;
-    if (finding.fixedVersion !== undefined)
-        vulnerability.FixedVersion = finding.fixedVersion;
-    if (finding.status !== undefined)
-        vulnerability.Status = finding.status;
-    return vulnerability;
-}
-function modifiedFinding({ finding, reason }) {
-    const notAffected = reason.kind === 'vex' || reason.kind === 'not_affected';
-    const source = reason.kind === 'exception'
-        ? reason.exception.source
-        : reason.kind === 'vex'
-            ? (reason.source ?? 'vex')
-            : reason.kind === 'unfixed'
-                ? 'ignore-unfixed'
-                : 'trivy';
-    return {
-        Type: 'vulnerability',
-        Status: notAffected ? 'not_affected' : 'ignored',
-        Statement: (0,findings/* reasonText */.uV)(reason),
-        Source: source,
-        Finding: predicateVulnerability(finding),
-    };
-}
-/** Findings grouped back into Trivy's results, in the order their targets first appear. */
-function results(gate) {
-    const byTarget = new Map();
-    const resultOf = (finding) => {
-        const key = [finding.target, finding.resultClass ?? '', finding.resultType ?? ''].join('\u0000');
-        let result = byTarget.get(key);
-        if (result === undefined) {
-            result = { Target: finding.target };
-            if (finding.resultClass !== undefined)
-                result.Class = finding.resultClass;
-            if (finding.resultType !== undefined)
-                result.Type = finding.resultType;
-            byTarget.set(key, result);
-        }
-        return result;
-    };
-    for (const finding of gate.counted)
-        (resultOf(finding).Vulnerabilities ??= []).push(predicateVulnerability(finding));
-    for (const ignored of gate.ignored) {
-        ;
-        (resultOf(ignored.finding).ExperimentalModifiedFindings ??= []).push(modifiedFinding(ignored));
-    }
-    return [...byTarget.values()];
-}
-function renderPredicate(context) {
-    const { gate, dbRepository, dbUpdatedAt, scanStartedOn, scanFinishedOn, image } = context;
-    // Trivy's own predicate names its version without the tag's `v`, in the purl and the version field alike.
-    const version = context.trivyVersion.replace(/^v/, '');
-    return {
-        invocation: {
-            ...invocation(context.environment ?? {}),
-            parameters: { vouch: gateFacts(gate, context.annotationKey ?? cluster_annotations/* DEFAULT_ANNOTATION_KEY */.Qy) },
-        },
-        scanner: {
-            uri: `pkg:github/aquasecurity/trivy@${version}`,
-            version,
-            db: { uri: dbRepository, version: dbUpdatedAt ?? '' },
-            result: {
-                SchemaVersion: 2,
-                CreatedAt: scanFinishedOn.toISOString(),
-                ArtifactName: image,
-                ArtifactType: 'container_image',
-                Metadata: { RepoDigests: [image] },
-                Results: results(gate),
-            },
-        },
-        metadata: { scanStartedOn: scanStartedOn.toISOString(), scanFinishedOn: scanFinishedOn.toISOString() },
-    };
-}
-/** The verdict and the numbers it came from, with the severities lower-cased as the budget inputs name them. */
-function gateFacts(gate, annotationKey) {
-    const status = (0,report_gate/* decide */.LD)(gate).status;
-    const bySeverity = (pick) => Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity.toLowerCase(), pick(severity)]));
-    return {
-        scanStatus: status === 'passed' ? 'passed' : 'failed',
-        annotationKey,
-        budgets: bySeverity((severity) => gate.budgets[severity]),
-        counted: bySeverity((severity) => gate.counts[severity]),
-        ignored: gate.ignored.length,
-    };
-}
-/**
- * Where the scan ran, as CONTRACT.md shows it: the run attempt's URL, the run ID, and the workflow file at its ref
- * (GITHUB_WORKFLOW_REF, `OWNER/REPO/.github/workflows/FILE@REF`). Empty strings for what the runner did not say,
- * as Trivy writes an invocation it knows nothing about.
- */
-function invocation(env) {
-    const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
-    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
-    const run = server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : '';
-    return {
-        uri: run && attempt ? `${run}/attempts/${attempt}` : run,
-        event_id: runId ?? '',
-        'builder.id': env.GITHUB_WORKFLOW_REF ?? '',
-    };
-}
-
-;// CONCATENATED MODULE: ./src/stages/reports.ts
-// Writes the three files of one scan into output-dir: the Trivy JSON (platforms merged, each named), SARIF for code
-// scanning, and the vuln predicate that is (or would have been) attested.
-
-
-
-
-
-async function writeReports(request) {
-    const { inputs, target, scan, env } = request;
-    await (0,promises_namespaceObject.mkdir)(inputs.outputDir, { recursive: true });
-    const files = {
-        json: external_node_path_default().join(inputs.outputDir, 'trivy.json'),
-        sarif: external_node_path_default().join(inputs.outputDir, 'trivy.sarif'),
-        predicate: external_node_path_default().join(inputs.outputDir, 'vuln-predicate.json'),
-    };
-    const sarif = renderSarif({ gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned });
-    const predicate = renderPredicate({
-        gate: scan.gate,
-        trivyVersion: scan.trivyVersion,
-        dbRepository: scan.db.repository ?? inputs.dbRepositories[0] ?? '',
-        ...(scan.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
-        scanStartedOn: scan.startedAt,
-        scanFinishedOn: scan.finishedAt,
-        image: target.pinned,
-        annotationKey: inputs.annotationKey,
-        environment: env,
-    });
-    await Promise.all([
-        writeJsonReport(scan, files.json),
-        (0,promises_namespaceObject.writeFile)(files.sarif, `${JSON.stringify(sarif, null, 2)}\n`),
-        (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(predicate)}\n`),
-    ]);
-    lib_core/* info */.pq(`Reports: ${files.json}, ${files.sarif}, ${files.predicate}`);
-    return files;
-}
-/**
- * One report file. A single platform's report is Trivy's own, copied as it is; several are merged into the first
- * one's shape with every result tagged with its platform, so tools that read Trivy's JSON still can.
- */
-async function writeJsonReport(scan, file) {
-    const [first] = scan.scans;
-    if (scan.scans.length === 1 && first !== undefined)
-        return (0,promises_namespaceObject.copyFile)(first.reportFile, file);
-    const reports = [];
-    for (const { platform, reportFile } of scan.scans) {
-        reports.push({ platform, report: JSON.parse(await (0,promises_namespaceObject.readFile)(reportFile, 'utf8')) });
-    }
-    await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(mergedReport(reports), null, 2)}\n`);
-}
-function mergedReport(reports) {
-    const base = (isObject(reports[0]?.report) ? reports[0].report : {});
-    const results = reports.flatMap(({ platform, report }) => {
-        const list = Array.isArray(report)
-            ? report
-            : isObject(report) && Array.isArray(report.Results)
-                ? report.Results
-                : [];
-        return list.map((result) => (isObject(result) ? { ...result, Platform: platform } : result));
-    });
-    return { ...base, Platforms: reports.map(({ platform }) => platform), Results: results };
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/cosign/output.ts
-// What cosign prints when it verifies, read back and held against what vouch just signed. cosign checking a
-// signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
-
-
-/** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
-const SIGNATURE_TYPES = {
-    legacy: 'cosign container image signature',
-    bundle: 'https://sigstore.dev/cosign/sign/v1',
-};
-/** Reads cosign's JSON array (or the older one-object-per-line output) of verified payloads. */
-function parseVerifiedSignatures(stdout) {
-    return jsonDocuments(stdout).flatMap((document) => (Array.isArray(document) ? document : [document]).map(toSignature));
-}
-/** Throws unless one verified payload names `digest`, has the format's type and carries every annotation. */
-function checkVerifiedSignature(verified, expected) {
-    const type = SIGNATURE_TYPES[expected.format];
-    const match = verified.find((signature) => signature.digest === expected.digest &&
-        signature.type === type &&
-        expected.annotations.every(([key, value]) => signature.optional[key] === value));
-    if (match !== undefined)
-        return match;
-    const seen = verified.map((s) => `${s.type} for ${s.digest || 'no digest'} (${output_describe(s.optional)})`);
-    throw new errors/* SigningError */.uJ(`cosign verified ${verified.length} signature(s), but none is a ${expected.format} signature of ` +
-        `${expected.digest} carrying ${output_describe(Object.fromEntries(expected.annotations))}` +
-        (seen.length > 0 ? `; it verified: ${seen.join('; ')}` : ''));
-}
-/** Reads the DSSE envelopes `cosign verify-attestation` prints, one JSON object per line, into their statements. */
-function parseAttestationStatements(stdout) {
-    return jsonDocuments(stdout).flatMap((document) => (Array.isArray(document) ? document : [document]).map((envelope) => {
-        const payload = output_isRecord(envelope) && typeof envelope.payload === 'string' ? envelope.payload : undefined;
-        if (payload === undefined)
-            throw new errors/* SigningError */.uJ('cosign verify-attestation printed an envelope without a payload');
-        let statement;
-        try {
-            statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
-        }
-        catch {
-            throw new errors/* SigningError */.uJ('cosign verify-attestation printed a payload that is not base64 JSON');
-        }
-        return toStatement(statement);
-    }));
-}
-/** Throws unless a verified statement is a vuln attestation whose subject is the scanned digest. */
-function checkVerifiedAttestation(statements, digest) {
-    const hex = digest.replace(/^sha256:/, '');
-    const match = statements.find((statement) => statement.predicateType === VULN_PREDICATE_TYPE && statement.subjects.some((subject) => subject.sha256 === hex));
-    if (match !== undefined)
-        return match;
-    const seen = statements.map((s) => `${s.predicateType} for ${s.subjects.map((x) => x.sha256 ?? '?').join(',')}`);
-    throw new errors/* SigningError */.uJ(`cosign verified ${statements.length} attestation(s), but none is a ${VULN_PREDICATE_TYPE} attestation of ${digest}` +
-        (seen.length > 0 ? `; it verified: ${seen.join('; ')}` : ''));
-}
-/** The OCI referrers `cosign tree` lists: `└── 🔗 <type> artifacts via OCI referrer: <repo>@sha256:…`. */
-function parseTreeReferrers(stdout) {
-    const referrers = [];
-    for (const line of stdout.split(/\r?\n/)) {
-        const match = /(\S+) artifacts via OCI referrer: (\S+@sha256:[0-9a-f]{64})\s*$/.exec(line);
-        if (match !== null)
-            referrers.push({ type: match[1], reference: match[2] });
-    }
-    return referrers;
-}
-/**
- * A failure worth another try: Rekor, Fulcio or the registry was rate limiting (429) or failing (5xx), or the
- * connection dropped. Anything else (a bad key, a refused signature, a missing image) fails the same way again.
- */
-function isTransientFailure(stderr) {
-    return [
-        /\]\[(?:429|5\d\d)\]/, // go-swagger clients (Rekor): `[POST /api/v1/log/entries][429]`
-        /\b(?:status(?: code)?|HTTP) (?:429|5\d\d)\b/i,
-        /\b(?:429|50[0234]) (?:Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i,
-        /TOOMANYREQUESTS|too many requests|rate limit/i,
-        /giving up after \d+ attempt/,
-        /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/,
-    ].some((pattern) => pattern.test(stderr));
-}
-/** The last lines of cosign's stderr that say what went wrong, for an error message. */
-function cosignFailure(stderr) {
-    const lines = stderr
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-    const errors = lines.filter((line) => /^(?:Error|error during command execution)\b/.test(line));
-    return (errors.length > 0 ? errors : lines.slice(-3)).join(' ').slice(0, 2000) || 'no output';
-}
-function jsonDocuments(stdout) {
-    const text = stdout.trim();
-    if (text === '')
-        return [];
-    try {
-        return [JSON.parse(text)];
-    }
-    catch {
-        // One document per line, with cosign's occasional non-JSON chatter in between.
-        return text
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line.startsWith('{') || line.startsWith('['))
-            .map((line) => {
-            try {
-                return JSON.parse(line);
-            }
-            catch {
-                throw new errors/* SigningError */.uJ(`cosign printed output that is not JSON: ${line.slice(0, 200)}`);
-            }
-        });
-    }
-}
-function toSignature(entry) {
-    const critical = field(entry, 'critical');
-    const digest = stringField(field(critical, 'image'), 'docker-manifest-digest');
-    const optional = field(entry, 'optional');
-    return {
-        digest: digest === '' || digest.includes(':') ? digest : `sha256:${digest}`,
-        dockerReference: stringField(field(critical, 'identity'), 'docker-reference'),
-        type: stringField(critical, 'type'),
-        optional: output_isRecord(optional)
-            ? Object.fromEntries(Object.entries(optional).map(([key, value]) => [key, stringOf(value)]))
-            : {},
-    };
-}
-function toStatement(statement) {
-    const subjects = field(statement, 'subject');
-    return {
-        predicateType: stringField(statement, 'predicateType'),
-        subjects: (Array.isArray(subjects) ? subjects : []).map((subject) => {
-            const sha256 = stringField(field(subject, 'digest'), 'sha256');
-            return { name: stringField(subject, 'name'), ...(sha256 === '' ? {} : { sha256 }) };
-        }),
-    };
-}
-// cosign's Go structs print `critical`/`Critical`, `docker-manifest-digest`/`Docker-manifest-digest`.
-function field(value, name) {
-    if (!output_isRecord(value))
-        return undefined;
-    const key = Object.keys(value).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : value[key];
-}
-function stringField(value, name) {
-    const found = field(value, name);
-    return typeof found === 'string' ? found : '';
-}
-function stringOf(value) {
-    return typeof value === 'string' ? value : JSON.stringify(value);
-}
-function output_describe(annotations) {
-    const entries = Object.entries(annotations);
-    return entries.length === 0 ? 'no annotations' : entries.map(([key, value]) => `${key}=${value}`).join(', ');
-}
-function output_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/cosign/runner.ts
-// Runs one cosign subcommand: argument array, explicit environment, output captured, and a retry with back-off when
-// Rekor, Fulcio or the registry answered 429 or 5xx. Anything else is reported at once with cosign's own words.
-
-
-
-
-const runner_DEFAULT_RETRY = { attempts: 4, delayMs: 2_000 };
-// verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
-const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
-function cosignRunner(options) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const retry = options.retry ?? runner_DEFAULT_RETRY;
-    const attempt = async (step, args, extraEnv) => {
-        lib_core/* info */.pq(`cosign ${args.map(shellQuote).join(' ')}`);
-        for (let tried = 1;; tried++) {
-            const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false });
-            const transient = result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr);
-            if (!transient || tried >= retry.attempts)
-                return result;
-            const delay = retry.delayMs * 2 ** (tried - 1);
-            lib_core/* warning */.$e(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
-                `retrying in ${Math.round(delay / 1000)}s (attempt ${tried + 1} of ${retry.attempts})`);
-            await sleep(delay);
-        }
-    };
-    return {
-        async run(step, args, extraEnv = {}) {
-            const result = await attempt(step, args, extraEnv);
-            if (result.exitCode !== 0) {
-                throw new errors/* SigningError */.uJ(`cosign ${step} failed (exit code ${result.exitCode}): ${cosignFailure(result.stderr)}`);
-            }
-            return result;
-        },
-        probe: (step, args, extraEnv = {}) => attempt(step, args, extraEnv),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cosign/verify.ts
-// The checks after signing: cosign verifies the signature and the attestation, then vouch reads what cosign vouched
-// for and holds it against the digest and annotations it just signed. Also finds a bundle signature's referrer.
-
-
-
-
-/**
- * `cosign verify`, then the payload check. With `probe`, a refusal or a payload that does not match is an answer
- * (false: not signed like this yet), and only a verified, matching signature is true; without it, both throw.
- */
-async function verifySignature(cosign, options, env, expected, { probe }) {
-    const args = verifyArgs(options);
-    if (probe) {
-        const answer = await cosign.probe('verify', args, env);
-        if (answer.exitCode !== 0) {
-            lib_core/* debug */.Yz(`No signature to reuse (cosign verify exit code ${answer.exitCode}): ${cosignFailure(answer.stderr)}`);
-            return false;
-        }
-        try {
-            checkVerifiedSignature(parseVerifiedSignatures(answer.stdout), expected);
-            return true;
-        }
-        catch (error) {
-            lib_core/* debug */.Yz(`No signature to reuse: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return false;
-        }
-    }
-    const { stdout } = await cosign.run('verify', args, env);
-    checkVerifiedSignature(parseVerifiedSignatures(stdout), expected);
-    return true;
-}
-/** `cosign verify-attestation --type vuln`, then: a vuln statement whose subject is the scanned digest. */
-async function verifyAttestation(cosign, options, env, digest) {
-    const { stdout } = await cosign.run('verify-attestation', verifyAttestationArgs(options), env);
-    checkVerifiedAttestation(parseAttestationStatements(stdout), digest);
-}
-/** The sign/v1 referrers `cosign tree` lists for the image; empty (with a warning) when tree cannot tell. */
-async function signatureReferrers(cosign, options) {
-    const answer = await cosign.probe('tree', treeArgs(options.image, options.insecureRegistry));
-    if (answer.exitCode !== 0) {
-        lib_core/* warning */.$e(`cosign tree could not list the image's referrers: ${cosignFailure(answer.stderr)}`);
-        return [];
-    }
-    return parseTreeReferrers(answer.stdout)
-        .filter((referrer) => referrer.type === SIGNATURE_TYPES.bundle)
-        .map((referrer) => referrer.reference);
-}
-/**
- * The referrer that holds this run's bundle. cosign 3's `sign` prints no referrer digest (WriteReferrer is silent)
- * and `verify` does not report one, so it is the sign/v1 referrer `cosign tree` lists now that it did not list
- * before signing; on a rerun that signed nothing, the one already there. Undefined (with a warning) when that is not
- * exactly one: the signature is still made and verified, only its address is unknown.
- */
-async function findBundleSignature(cosign, options, before) {
-    const after = await signatureReferrers(cosign, options);
-    const added = after.filter((reference) => !before.includes(reference));
-    const candidates = added.length > 0 ? added : after;
-    if (candidates.length === 1)
-        return candidates[0];
-    lib_core/* warning */.$e(`Could not tell which OCI referrer holds the signature of ${options.image}: cosign tree lists ` +
-        `${candidates.length} candidate(s)${candidates.length > 0 ? ` (${candidates.join(', ')})` : ''}`);
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/cosign/run.ts
-// The cosign adapter: sign the scanned digest only when the verdict passed, attach the scan as a vuln attestation,
-// and verify both (what cosign checked, and what the payload says) before reporting success.
-
-
-
-
-
-
-/** A signing failure that still knows how far it got: the signature may exist even though verification failed. */
-class SigningFailure extends errors/* SigningError */.uJ {
-    result;
-    constructor(message, result, options) {
-        super(message, options);
-        this.result = result;
-    }
-    get signature() {
-        return this.result.signature;
-    }
-}
-const NOT_SIGNED = { signed: false, attested: false, verified: false };
-async function signAndAttest(options) {
-    // FAIL CLOSED. The one gate: nothing below runs unless the verdict passed and signing was asked for.
-    if (options.verdictStatus !== 'passed' || options.sign !== true)
-        return { ...NOT_SIGNED };
-    const { digest } = splitPinned(options.image);
-    checkFormatSupported(options.format, options.cosignVersion);
-    // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
-    const identity = checkKeylessReady(options.key, options.env);
-    maskSecrets(options);
-    if (identity !== undefined && !options.tlogUpload) {
-        lib_core/* warning */.$e('Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
-            'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.');
-    }
-    return withDockerConfig(options.credentials, options.registry, options.runnerTemp, async (dockerConfigDir) => {
-        const cosign = cosignRunner({
-            exec: options.exec,
-            cosignPath: options.cosignPath,
-            env: cosignEnv({
-                key: options.key,
-                password: options.password,
-                ...(dockerConfigDir ? { dockerConfigDir } : {}),
-                ...(identity === undefined ? {} : { oidcRequest: oidcRequest(options.env) }),
-            }),
-            ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-            ...(options.retry === undefined ? {} : { retry: options.retry }),
-        });
-        const result = { ...NOT_SIGNED, ...(identity === undefined ? {} : { identity }) };
-        try {
-            await signAttestVerify(options, cosign, digest, identity, result);
-            return result;
-        }
-        catch (error) {
-            throw new SigningFailure(failureMessage(options.image, result, error), result, { cause: error });
-        }
-    });
-}
-async function signAttestVerify(options, cosign, digest, identity, result) {
-    const publicKey = identity === undefined ? await derivePublicKey(cosign, options.key) : undefined;
-    if (publicKey !== undefined)
-        result.publicKey = publicKey;
-    const verifyEnv = publicKey === undefined ? {} : { [PUBLIC_KEY_ENV]: publicKey };
-    const common = {
-        image: options.image,
-        format: options.format,
-        tlogUpload: options.tlogUpload,
-        cosignVersion: options.cosignVersion,
-        insecureRegistry: options.insecureRegistry,
-    };
-    const verifyOptions = {
-        ...common,
-        verifier: identity === undefined ? { kind: 'public-key' } : { kind: 'keyless', ...identity },
-        annotations: options.annotations,
-    };
-    result.verifyCommand = verifyCommand(verifyOptions);
-    const expected = { digest, annotations: options.annotations, format: options.format };
-    const referrersBefore = options.format === 'bundle' ? await signatureReferrers(cosign, options) : [];
-    // Idempotent reruns: cosign would add a second identical signature, so a signature that already verifies with
-    // this key (or identity) and these exact annotations is reported instead of made again.
-    const existing = await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: true });
-    if (existing) {
-        lib_core/* info */.pq(`${options.image} already carries a verified signature with these annotations; not signing it again`);
-    }
-    else {
-        await cosign.run('sign', signArgs({ ...common, annotations: options.annotations, key: options.key, recursive: options.isIndex }));
-    }
-    result.signed = true;
-    result.signature =
-        options.format === 'legacy'
-            ? legacySignatureTag(options.image)
-            : await findBundleSignature(cosign, options, referrersBefore);
-    if (options.attest) {
-        // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
-        await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }));
-        result.attested = true;
-    }
-    await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: false });
-    if (options.attest)
-        await verifyAttestation(cosign, verifyOptions, verifyEnv, digest);
-    result.verified = true;
-}
-async function derivePublicKey(cosign, key) {
-    const { stdout } = await cosign.run('public-key', publicKeyArgs(key));
-    const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(stdout)?.[0];
-    if (pem === undefined)
-        throw new errors/* SigningError */.uJ('cosign public-key printed no PEM public key');
-    return `${pem}\n`;
-}
-/** Present: checkKeylessReady refused to go on without them. */
-function oidcRequest(env) {
-    return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' };
-}
-function maskSecrets(options) {
-    const secrets = [options.password, options.credentials?.password ?? ''];
-    if (options.key.kind === 'pem') {
-        // The runner masks line by line, so each line of the key body is registered as well as the whole.
-        secrets.push(options.key.pem, ...options.key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
-    }
-    for (const secret of secrets)
-        if (secret.trim().length >= 4)
-            lib_core/* setSecret */.Pq(secret.trim());
-}
-function failureMessage(image, result, error) {
-    if (!result.signed)
-        return `Signing ${image} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
-    const where = result.signature === undefined ? '' : ` (signature: ${result.signature})`;
-    return `${image} was signed${where}, but then: ${(0,errors/* errorMessage */.gJ)(error)}`;
-}
-
-;// CONCATENATED MODULE: ./src/stages/sign.ts
-// Signs the scanned digest and attaches the scan, only for a passed verdict (the guard lives in signAndAttest).
-
-
-
-async function signImage(request) {
-    const { inputs, target, cosign, scan, files } = request;
-    if (!inputs.sign || cosign === undefined)
-        return { signed: false, attested: false, skippedReason: '`sign` is false' };
-    // Signing an index vouches for every image in it (cosign signs it recursively): never for one that was not scanned.
-    if (target.isIndex && target.unscanned.length > 0) {
-        const skippedReason = `the index also holds ${target.unscanned.join(', ')}, which ${target.unscanned.length === 1 ? 'was' : 'were'} not scanned; ` +
-            'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it.';
-        lib_core/* warning */.$e(`${target.pinned} passed but was not signed: ${skippedReason}`);
-        return { signed: false, attested: false, skippedReason };
-    }
-    const result = await lib_core/* group */.Os(`Sign ${target.pinned}`, () => signAndAttest({
-        cosignPath: cosign.path,
-        cosignVersion: cosign.version,
-        image: target.pinned,
-        isIndex: target.isIndex,
-        verdictStatus: scan.verdict.status,
-        sign: inputs.sign,
-        attest: inputs.attest,
-        key: inputs.cosignKey,
-        password: inputs.cosignPassword,
-        format: inputs.signatureFormat,
-        tlogUpload: inputs.tlogUpload,
-        annotations: (0,cluster_annotations/* signedAnnotations */.t)({
-            annotationKey: inputs.annotationKey,
-            budgets: inputs.budgets,
-            trivyVersion: scan.trivyVersion,
-            extra: inputs.annotations,
-        }),
-        predicateFile: files.predicate,
-        ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
-        registry: target.reference.registry,
-        insecureRegistry: target.insecure,
-        runnerTemp: request.env.RUNNER_TEMP ?? inputs.outputDir,
-        env: request.env,
-        exec: request.exec,
-    }));
-    if (result.signed)
-        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${result.signature}` : ''}`);
-    return result;
-}
-
-// EXTERNAL MODULE: ./src/render/summary.ts + 4 modules
-var summary = __nccwpck_require__(3660);
-;// CONCATENATED MODULE: ./src/render/annotations.ts
-
-
-/** How many findings get a line of their own; the rest are counted in one line. */
-const ANNOTATED_FINDINGS = 10;
-function workflowAnnotations(verdict) {
-    const gate = verdict.gate;
-    if (gate === undefined)
-        return { errors: [], warnings: [] };
-    const { breaching } = (0,findings/* splitByBreach */.j_)(gate);
-    const errors = breaching.slice(0, ANNOTATED_FINDINGS).map((finding) => {
-        const title = finding.title === undefined ? '' : `: ${(0,markdown/* singleLine */.pF)(finding.title, 200)}`;
-        const pkg = (0,markdown/* singleLine */.pF)(`${finding.pkgName} ${(0,findings/* versionChange */.Bn)(finding)}`, 200);
-        return `${(0,markdown/* singleLine */.pF)(finding.id, 100)} (${finding.severity}) in ${pkg}${title}`;
-    });
-    const more = breaching.length - errors.length;
-    if (more > 0) {
-        errors.push(`${more} more finding${more === 1 ? '' : 's'} breach a budget; the job summary and reports list them all.`);
-    }
-    const warnings = gate.expiredExceptions.map((exception) => {
-        const expired = exception.expiresOn === undefined ? '' : ` on ${exception.expiresOn}`;
-        return (0,markdown/* singleLine */.pF)(`The exception for ${exception.id} (${exception.source}) expired${expired} and suppresses nothing; renew or remove it.`, 500);
-    });
-    return { errors, warnings };
-}
-
-;// CONCATENATED MODULE: ./src/stages/publish.ts
-// Outputs, workflow annotations and the job summary, written on every path before the step's fate is decided.
-
-
-
-
-
-
-function outputsOf(published) {
-    const { inputs, verdict, target, scanners, scan, files, signing } = published;
-    const gate = verdict.gate;
-    const count = (value) => (value === undefined ? '' : String(value));
-    return {
-        'scan-status': verdict.status,
-        image: target?.pinned ?? (inputs.image.digest === undefined ? '' : (0,image_reference/* pinnedReference */.ct)(inputs.image)),
-        digest: target?.digest ?? inputs.image.digest ?? '',
-        ...Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity.toLowerCase(), count(gate?.counts[severity])])),
-        ignored: count(gate?.ignored.length),
-        fixable: count(gate?.fixable),
-        signed: String(signing?.signed ?? false),
-        signature: signing?.signature ?? '',
-        attested: String(signing?.attested ?? false),
-        annotation: (0,cluster_annotations/* gateAnnotation */.Rj)(inputs.annotationKey, verdict.status),
-        'pod-annotations': (0,cluster_annotations/* podAnnotations */.c0)(inputs.annotationKey, verdict.status),
-        'json-report': files?.json ?? '',
-        'sarif-report': files?.sarif ?? '',
-        predicate: files?.predicate ?? '',
-        'trivy-version': scanners?.trivy.version ?? '',
-        'cosign-version': scanners?.cosign?.version ?? '',
-        'db-updated-at': scan?.db.updatedAt ?? '',
-    };
-}
-async function publish(published) {
-    for (const [name, value] of Object.entries(outputsOf(published)))
-        lib_core/* setOutput */.uH(name, value);
-    const { errors, warnings } = workflowAnnotations(published.verdict);
-    for (const message of errors)
-        lib_core/* error */.z3(message);
-    for (const message of warnings)
-        lib_core/* warning */.$e(message);
-    if (!published.inputs.summary)
-        return;
-    const markdown = summaryOf(published);
-    try {
-        if (published.writeSummary !== undefined)
-            await published.writeSummary(markdown);
-        else
-            await lib_core/* summary */.z.addRaw(markdown, true).write();
-    }
-    catch (error) {
-        // Locally, or on a runner without GITHUB_STEP_SUMMARY: the summary is a convenience, never the verdict.
-        lib_core/* warning */.$e(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-function summaryOf(published) {
-    const { inputs, verdict, target, scanners, scan, files, signing, now } = published;
-    return (0,summary/* renderSummary */.B)({
-        verdict,
-        image: target?.pinned ?? '',
-        platforms: target?.platformNames ?? [],
-        ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
-        ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
-        ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
-        now,
-        enforce: inputs.enforce,
-        annotationKey: inputs.annotationKey,
-        budgets: inputs.budgets,
-        ...(signing === undefined ? {} : { signing }),
-        reportPaths: { ...(files ?? {}) },
-    });
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-// The flow, in the order CONTRACT.md draws it: resolve, install, scan, gate, report, sign, publish.
-// It never fails the step itself: it returns the outcome, and index.ts fails the step once.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function run(inputs, collaborators = {}) {
-    const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
-    main_maskSecrets(inputs);
-    let target;
-    let scanners;
-    let scan;
-    let files;
-    let signing;
-    let verdict;
-    try {
-        // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-        const exceptions = await checkBeforeNetwork(inputs, deps.env);
-        target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, deps.env));
-        scanners = await installScanners(inputs, deps.exec);
-        scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now });
-        verdict = scan.verdict;
-        files = await writeReports({ inputs, target, scan, env: deps.env });
-        if (verdict.status === 'passed') {
-            signing = await signImage({
-                inputs,
-                target,
-                cosign: scanners.cosign,
-                scan,
-                files,
-                exec: deps.exec,
-                env: deps.env,
-            });
-        }
-        else {
-            signing = { signed: false, attested: false, skippedReason: `the verdict is ${verdict.status}` };
-        }
-    }
-    catch (error) {
-        // A failure after signing (attest, verify) still names the signature, so it can be inspected.
-        signing = signing ?? partialSigning(error);
-        verdict = { status: 'error', cause: causeOf(error), ...remedyOf(error), ...(scan ? { gate: scan.gate } : {}) };
-    }
-    await publish({
-        inputs,
-        verdict,
-        target,
-        scanners,
-        scan,
-        files,
-        signing,
-        now: deps.now(),
-        writeSummary: deps.writeSummary,
-    });
-    return { verdict, ...main_failure(verdict, inputs, target) };
-}
-async function checkBeforeNetwork(inputs, env) {
-    const written = (0,image_reference/* formatReference */.FH)(inputs.image);
-    if (!(0,allowed/* isAllowed */.Jr)(inputs.image, written, inputs.allowedRegistries)) {
-        throw new errors/* InputError */.dz('image', written, `is outside allowed-registries (${(0,allowed/* describeAllowed */.cX)(inputs.allowedRegistries)})`);
-    }
-    if (inputs.sign)
-        checkFormatSupported(inputs.signatureFormat, inputs.cosign.version);
-    (0,cluster_annotations/* checkExtraAnnotations */.fY)(inputs.annotationKey, inputs.annotations);
-    checkToolRequests(inputs, env);
-    return loadExceptions(inputs);
-}
-/** What went wrong, without the remedy that some errors also fold into their message. */
-function causeOf(error) {
-    if (typeof error === 'object' &&
-        error !== null &&
-        'remedy' in error &&
-        'reason' in error &&
-        typeof error.reason === 'string') {
-        return error.reason;
-    }
-    return (0,errors/* errorMessage */.gJ)(error);
-}
-function remedyOf(error) {
-    if (typeof error === 'object' && error !== null && 'remedy' in error && typeof error.remedy === 'string') {
-        return { remedy: error.remedy };
-    }
-    return {};
-}
-function partialSigning(error) {
-    if (typeof error !== 'object' || error === null || !('result' in error))
-        return undefined;
-    const result = error.result;
-    return { ...result, skippedReason: (0,errors/* errorMessage */.gJ)(error) };
-}
-function main_failure(verdict, inputs, target) {
-    if (verdict.status === 'error') {
-        return { failMessage: `vouch reached no verdict: ${verdict.cause}${verdict.remedy ? ` ${verdict.remedy}` : ''}` };
-    }
-    if (verdict.status !== 'failed')
-        return {};
-    const breaches = verdict.gate.breaches.map((breach) => `${breach.counted} ${breach.severity} (budget ${breach.budget})`);
-    const message = `${target?.pinned ?? (0,image_reference/* formatReference */.FH)(inputs.image)} failed the gate: ${breaches.join(', ')}`;
-    if (inputs.enforce)
-        return { failMessage: message };
-    lib_core/* warning */.$e(`${message}. enforce is false (audit mode): the step passes, and the image was not signed.`);
-    return {};
-}
-/** Secrets are masked before anything can print them; a PEM line by line, as the runner masks lines. */
-function main_maskSecrets(inputs) {
-    if (inputs.cosignKey.kind === 'pem') {
-        for (const line of inputs.cosignKey.pem.split(/\r?\n/)) {
-            if (line.trim() !== '' && !line.startsWith('-----'))
-                lib_core/* setSecret */.Pq(line.trim());
-        }
-    }
-    if (inputs.cosignPassword !== '')
-        lib_core/* setSecret */.Pq(inputs.cosignPassword);
-    if (inputs.registryCredentials !== undefined)
-        lib_core/* setSecret */.Pq(inputs.registryCredentials.password);
-}
-
-
-/***/ }),
-
-/***/ 2752:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bn: () => (/* binding */ versionChange),
-/* harmony export */   Eg: () => (/* binding */ compareFindings),
-/* harmony export */   GT: () => (/* binding */ fixedText),
-/* harmony export */   Le: () => (/* binding */ advisoryUrl),
-/* harmony export */   j_: () => (/* binding */ splitByBreach),
-/* harmony export */   uV: () => (/* binding */ reasonText)
-/* harmony export */ });
-/* harmony import */ var _report_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8347);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2495);
-
-
-const CVE = /^CVE-\d{4}-\d{4,}$/i;
-const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
-/** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
-function advisoryUrl(finding) {
-    const primary = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .httpUrl */ .q3)(finding.primaryUrl);
-    if (primary !== undefined)
-        return primary;
-    if (CVE.test(finding.id))
-        return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`;
-    if (GHSA.test(finding.id))
-        return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`;
-    return undefined;
-}
-/** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
-const compareFindings = _report_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .worstFirst */ .md;
-/** Counted findings split into those of a breached severity and the others, each in display order. */
-function splitByBreach(gate) {
-    const breached = new Set(gate.breaches.map((breach) => breach.severity));
-    const breaching = [];
-    const others = [];
-    for (const finding of gate.counted)
-        (breached.has(finding.severity) ? breaching : others).push(finding);
-    return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) };
-}
-/** Why a finding was not counted, in plain words (unescaped). */
-function reasonText(reason) {
-    switch (reason.kind) {
-        case 'exception': {
-            const { statement, expiresOn, source } = reason.exception;
-            const said = statement === undefined || statement.trim() === '' ? 'no statement' : statement;
-            const until = expiresOn === undefined ? 'no expiry date' : `until ${expiresOn}`;
-            return `exception (${source}, ${until}): ${said}`;
-        }
-        case 'unfixed':
-            return 'no fixed version yet (ignore-unfixed)';
-        case 'not_affected':
-            return 'Trivy reports it not_affected';
-        case 'vex': {
-            const from = reason.source === undefined || reason.source === '' ? '' : ` (${reason.source})`;
-            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
-            return `VEX${from}: ${said}`;
-        }
-    }
-}
-/** `1.1.1d-r0`, or `no fix` with Trivy's status when it says why (unescaped). */
-function fixedText(finding) {
-    if (finding.fixedVersion !== undefined && finding.fixedVersion !== '')
-        return finding.fixedVersion;
-    const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : '';
-    return `no fix${status}`;
-}
-/** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
-function versionChange(finding) {
-    return `${finding.installedVersion} → ${fixedText(finding)}`;
-}
-
-
-/***/ }),
-
-/***/ 2495:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B4: () => (/* binding */ formatCount),
-/* harmony export */   DV: () => (/* binding */ codeBlock),
-/* harmony export */   MT: () => (/* binding */ wrapLines),
-/* harmony export */   QY: () => (/* binding */ truncateBytes),
-/* harmony export */   Tb: () => (/* binding */ proseWithCode),
-/* harmony export */   X1: () => (/* binding */ escapeText),
-/* harmony export */   aY: () => (/* binding */ code),
-/* harmony export */   dp: () => (/* binding */ byteLength),
-/* harmony export */   jD: () => (/* binding */ tableRow),
-/* harmony export */   nf: () => (/* binding */ link),
-/* harmony export */   pF: () => (/* binding */ singleLine),
-/* harmony export */   q3: () => (/* binding */ httpUrl),
-/* harmony export */   qd: () => (/* binding */ tableHeader),
-/* harmony export */   xv: () => (/* binding */ truncate)
-/* harmony export */ });
-/* unused harmony export safeHttpUrl */
-// Markdown and HTML building blocks for text a scanner wrote: every character that could open a tag, a link, an
-// emphasis or a table cell becomes an HTML entity, which GitHub decodes in Markdown and in HTML blocks alike.
-// Line and paragraph breaks, other control characters, zero-width and bidirectional controls (which can make text
-// read differently from what it is) all become a plain space.
-// eslint-disable-next-line no-control-regex -- control characters are what this removes
-const UNSAFE_SPACE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-// HTML's five, and what GitHub's Markdown gives a meaning inside a line: table cells, code, emphasis, links and
-// images, escapes, strikethrough, math, mentions and references.
-const SPECIAL = /[&<>"'|`*_[\]\\~$@#]/g;
-const NAMED = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-function entity(character) {
-    return NAMED[character] ?? `&#${character.charCodeAt(0)};`;
-}
-/** Cuts to at most `maxChars` code points, ending with … when cut; never splits a surrogate pair. */
-function truncate(text, maxChars) {
-    if (text.length <= maxChars)
-        return text;
-    let end = 0;
-    let count = 0;
-    while (end < text.length && count < maxChars - 1) {
-        end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
-        count += 1;
-    }
-    return end >= text.length ? text : `${text.slice(0, end).trimEnd()}…`;
-}
-/** One line of plain text, whitespace collapsed: what a table cell or a heading may hold. */
-function singleLine(text, maxChars) {
-    // Cleaning a megabyte title costs as much as cleaning the part that can show, plus a margin for collapsed spaces.
-    const head = text.length > maxChars * 4 ? text.slice(0, maxChars * 4) : text;
-    return truncate(head.replace(UNSAFE_SPACE, ' ').replace(/\s+/g, ' ').trim(), maxChars);
-}
-/** Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity. */
-function escapeText(text, maxChars = 300) {
-    return singleLine(text, maxChars).replace(SPECIAL, entity);
-}
-/** Inline code for untrusted text (`<code>`, not backticks, so that entities still decode). */
-function code(text, maxChars = 300) {
-    return `<code>${escapeText(text, maxChars)}</code>`;
-}
-// Characters that would end a Markdown link destination or a table cell; WHATWG URLs leave them as they are.
-const URL_UNSAFE = /[()[\]|<>"'`\\\s*_~]/g;
-const MAX_URL = 2000;
-/** The URL, normalized (WHATWG), when it is http(s) without credentials and of sane length; otherwise undefined. */
-function httpUrl(url) {
-    if (url === undefined || url.length > MAX_URL)
-        return undefined;
-    let parsed;
-    try {
-        parsed = new URL(url.trim());
-    }
-    catch {
-        return undefined;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return undefined;
-    if (parsed.username !== '' || parsed.password !== '')
-        return undefined;
-    return parsed.href;
-}
-/** An http(s) URL fit to be a Markdown link destination inside a table cell; otherwise undefined. */
-function safeHttpUrl(url) {
-    return httpUrl(url)?.replace(URL_UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-/** `[text](url)` when the URL is a safe http(s) one, else the escaped text alone. */
-function link(text, url, maxChars = 100) {
-    const label = escapeText(text, maxChars);
-    const href = safeHttpUrl(url);
-    return href === undefined || label === '' ? label : `[${label}](${href})`;
-}
-/** A table row from cells that are already escaped. */
-function tableRow(cells) {
-    return `| ${cells.join(' | ')} |`;
-}
-/** The header and delimiter rows of a table. */
-function tableHeader(headings) {
-    return `${tableRow(headings)}\n|${headings.map(() => '---').join('|')}|`;
-}
-/** A fenced code block that no backtick run inside `content` can close. */
-function codeBlock(content, language = '') {
-    const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}${language}\n${content}\n${fence}`;
-}
-/** Byte length as GitHub measures the summary: UTF-8. */
-function byteLength(text) {
-    return Buffer.byteLength(text, 'utf8');
-}
-/** Cuts text to at most `maxBytes` UTF-8 bytes without splitting a character. */
-function truncateBytes(text, maxBytes) {
-    if (byteLength(text) <= maxBytes)
-        return text;
-    const cut = Buffer.from(text, 'utf8').subarray(0, Math.max(0, maxBytes)).toString('utf8');
-    // A character cut in half decodes as U+FFFD (3 bytes, maybe more than what it replaced): drop it.
-    return cut.endsWith('\ufffd') ? cut.slice(0, -1) : cut;
-}
-/** 98765 → `98,765`. */
-function formatCount(count) {
-    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/**
- * vouch's own prose, which marks input names and values with backticks (`` `timeout: 20m` ``): escaped like scanner
- * text, with each backtick pair shown as <code>. Unpaired backticks stay literal.
- */
-function proseWithCode(text, maxChars = 2000) {
-    const line = singleLine(text, maxChars);
-    const parts = line.split('`');
-    if (parts.length % 2 === 0)
-        return escapeText(line, maxChars);
-    return parts
-        .map((part, index) => (index % 2 === 1 && part !== '' ? code(part, maxChars) : part.replace(SPECIAL, entity)))
-        .join('');
-}
-/**
- * Hard-wraps text for a code block at `width` characters, at a space where there is one: GitHub scrolls a code block
- * sideways instead of wrapping it, which hides the end of a long error line. Tabs become two spaces.
- */
-function wrapLines(text, width) {
-    return text
-        .replace(/\t/g, '  ')
-        .split('\n')
-        .flatMap((line) => {
-        const pieces = [];
-        let rest = line.trimEnd();
-        while (rest.length > width) {
-            const space = rest.lastIndexOf(' ', width);
-            let cut = space > 0 ? space : width;
-            // Never between the two halves of a surrogate pair.
-            if (cut > 1 && /[\ud800-\udbff]/.test(rest.charAt(cut - 1)))
-                cut -= 1;
-            pieces.push(rest.slice(0, cut).trimEnd());
-            rest = rest.slice(cut).trimStart();
-        }
-        pieces.push(rest);
-        return pieces;
-    })
-        .join('\n');
-}
-
-
-/***/ }),
-
-/***/ 3660:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  B: () => (/* binding */ renderSummary)
-});
-
-// UNUSED EXPORTS: SUMMARY_LIMIT_BYTES
-
-// EXTERNAL MODULE: ./src/render/findings.ts
-var findings = __nccwpck_require__(2752);
-// EXTERNAL MODULE: ./src/render/markdown.ts
-var markdown = __nccwpck_require__(2495);
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
-// EXTERNAL MODULE: ./src/cluster/annotations.ts
-var annotations = __nccwpck_require__(9828);
-;// CONCATENATED MODULE: ./src/render/shell-lines.ts
-// Lays a long shell command out one flag per line, with `\` continuations, so a reviewer can read the command that
-// verifies the signature without scrolling a code block sideways. What the shell runs stays the same.
-/** Words of a POSIX shell command line as written (quotes kept); undefined when a quote is left open. */
-function shellWords(command) {
-    const words = [];
-    let word = '';
-    let quote;
-    for (let index = 0; index < command.length; index++) {
-        const character = command.charAt(index);
-        if (quote !== undefined) {
-            word += character;
-            if (character === quote)
-                quote = undefined;
-            else if (quote === '"' && character === '\\')
-                word += command.charAt(++index);
-        }
-        else if (character === ' ') {
-            if (word !== '')
-                words.push(word);
-            word = '';
-        }
-        else {
-            word += character;
-            if (character === "'" || character === '"')
-                quote = character;
-            else if (character === '\\')
-                word += command.charAt(++index);
-        }
-    }
-    if (quote !== undefined)
-        return undefined;
-    if (word !== '')
-        words.push(word);
-    return words;
-}
-/**
- * `cosign verify --key k -a x=y IMAGE` as `cosign verify \` / `  --key k \` / `  -a x=y \` / `  IMAGE`: the first two
- * words, then each flag with the value that follows it, then the last word (the image) on a line of its own.
- * A command that is short, or that cannot be split safely, comes back as it was.
- */
-function commandLines(command, width = 100) {
-    if (command.length <= width || /[\n\r;&|<>`$(){}]/.test(command.replace(/'[^']*'/g, "''")))
-        return command;
-    const words = shellWords(command);
-    if (words === undefined || words.length < 4)
-        return command;
-    const last = words.at(-1);
-    const lines = [words.slice(0, 2).join(' ')];
-    for (const word of words.slice(2, -1)) {
-        const current = lines.at(-1);
-        const takesValue = lines.length > 1 && current.startsWith('-') && !current.includes(' ') && !current.includes('=');
-        if (!word.startsWith('-') && takesValue)
-            lines[lines.length - 1] = `${current} ${word}`;
-        else
-            lines.push(word);
-    }
-    lines.push(last);
-    return lines.join(' \\\n  ');
-}
-
-;// CONCATENATED MODULE: ./src/render/summary-sections.ts
-// The fixed-size parts of the job summary: the verdict and what it means for the step and the signature, the
-// budgets, expired exceptions, the signature, and the annotation a deploy step needs. Outside text is escaped here.
-
-
-
-
-const TITLES = {
-    passed: '## ✅ vouch: passed',
-    failed: '## ❌ vouch: failed',
-    error: '## ⚠️ vouch: error',
-};
-const MAX_LISTED_PLATFORMS = 20;
-const MAX_LISTED_EXCEPTIONS = 50;
-function verdictSection(facts) {
-    const { verdict, image, platforms, trivyVersion, dbUpdatedAt, now, enforce } = facts;
-    const shown = platforms.slice(0, MAX_LISTED_PLATFORMS).map((platform) => (0,markdown/* escapeText */.X1)(platform, 60));
-    if (platforms.length > shown.length)
-        shown.push(`${(0,markdown/* formatCount */.B4)(platforms.length - shown.length)} more`);
-    const scanner = [
-        ...(trivyVersion === undefined ? [] : [`Trivy ${(0,markdown/* escapeText */.X1)(trivyVersion, 60)}`]),
-        ...(dbUpdatedAt === undefined ? [] : [`DB built ${dbAge(dbUpdatedAt, now)}`]),
-        ...(facts.dbCachedFallback === true ? ['the cached DB, as the download failed'] : []),
-    ];
-    const details = [
-        `- **Image** ${image === '' ? 'not resolved' : (0,markdown/* code */.aY)(image, 500)}`,
-        ...(shown.length === 0 ? [] : [`- **Platforms** ${shown.join(', ')}`]),
-        ...(scanner.length === 0 ? [] : [`- **Scanner** ${scanner.join(', ')}`]),
-        `- **Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
-    ];
-    return [TITLES[verdict.status], headline(facts), details.join('\n')].filter((part) => part !== '').join('\n\n');
-}
-/** What was decided, and what it means for the step and the signature: the two things a reviewer asks first. */
-function headline({ verdict, enforce, signing }) {
-    if (verdict.status === 'passed') {
-        if (signing === undefined)
-            return 'Every severity held its budget.';
-        if (!signing.signed) {
-            const why = signing.skippedReason === undefined ? '' : ` (${(0,markdown/* proseWithCode */.Tb)(signing.skippedReason, 300)})`;
-            return `Every severity held its budget. The image was **not signed**${why}.`;
-        }
-        const attested = signing.attested ? ', and the scan result attached as a signed attestation' : '';
-        return `Every severity held its budget. The image was **signed**${attested}.`;
-    }
-    if (verdict.status === 'error') {
-        const what = verdict.gate === undefined
-            ? 'The scan could not be completed, so nothing was counted.'
-            : 'The scan completed, but vouch could not finish its work.';
-        const signed = signing?.signed === true ? 'The image was signed before the error.' : 'The image was **not signed**.';
-        return `${what} ${signed} An error fails the step in either mode.`;
-    }
-    const over = verdict.gate.breaches.map((breach) => `${(0,markdown/* formatCount */.B4)(breach.counted)} ${breach.severity} (budget ${(0,markdown/* formatCount */.B4)(breach.budget)})`);
-    const budgetLine = `**Over budget**: ${over.join(', ')}.`;
-    if (!enforce) {
-        return `${budgetLine}\n\n> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.`;
-    }
-    return `${budgetLine} The step fails, and the image was **not signed**.`;
-}
-/** `2026-08-20 06:00 UTC (5 hours old)`: minutes are enough to tell DBs apart, and the age is what matters. */
-function dbAge(updatedAt, now) {
-    const built = Date.parse(updatedAt);
-    if (Number.isNaN(built))
-        return (0,markdown/* code */.aY)(updatedAt, 60);
-    const shown = `${new Date(built).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    const minutes = Math.max(0, Math.floor((now.getTime() - built) / 60_000));
-    const age = minutes < 60
-        ? plural(minutes, 'minute')
-        : minutes < 48 * 60
-            ? plural(Math.floor(minutes / 60), 'hour')
-            : plural(Math.floor(minutes / (24 * 60)), 'day');
-    return `${shown} (${age} old)`;
-}
-function plural(count, unit) {
-    return `${(0,markdown/* formatCount */.B4)(count)} ${unit}${count === 1 ? '' : 's'}`;
-}
-function budgetText(budget) {
-    return budget === null ? 'no limit' : (0,markdown/* formatCount */.B4)(budget);
-}
-function budgetsSection(gate) {
-    const breached = new Set(gate.breaches.map((breach) => breach.severity));
-    const rows = model/* SEVERITIES */.oC.map((severity) => (0,markdown/* tableRow */.jD)([
-        severity,
-        (0,markdown/* formatCount */.B4)(gate.counts[severity]),
-        budgetText(gate.budgets[severity]),
-        breached.has(severity) ? '❌ over budget' : '✅ held',
-    ]));
-    const totals = `${(0,markdown/* formatCount */.B4)(gate.counted.length)} counted (${(0,markdown/* formatCount */.B4)(gate.fixable)} with a fix), ${(0,markdown/* formatCount */.B4)(gate.ignored.length)} ignored.`;
-    return ['### Budgets', [(0,markdown/* tableHeader */.qd)(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'), totals].join('\n\n');
-}
-/** The budgets of a run that never reached the gate: the policy that would have applied. */
-function uncheckedBudgetsSection(budgets) {
-    const rows = model/* SEVERITIES */.oC.map((severity) => (0,markdown/* tableRow */.jD)([severity, '–', budgetText(budgets[severity]), 'not checked']));
-    return [
-        '### Budgets',
-        [(0,markdown/* tableHeader */.qd)(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'),
-        'The budgets this run would have held the findings to.',
-    ].join('\n\n');
-}
-function expiredSection(expired) {
-    if (expired.length === 0)
-        return '';
-    const lines = expired.slice(0, MAX_LISTED_EXCEPTIONS).map((exception) => {
-        const when = exception.expiresOn === undefined ? '' : ` on ${(0,markdown/* escapeText */.X1)(exception.expiresOn, 40)}`;
-        const said = exception.statement === undefined ? '' : `: ${(0,markdown/* escapeText */.X1)(exception.statement, 300)}`;
-        return `- ${(0,markdown/* code */.aY)(exception.id, 100)} expired${when} (${(0,markdown/* code */.aY)(exception.source, 200)})${said}`;
-    });
-    const more = expired.length - lines.length;
-    if (more > 0)
-        lines.push(`- and ${(0,markdown/* formatCount */.B4)(more)} more`);
-    const heading = `### ⚠️ Expired exceptions (${(0,markdown/* formatCount */.B4)(expired.length)})`;
-    const note = 'They suppress nothing any more: the findings they named are counted below. Renew them with a new date and a reason, or remove them.';
-    return [heading, note, lines.join('\n')].join('\n\n');
-}
-/** Shown when there is a signature to talk about: after a pass, or when an error came after signing. */
-function signingSection(signing, status) {
-    if (status !== 'passed' && !signing.signed)
-        return '';
-    const lines = [];
-    if (signing.signed) {
-        const where = signing.signature === undefined ? '' : `, stored at ${(0,markdown/* code */.aY)(signing.signature, 500)}`;
-        const verified = signing.verified === true ? '; vouch verified it after signing' : '';
-        lines.push(`- **Signed**: yes${where}${verified}`);
-    }
-    else {
-        const why = signing.skippedReason === undefined ? 'signing is off' : (0,markdown/* proseWithCode */.Tb)(signing.skippedReason, 500);
-        lines.push(`- **Signed**: no (${why})`);
-    }
-    lines.push(signing.attested
-        ? '- **Attestation**: the scan result, as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
-        : '- **Attestation**: none');
-    const parts = ['### Signature and attestation', lines.join('\n')];
-    const command = (0,markdown/* singleLine */.pF)(signing.verifyCommand ?? '', 4000);
-    const key = (signing.publicKey ?? '').trim();
-    if (command !== '') {
-        const withKey = key !== '' && command.includes('cosign.pub');
-        parts.push(withKey ? 'Verify it with (<code>cosign.pub</code> is the public key below):' : 'Verify it with:');
-        parts.push((0,markdown/* codeBlock */.DV)(commandLines(command), 'sh'));
-    }
-    if (key !== '' && key.length <= 4000) {
-        parts.push(`<details><summary>cosign.pub</summary>\n\n${(0,markdown/* codeBlock */.DV)(key)}\n\n</details>`);
-    }
-    return parts.join('\n\n');
-}
-function deploySection(annotationKey, status, signed) {
-    const annotation = `Gate annotation: ${(0,markdown/* code */.aY)((0,annotations/* gateAnnotation */.Rj)(annotationKey, status), 400)}`;
-    if (status !== 'passed') {
-        const refused = signed
-            ? ''
-            : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.';
-        return ['### Deploy', `${annotation}.${refused}`].join('\n\n');
-    }
-    const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join('\n');
-    return [
-        '### Deploy',
-        `${annotation}, also in the <code>pod-annotations</code> output as JSON (${(0,markdown/* code */.aY)((0,annotations/* podAnnotations */.c0)(annotationKey, status), 400)}). In a pod template:`,
-        (0,markdown/* codeBlock */.DV)(yaml, 'yaml'),
-        'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
-    ].join('\n\n');
-}
-function reportsLine(paths) {
-    const named = [
-        ...(paths.json === undefined ? [] : [`JSON ${(0,markdown/* code */.aY)(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`SARIF ${(0,markdown/* code */.aY)(paths.sarif, 400)}`]),
-        ...(paths.predicate === undefined ? [] : [`vuln predicate ${(0,markdown/* code */.aY)(paths.predicate, 400)}`]),
-    ];
-    return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`;
-}
-
-;// CONCATENATED MODULE: ./src/render/summary-error.ts
-// The job summary's account of an error: what went wrong, as the tool said it, and what the user can do about it.
-
-const RATE_LIMIT = /rate[ -]?limit|toomanyrequests|too many requests|\b429\b/i;
-const TIMEOUT = /time[ -]?out|timed out|deadline exceeded/i;
-/** Characters per line of the cause: what fits a summary's code block on a laptop screen without scrolling. */
-const CAUSE_WIDTH = 100;
-const MAX_CAUSE = 4000;
-/** Advice for when the error carries no remedy of its own, from what the cause says. */
-function advice(cause) {
-    if (RATE_LIMIT.test(cause)) {
-        return 'A registry is rate-limiting this runner. List DB mirrors in <code>db-repository</code> (tried in order) and keep <code>cache: true</code>, so that the DB is downloaded once and reused by later runs.';
-    }
-    if (TIMEOUT.test(cause)) {
-        return 'The scan ran out of time. Raise <code>timeout</code> (default <code>10m</code>), e.g. <code>timeout: 20m</code>; with <code>cache: true</code> later runs skip the DB download.';
-    }
-    return 'Re-run the job; if it fails again, re-run with debug logging enabled and read the Trivy output in the log.';
-}
-function errorSection(cause, remedy) {
-    const given = remedy !== undefined && remedy.trim() !== '' ? remedy.trim() : undefined;
-    // An error's message often ends with its remedy; it is said once, below, in words rather than in the code block.
-    const told = given !== undefined && cause.trimEnd().endsWith(given) ? cause.trimEnd().slice(0, -given.length) : cause;
-    const clipped = told.length > MAX_CAUSE ? `${told.slice(0, MAX_CAUSE)}…` : told;
-    // The cause may hold a tool's stderr: a code block shows it as it is, and nothing in it is interpreted.
-    const shown = (0,markdown/* wrapLines */.MT)(clipped
-        .replace(/\r\n?/g, '\n')
-        // eslint-disable-next-line no-control-regex -- control characters are what this removes
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
-        .trim(), CAUSE_WIDTH);
-    const todo = given === undefined ? advice(cause) : (0,markdown/* proseWithCode */.Tb)(given, 2000);
-    return ['### What went wrong', (0,markdown/* codeBlock */.DV)(shown, 'text'), `**What to do**: ${todo}`].join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./src/render/summary-tables.ts
-
-
-/** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
-const OPEN_ROWS = 20;
-/** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
-const TITLE_CHARS = 70;
-/** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
-const NAMED_PLATFORMS = 3;
-function* lazily(items, row) {
-    for (const item of items)
-        yield row(item);
-}
-function platformsCell(finding, platformCount) {
-    if (finding.platforms.length === 0)
-        return '';
-    if (platformCount > NAMED_PLATFORMS && finding.platforms.length >= platformCount)
-        return `all ${platformCount}`;
-    return finding.platforms.map((platform) => (0,markdown/* escapeText */.X1)(platform, 60)).join('<br>');
-}
-// Cells stack their parts on lines of their own (<br>): a narrow column wraps where a reader expects it, not inside a
-// CVE ID or a version at a hyphen, which is where a browser breaks a squeezed table cell.
-/** The ID, linked to its advisory, with the title under it, and a mark when an exception for it has expired. */
-function vulnerabilityCell(finding, expired) {
-    const title = (finding.title ?? '').trim();
-    const lines = [(0,markdown/* link */.nf)(finding.id, (0,findings/* advisoryUrl */.Le)(finding))];
-    if (title !== '')
-        lines.push((0,markdown/* escapeText */.X1)(title, TITLE_CHARS));
-    const exception = expired?.get(finding.id);
-    if (exception !== undefined) {
-        const when = exception.expiresOn === undefined ? '' : ` on ${(0,markdown/* escapeText */.X1)(exception.expiresOn, 40)}`;
-        lines.push(`⚠️ its exception expired${when}`);
-    }
-    return lines.join('<br>');
-}
-function packageCell(finding) {
-    const name = (0,markdown/* escapeText */.X1)(finding.pkgName, 120);
-    return finding.pkgPath === undefined ? name : `${name}<br>${(0,markdown/* escapeText */.X1)(finding.pkgPath, 120)}`;
-}
-function versionsCell(finding) {
-    return `${(0,markdown/* escapeText */.X1)(finding.installedVersion, 60)} →<br>${(0,markdown/* escapeText */.X1)((0,findings/* fixedText */.GT)(finding), 60)}`;
-}
-function findingsList(heading, findings, platformCount, options = {}) {
-    const showPlatforms = platformCount > 1;
-    // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
-    const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
-    return {
-        heading,
-        noun: 'finding',
-        total: findings.length,
-        openRows: options.openRows ?? 0,
-        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
-        rows: lazily(findings, (finding) => (0,markdown/* tableRow */.jD)([
-            vulnerabilityCell(finding, expired),
-            finding.severity,
-            packageCell(finding),
-            versionsCell(finding),
-            ...(showPlatforms ? [platformsCell(finding, platformCount)] : []),
-        ])),
-    };
-}
-function ignoredList(heading, ignored) {
-    return {
-        heading,
-        noun: 'ignored finding',
-        total: ignored.length,
-        openRows: 0,
-        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
-        rows: lazily(ignored, ({ finding, reason }) => (0,markdown/* tableRow */.jD)([
-            vulnerabilityCell(finding),
-            finding.severity,
-            packageCell(finding),
-            versionsCell(finding),
-            whyIgnored(reason),
-        ])),
-    };
-}
-/** The reason a reviewer weighs first (the statement), then who decided it and until when. Escaped. */
-function whyIgnored(reason) {
-    switch (reason.kind) {
-        case 'exception': {
-            const { statement, expiresOn, source } = reason.exception;
-            const said = statement === undefined || statement.trim() === '' ? 'No statement given' : statement;
-            const until = expiresOn === undefined ? 'with no expiry date' : `until ${expiresOn}`;
-            return `${(0,markdown/* escapeText */.X1)(said, 300)} (exception ${(0,markdown/* escapeText */.X1)(until, 60)}, ${(0,markdown/* code */.aY)(source, 200)})`;
-        }
-        case 'unfixed':
-            return 'No fixed version yet (<code>ignore-unfixed</code>)';
-        case 'not_affected':
-            return 'Trivy reports it as not affected';
-        case 'vex': {
-            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
-            const from = reason.source === undefined || reason.source === '' ? '' : `, ${(0,markdown/* code */.aY)(reason.source, 200)}`;
-            return `${(0,markdown/* escapeText */.X1)(said, 300)} (VEX${from})`;
-        }
-    }
-}
-function summary_tables_plural(count, noun) {
-    return `${(0,markdown/* formatCount */.B4)(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-/** Room to keep for the cut notes of `count` lists: each at its longest, with the separator before it. */
-function noteReserveBytes(count, paths) {
-    return count * ((0,markdown/* byteLength */.dp)(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, paths)) + 2);
-}
-function cutNote(leftOut, total, paths) {
-    const where = [
-        ...(paths.json === undefined ? [] : [`the JSON report ${(0,markdown/* code */.aY)(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`the SARIF report ${(0,markdown/* code */.aY)(paths.sarif, 400)}`]),
-    ];
-    const full = where.length === 0
-        ? 'the JSON and SARIF reports (the <code>json-report</code> and <code>sarif-report</code> outputs)'
-        : where.join(' and ');
-    return `**${(0,markdown/* formatCount */.B4)(leftOut)} of ${(0,markdown/* formatCount */.B4)(total)} rows left out** to keep this summary under GitHub's size limit; the full list is in ${full}.`;
-}
-/**
- * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
- * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
- * its `openRows` first rows and folds the rest into <details>.
- */
-function renderLists(lists, budgetBytes, paths) {
-    let remaining = budgetBytes;
-    let spent = false;
-    const sections = [];
-    for (const list of lists) {
-        const total = list.total;
-        if (total === 0)
-            continue;
-        const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total);
-        const heading = `${list.heading} (${(0,markdown/* formatCount */.B4)(total)})`;
-        const header = (0,markdown/* tableHeader */.qd)(list.headings);
-        const foldFrame = (0,markdown/* byteLength */.dp)(foldStart(total, total, list.noun)) + (0,markdown/* byteLength */.dp)(FOLD_END);
-        const frame = (0,markdown/* byteLength */.dp)(heading) + 2 * (0,markdown/* byteLength */.dp)(header) + foldFrame + 16;
-        const open = [];
-        const folded = [];
-        if (!spent && frame < remaining) {
-            remaining -= frame;
-            for (const row of list.rows) {
-                const size = (0,markdown/* byteLength */.dp)(row) + 1;
-                if (size > remaining) {
-                    spent = true;
-                    break;
-                }
-                ;
-                (open.length < openCount ? open : folded).push(row);
-                remaining -= size;
-            }
-        }
-        else {
-            spent = true;
-        }
-        const parts = [heading];
-        if (open.length > 0)
-            parts.push([header, ...open].join('\n'));
-        if (folded.length > 0) {
-            parts.push(`${foldStart(folded.length, open.length, list.noun)}${[header, ...folded].join('\n')}${FOLD_END}`);
-        }
-        const shown = open.length + folded.length;
-        if (shown < total)
-            parts.push(cutNote(total - shown, total, paths));
-        sections.push(parts.join('\n\n'));
-    }
-    return sections;
-}
-const FOLD_END = '\n\n</details>';
-function foldStart(count, before, noun) {
-    const what = before > 0 ? `${(0,markdown/* formatCount */.B4)(count)} more ${noun}${count === 1 ? '' : 's'}` : summary_tables_plural(count, noun);
-    return `<details><summary>Show ${what}</summary>\n\n`;
-}
-
-;// CONCATENATED MODULE: ./src/render/summary.ts
-
-
-
-
-
-/** GitHub refuses a step summary over 1 MiB (1 048 576 bytes); this leaves a margin for what the runner adds. */
-const SUMMARY_LIMIT_BYTES = 1_000_000;
-const SEPARATOR = '\n\n';
-function renderSummary(context) {
-    const { verdict, reportPaths, annotationKey, signing } = context;
-    const limit = context.limitBytes ?? SUMMARY_LIMIT_BYTES;
-    const gate = verdict.gate;
-    // What was decided and why first; then the findings behind it; then what follows from it (signature, deploy).
-    const head = [
-        verdictSection(context),
-        verdict.status === 'error' ? errorSection(verdict.cause, verdict.remedy) : '',
-        gate !== undefined
-            ? budgetsSection(gate)
-            : context.budgets === undefined
-                ? ''
-                : uncheckedBudgetsSection(context.budgets),
-        // An expired exception is often why a finding breaches: it is said before the findings.
-        gate === undefined ? '' : expiredSection(gate.expiredExceptions),
-    ];
-    const tail = [
-        signing === undefined ? '' : signingSection(signing, verdict.status),
-        deploySection(annotationKey, verdict.status, signing?.signed === true),
-        reportsLine(reportPaths),
-    ];
-    const fixedBytes = (0,markdown/* byteLength */.dp)([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length;
-    const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length);
-    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths);
-    const tables = renderLists(lists, tableBudget, reportPaths);
-    const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`;
-    return (0,markdown/* byteLength */.dp)(summary) <= limit ? summary : tooSmall(verdict, limit);
-}
-function listsOf(gate, platformCount) {
-    const { breaching, others } = (0,findings/* splitByBreach */.j_)(gate);
-    const ignored = [...gate.ignored].sort((a, b) => (0,findings/* compareFindings */.Eg)(a.finding, b.finding));
-    return [
-        // The findings behind the verdict are never all folded away.
-        findingsList('### ❌ Findings that breach a budget', breaching, platformCount, {
-            openRows: OPEN_ROWS,
-            expired: gate.expiredExceptions,
-        }),
-        findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount, {
-            expired: gate.expiredExceptions,
-        }),
-        ignoredList('### Ignored findings', ignored),
-    ];
-}
-/** Only for a limit smaller than the fixed parts (a few kilobytes): the verdict, cut to fit. */
-function tooSmall(verdict, limit) {
-    return (0,markdown/* truncateBytes */.QY)(`## vouch: ${verdict.status}\n\nThe summary did not fit in ${limit} bytes; see the reports.\n`, limit);
-}
-
-
-/***/ }),
-
-/***/ 8980:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  No: () => (/* binding */ checkExceptions),
-  _d: () => (/* binding */ isExpired),
-  cK: () => (/* binding */ matches),
-  a0: () => (/* binding */ parseIgnoreFile)
-});
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/image/allowed.ts
+var allowed = __nccwpck_require__(3801);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/report/patterns.ts
@@ -38529,113 +36329,589 @@ function matches(exception, finding) {
     return true;
 }
 
-
-/***/ }),
-
-/***/ 8347:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LD: () => (/* binding */ decide),
-/* harmony export */   lJ: () => (/* binding */ holdGate),
-/* harmony export */   md: () => (/* binding */ worstFirst)
-/* harmony export */ });
-/* harmony import */ var _exceptions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8980);
-/* harmony import */ var _merge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3278);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6867);
-// Holds the findings against the budgets: what counts, what is set aside and why, which severities break their
-// budget. Pure: `today` comes in as data, so the same inputs always give the same gate.
+;// CONCATENATED MODULE: ./src/stages/exceptions.ts
+// Reads the ignore file before anything touches the network: a missing or broken file is an input error.
 
 
 
-function holdGate(input) {
-    // Unique again here, so a caller that did not merge can still never count one finding twice.
-    const { findings, modified } = (0,_merge_js__WEBPACK_IMPORTED_MODULE_1__/* .uniqueFindings */ .G)(input.findings, input.modified);
-    const live = input.exceptions.filter((exception) => !(0,_exceptions_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpired */ ._d)(exception, input.today));
-    // Every expired entry is listed, not only those that would have matched a finding: an expired exception is
-    // stale policy worth renewing or deleting either way.
-    const expiredExceptions = input.exceptions.filter((exception) => (0,_exceptions_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpired */ ._d)(exception, input.today));
-    const counted = [];
-    const ignored = [];
-    for (const finding of findings) {
-        const reason = ignoreReason(finding, live, input.ignoreUnfixed);
-        if (reason)
-            ignored.push({ finding, reason });
-        else
-            counted.push(finding);
+
+async function loadExceptions(inputs) {
+    if (inputs.ignoreFile === undefined)
+        return [];
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(inputs.ignoreFile, 'utf8');
     }
-    for (const entry of modified) {
-        const reason = { kind: 'vex' };
-        if (entry.statement !== undefined)
-            reason.statement = entry.statement;
-        if (entry.source !== undefined)
-            reason.source = entry.source;
-        ignored.push({ finding: entry.finding, reason });
+    catch (error) {
+        throw new errors/* InputError */.dz('ignore-file', inputs.ignoreFile, `must name a readable file (${error.code ?? 'unreadable'})`);
     }
-    counted.sort(worstFirst);
-    ignored.sort((a, b) => worstFirst(a.finding, b.finding));
-    const counts = Object.fromEntries(_model_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .oC.map((severity) => [severity, 0]));
-    for (const finding of counted)
-        counts[finding.severity]++;
-    const breaches = [];
-    for (const severity of _model_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .oC) {
-        const budget = input.budgets[severity];
-        // The budget is the largest count that still passes; null (or absent) is no limit.
-        if (budget === null || budget === undefined || counts[severity] <= budget)
+    const { exceptions, warnings } = parseIgnoreFile(text, inputs.ignoreFile);
+    for (const warning of [...warnings, ...checkExceptions(exceptions, { strict: inputs.strictExceptions })]) {
+        lib_core/* warning */.$e(warning);
+    }
+    return exceptions;
+}
+
+;// CONCATENATED MODULE: ./src/stages/preflight.ts
+// Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing. Each failure
+// here is an InputError naming the input.
+
+
+
+
+
+
+
+
+
+async function checkBeforeNetwork(inputs, env) {
+    const written = (0,image_reference/* formatReference */.FH)(inputs.image);
+    if (!(0,allowed/* isAllowed */.Jr)(inputs.image, written, inputs.allowedRegistries)) {
+        throw new errors/* InputError */.dz('image', written, `is outside allowed-registries (${(0,allowed/* describeAllowed */.cX)(inputs.allowedRegistries)})`, 'Add a pattern for this registry to `allowed-registries`, or scan an image from a registry it allows.');
+    }
+    if (inputs.sign)
+        checkFormatSupported(inputs.signatureFormat, inputs.cosign.version);
+    (0,cluster_annotations/* checkExtraAnnotations */.fY)(inputs.annotationKey, inputs.annotations);
+    checkToolRequests(inputs, env);
+    if (inputs.sign)
+        checkSigningKey(inputs.cosignKey, env);
+    await checkVexFiles(inputs.vex);
+    return loadExceptions(inputs);
+}
+// cosign v3.0.6 pkg/cosign/keys.go LoadPrivateKey, which `cosign sign --key` reaches through
+// pkg/signature/keys.go loadKey (for a file and for env://NAME alike): `pem.Decode`, then the block type must be
+// CosignPrivateKeyPemType or SigstorePrivateKeyPemType, else "unsupported pem type". The plain PKCS#8, EC and RSA
+// types of the same file (RSAPrivateKeyPemType, ECPrivateKeyPemType, PrivateKeyPemType) are read by
+// `cosign import-key-pair` only, which turns them into the encrypted form.
+const SIGNING_PEM_TYPES = ['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'];
+const IMPORTABLE_PEM_TYPES = ['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY'];
+const PEM_BLOCK = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n-----END ([A-Z0-9 ]+)-----$/;
+/** The key `cosign sign` will be given, checked as far as can be without the password. */
+function checkSigningKey(key, env) {
+    if (key.kind === 'keyless') {
+        try {
+            checkKeylessReady(key, env);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* SigningError */.uJ))
+                throw error;
+            throw new errors/* InputError */.dz('cosign-key', '', `is empty, which asks for keyless signing, and that cannot work in this job: ${error.message}`, 'Give the job `permissions: id-token: write`, or set `cosign-key` to sign with a key, or set `sign: false`.');
+        }
+        return;
+    }
+    if (key.kind === 'pem')
+        return checkPem(key.pem, 'cosign-key', '<redacted>');
+    const named = /^env:\/\/(.+)$/.exec(key.uri)?.[1];
+    if (named === undefined)
+        return;
+    const value = env[named];
+    if (value === undefined || value.trim() === '') {
+        throw new errors/* InputError */.dz('cosign-key', key.uri, `names the environment variable ${named}, which is ${value === undefined ? 'not set' : 'empty'} in this step`, `Set \`env: ${named}: \${{ secrets.… }}\` on the step, or give the key's PEM contents as \`cosign-key\`.`);
+    }
+    checkPem(value.trim(), 'cosign-key', key.uri);
+}
+function checkPem(pem, input, shown) {
+    const block = PEM_BLOCK.exec(pem);
+    if (block === null || block[1] !== block[3]) {
+        throw new errors/* InputError */.dz(input, shown, 'is not a PEM block: one BEGIN line, base64 lines, and the matching END line');
+    }
+    const type = block[1];
+    if (SIGNING_PEM_TYPES.includes(type))
+        return;
+    const convert = IMPORTABLE_PEM_TYPES.includes(type)
+        ? '; convert it with `cosign import-key-pair --key <file>` and use the cosign.key it writes'
+        : '';
+    throw new errors/* InputError */.dz(input, shown, `is a ${type} PEM; cosign signs only with its own encrypted key (${SIGNING_PEM_TYPES.join(' or ')})${convert}`);
+}
+// Trivy's own VEX sources, which are not files: trivy v0.74.0 pkg/vex/vex.go NewSource (`repo`, `repository`, `oci`,
+// `sbom-ref`).
+const VEX_SOURCES = ['repo', 'repository', 'oci', 'sbom-ref'];
+/** Each `vex` entry that is a path must be a file now: Trivy would otherwise fail only after the downloads. */
+async function checkVexFiles(documents) {
+    for (const document of documents) {
+        if (VEX_SOURCES.includes(document) || /^[a-z]+:\/\//i.test(document))
             continue;
-        const behind = counted.filter((finding) => finding.severity === severity);
-        breaches.push({ severity, budget, counted: counts[severity], findings: behind });
+        let why;
+        try {
+            if (!(await (0,promises_namespaceObject.stat)(document)).isFile())
+                why = 'it is not a file';
+        }
+        catch (error) {
+            why = error.code ?? 'it cannot be read';
+        }
+        if (why !== undefined) {
+            throw new errors/* InputError */.dz('vex', document, `must list VEX files that exist, URLs or Trivy's sources (${why})`);
+        }
     }
-    return {
-        budgets: input.budgets,
-        counted,
-        counts,
-        fixable: counted.filter((finding) => finding.fixable).length,
-        ignored,
-        expiredExceptions,
-        breaches,
-    };
 }
-/** Failed when any severity breaks its budget; passed otherwise. Errors are decided before a gate exists. */
-function decide(gate) {
-    return gate.breaches.length > 0 ? { status: 'failed', gate } : { status: 'passed', gate };
+
+;// CONCATENATED MODULE: ./src/cache/actions-cache.ts
+// A thin, never-failing layer over the Actions cache: a missing cache service or a failed save costs a download
+// next time, never the run. @actions/cache is loaded only when a run uses the cache (it is large).
+
+
+const DB_CACHE_PREFIX = 'vouch-trivy-db-';
+/** One key per UTC day: the first job of the day saves the DB, the rest of the day's jobs restore it. */
+function dbCacheKey(now) {
+    return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
 }
-/** Why a finding is set aside, the first reason that applies, in the order the contract lists them; else none. */
-function ignoreReason(finding, exceptions, ignoreUnfixed) {
-    const exception = exceptions.find((candidate) => (0,_exceptions_js__WEBPACK_IMPORTED_MODULE_0__/* .matches */ .cK)(candidate, finding));
-    if (exception)
-        return { kind: 'exception', exception };
-    if (finding.status === 'not_affected')
-        return { kind: 'not_affected' };
-    if (ignoreUnfixed && !finding.fixable)
-        return { kind: 'unfixed' };
+async function actions_cache_loadActionsCache() {
+    try {
+        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+async function available(cache) {
+    const service = cache ?? (await actions_cache_loadActionsCache());
+    if (service === undefined)
+        return undefined;
+    try {
+        if (service.isFeatureAvailable())
+            return service;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+    lib_core/* debug */.Yz('Actions cache service is not available on this runner; nothing restored or saved');
     return undefined;
 }
-/** Worst severity first, then fixable first (what can be done now), then by ID and package for a stable order. */
-function worstFirst(a, b) {
-    return ((0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .severityRank */ .qs)(a.severity) - (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .severityRank */ .qs)(b.severity) ||
-        Number(b.fixable) - Number(a.fixable) ||
-        compareText(a.id, b.id) ||
-        compareText(a.pkgName, b.pkgName) ||
-        compareText(a.installedVersion, b.installedVersion) ||
-        compareText(a.pkgPath ?? '', b.pkgPath ?? '') ||
-        compareText(a.target, b.target));
+/** The key that was restored (the exact key or one starting with a restore key), or undefined. */
+async function restoreDirectory(paths, key, restoreKeys, cache) {
+    const service = await available(cache);
+    if (service === undefined)
+        return undefined;
+    try {
+        const restored = await service.restoreCache(paths, key, restoreKeys);
+        lib_core/* debug */.Yz(restored === undefined ? `No cache entry for ${key}` : `Restored cache entry ${restored}`);
+        return restored;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Could not restore cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
 }
-function compareText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+/** True when saved. An existing key (ReserveCacheError), a missing path or a service error is a debug line. */
+async function saveDirectory(paths, key, cache) {
+    const service = await available(cache);
+    if (service === undefined)
+        return false;
+    try {
+        const id = await service.saveCache(paths, key);
+        // @actions/cache reports some failures (such as a key saved meanwhile by a parallel job) as -1.
+        if (id === -1) {
+            lib_core/* debug */.Yz(`Cache entry ${key} was not saved`);
+            return false;
+        }
+        lib_core/* debug */.Yz(`Saved cache entry ${key}`);
+        return true;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Could not save cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return false;
+    }
+}
+/**
+ * Restores the Trivy DB, runs the scan, and saves the DB in a `finally`: a failing gate or a failed scan still
+ * leaves today's DB for the next run (and for its cached-DB fallback). Nothing is saved when today's exact key
+ * was restored, since a key can be written only once.
+ */
+async function withDbCache(options, scan) {
+    const key = dbCacheKey(options.now);
+    const restored = await restoreDirectory(options.paths, key, [DB_CACHE_PREFIX], options.cache);
+    try {
+        return await scan();
+    }
+    finally {
+        if (restored !== key && (await worthSaving(options)))
+            await saveDirectory(options.paths, key, options.cache);
+    }
+}
+async function worthSaving(options) {
+    try {
+        return (await options.worthSaving?.()) ?? true;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Not saving the DB cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return false;
+    }
 }
 
+;// CONCATENATED MODULE: ./src/report/json-error.ts
+// Says where a text stops being JSON, so a broken Trivy report can be fixed or reported with a line and column.
+// JSON.parse names a position only for some errors; this scanner finds it for all of them.
+const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+const ESCAPES = '"\\/bfnrt';
+const HEX4 = /[0-9a-fA-F]{4}/y;
+/** Where the first JSON syntax error in `text` is; undefined when the text is JSON. */
+function findJsonError(text) {
+    const offset = errorOffset(text);
+    if (offset < 0)
+        return undefined;
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+    const found = offset >= text.length ? 'end of text' : JSON.stringify(text.slice(offset, offset + 16));
+    return { line, column, found };
+}
+// Iterative, so that deeply nested input cannot overflow the stack. Returns -1 when the text is JSON.
+function errorOffset(text) {
+    let i = 0;
+    const open = [];
+    let expectValue = true;
+    const skipSpace = () => {
+        while (i < text.length && ' \t\n\r'.includes(text.charAt(i)))
+            i++;
+    };
+    const readString = () => {
+        i++; // the opening quote
+        while (i < text.length) {
+            const code = text.charCodeAt(i);
+            if (code === 0x22) {
+                i++;
+                return true;
+            }
+            if (code < 0x20)
+                return false;
+            if (code !== 0x5c) {
+                i++;
+                continue;
+            }
+            const escape = text.charAt(i + 1);
+            if (escape === 'u') {
+                HEX4.lastIndex = i + 2;
+                if (!HEX4.test(text))
+                    return false;
+                i += 6;
+            }
+            else if (escape !== '' && ESCAPES.includes(escape)) {
+                i += 2;
+            }
+            else {
+                return false;
+            }
+        }
+        return false;
+    };
+    // After `{` or `,` inside an object: a key and its colon.
+    const readKey = () => {
+        skipSpace();
+        if (text.charAt(i) !== '"' || !readString())
+            return false;
+        skipSpace();
+        if (text.charAt(i) !== ':')
+            return false;
+        i++;
+        return true;
+    };
+    for (;;) {
+        skipSpace();
+        const char = text.charAt(i);
+        if (expectValue) {
+            if (char === '{' || char === '[') {
+                open.push(char);
+                i++;
+                skipSpace();
+                if (text.charAt(i) === (char === '{' ? '}' : ']')) {
+                    i++;
+                    open.pop();
+                    expectValue = false;
+                }
+                else if (char === '{' && !readKey()) {
+                    return i;
+                }
+                continue;
+            }
+            if (char === '"') {
+                if (!readString())
+                    return i;
+                expectValue = false;
+                continue;
+            }
+            SCALAR.lastIndex = i;
+            const match = SCALAR.exec(text);
+            if (!match)
+                return i;
+            i += match[0].length;
+            expectValue = false;
+            continue;
+        }
+        const innermost = open.at(-1);
+        if (innermost === undefined)
+            return i < text.length ? i : -1;
+        if (char === ',') {
+            i++;
+            if (innermost === '{' && !readKey())
+                return i;
+            expectValue = true;
+        }
+        else if (char === (innermost === '{' ? '}' : ']')) {
+            i++;
+            open.pop();
+        }
+        else {
+            return i;
+        }
+    }
+}
 
-/***/ }),
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/report/trivy-vulnerability.ts
+// Reads one entry of a Trivy result's Vulnerabilities into a Finding, and the field readers the report reader shares.
+// Fields that decide counting must have Trivy's types; display-only fields (title, CVSS) are taken when usable.
 
-/***/ 3278:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ mergeReports),
-/* harmony export */   G: () => (/* binding */ uniqueFindings)
-/* harmony export */ });
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6867);
+function readVulnerability(value, where, place) {
+    const entry = asObject(value, where);
+    const id = optionalString(entry, 'VulnerabilityID', where)?.trim();
+    if (!id)
+        throw new errors/* ScanError */.sC(`the Trivy report's ${where} has no VulnerabilityID`);
+    const status = optionalString(entry, 'Status', where) || undefined;
+    const fixedVersion = optionalString(entry, 'FixedVersion', where)?.trim() || undefined;
+    const finding = {
+        id,
+        pkgName: optionalString(entry, 'PkgName', where) ?? '',
+        installedVersion: optionalString(entry, 'InstalledVersion', where) ?? '',
+        // Contract: a missing or unrecognised severity is UNKNOWN, never a reason to drop the finding.
+        severity: (0,model/* toSeverity */.T_)(entry.Severity),
+        // Status arrived in v0.44; before it, a fixed version was the only sign of a fix.
+        fixable: status !== undefined ? status === 'fixed' : fixedVersion !== undefined,
+        target: place.target,
+        platforms: [...place.platforms],
+    };
+    // Optional fields are left out, not set to undefined or '', and always in this order.
+    setPresent(finding, 'pkgId', optionalString(entry, 'PkgID', where));
+    setPresent(finding, 'pkgPath', optionalString(entry, 'PkgPath', where));
+    setPresent(finding, 'purl', readPurl(entry, where));
+    setPresent(finding, 'fixedVersion', fixedVersion);
+    setPresent(finding, 'status', status);
+    setPresent(finding, 'title', typeof entry.Title === 'string' ? entry.Title : undefined);
+    setPresent(finding, 'primaryUrl', typeof entry.PrimaryURL === 'string' ? entry.PrimaryURL : undefined);
+    setPresent(finding, 'cvssScore', highestV3Score(entry.CVSS));
+    setPresent(finding, 'resultClass', place.resultClass);
+    setPresent(finding, 'resultType', place.resultType);
+    return finding;
+}
+function setPresent(finding, key, value) {
+    if (value !== undefined && value !== '')
+        finding[key] = value;
+}
+function readPurl(entry, where) {
+    if (entry.PkgIdentifier !== undefined && entry.PkgIdentifier !== null) {
+        const identifier = asObject(entry.PkgIdentifier, pathOf(where, 'PkgIdentifier'));
+        const purl = optionalString(identifier, 'PURL', pathOf(where, 'PkgIdentifier'));
+        if (purl)
+            return purl;
+    }
+    // v0.42 to v0.48 wrote the PURL as PkgRef, which could also hold a CycloneDX bom-ref.
+    const ref = entry.PkgRef;
+    return typeof ref === 'string' && ref.startsWith('pkg:') ? ref : undefined;
+}
+function highestV3Score(cvss) {
+    if (typeof cvss !== 'object' || cvss === null)
+        return undefined;
+    let highest;
+    for (const source of Object.values(cvss)) {
+        const score = typeof source === 'object' && source !== null ? source.V3Score : undefined;
+        if (typeof score === 'number' && Number.isFinite(score) && (highest === undefined || score > highest)) {
+            highest = score;
+        }
+    }
+    return highest;
+}
+/** A field's path for messages: `Results[0].Vulnerabilities[2].Status`; the root is ''. */
+function pathOf(where, key) {
+    return where === '' ? key : `${where}.${key}`;
+}
+function asObject(value, where) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new errors/* ScanError */.sC(`the Trivy report's ${where} is ${trivy_vulnerability_describe(value)}, not an object`);
+    }
+    return value;
+}
+/** A list that Trivy omits (or, before v0.20, wrote as null) when empty. */
+function listAt(holder, key, where) {
+    const value = holder[key];
+    if (value === undefined || value === null)
+        return [];
+    if (!Array.isArray(value)) {
+        throw new errors/* ScanError */.sC(`the Trivy report's ${pathOf(where, key)} is ${trivy_vulnerability_describe(value)}, not a list`);
+    }
+    return value;
+}
+/** A string field that may be absent; any other type is a shape Trivy never wrote. */
+function optionalString(holder, key, where) {
+    const value = holder[key];
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value !== 'string') {
+        throw new errors/* ScanError */.sC(`the Trivy report's ${pathOf(where, key)} is ${trivy_vulnerability_describe(value)}, not a string`);
+    }
+    return value;
+}
+function trivy_vulnerability_describe(value) {
+    if (value === null)
+        return 'null';
+    if (value === undefined)
+        return 'missing';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'string')
+        return `the string ${JSON.stringify(value.slice(0, 40))}`;
+    if (typeof value === 'object')
+        return 'an object';
+    return `the ${typeof value} ${String(value)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/trivy.ts
+// Reads a Trivy JSON report, in every shape Trivy has written (bare array before v0.20, SchemaVersion 2 since),
+// into a ScanReport. A shape Trivy never wrote is a ScanError: a report we cannot read must never pass as clean.
+
+
+
+function readTrivyReport(text, expect = {}) {
+    const { legacyResults, top } = readShape(parseJson(text));
+    const report = { repoDigests: readRepoDigests(top), findings: [], modified: [] };
+    const artifactName = top ? optionalString(top, 'ArtifactName', '') : undefined;
+    if (artifactName !== undefined)
+        report.artifactName = artifactName;
+    const os = top ? readOs(top) : undefined;
+    if (os !== undefined)
+        report.os = os;
+    // Before the findings: a report for another artifact is that, whatever else is wrong with it.
+    if (expect.digest)
+        checkDigest(report, expect.digest);
+    const platforms = expect.platform ? [expect.platform] : [];
+    const results = top ? listAt(top, 'Results', '') : (legacyResults ?? []);
+    results.forEach((value, index) => {
+        const where = top ? `Results[${index}]` : `[${index}]`;
+        const result = asObject(value, where);
+        const place = {
+            target: optionalString(result, 'Target', where) ?? '',
+            resultClass: optionalString(result, 'Class', where),
+            resultType: optionalString(result, 'Type', where),
+            platforms,
+        };
+        listAt(result, 'Vulnerabilities', where).forEach((entry, n) => {
+            report.findings.push(readVulnerability(entry, `${pathOf(where, 'Vulnerabilities')}[${n}]`, place));
+        });
+        listAt(result, 'ExperimentalModifiedFindings', where).forEach((entry, n) => {
+            const modified = readModified(entry, `${pathOf(where, 'ExperimentalModifiedFindings')}[${n}]`, place);
+            if (modified)
+                report.modified.push(modified);
+        });
+    });
+    return report;
+}
+function parseJson(text) {
+    const body = typeof text === 'string' ? text.replace(/^\uFEFF/, '') : '';
+    if (body.trim() === '') {
+        throw new errors/* ScanError */.sC('the Trivy report is empty: Trivy wrote no JSON (did the scan stop before writing it?)');
+    }
+    try {
+        return JSON.parse(body);
+    }
+    catch (error) {
+        const place = findJsonError(body);
+        const where = place ? `line ${place.line}, column ${place.column}: unexpected ${place.found}` : String(error);
+        throw new errors/* ScanError */.sC(`the Trivy report is not valid JSON (${where}); it may have been cut short or overwritten`);
+    }
+}
+function readShape(document) {
+    if (document === null) {
+        // Trivy before v0.20 printed a bare `null` for an artifact with nothing detected. No release vouch pins (v0.68+)
+        // writes it, and a `null` cannot be told apart from a lost report, so it is never read as "no findings".
+        throw new errors/* ScanError */.sC('the Trivy report is `null`, not a report: nothing says which artifact was scanned');
+    }
+    if (Array.isArray(document))
+        return { legacyResults: document };
+    if (typeof document !== 'object') {
+        throw new errors/* ScanError */.sC(`the Trivy report is a JSON ${typeof document}, not a report object or array`);
+    }
+    const top = document;
+    if ('SchemaVersion' in top) {
+        if (top.SchemaVersion !== 2) {
+            throw new errors/* ScanError */.sC(`the Trivy report has SchemaVersion ${JSON.stringify(top.SchemaVersion)}; vouch reads SchemaVersion 2 ` +
+                '(Trivy v0.20 and later) and the bare array of older releases');
+        }
+        return { top };
+    }
+    if ('ClusterName' in top) {
+        throw new errors/* ScanError */.sC('the report is a `trivy k8s` cluster report, not the report of one image');
+    }
+    // The transitional object (between the bare array and SchemaVersion 2) always carried Results.
+    if (!Array.isArray(top.Results)) {
+        throw new errors/* ScanError */.sC('the Trivy report has neither SchemaVersion nor a Results array: not a Trivy report');
+    }
+    return { top };
+}
+function readModified(value, where, place) {
+    const entry = asObject(value, where);
+    const type = optionalString(entry, 'Type', where);
+    // Misconfigurations, secrets and licences set aside by Trivy are not findings of the gate either.
+    if (type !== undefined && type !== 'vulnerability')
+        return undefined;
+    const finding = readVulnerability(entry.Finding, pathOf(where, 'Finding'), place);
+    const modified = { finding, status: optionalString(entry, 'Status', where) ?? 'unknown' };
+    const statement = optionalString(entry, 'Statement', where);
+    if (statement)
+        modified.statement = statement;
+    const source = optionalString(entry, 'Source', where);
+    if (source)
+        modified.source = source;
+    return modified;
+}
+function readRepoDigests(top) {
+    if (!top)
+        return [];
+    const metadata = top.Metadata;
+    if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
+        throw new errors/* ScanError */.sC(`the Trivy report's Metadata is ${trivy_vulnerability_describe(metadata)}, not an object`);
+    }
+    // SchemaVersion 2 keeps them in Metadata; the transitional object had them at the top.
+    const holder = metadata ?? top;
+    const where = holder === top ? '' : 'Metadata';
+    return listAt(holder, 'RepoDigests', where).map((digest, index) => {
+        if (typeof digest !== 'string') {
+            throw new errors/* ScanError */.sC(`the Trivy report's ${pathOf(where, 'RepoDigests')}[${index}] is ${trivy_vulnerability_describe(digest)}`);
+        }
+        return digest;
+    });
+}
+function readOs(top) {
+    const metadata = top.Metadata;
+    const os = metadata?.OS;
+    if (typeof os !== 'object' || os === null)
+        return undefined;
+    const { Family: family, Name: name } = os;
+    if (typeof family !== 'string' || family === '' || family === 'none')
+        return undefined;
+    return typeof name === 'string' && name !== '' ? `${family} ${name}` : family;
+}
+// `name@sha256:<hex>` (or another registered algorithm); a name without a digest names none.
+const trivy_PINNED = /@([a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,})$/i;
+/** Every digest the report names: RepoDigests, and the ArtifactName when it is pinned by digest. */
+function namedDigests(report) {
+    const references = [...report.repoDigests, report.artifactName ?? ''];
+    return references.flatMap((reference) => trivy_PINNED.exec(reference)?.[1]?.toLowerCase() ?? []);
+}
+function checkDigest(report, expected) {
+    const named = namedDigests(report);
+    // vouch hands Trivy a `repo@sha256:…` reference, and Trivy writes it back as ArtifactName: a report naming no
+    // digest at all is not the one Trivy wrote for this scan, and must not pass as a clean result.
+    if (named.length === 0) {
+        throw new errors/* ScanError */.sC(`the Trivy report names no artifact digest, so it cannot be the report for ${expected}`);
+    }
+    if (named.includes(expected.toLowerCase()))
+        return;
+    throw new errors/* ScanError */.sC(`the Trivy report is for ${[...new Set(named)].join(', ')}, not for the scanned digest ${expected}`);
+}
+
+;// CONCATENATED MODULE: ./src/report/merge.ts
 // Merges the reports of one image's platforms into unique findings: the same finding (by findingKey) on several
 // platforms, or twice in one report, counts once and lists every platform it was seen on.
 
@@ -38646,13 +36922,13 @@ function mergeReports(reports) {
 function uniqueFindings(findings, modified) {
     const byKey = new Map();
     for (const finding of findings) {
-        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .findingKey */ .fl)(finding);
+        const key = (0,model/* findingKey */.fl)(finding);
         const seen = byKey.get(key);
         byKey.set(key, seen ? combine(seen, finding) : withUniquePlatforms(finding));
     }
     const modifiedByKey = new Map();
     for (const entry of modified) {
-        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .findingKey */ .fl)(entry.finding);
+        const key = (0,model/* findingKey */.fl)(entry.finding);
         // The verdict is the worst of the platforms: if one platform reports it unsuppressed, it is a finding there.
         if (byKey.has(key))
             continue;
@@ -38685,10 +36961,1566 @@ function withUniquePlatforms(finding) {
 /** Smaller weighs more. */
 function weight(finding) {
     const notAffected = finding.status === 'not_affected' ? 1 : 0;
-    return notAffected * 100 + (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .severityRank */ .qs)(finding.severity) * 10 + (finding.fixable ? 0 : 1);
+    return notAffected * 100 + (0,model/* severityRank */.qs)(finding.severity) * 10 + (finding.fixable ? 0 : 1);
 }
 function unique(platforms) {
     return [...new Set(platforms)];
+}
+
+;// CONCATENATED MODULE: ./src/report/gate.ts
+// Holds the findings against the budgets: what counts, what is set aside and why, which severities break their
+// budget. Pure: `today` comes in as data, so the same inputs always give the same gate.
+
+
+
+function holdGate(input) {
+    // Unique again here, so a caller that did not merge can still never count one finding twice.
+    const { findings, modified } = uniqueFindings(input.findings, input.modified);
+    const live = input.exceptions.filter((exception) => !isExpired(exception, input.today));
+    // Every expired entry is listed, not only those that would have matched a finding: an expired exception is
+    // stale policy worth renewing or deleting either way.
+    const expiredExceptions = input.exceptions.filter((exception) => isExpired(exception, input.today));
+    const counted = [];
+    const ignored = [];
+    for (const finding of findings) {
+        const reason = ignoreReason(finding, live, input.ignoreUnfixed);
+        if (reason)
+            ignored.push({ finding, reason });
+        else
+            counted.push(finding);
+    }
+    for (const entry of modified) {
+        const reason = { kind: 'vex' };
+        if (entry.statement !== undefined)
+            reason.statement = entry.statement;
+        if (entry.source !== undefined)
+            reason.source = entry.source;
+        ignored.push({ finding: entry.finding, reason });
+    }
+    counted.sort(worstFirst);
+    ignored.sort((a, b) => worstFirst(a.finding, b.finding));
+    const counts = Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity, 0]));
+    for (const finding of counted)
+        counts[finding.severity]++;
+    const breaches = [];
+    for (const severity of model/* SEVERITIES */.oC) {
+        const budget = input.budgets[severity];
+        // The budget is the largest count that still passes; null (or absent) is no limit.
+        if (budget === null || budget === undefined || counts[severity] <= budget)
+            continue;
+        const behind = counted.filter((finding) => finding.severity === severity);
+        breaches.push({ severity, budget, counted: counts[severity], findings: behind });
+    }
+    return {
+        budgets: input.budgets,
+        counted,
+        counts,
+        fixable: counted.filter((finding) => finding.fixable).length,
+        ignored,
+        expiredExceptions,
+        breaches,
+    };
+}
+/** Failed when any severity breaks its budget; passed otherwise. Errors are decided before a gate exists. */
+function decide(gate) {
+    return gate.breaches.length > 0 ? { status: 'failed', gate } : { status: 'passed', gate };
+}
+/** Why a finding is set aside, the first reason that applies, in the order the contract lists them; else none. */
+function ignoreReason(finding, exceptions, ignoreUnfixed) {
+    const exception = exceptions.find((candidate) => matches(candidate, finding));
+    if (exception)
+        return { kind: 'exception', exception };
+    if (finding.status === 'not_affected')
+        return { kind: 'not_affected' };
+    if (ignoreUnfixed && !finding.fixable)
+        return { kind: 'unfixed' };
+    return undefined;
+}
+/** Worst severity first, then fixable first (what can be done now), then by ID and package for a stable order. */
+function worstFirst(a, b) {
+    return ((0,model/* severityRank */.qs)(a.severity) - (0,model/* severityRank */.qs)(b.severity) ||
+        Number(b.fixable) - Number(a.fixable) ||
+        compareText(a.id, b.id) ||
+        compareText(a.pkgName, b.pkgName) ||
+        compareText(a.installedVersion, b.installedVersion) ||
+        compareText(a.pkgPath ?? '', b.pkgPath ?? '') ||
+        compareText(a.target, b.target));
+}
+function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/stages/scan.ts
+// Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
+
+
+
+
+
+
+
+
+
+
+
+async function scanAndGate(request) {
+    const { inputs, target, trivy, exec, now } = request;
+    const work = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
+    const cacheDir = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache');
+    await (0,promises_namespaceObject.mkdir)(work, { recursive: true });
+    const vex = await localVexDocuments(inputs.vex, work);
+    const startedAt = now();
+    const scan = () => runTrivyScan({
+        trivyPath: trivy.path,
+        image: target.pinned,
+        platforms: target.platforms,
+        outputDir: work,
+        cacheDir,
+        dbRepositories: inputs.dbRepositories,
+        timeoutSeconds: inputs.timeoutSeconds,
+        vex,
+        insecure: target.insecure,
+        // The credentials go to the image's registry only, never to the DB mirrors Trivy also calls.
+        ...(inputs.registryCredentials === undefined
+            ? {}
+            : { registryLogin: { registry: target.reference.registry, credentials: inputs.registryCredentials } }),
+        ...(process.env.RUNNER_TEMP === undefined ? {} : { runnerTemp: process.env.RUNNER_TEMP }),
+        exec,
+        now,
+    });
+    // A DB restored from the Actions cache is checked before Trivy may trust it.
+    const scanRestored = async () => {
+        await discardDistrustedDb(cacheDir, now());
+        return scan();
+    };
+    const result = inputs.cache
+        ? await withDbCache({
+            paths: [external_node_path_default().join(cacheDir, 'db'), external_node_path_default().join(cacheDir, 'java-db')],
+            now: now(),
+            worthSaving: async () => (await readDbMetadata(cacheDir)) !== undefined,
+        }, scanRestored)
+        : await scan();
+    const finishedAt = now();
+    const reports = [];
+    for (const { platform, reportFile } of result.scans) {
+        const text = await (0,promises_namespaceObject.readFile)(reportFile, 'utf8');
+        reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }));
+    }
+    const merged = mergeReports(reports);
+    const gate = holdGate({
+        ...merged,
+        budgets: inputs.budgets,
+        exceptions: request.exceptions,
+        ignoreUnfixed: inputs.ignoreUnfixed,
+        today: now().toISOString().slice(0, 10),
+    });
+    const verdict = decide(gate);
+    lib_core/* info */.pq(`Verdict: ${verdict.status} (${merged.findings.length} findings, ${gate.counted.length} counted, ${gate.ignored.length} ignored)`);
+    return {
+        verdict,
+        gate,
+        scans: result.scans,
+        reports,
+        db: result.db,
+        trivyVersion: trivy.version,
+        startedAt,
+        finishedAt,
+    };
+}
+async function discardDistrustedDb(cacheDir, now) {
+    const meta = await readDbMetadata(cacheDir);
+    const reason = meta === undefined ? undefined : distrustedDb(meta, now);
+    if (reason === undefined)
+        return;
+    lib_core/* warning */.$e(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`);
+    await (0,promises_namespaceObject.rm)(external_node_path_default().join(cacheDir, 'db'), { recursive: true, force: true });
+}
+// The largest VEX document fetched: far above any product's OpenVEX or CSAF file, far below a runner's memory.
+const VEX_LIMIT = 32 * 1024 * 1024;
+/** Trivy reads VEX documents from files only: documents given as URLs are fetched first, with a byte cap. */
+async function localVexDocuments(documents, work) {
+    return Promise.all(documents.map(async (document, index) => {
+        if (!/^https?:\/\//.test(document))
+            return external_node_path_default().resolve(document);
+        let response;
+        try {
+            response = await fetch(document, { signal: AbortSignal.timeout(60_000) });
+        }
+        catch (error) {
+            throw new errors/* ScanError */.sC(`The VEX document ${document} could not be fetched: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+        if (!response.ok)
+            throw new errors/* ScanError */.sC(`The VEX document ${document} answered ${response.status}`);
+        const file = external_node_path_default().join(work, `vex-${index}.json`);
+        const body = await readCapped(response, VEX_LIMIT);
+        if (body === undefined)
+            throw new errors/* ScanError */.sC(`The VEX document ${document} is larger than ${VEX_LIMIT} bytes`);
+        await (0,promises_namespaceObject.writeFile)(file, body);
+        return file;
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/render/markdown.ts
+// Markdown and HTML building blocks for text a scanner wrote: every character that could open a tag, a link, an
+// emphasis or a table cell becomes an HTML entity, which GitHub decodes in Markdown and in HTML blocks alike.
+// Line and paragraph breaks, other control characters, zero-width and bidirectional controls (which can make text
+// read differently from what it is) all become a plain space.
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
+const UNSAFE_SPACE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// HTML's five, and what GitHub's Markdown gives a meaning inside a line: table cells, code, emphasis, links and
+// images, escapes, strikethrough, math, mentions and references.
+const SPECIAL = /[&<>"'|`*_[\]\\~$@#]/g;
+const NAMED = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+function entity(character) {
+    return NAMED[character] ?? `&#${character.charCodeAt(0)};`;
+}
+/** Cuts to at most `maxChars` code points, ending with … when cut; never splits a surrogate pair. */
+function truncate(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    let end = 0;
+    let count = 0;
+    while (end < text.length && count < maxChars - 1) {
+        end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+        count += 1;
+    }
+    return end >= text.length ? text : `${text.slice(0, end).trimEnd()}…`;
+}
+/** One line of plain text, whitespace collapsed: what a table cell or a heading may hold. */
+function singleLine(text, maxChars) {
+    // Cleaning a megabyte title costs as much as cleaning the part that can show, plus a margin for collapsed spaces.
+    const head = text.length > maxChars * 4 ? text.slice(0, maxChars * 4) : text;
+    return truncate(head.replace(UNSAFE_SPACE, ' ').replace(/\s+/g, ' ').trim(), maxChars);
+}
+/** Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity. */
+function escapeText(text, maxChars = 300) {
+    return singleLine(text, maxChars).replace(SPECIAL, entity);
+}
+/** Inline code for untrusted text (`<code>`, not backticks, so that entities still decode). */
+function code(text, maxChars = 300) {
+    return `<code>${escapeText(text, maxChars)}</code>`;
+}
+// Characters that would end a Markdown link destination or a table cell; WHATWG URLs leave them as they are.
+const URL_UNSAFE = /[()[\]|<>"'`\\\s*_~]/g;
+const MAX_URL = 2000;
+/** The URL, normalized (WHATWG), when it is http(s) without credentials and of sane length; otherwise undefined. */
+function httpUrl(url) {
+    if (url === undefined || url.length > MAX_URL)
+        return undefined;
+    let parsed;
+    try {
+        parsed = new URL(url.trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return undefined;
+    if (parsed.username !== '' || parsed.password !== '')
+        return undefined;
+    return parsed.href;
+}
+/** An http(s) URL fit to be a Markdown link destination inside a table cell; otherwise undefined. */
+function safeHttpUrl(url) {
+    return httpUrl(url)?.replace(URL_UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** `[text](url)` when the URL is a safe http(s) one, else the escaped text alone. */
+function markdown_link(text, url, maxChars = 100) {
+    const label = escapeText(text, maxChars);
+    const href = safeHttpUrl(url);
+    return href === undefined || label === '' ? label : `[${label}](${href})`;
+}
+/** A table row from cells that are already escaped. */
+function tableRow(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+/** The header and delimiter rows of a table. */
+function tableHeader(headings) {
+    return `${tableRow(headings)}\n|${headings.map(() => '---').join('|')}|`;
+}
+/** A fenced code block that no backtick run inside `content` can close. */
+function codeBlock(content, language = '') {
+    const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${content}\n${fence}`;
+}
+/** Byte length as GitHub measures the summary: UTF-8. */
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/** Cuts text to at most `maxBytes` UTF-8 bytes without splitting a character. */
+function truncateBytes(text, maxBytes) {
+    if (byteLength(text) <= maxBytes)
+        return text;
+    const cut = Buffer.from(text, 'utf8').subarray(0, Math.max(0, maxBytes)).toString('utf8');
+    // A character cut in half decodes as U+FFFD (3 bytes, maybe more than what it replaced): drop it.
+    return cut.endsWith('\ufffd') ? cut.slice(0, -1) : cut;
+}
+/** 98765 → `98,765`. */
+function formatCount(count) {
+    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/**
+ * vouch's own prose, which marks input names and values with backticks (`` `timeout: 20m` ``): escaped like scanner
+ * text, with each backtick pair shown as <code>. Unpaired backticks stay literal.
+ */
+function proseWithCode(text, maxChars = 2000) {
+    const line = singleLine(text, maxChars);
+    const parts = line.split('`');
+    if (parts.length % 2 === 0)
+        return escapeText(line, maxChars);
+    return parts
+        .map((part, index) => (index % 2 === 1 && part !== '' ? code(part, maxChars) : part.replace(SPECIAL, entity)))
+        .join('');
+}
+/**
+ * Hard-wraps text for a code block at `width` characters, at a space where there is one: GitHub scrolls a code block
+ * sideways instead of wrapping it, which hides the end of a long error line. Tabs become two spaces.
+ */
+function wrapLines(text, width) {
+    return text
+        .replace(/\t/g, '  ')
+        .split('\n')
+        .flatMap((line) => {
+        const pieces = [];
+        let rest = line.trimEnd();
+        while (rest.length > width) {
+            const space = rest.lastIndexOf(' ', width);
+            let cut = space > 0 ? space : width;
+            // Never between the two halves of a surrogate pair.
+            if (cut > 1 && /[\ud800-\udbff]/.test(rest.charAt(cut - 1)))
+                cut -= 1;
+            pieces.push(rest.slice(0, cut).trimEnd());
+            rest = rest.slice(cut).trimStart();
+        }
+        pieces.push(rest);
+        return pieces;
+    })
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/render/findings.ts
+
+
+const CVE = /^CVE-\d{4}-\d{4,}$/i;
+const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
+/** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
+function advisoryUrl(finding) {
+    const primary = httpUrl(finding.primaryUrl);
+    if (primary !== undefined)
+        return primary;
+    if (CVE.test(finding.id))
+        return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`;
+    if (GHSA.test(finding.id))
+        return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`;
+    return undefined;
+}
+/** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
+const compareFindings = worstFirst;
+/** Counted findings split into those of a breached severity and the others, each in display order. */
+function splitByBreach(gate) {
+    const breached = new Set(gate.breaches.map((breach) => breach.severity));
+    const breaching = [];
+    const others = [];
+    for (const finding of gate.counted)
+        (breached.has(finding.severity) ? breaching : others).push(finding);
+    return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) };
+}
+/** Why a finding was not counted, in plain words (unescaped). */
+function reasonText(reason) {
+    switch (reason.kind) {
+        case 'exception': {
+            const { statement, expiresOn, source } = reason.exception;
+            const said = statement === undefined || statement.trim() === '' ? 'no statement' : statement;
+            const until = expiresOn === undefined ? 'no expiry date' : `until ${expiresOn}`;
+            return `exception (${source}, ${until}): ${said}`;
+        }
+        case 'unfixed':
+            return 'no fixed version yet (ignore-unfixed)';
+        case 'not_affected':
+            return 'Trivy reports it not_affected';
+        case 'vex': {
+            const from = reason.source === undefined || reason.source === '' ? '' : ` (${reason.source})`;
+            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
+            return `VEX${from}: ${said}`;
+        }
+    }
+}
+/** `1.1.1d-r0`, or `no fix` with Trivy's status when it says why (unescaped). */
+function fixedText(finding) {
+    if (finding.fixedVersion !== undefined && finding.fixedVersion !== '')
+        return finding.fixedVersion;
+    const status = finding.status !== undefined && finding.status !== 'affected' ? ` (${finding.status})` : '';
+    return `no fix${status}`;
+}
+/** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
+function versionChange(finding) {
+    return `${finding.installedVersion} → ${fixedText(finding)}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/sarif.ts
+// SARIF 2.1.0 for code scanning, shaped as Trivy's own writer shapes it (pkg/report/sarif.go) so that alerts from
+// vouch and from `trivy --format sarif` line up: same rule IDs, levels, security-severity, messages and locations.
+// Ignored findings are carried too, as suppressed results, so that the record of what was set aside travels along.
+
+
+
+const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
+// Trivy's severityToScore: what security-severity says when no CVSS v3 score is known.
+const DEFAULT_SCORES = {
+    CRITICAL: '9.5',
+    HIGH: '8.0',
+    MEDIUM: '5.5',
+    LOW: '2.0',
+    UNKNOWN: '0.0',
+};
+const LEVELS = {
+    CRITICAL: 'error',
+    HIGH: 'error',
+    MEDIUM: 'warning',
+    LOW: 'note',
+    UNKNOWN: 'note',
+};
+function sarifLevel(severity) {
+    return LEVELS[severity];
+}
+/** The CVSS v3 score with one decimal, as Trivy prints it, or the severity's default when there is none. */
+function securitySeverity(finding) {
+    const score = finding.cvssScore;
+    if (score === undefined || !Number.isFinite(score) || score <= 0)
+        return DEFAULT_SCORES[finding.severity];
+    return Math.min(score, 10).toFixed(1);
+}
+function ruleName(resultClass) {
+    if (resultClass === 'os-pkgs')
+        return 'OsPackageVulnerability';
+    if (resultClass === 'lang-pkgs')
+        return 'LanguageSpecificPackageVulnerability';
+    return 'UnknownIssue';
+}
+// Trivy's pathRegex: an OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path.
+const OS_SUFFIX = /^(.+?)(?:\s*\(.*?\).*?)?$/s;
+/**
+ * Where code scanning files the alert, as Trivy's ToPathUri puts it: a language package's path (PkgPath, else the
+ * result's target); for OS packages, the image's repository path without registry, tag or digest.
+ */
+function locationUri(finding, image) {
+    const os = finding.resultClass === 'os-pkgs' || (finding.resultClass === undefined && /\)\s*$/.test(finding.target));
+    const path = finding.pkgPath || (os ? repositoryPath(finding.target) : finding.target) || repositoryPath(image);
+    return toUriReference(path.replace(/\\/g, '/'));
+}
+function repositoryPath(target) {
+    const path = OS_SUFFIX.exec(target)?.[1] ?? target;
+    try {
+        return (0,image_reference/* parseReference */.F2)(path).repository;
+    }
+    catch {
+        return path;
+    }
+}
+/** Percent-encodes what a URI reference may not hold; a first segment with `:` would read as a scheme. */
+function toUriReference(path) {
+    let encoded;
+    try {
+        encoded = encodeURI(path);
+    }
+    catch {
+        encoded = encodeURI(path.replace(/[\ud800-\udfff]/g, '\ufffd'));
+    }
+    encoded = encoded.replace(/[#?]/g, (c) => encodeURIComponent(c));
+    const firstSegment = encoded.split('/', 1)[0] ?? '';
+    return firstSegment.includes(':') ? `./${encoded}` : encoded;
+}
+/** A WHATWG href as a strict RFC 3986 URI: the few characters browsers tolerate are percent-encoded too. */
+function strictUri(href) {
+    return href
+        .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
+        .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c));
+}
+function resultMessage(finding) {
+    const lines = [
+        `Package: ${finding.pkgName}`,
+        `Installed Version: ${finding.installedVersion}`,
+        `Vulnerability ${finding.id}`,
+        `Severity: ${finding.severity}`,
+        `Fixed Version: ${finding.fixedVersion ?? ''}`,
+        `Link: [${finding.id}](${advisoryUrl(finding) ?? ''})`,
+    ];
+    if (finding.platforms.length > 0)
+        lines.push(`Platforms: ${finding.platforms.join(', ')}`);
+    return lines.join('\n');
+}
+function rule(finding) {
+    const advisory = advisoryUrl(finding);
+    const url = advisory === undefined ? undefined : strictUri(advisory);
+    const title = truncate(finding.title ?? '', 1000);
+    const fixed = finding.fixedVersion ?? '';
+    const cells = [finding.severity, escapeText(finding.pkgName, 200), escapeText(fixed, 200), markdown_link(finding.id, url)];
+    return {
+        id: finding.id,
+        name: ruleName(finding.resultClass),
+        shortDescription: { text: title || finding.id },
+        fullDescription: { text: title || finding.id },
+        defaultConfiguration: { level: sarifLevel(finding.severity) },
+        ...(url === undefined ? {} : { helpUri: url }),
+        help: {
+            text: [
+                `Vulnerability ${finding.id}`,
+                `Severity: ${finding.severity}`,
+                `Package: ${finding.pkgName}`,
+                `Fixed Version: ${fixed}`,
+                `Link: [${finding.id}](${url ?? ''})`,
+                title,
+            ].join('\n'),
+            markdown: [
+                `**Vulnerability ${escapeText(finding.id, 200)}**`,
+                '| Severity | Package | Fixed Version | Link |',
+                '| --- | --- | --- | --- |',
+                `|${cells.join('|')}|`,
+                '',
+                escapeText(title, 1000),
+            ].join('\n'),
+        },
+        properties: {
+            tags: ['vulnerability', 'security', finding.severity],
+            precision: 'very-high',
+            'security-severity': securitySeverity(finding),
+        },
+    };
+}
+function sarif_location(finding, image) {
+    const uri = locationUri(finding, image);
+    return {
+        physicalLocation: {
+            artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
+            region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+        },
+        message: { text: `${uri}: ${finding.pkgName}@${finding.installedVersion}` },
+    };
+}
+function renderSarif(context) {
+    const { gate, trivyVersion, image } = context;
+    const entries = [
+        ...gate.counted.map((finding) => ({ finding })),
+        ...gate.ignored.map((ignored) => ({ finding: ignored.finding, ignored })),
+    ];
+    // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
+    const rules = new Map();
+    for (const { finding } of entries) {
+        const seen = rules.get(finding.id);
+        if (seen === undefined)
+            rules.set(finding.id, { index: rules.size, finding });
+        else if (Number(securitySeverity(finding)) > Number(securitySeverity(seen.finding)))
+            seen.finding = finding;
+    }
+    const results = entries.map(({ finding, ignored }) => ({
+        ruleId: finding.id,
+        ruleIndex: rules.get(finding.id)?.index ?? 0,
+        level: sarifLevel(finding.severity),
+        message: { text: resultMessage(finding) },
+        locations: [sarif_location(finding, image)],
+        ...(ignored === undefined
+            ? {}
+            : {
+                suppressions: [
+                    { kind: 'external', state: 'accepted', justification: truncate(reasonText(ignored.reason), 1000) },
+                ],
+            }),
+    }));
+    return {
+        version: '2.1.0',
+        $schema: SARIF_SCHEMA,
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'Trivy',
+                        fullName: 'Trivy Vulnerability Scanner',
+                        version: trivyVersion,
+                        informationUri: 'https://github.com/aquasecurity/trivy',
+                        rules: [...rules.values()].map(({ finding }) => rule(finding)),
+                    },
+                },
+                results,
+                columnKind: 'utf16CodeUnits',
+                ...(image === '' ? {} : { properties: { imageName: image, repoDigests: [image] } }),
+            },
+        ],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/render/predicate.ts
+// The predicate of the `https://cosign.sigstore.dev/attestation/vuln/v1` attestation, as `cosign attest --type vuln`
+// reads it (cosign's CosignVulnPredicate) and as `trivy --format cosign-vuln` writes it. `scanner.result` keeps
+// Trivy's report structure with only what a policy decides on, so that a large scan stays a small attestation:
+// counted findings under Vulnerabilities, set-aside ones under ExperimentalModifiedFindings, as Trivy records them.
+
+
+
+
+const predicate_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
+/** A finding in Trivy's field names, only those a policy needs. PkgID is left out when it only repeats name@version. */
+function predicateVulnerability(finding) {
+    const vulnerability = {
+        VulnerabilityID: finding.id,
+        PkgName: finding.pkgName,
+        InstalledVersion: finding.installedVersion,
+        Severity: finding.severity,
+    };
+    if (finding.pkgId !== undefined && finding.pkgId !== `${finding.pkgName}@${finding.installedVersion}`) {
+        vulnerability.PkgID = finding.pkgId;
+    }
+    if (finding.pkgPath !== undefined)
+        vulnerability.PkgPath = finding.pkgPath;
+    if (finding.fixedVersion !== undefined)
+        vulnerability.FixedVersion = finding.fixedVersion;
+    if (finding.status !== undefined)
+        vulnerability.Status = finding.status;
+    return vulnerability;
+}
+function modifiedFinding({ finding, reason }) {
+    const notAffected = reason.kind === 'vex' || reason.kind === 'not_affected';
+    const source = reason.kind === 'exception'
+        ? reason.exception.source
+        : reason.kind === 'vex'
+            ? (reason.source ?? 'vex')
+            : reason.kind === 'unfixed'
+                ? 'ignore-unfixed'
+                : 'trivy';
+    return {
+        Type: 'vulnerability',
+        Status: notAffected ? 'not_affected' : 'ignored',
+        Statement: reasonText(reason),
+        Source: source,
+        Finding: predicateVulnerability(finding),
+    };
+}
+/** Findings grouped back into Trivy's results, in the order their targets first appear. */
+function results(gate) {
+    const byTarget = new Map();
+    const resultOf = (finding) => {
+        const key = [finding.target, finding.resultClass ?? '', finding.resultType ?? ''].join('\u0000');
+        let result = byTarget.get(key);
+        if (result === undefined) {
+            result = { Target: finding.target };
+            if (finding.resultClass !== undefined)
+                result.Class = finding.resultClass;
+            if (finding.resultType !== undefined)
+                result.Type = finding.resultType;
+            byTarget.set(key, result);
+        }
+        return result;
+    };
+    for (const finding of gate.counted)
+        (resultOf(finding).Vulnerabilities ??= []).push(predicateVulnerability(finding));
+    for (const ignored of gate.ignored) {
+        ;
+        (resultOf(ignored.finding).ExperimentalModifiedFindings ??= []).push(modifiedFinding(ignored));
+    }
+    return [...byTarget.values()];
+}
+function renderPredicate(context) {
+    const { gate, dbRepository, dbUpdatedAt, scanStartedOn, scanFinishedOn, image } = context;
+    // Trivy's own predicate names its version without the tag's `v`, in the purl and the version field alike.
+    const version = context.trivyVersion.replace(/^v/, '');
+    return {
+        invocation: {
+            ...invocation(context.environment ?? {}),
+            parameters: { vouch: gateFacts(gate, context.annotationKey ?? cluster_annotations/* DEFAULT_ANNOTATION_KEY */.Qy) },
+        },
+        scanner: {
+            uri: `pkg:github/aquasecurity/trivy@${version}`,
+            version,
+            db: { uri: dbRepository, version: dbUpdatedAt ?? '' },
+            result: {
+                SchemaVersion: 2,
+                CreatedAt: scanFinishedOn.toISOString(),
+                ArtifactName: image,
+                ArtifactType: 'container_image',
+                Metadata: { RepoDigests: [image] },
+                Results: results(gate),
+            },
+        },
+        metadata: { scanStartedOn: scanStartedOn.toISOString(), scanFinishedOn: scanFinishedOn.toISOString() },
+    };
+}
+/** The verdict and the numbers it came from, with the severities lower-cased as the budget inputs name them. */
+function gateFacts(gate, annotationKey) {
+    const status = decide(gate).status;
+    const bySeverity = (pick) => Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity.toLowerCase(), pick(severity)]));
+    return {
+        scanStatus: status === 'passed' ? 'passed' : 'failed',
+        annotationKey,
+        budgets: bySeverity((severity) => gate.budgets[severity]),
+        counted: bySeverity((severity) => gate.counts[severity]),
+        ignored: gate.ignored.length,
+    };
+}
+/**
+ * Where the scan ran, as CONTRACT.md shows it: the run attempt's URL, the run ID, and the workflow file at its ref
+ * (GITHUB_WORKFLOW_REF, `OWNER/REPO/.github/workflows/FILE@REF`). Empty strings for what the runner did not say,
+ * as Trivy writes an invocation it knows nothing about.
+ */
+function invocation(env) {
+    const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = env;
+    const run = server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : '';
+    return {
+        uri: run && attempt ? `${run}/attempts/${attempt}` : run,
+        event_id: runId ?? '',
+        'builder.id': env.GITHUB_WORKFLOW_REF ?? '',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stages/reports.ts
+// Writes the three files of one scan into output-dir: the Trivy JSON (platforms merged, each named), SARIF for code
+// scanning, and the vuln predicate that is (or would have been) attested.
+
+
+
+
+
+async function writeReports(request) {
+    const { inputs, target, scan, env } = request;
+    await (0,promises_namespaceObject.mkdir)(inputs.outputDir, { recursive: true });
+    const files = {
+        json: external_node_path_default().join(inputs.outputDir, 'trivy.json'),
+        sarif: external_node_path_default().join(inputs.outputDir, 'trivy.sarif'),
+        predicate: external_node_path_default().join(inputs.outputDir, 'vuln-predicate.json'),
+    };
+    const sarif = renderSarif({ gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned });
+    const predicate = renderPredicate({
+        gate: scan.gate,
+        trivyVersion: scan.trivyVersion,
+        dbRepository: scan.db.repository ?? inputs.dbRepositories[0] ?? '',
+        ...(scan.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
+        scanStartedOn: scan.startedAt,
+        scanFinishedOn: scan.finishedAt,
+        image: target.pinned,
+        annotationKey: inputs.annotationKey,
+        environment: env,
+    });
+    await Promise.all([
+        writeJsonReport(scan, files.json),
+        (0,promises_namespaceObject.writeFile)(files.sarif, `${JSON.stringify(sarif, null, 2)}\n`),
+        (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(predicate)}\n`),
+    ]);
+    lib_core/* info */.pq(`Reports: ${files.json}, ${files.sarif}, ${files.predicate}`);
+    return files;
+}
+/**
+ * One report file. A single platform's report is Trivy's own, copied as it is; several are merged into the first
+ * one's shape with every result tagged with its platform, so tools that read Trivy's JSON still can.
+ */
+async function writeJsonReport(scan, file) {
+    const [first] = scan.scans;
+    if (scan.scans.length === 1 && first !== undefined)
+        return (0,promises_namespaceObject.copyFile)(first.reportFile, file);
+    const reports = [];
+    for (const { platform, reportFile } of scan.scans) {
+        reports.push({ platform, report: JSON.parse(await (0,promises_namespaceObject.readFile)(reportFile, 'utf8')) });
+    }
+    await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(mergedReport(reports), null, 2)}\n`);
+}
+function mergedReport(reports) {
+    const base = (isObject(reports[0]?.report) ? reports[0].report : {});
+    const results = reports.flatMap(({ platform, report }) => {
+        const list = Array.isArray(report)
+            ? report
+            : isObject(report) && Array.isArray(report.Results)
+                ? report.Results
+                : [];
+        return list.map((result) => (isObject(result) ? { ...result, Platform: platform } : result));
+    });
+    return { ...base, Platforms: reports.map(({ platform }) => platform), Results: results };
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/stages/sign.ts
+// Signs the scanned digest and attaches the scan, only for a passed verdict (the guard lives in signAndAttest).
+
+
+
+async function signImage(request) {
+    const { inputs, target, cosign, scan, files } = request;
+    if (!inputs.sign || cosign === undefined)
+        return { signed: false, attested: false, skippedReason: '`sign` is false' };
+    // Signing an index vouches for every image in it (cosign signs it recursively): never for one that was not scanned.
+    if (target.isIndex && target.unscanned.length > 0) {
+        const skippedReason = `the index also holds ${target.unscanned.join(', ')}, which ${target.unscanned.length === 1 ? 'was' : 'were'} not scanned; ` +
+            'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it.';
+        lib_core/* warning */.$e(`${target.pinned} passed but was not signed: ${skippedReason}`);
+        return { signed: false, attested: false, skippedReason };
+    }
+    const result = await lib_core/* group */.Os(`Sign ${target.pinned}`, () => signAndAttest({
+        cosignPath: cosign.path,
+        cosignVersion: cosign.version,
+        image: target.pinned,
+        isIndex: target.isIndex,
+        verdictStatus: scan.verdict.status,
+        sign: inputs.sign,
+        attest: inputs.attest,
+        key: inputs.cosignKey,
+        password: inputs.cosignPassword,
+        format: inputs.signatureFormat,
+        tlogUpload: inputs.tlogUpload,
+        annotations: (0,cluster_annotations/* signedAnnotations */.t)({
+            annotationKey: inputs.annotationKey,
+            budgets: inputs.budgets,
+            trivyVersion: scan.trivyVersion,
+            extra: inputs.annotations,
+        }),
+        predicateFile: files.predicate,
+        ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
+        registry: target.reference.registry,
+        insecureRegistry: target.insecure,
+        runnerTemp: request.env.RUNNER_TEMP ?? inputs.outputDir,
+        env: request.env,
+        exec: request.exec,
+    }));
+    if (result.signed)
+        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${result.signature}` : ''}`);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/render/shell-lines.ts
+// Lays a long shell command out one flag per line, with `\` continuations, so a reviewer can read the command that
+// verifies the signature without scrolling a code block sideways. What the shell runs stays the same.
+/** Words of a POSIX shell command line as written (quotes kept); undefined when a quote is left open. */
+function shellWords(command) {
+    const words = [];
+    let word = '';
+    let quote;
+    for (let index = 0; index < command.length; index++) {
+        const character = command.charAt(index);
+        if (quote !== undefined) {
+            word += character;
+            if (character === quote)
+                quote = undefined;
+            else if (quote === '"' && character === '\\')
+                word += command.charAt(++index);
+        }
+        else if (character === ' ') {
+            if (word !== '')
+                words.push(word);
+            word = '';
+        }
+        else {
+            word += character;
+            if (character === "'" || character === '"')
+                quote = character;
+            else if (character === '\\')
+                word += command.charAt(++index);
+        }
+    }
+    if (quote !== undefined)
+        return undefined;
+    if (word !== '')
+        words.push(word);
+    return words;
+}
+/**
+ * `cosign verify --key k -a x=y IMAGE` as `cosign verify \` / `  --key k \` / `  -a x=y \` / `  IMAGE`: the first two
+ * words, then each flag with the value that follows it, then the last word (the image) on a line of its own.
+ * A command that is short, or that cannot be split safely, comes back as it was.
+ */
+function commandLines(command, width = 100) {
+    if (command.length <= width || /[\n\r;&|<>`$(){}]/.test(command.replace(/'[^']*'/g, "''")))
+        return command;
+    const words = shellWords(command);
+    if (words === undefined || words.length < 4)
+        return command;
+    const last = words.at(-1);
+    const lines = [words.slice(0, 2).join(' ')];
+    for (const word of words.slice(2, -1)) {
+        const current = lines.at(-1);
+        const takesValue = lines.length > 1 && current.startsWith('-') && !current.includes(' ') && !current.includes('=');
+        if (!word.startsWith('-') && takesValue)
+            lines[lines.length - 1] = `${current} ${word}`;
+        else
+            lines.push(word);
+    }
+    lines.push(last);
+    return lines.join(' \\\n  ');
+}
+
+;// CONCATENATED MODULE: ./src/render/summary-sections.ts
+// The fixed-size parts of the job summary: the verdict and what it means for the step and the signature, the
+// budgets, expired exceptions, the signature, and the annotation a deploy step needs. Outside text is escaped here.
+
+
+
+
+const TITLES = {
+    passed: '## ✅ vouch: passed',
+    failed: '## ❌ vouch: failed',
+    error: '## ⚠️ vouch: error',
+};
+/** What an error's headline says failed: only a scan that was attempted "could not be completed". */
+const STOPPED_AT = {
+    inputs: 'An input is not valid, so nothing was downloaded, scanned or signed.',
+    resolve: 'The image could not be resolved to a digest, so nothing was scanned.',
+    install: 'Trivy or cosign could not be installed and verified, so nothing was scanned.',
+    scan: 'The scan could not be completed, so nothing was counted.',
+    reports: 'The scan completed, but vouch could not finish its work.',
+    sign: 'The scan completed and the image passed, but signing did not complete.',
+};
+const MAX_LISTED_PLATFORMS = 20;
+const MAX_LISTED_EXCEPTIONS = 50;
+function verdictSection(facts) {
+    const { verdict, image, platforms, trivyVersion, dbUpdatedAt, now, enforce } = facts;
+    const shown = platforms.slice(0, MAX_LISTED_PLATFORMS).map((platform) => escapeText(platform, 60));
+    if (platforms.length > shown.length)
+        shown.push(`${formatCount(platforms.length - shown.length)} more`);
+    const scanner = [
+        ...(trivyVersion === undefined ? [] : [`Trivy ${escapeText(trivyVersion, 60)}`]),
+        ...(dbUpdatedAt === undefined ? [] : [`DB built ${dbAge(dbUpdatedAt, now)}`]),
+        ...(facts.dbCachedFallback === true ? ['the cached DB, as the download failed'] : []),
+    ];
+    const details = [
+        `- **Image** ${image === '' ? 'not resolved' : code(image, 500)}`,
+        ...(shown.length === 0 ? [] : [`- **Platforms** ${shown.join(', ')}`]),
+        ...(scanner.length === 0 ? [] : [`- **Scanner** ${scanner.join(', ')}`]),
+        `- **Mode** ${enforce ? 'enforce' : 'audit (<code>enforce: false</code>)'}`,
+    ];
+    return [TITLES[verdict.status], headline(facts), details.join('\n')].filter((part) => part !== '').join('\n\n');
+}
+/** What was decided, and what it means for the step and the signature: the two things a reviewer asks first. */
+function headline({ verdict, enforce, signing }) {
+    if (verdict.status === 'passed') {
+        if (signing === undefined)
+            return 'Every severity held its budget.';
+        if (!signing.signed) {
+            const why = signing.skippedReason === undefined ? '' : ` (${proseWithCode(signing.skippedReason, 300)})`;
+            return `Every severity held its budget. The image was **not signed**${why}.`;
+        }
+        const attested = signing.attested ? ', and the scan result attached as a signed attestation' : '';
+        return `Every severity held its budget. The image was **signed**${attested}.`;
+    }
+    if (verdict.status === 'error') {
+        const what = STOPPED_AT[verdict.stage ?? (verdict.gate === undefined ? 'scan' : 'reports')];
+        const signed = signing?.signed === true ? 'The image was signed before the error.' : 'The image was **not signed**.';
+        return `${what} ${signed} An error fails the step in either mode.`;
+    }
+    const over = verdict.gate.breaches.map((breach) => `${formatCount(breach.counted)} ${breach.severity} (budget ${formatCount(breach.budget)})`);
+    const budgetLine = `**Over budget**: ${over.join(', ')}.`;
+    if (!enforce) {
+        return `${budgetLine}\n\n> ⚠️ **Audit mode**: this failure did not fail the step. The image was **not signed**: a failed image never is.`;
+    }
+    return `${budgetLine} The step fails, and the image was **not signed**.`;
+}
+/** `2026-08-20 06:00 UTC (5 hours old)`: minutes are enough to tell DBs apart, and the age is what matters. */
+function dbAge(updatedAt, now) {
+    const built = Date.parse(updatedAt);
+    if (Number.isNaN(built))
+        return code(updatedAt, 60);
+    const shown = `${new Date(built).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const minutes = Math.max(0, Math.floor((now.getTime() - built) / 60_000));
+    const age = minutes < 60
+        ? plural(minutes, 'minute')
+        : minutes < 48 * 60
+            ? plural(Math.floor(minutes / 60), 'hour')
+            : plural(Math.floor(minutes / (24 * 60)), 'day');
+    return `${shown} (${age} old)`;
+}
+function plural(count, unit) {
+    return `${formatCount(count)} ${unit}${count === 1 ? '' : 's'}`;
+}
+function budgetText(budget) {
+    return budget === null ? 'no limit' : formatCount(budget);
+}
+function budgetsSection(gate) {
+    const breached = new Set(gate.breaches.map((breach) => breach.severity));
+    const rows = model/* SEVERITIES */.oC.map((severity) => tableRow([
+        severity,
+        formatCount(gate.counts[severity]),
+        budgetText(gate.budgets[severity]),
+        breached.has(severity) ? '❌ over budget' : '✅ held',
+    ]));
+    const totals = `${formatCount(gate.counted.length)} counted (${formatCount(gate.fixable)} with a fix), ${formatCount(gate.ignored.length)} ignored.`;
+    return ['### Budgets', [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'), totals].join('\n\n');
+}
+/** The budgets of a run that never reached the gate: the policy that would have applied. */
+function uncheckedBudgetsSection(budgets) {
+    const rows = model/* SEVERITIES */.oC.map((severity) => tableRow([severity, '–', budgetText(budgets[severity]), 'not checked']));
+    return [
+        '### Budgets',
+        [tableHeader(['Severity', 'Counted', 'Budget', 'Result']), ...rows].join('\n'),
+        'The budgets this run would have held the findings to.',
+    ].join('\n\n');
+}
+function expiredSection(expired) {
+    if (expired.length === 0)
+        return '';
+    const lines = expired.slice(0, MAX_LISTED_EXCEPTIONS).map((exception) => {
+        const when = exception.expiresOn === undefined ? '' : ` on ${escapeText(exception.expiresOn, 40)}`;
+        const said = exception.statement === undefined ? '' : `: ${escapeText(exception.statement, 300)}`;
+        return `- ${code(exception.id, 100)} expired${when} (${code(exception.source, 200)})${said}`;
+    });
+    const more = expired.length - lines.length;
+    if (more > 0)
+        lines.push(`- and ${formatCount(more)} more`);
+    const heading = `### ⚠️ Expired exceptions (${formatCount(expired.length)})`;
+    const note = 'They suppress nothing any more: the findings they named are counted below. Renew them with a new date and a reason, or remove them.';
+    return [heading, note, lines.join('\n')].join('\n\n');
+}
+/** Shown when there is a signature to talk about: after a pass, or when an error came after signing. */
+function signingSection(signing, status) {
+    if (status !== 'passed' && !signing.signed)
+        return '';
+    const lines = [];
+    if (signing.signed) {
+        const where = signing.signature === undefined ? '' : `, stored at ${code(signing.signature, 500)}`;
+        const verified = signing.verified === true ? '; vouch verified it after signing' : '';
+        lines.push(`- **Signed**: yes${where}${verified}`);
+    }
+    else {
+        const why = signing.skippedReason === undefined ? 'signing is off' : proseWithCode(signing.skippedReason, 500);
+        lines.push(`- **Signed**: no (${why})`);
+    }
+    lines.push(signing.attested
+        ? '- **Attestation**: the scan result, as a signed <code>https://cosign.sigstore.dev/attestation/vuln/v1</code> attestation'
+        : '- **Attestation**: none');
+    const parts = ['### Signature and attestation', lines.join('\n')];
+    const command = singleLine(signing.verifyCommand ?? '', 4000);
+    const key = (signing.publicKey ?? '').trim();
+    if (command !== '') {
+        const withKey = key !== '' && command.includes('cosign.pub');
+        parts.push(withKey ? 'Verify it with (<code>cosign.pub</code> is the public key below):' : 'Verify it with:');
+        parts.push(codeBlock(commandLines(command), 'sh'));
+    }
+    if (key !== '' && key.length <= 4000) {
+        parts.push(`<details><summary>cosign.pub</summary>\n\n${codeBlock(key)}\n\n</details>`);
+    }
+    return parts.join('\n\n');
+}
+function deploySection(annotationKey, status, signed) {
+    const annotation = `Gate annotation: ${code((0,cluster_annotations/* gateAnnotation */.Rj)(annotationKey, status), 400)}`;
+    if (status !== 'passed') {
+        const refused = signed
+            ? ''
+            : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.';
+        return ['### Deploy', `${annotation}.${refused}`].join('\n\n');
+    }
+    const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join('\n');
+    return [
+        '### Deploy',
+        `${annotation}, also in the <code>pod-annotations</code> output as JSON (${code((0,cluster_annotations/* podAnnotations */.c0)(annotationKey, status), 400)}). In a pod template:`,
+        codeBlock(yaml, 'yaml'),
+        'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
+    ].join('\n\n');
+}
+function reportsLine(paths) {
+    const named = [
+        ...(paths.json === undefined ? [] : [`JSON ${code(paths.json, 400)}`]),
+        ...(paths.sarif === undefined ? [] : [`SARIF ${code(paths.sarif, 400)}`]),
+        ...(paths.predicate === undefined ? [] : [`vuln predicate ${code(paths.predicate, 400)}`]),
+    ];
+    return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/summary-error.ts
+// The job summary's account of an error: what went wrong, as the tool said it, and what the user can do about it.
+
+/** Characters per line of the cause: what fits a summary's code block on a laptop screen without scrolling. */
+const CAUSE_WIDTH = 100;
+const MAX_CAUSE = 4000;
+/**
+ * For an error vouch did not foresee (its classes carry their own remedies). No guess from the message's words: a
+ * registry's "timed out" is not a reason to raise the scan's `timeout`.
+ */
+const UNFORESEEN = 'vouch did not expect this error. Re-run the job with debug logging enabled; if it happens again, report it with the log.';
+function errorSection(cause, remedy) {
+    const given = remedy !== undefined && remedy.trim() !== '' ? remedy.trim() : undefined;
+    // An error's message often ends with its remedy; it is said once, below, in words rather than in the code block.
+    const told = given !== undefined && cause.trimEnd().endsWith(given) ? cause.trimEnd().slice(0, -given.length) : cause;
+    const clipped = told.length > MAX_CAUSE ? `${told.slice(0, MAX_CAUSE)}…` : told;
+    // The cause may hold a tool's stderr: a code block shows it as it is, and nothing in it is interpreted.
+    const shown = wrapLines(clipped
+        .replace(/\r\n?/g, '\n')
+        // eslint-disable-next-line no-control-regex -- control characters are what this removes
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
+        .trim(), CAUSE_WIDTH);
+    const todo = proseWithCode(given ?? UNFORESEEN, 2000);
+    return ['### What went wrong', codeBlock(shown, 'text'), `**What to do**: ${todo}`].join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/render/summary-tables.ts
+
+
+/** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
+const OPEN_ROWS = 20;
+/** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
+const TITLE_CHARS = 70;
+/** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
+const NAMED_PLATFORMS = 3;
+function* lazily(items, row) {
+    for (const item of items)
+        yield row(item);
+}
+function platformsCell(finding, platformCount) {
+    if (finding.platforms.length === 0)
+        return '';
+    if (platformCount > NAMED_PLATFORMS && finding.platforms.length >= platformCount)
+        return `all ${platformCount}`;
+    return finding.platforms.map((platform) => escapeText(platform, 60)).join('<br>');
+}
+// Cells stack their parts on lines of their own (<br>): a narrow column wraps where a reader expects it, not inside a
+// CVE ID or a version at a hyphen, which is where a browser breaks a squeezed table cell.
+/** The ID, linked to its advisory, with the title under it, and a mark when an exception for it has expired. */
+function vulnerabilityCell(finding, expired) {
+    const title = (finding.title ?? '').trim();
+    const lines = [markdown_link(finding.id, advisoryUrl(finding))];
+    if (title !== '')
+        lines.push(escapeText(title, TITLE_CHARS));
+    const exception = expired?.get(finding.id);
+    if (exception !== undefined) {
+        const when = exception.expiresOn === undefined ? '' : ` on ${escapeText(exception.expiresOn, 40)}`;
+        lines.push(`⚠️ its exception expired${when}`);
+    }
+    return lines.join('<br>');
+}
+function packageCell(finding) {
+    const name = escapeText(finding.pkgName, 120);
+    return finding.pkgPath === undefined ? name : `${name}<br>${escapeText(finding.pkgPath, 120)}`;
+}
+function versionsCell(finding) {
+    return `${escapeText(finding.installedVersion, 60)} →<br>${escapeText(fixedText(finding), 60)}`;
+}
+function findingsList(heading, findings, platformCount, options = {}) {
+    const showPlatforms = platformCount > 1;
+    // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
+    const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
+    return {
+        heading,
+        noun: 'finding',
+        total: findings.length,
+        openRows: options.openRows ?? 0,
+        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
+        rows: lazily(findings, (finding) => tableRow([
+            vulnerabilityCell(finding, expired),
+            finding.severity,
+            packageCell(finding),
+            versionsCell(finding),
+            ...(showPlatforms ? [platformsCell(finding, platformCount)] : []),
+        ])),
+    };
+}
+function ignoredList(heading, ignored) {
+    return {
+        heading,
+        noun: 'ignored finding',
+        total: ignored.length,
+        openRows: 0,
+        headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
+        rows: lazily(ignored, ({ finding, reason }) => tableRow([
+            vulnerabilityCell(finding),
+            finding.severity,
+            packageCell(finding),
+            versionsCell(finding),
+            whyIgnored(reason),
+        ])),
+    };
+}
+/** The reason a reviewer weighs first (the statement), then who decided it and until when. Escaped. */
+function whyIgnored(reason) {
+    switch (reason.kind) {
+        case 'exception': {
+            const { statement, expiresOn, source } = reason.exception;
+            const said = statement === undefined || statement.trim() === '' ? 'No statement given' : statement;
+            const until = expiresOn === undefined ? 'with no expiry date' : `until ${expiresOn}`;
+            return `${escapeText(said, 300)} (exception ${escapeText(until, 60)}, ${code(source, 200)})`;
+        }
+        case 'unfixed':
+            return 'No fixed version yet (<code>ignore-unfixed</code>)';
+        case 'not_affected':
+            return 'Trivy reports it as not affected';
+        case 'vex': {
+            const said = reason.statement === undefined || reason.statement === '' ? 'not affected' : reason.statement;
+            const from = reason.source === undefined || reason.source === '' ? '' : `, ${code(reason.source, 200)}`;
+            return `${escapeText(said, 300)} (VEX${from})`;
+        }
+    }
+}
+function summary_tables_plural(count, noun) {
+    return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** Room to keep for the cut notes of `count` lists: each at its longest, with the separator before it. */
+function noteReserveBytes(count, paths) {
+    return count * (byteLength(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, paths)) + 2);
+}
+function cutNote(leftOut, total, paths) {
+    const where = [
+        ...(paths.json === undefined ? [] : [`the JSON report ${code(paths.json, 400)}`]),
+        ...(paths.sarif === undefined ? [] : [`the SARIF report ${code(paths.sarif, 400)}`]),
+    ];
+    const full = where.length === 0
+        ? 'the JSON and SARIF reports (the <code>json-report</code> and <code>sarif-report</code> outputs)'
+        : where.join(' and ');
+    return `**${formatCount(leftOut)} of ${formatCount(total)} rows left out** to keep this summary under GitHub's size limit; the full list is in ${full}.`;
+}
+/**
+ * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
+ * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
+ * its `openRows` first rows and folds the rest into <details>.
+ */
+function renderLists(lists, budgetBytes, paths) {
+    let remaining = budgetBytes;
+    let spent = false;
+    const sections = [];
+    for (const list of lists) {
+        const total = list.total;
+        if (total === 0)
+            continue;
+        const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total);
+        const heading = `${list.heading} (${formatCount(total)})`;
+        const header = tableHeader(list.headings);
+        const foldFrame = byteLength(foldStart(total, total, list.noun)) + byteLength(FOLD_END);
+        const frame = byteLength(heading) + 2 * byteLength(header) + foldFrame + 16;
+        const open = [];
+        const folded = [];
+        if (!spent && frame < remaining) {
+            remaining -= frame;
+            for (const row of list.rows) {
+                const size = byteLength(row) + 1;
+                if (size > remaining) {
+                    spent = true;
+                    break;
+                }
+                ;
+                (open.length < openCount ? open : folded).push(row);
+                remaining -= size;
+            }
+        }
+        else {
+            spent = true;
+        }
+        const parts = [heading];
+        if (open.length > 0)
+            parts.push([header, ...open].join('\n'));
+        if (folded.length > 0) {
+            parts.push(`${foldStart(folded.length, open.length, list.noun)}${[header, ...folded].join('\n')}${FOLD_END}`);
+        }
+        const shown = open.length + folded.length;
+        if (shown < total)
+            parts.push(cutNote(total - shown, total, paths));
+        sections.push(parts.join('\n\n'));
+    }
+    return sections;
+}
+const FOLD_END = '\n\n</details>';
+function foldStart(count, before, noun) {
+    const what = before > 0 ? `${formatCount(count)} more ${noun}${count === 1 ? '' : 's'}` : summary_tables_plural(count, noun);
+    return `<details><summary>Show ${what}</summary>\n\n`;
+}
+
+;// CONCATENATED MODULE: ./src/render/summary.ts
+
+
+
+
+
+/** GitHub refuses a step summary over 1 MiB (1 048 576 bytes); this leaves a margin for what the runner adds. */
+const SUMMARY_LIMIT_BYTES = 1_000_000;
+const SEPARATOR = '\n\n';
+function renderSummary(context) {
+    const { verdict, reportPaths, annotationKey, signing } = context;
+    const limit = context.limitBytes ?? SUMMARY_LIMIT_BYTES;
+    const gate = verdict.gate;
+    // What was decided and why first; then the findings behind it; then what follows from it (signature, deploy).
+    const head = [
+        verdictSection(context),
+        verdict.status === 'error' ? errorSection(verdict.cause, verdict.remedy) : '',
+        gate !== undefined
+            ? budgetsSection(gate)
+            : context.budgets === undefined
+                ? ''
+                : uncheckedBudgetsSection(context.budgets),
+        // An expired exception is often why a finding breaches: it is said before the findings.
+        gate === undefined ? '' : expiredSection(gate.expiredExceptions),
+    ];
+    const tail = [
+        signing === undefined ? '' : signingSection(signing, verdict.status),
+        deploySection(annotationKey, verdict.status, signing?.signed === true),
+        reportsLine(reportPaths),
+    ];
+    const fixedBytes = byteLength([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length;
+    const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length);
+    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths);
+    const tables = renderLists(lists, tableBudget, reportPaths);
+    const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`;
+    return byteLength(summary) <= limit ? summary : tooSmall(verdict, limit);
+}
+function listsOf(gate, platformCount) {
+    const { breaching, others } = splitByBreach(gate);
+    const ignored = [...gate.ignored].sort((a, b) => compareFindings(a.finding, b.finding));
+    return [
+        // The findings behind the verdict are never all folded away.
+        findingsList('### ❌ Findings that breach a budget', breaching, platformCount, {
+            openRows: OPEN_ROWS,
+            expired: gate.expiredExceptions,
+        }),
+        findingsList(breaching.length === 0 ? '### Counted findings' : '### Other counted findings', others, platformCount, {
+            expired: gate.expiredExceptions,
+        }),
+        ignoredList('### Ignored findings', ignored),
+    ];
+}
+/** Only for a limit smaller than the fixed parts (a few kilobytes): the verdict, cut to fit. */
+function tooSmall(verdict, limit) {
+    return truncateBytes(`## vouch: ${verdict.status}\n\nThe summary did not fit in ${limit} bytes; see the reports.\n`, limit);
+}
+
+;// CONCATENATED MODULE: ./src/render/annotations.ts
+
+
+/** How many findings get a line of their own; the rest are counted in one line. */
+const ANNOTATED_FINDINGS = 10;
+function workflowAnnotations(verdict) {
+    const gate = verdict.gate;
+    if (gate === undefined)
+        return { errors: [], warnings: [] };
+    const { breaching } = splitByBreach(gate);
+    const errors = breaching.slice(0, ANNOTATED_FINDINGS).map((finding) => {
+        const title = finding.title === undefined ? '' : `: ${singleLine(finding.title, 200)}`;
+        const pkg = singleLine(`${finding.pkgName} ${versionChange(finding)}`, 200);
+        return `${singleLine(finding.id, 100)} (${finding.severity}) in ${pkg}${title}`;
+    });
+    const more = breaching.length - errors.length;
+    if (more > 0) {
+        errors.push(`${more} more finding${more === 1 ? '' : 's'} breach a budget; the job summary and reports list them all.`);
+    }
+    const warnings = gate.expiredExceptions.map((exception) => {
+        const expired = exception.expiresOn === undefined ? '' : ` on ${exception.expiresOn}`;
+        return singleLine(`The exception for ${exception.id} (${exception.source}) expired${expired} and suppresses nothing; renew or remove it.`, 500);
+    });
+    return { errors, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/stages/publish.ts
+// Outputs, workflow annotations and the job summary, written on every path before the step's fate is decided.
+
+
+
+
+
+
+function outputsOf(published) {
+    const { inputs, verdict, target, scanners, scan, files, signing } = published;
+    const gate = verdict.gate;
+    const count = (value) => (value === undefined ? '' : String(value));
+    return {
+        'scan-status': verdict.status,
+        image: target?.pinned ?? (inputs.image?.digest === undefined ? '' : (0,image_reference/* pinnedReference */.ct)(inputs.image)),
+        digest: target?.digest ?? inputs.image?.digest ?? '',
+        ...Object.fromEntries(model/* SEVERITIES */.oC.map((severity) => [severity.toLowerCase(), count(gate?.counts[severity])])),
+        ignored: count(gate?.ignored.length),
+        fixable: count(gate?.fixable),
+        signed: String(signing?.signed ?? false),
+        signature: signing?.signature ?? '',
+        attested: String(signing?.attested ?? false),
+        annotation: (0,cluster_annotations/* gateAnnotation */.Rj)(inputs.annotationKey, verdict.status),
+        'pod-annotations': (0,cluster_annotations/* podAnnotations */.c0)(inputs.annotationKey, verdict.status),
+        'json-report': files?.json ?? '',
+        'sarif-report': files?.sarif ?? '',
+        predicate: files?.predicate ?? '',
+        'trivy-version': scanners?.trivy.version ?? '',
+        'cosign-version': scanners?.cosign?.version ?? '',
+        'db-updated-at': scan?.db.updatedAt ?? '',
+    };
+}
+async function publish(published) {
+    for (const [name, value] of Object.entries(outputsOf(published)))
+        lib_core/* setOutput */.uH(name, value);
+    const { errors, warnings } = workflowAnnotations(published.verdict);
+    for (const message of errors)
+        lib_core/* error */.z3(message);
+    for (const message of warnings)
+        lib_core/* warning */.$e(message);
+    if (!published.inputs.summary)
+        return;
+    const markdown = summaryOf(published);
+    try {
+        if (published.writeSummary !== undefined)
+            await published.writeSummary(markdown);
+        else
+            await lib_core/* summary */.z.addRaw(markdown, true).write();
+    }
+    catch (error) {
+        // Locally, or on a runner without GITHUB_STEP_SUMMARY: the summary is a convenience, never the verdict.
+        lib_core/* warning */.$e(`The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+function summaryOf(published) {
+    const { inputs, verdict, target, scanners, scan, files, signing, now } = published;
+    return renderSummary({
+        verdict,
+        image: target?.pinned ?? '',
+        platforms: target?.platformNames ?? [],
+        ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
+        ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
+        ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
+        now,
+        enforce: inputs.enforce,
+        annotationKey: inputs.annotationKey,
+        ...(inputs.budgets === undefined ? {} : { budgets: inputs.budgets }),
+        ...(signing === undefined ? {} : { signing }),
+        reportPaths: { ...(files ?? {}) },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+// The flow, in the order CONTRACT.md draws it: resolve, install, scan, gate, report, sign, publish.
+// It never fails the step itself: it returns the outcome, and index.ts fails the step once.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function run(inputs, collaborators = {}) {
+    const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
+    main_maskSecrets(inputs);
+    let target;
+    let scanners;
+    let scan;
+    let files;
+    let signing;
+    let verdict;
+    let stage = 'inputs';
+    try {
+        // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
+        const exceptions = await checkBeforeNetwork(inputs, deps.env);
+        stage = 'resolve';
+        target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, deps.env));
+        stage = 'install';
+        scanners = await installScanners(inputs, deps.exec);
+        stage = 'scan';
+        scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now });
+        verdict = scan.verdict;
+        stage = 'reports';
+        files = await writeReports({ inputs, target, scan, env: deps.env });
+        stage = 'sign';
+        if (verdict.status === 'passed') {
+            signing = await signImage({
+                inputs,
+                target,
+                cosign: scanners.cosign,
+                scan,
+                files,
+                exec: deps.exec,
+                env: deps.env,
+            });
+        }
+        else {
+            signing = { signed: false, attested: false, skippedReason: `the verdict is ${verdict.status}` };
+        }
+    }
+    catch (error) {
+        // A failure after signing (attest, verify) still names the signature, so it can be inspected.
+        signing = signing ?? partialSigning(error);
+        verdict = { ...errorVerdict(error, stage), ...(scan ? { gate: scan.gate } : {}) };
+    }
+    await publish({
+        inputs,
+        verdict,
+        target,
+        scanners,
+        scan,
+        files,
+        signing,
+        now: deps.now(),
+        writeSummary: deps.writeSummary,
+    });
+    return { verdict, ...main_failure(verdict, inputs, target) };
+}
+/**
+ * A run whose inputs could not be read: the same publish path as every other failure, so all outputs (empty where
+ * unknown), the summary and one failure naming the input. What can still be read safely shapes them.
+ */
+async function failOnInputs(error, read, collaborators = {}) {
+    const verdict = errorVerdict(error, 'inputs');
+    await publish({
+        inputs: readableInputs(read),
+        verdict,
+        now: (collaborators.now ?? (() => new Date()))(),
+        writeSummary: collaborators.writeSummary,
+    });
+    return { verdict, ...main_failure(verdict) };
+}
+/** The contract's defaults where an input's own value is the bad one; the image only when it parses. */
+function readableInputs(read) {
+    const given = (name, fallback) => {
+        try {
+            return (0,inputs/* readBoolean */.V)((input) => read(input).trim(), name);
+        }
+        catch {
+            return fallback;
+        }
+    };
+    const key = read('annotation-key').trim();
+    let image;
+    try {
+        image = (0,image_reference/* parseReference */.F2)(read('image').trim(), 'image');
+    }
+    catch {
+        image = undefined;
+    }
+    return {
+        ...(image === undefined ? {} : { image }),
+        annotationKey: (0,input_values/* isAnnotationKey */.n8)(key) ? key : 'security.example.com/scan-status',
+        enforce: given('enforce', true),
+        summary: given('summary', true),
+    };
+}
+/** The error verdict for what was thrown: what went wrong, the remedy its class carries, and the stage it stopped. */
+function errorVerdict(error, stage) {
+    // ScanFailure's message ends with its remedy; the cause is said without it, and the remedy once, below it.
+    const cause = error instanceof ScanFailure ? error.reason : (0,errors/* errorMessage */.gJ)(error);
+    const remedy = error instanceof errors/* VouchError */.qC ? error.remedy : undefined;
+    return { status: 'error', cause, ...(remedy === undefined ? {} : { remedy }), stage };
+}
+function partialSigning(error) {
+    if (!(error instanceof SigningFailure))
+        return undefined;
+    return { ...error.result, skippedReason: (0,errors/* errorMessage */.gJ)(error) };
+}
+function main_failure(verdict, inputs, target) {
+    if (verdict.status === 'error') {
+        return { failMessage: `vouch reached no verdict: ${verdict.cause}${verdict.remedy ? ` ${verdict.remedy}` : ''}` };
+    }
+    if (verdict.status !== 'failed' || inputs === undefined)
+        return {};
+    const breaches = verdict.gate.breaches.map((breach) => `${breach.counted} ${breach.severity} (budget ${breach.budget})`);
+    const message = `${target?.pinned ?? (0,image_reference/* formatReference */.FH)(inputs.image)} failed the gate: ${breaches.join(', ')}`;
+    if (inputs.enforce)
+        return { failMessage: message };
+    lib_core/* warning */.$e(`${message}. enforce is false (audit mode): the step passes, and the image was not signed.`);
+    return {};
+}
+/** Secrets are masked before anything can print them; a PEM line by line, as the runner masks lines. */
+function main_maskSecrets(inputs) {
+    if (inputs.cosignKey.kind === 'pem') {
+        for (const line of inputs.cosignKey.pem.split(/\r?\n/)) {
+            if (line.trim() !== '' && !line.startsWith('-----'))
+                lib_core/* setSecret */.Pq(line.trim());
+        }
+    }
+    if (inputs.cosignPassword !== '')
+        lib_core/* setSecret */.Pq(inputs.cosignPassword);
+    if (inputs.registryCredentials !== undefined)
+        lib_core/* setSecret */.Pq(inputs.registryCredentials.password);
 }
 
 
@@ -38717,6 +38549,413 @@ function toSeverity(value) {
 function findingKey(finding) {
     const pkg = finding.pkgId ?? `${finding.pkgName}@${finding.installedVersion}`;
     return [finding.id, pkg, finding.pkgPath ?? ''].join('\u0000');
+}
+
+
+/***/ }),
+
+/***/ 5482:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GQ: () => (/* binding */ runnerPlatform),
+/* harmony export */   Ng: () => (/* binding */ platformKey),
+/* harmony export */   SM: () => (/* binding */ assetName),
+/* harmony export */   d5: () => (/* binding */ describePlatform),
+/* harmony export */   oy: () => (/* binding */ releaseAsset)
+/* harmony export */ });
+/* unused harmony exports TOOLS, UnsupportedPlatformError, assetPath */
+// Which release asset of Trivy or cosign fits this runner, and where to download it (GitHub or a mirror laid
+// out like GitHub releases). Pure: the runner's os/arch come in as arguments.
+const TOOLS = (/* unused pure expression or super */ null && (['trivy', 'cosign']));
+function platformKey(platform) {
+    return `${platform.os}/${platform.arch}`;
+}
+/** No release of the tool exists for this runner. */
+class UnsupportedPlatformError extends Error {
+    name = 'UnsupportedPlatformError';
+}
+const RUNNER_OS = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' };
+const RUNNER_ARCH = { X64: 'amd64', ARM64: 'arm64', ARM: 'arm' };
+const NODE_OS = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
+const NODE_ARCH = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    ppc64: 'ppc64le',
+    riscv64: 'riscv64',
+    s390x: 's390x',
+};
+/**
+ * The runner's platform: `RUNNER_OS` / `RUNNER_ARCH` as the Actions runner sets them, else Node's own
+ * `process.platform` / `process.arch` (local CLI runs).
+ */
+function runnerPlatform(env = process.env, nodePlatform = process.platform, nodeArch = process.arch) {
+    const runnerOs = env['RUNNER_OS'];
+    const runnerArch = env['RUNNER_ARCH'];
+    const os = runnerOs ? lookup(RUNNER_OS, runnerOs) : lookup(NODE_OS, nodePlatform);
+    const arch = runnerArch ? lookup(RUNNER_ARCH, runnerArch) : lookup(NODE_ARCH, nodeArch);
+    if (os === undefined || arch === undefined) {
+        const described = runnerOs || runnerArch
+            ? `RUNNER_OS=${runnerOs ?? ''} RUNNER_ARCH=${runnerArch ?? ''}`
+            : `${nodePlatform}/${nodeArch}`;
+        throw new UnsupportedPlatformError(`vouch does not support this runner (${described}); supported: Linux, macOS, Windows on X64, ARM64, ARM`);
+    }
+    return { os, arch };
+}
+// Own keys only: `constructor` is not an operating system.
+function lookup(table, key) {
+    return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+const OS_LABEL = { linux: 'Linux', darwin: 'macOS', windows: 'Windows' };
+const ARCH_LABEL = {
+    amd64: 'X64',
+    arm64: 'ARM64',
+    arm: 'ARM',
+    ppc64le: 'PPC64LE',
+    riscv64: 'RISCV64',
+    s390x: 'S390X',
+};
+/** `Windows ARM64`: a platform in the runner's words, for messages. */
+function describePlatform(platform) {
+    return `${OS_LABEL[platform.os]} ${ARCH_LABEL[platform.arch]}`;
+}
+// Trivy's goreleaser names: only these five are offered (and pinned).
+const TRIVY_PLATFORMS = {
+    'linux/amd64': 'Linux-64bit',
+    'linux/arm64': 'Linux-ARM64',
+    'darwin/amd64': 'macOS-64bit',
+    'darwin/arm64': 'macOS-ARM64',
+    'windows/amd64': 'windows-64bit',
+};
+const COSIGN_PLATFORMS = [
+    'linux/amd64',
+    'linux/arm64',
+    'linux/arm',
+    'linux/ppc64le',
+    'linux/riscv64',
+    'linux/s390x',
+    'darwin/amd64',
+    'darwin/arm64',
+    'windows/amd64',
+];
+/** The release asset's file name, or UnsupportedPlatformError naming the runner's os/arch. */
+function assetName(tool, version, platform) {
+    const key = platformKey(platform);
+    if (tool === 'trivy') {
+        const suffix = TRIVY_PLATFORMS[key];
+        if (suffix === undefined)
+            throw unsupported(tool, version, platform);
+        const extension = platform.os === 'windows' ? 'zip' : 'tar.gz';
+        return `trivy_${version.replace(/^v/, '')}_${suffix}.${extension}`;
+    }
+    if (!COSIGN_PLATFORMS.includes(key))
+        throw unsupported(tool, version, platform);
+    return `cosign-${platform.os}-${platform.arch}${platform.os === 'windows' ? '.exe' : ''}`;
+}
+function unsupported(tool, version, platform) {
+    return new UnsupportedPlatformError(`${tool} ${version} has no release asset for this runner (${describePlatform(platform)}, ${platformKey(platform)})`);
+}
+const REPOSITORY = { trivy: 'aquasecurity/trivy', cosign: 'sigstore/cosign' };
+const GITHUB = 'https://github.com';
+/** `/aquasecurity/trivy/releases/download/v0.74.0/trivy_0.74.0_Linux-64bit.tar.gz`: the path below the base URL. */
+function assetPath(tool, version, name) {
+    return `/${REPOSITORY[tool]}/releases/download/${version}/${name}`;
+}
+/**
+ * Everything needed to fetch and install one tool. `mirror` (the `tools-mirror` input, no trailing slash)
+ * replaces `https://github.com`.
+ */
+function releaseAsset(tool, version, platform, mirror) {
+    const name = assetName(tool, version, platform);
+    const base = (mirror ?? GITHUB).replace(/\/+$/, '');
+    const exe = platform.os === 'windows' ? '.exe' : '';
+    return {
+        tool,
+        version,
+        name,
+        url: `${base}${assetPath(tool, version, name)}`,
+        kind: tool === 'cosign' ? 'binary' : platform.os === 'windows' ? 'zip' : 'tar.gz',
+        binary: `${tool}${exe}`,
+    };
+}
+
+
+/***/ }),
+
+/***/ 8868:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  h6: () => (/* binding */ REFUSED_VERSIONS),
+  Zo: () => (/* binding */ assertHashAllowed),
+  UY: () => (/* binding */ expectedSha256),
+  to: () => (/* binding */ isRefusedVersion),
+  MV: () => (/* binding */ pinnedSha256)
+});
+
+// UNUSED EXPORTS: PINNED_SHA256, REFUSED_SHA256, assertVersionAllowed, pinnedVersions
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/tools/assets.ts
+var assets = __nccwpck_require__(5482);
+;// CONCATENATED MODULE: ./src/tools/pins.ts
+/** Trivy archives (`trivy_<v>_<Platform>.tar.gz` / `.zip`), newest first. */
+const TRIVY_SHA256 = {
+    'v0.74.0': {
+        'linux/amd64': '2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a',
+        'linux/arm64': 'b94ce1976bbf3c15b514b605ee88be7c6d94a29be2302847ff01cb794d47aad5',
+        'darwin/amd64': '472816f6888dda689d075c30254d4210b4d1035acf365aa72332f584c2f60485',
+        'darwin/arm64': '1caada5e0e2091909357c7525d3aa76f4b660b13821bc143b190c7483e31cc11',
+        'windows/amd64': '94c40e0696e4b907a74b7b2e1438d5d72ebaca83115817407f568a002d520842',
+    },
+    'v0.73.0': {
+        'linux/amd64': '2edd39da482bb4e9831962487b68f68e3928ec3137794757f54d00383d79547b',
+        'linux/arm64': '13833d97e8a1a5367471c372a173180157f593bece570e20d5d925fef552f5dd',
+        'darwin/amd64': 'd39d1374dd3e35d48621b82df9b6625fe69f9920cc67d2739ed81bb679f16f51',
+        'darwin/arm64': '80cc25faaf6378e37701202d0b4f9f43d9e413d198d594ba60fdf559fe44a683',
+        'windows/amd64': 'd2d3ad5292aae470a03eb6506db86fce81b1894592b8451cadaf60eaa22f2025',
+    },
+    'v0.72.0': {
+        'linux/amd64': 'bbb64b9695866ce4a7a8f5c9592002c5961cab378577fa3f8a040df362b9b2ea',
+        'linux/arm64': '2ca2c023109c2db6b2b77366b6717291452d4531167377d95c79547f0c8e3467',
+        'darwin/amd64': 'ee5e60df8a98e5b89fd74a6d86f9e5c7e9a266a35002cb1e43291698b3bfee08',
+        'darwin/arm64': '88f208680dc05da2b459e19b4f5aa2b4dc7c2117892ba4aab2ae63baba330016',
+        'windows/amd64': 'ed3cf122060f61818fe1f735fd97557954e16e10bc8b058af9852271cf2e91b3',
+    },
+    'v0.71.2': {
+        'linux/amd64': '0510e71e2fd39bf863856d499c8dc19feb4e7336546394c502a8f5cc7ab27460',
+        'linux/arm64': 'fe1c7106e15a5365d485b098a8c338f91e3b7ba71cb0e4963b98a3a098763cfc',
+        'darwin/amd64': 'c27bcf4ddd281aecb7267eb5df804ec49ac0f8fa23fe018d33932e17f30a38bf',
+        'darwin/arm64': 'a9f585cad53542a54ef286b5fa4199d081e5a061f8894635bdf3ce2608ece7a9',
+        'windows/amd64': 'ea31c2a927382410cfa2b4eb5970aed62308cf28902e1d167ea36bbfa0515095',
+    },
+    'v0.71.1': {
+        'linux/amd64': '3cbae37cd440cd8676e5ce9207fe460b5641c7579a17e9d00f8894928c41a88d',
+        'linux/arm64': 'a7daaee66817d67a4963e8f9ddf15f5238ee021b55d3cd8695b1b7801afd34a7',
+        'darwin/amd64': 'de123352f519c6310d5471b5271b029c02b04f3cce33597b87f60064e1760a3f',
+        'darwin/arm64': '5eb3576d4a41c9fa274dc8a62b2e6baebb2bf423eda908ed36d81d574e293c48',
+        'windows/amd64': 'ba67daf06923f52938812d1af134b3193e22b3bc7a525743b9f2a3ded7ab5904',
+    },
+    'v0.71.0': {
+        'linux/amd64': '30a3d22b23f88c233f1658f562fb477cae3b3e8b4761109d515b7698daf85814',
+        'linux/arm64': '2561be394a3199c911f82fced606cbc05e1cb23eb6ce1da6935540adb76f4252',
+        'darwin/amd64': '4558afb13d017615ca85011901caab78b4f09196e320b05a56c9fdc5615a1428',
+        'darwin/arm64': '95d4e896b120816edd0995a2df8adca26a8621b7bf62036a89b1d54a7b718a74',
+        'windows/amd64': '382250158fb9431ff9b87904205027b066a544234b8952b2dd764bd712d55387',
+    },
+    'v0.70.0': {
+        'linux/amd64': '8b4376d5d6befe5c24d503f10ff136d9e0c49f9127a4279fd110b727929a5aa9',
+        'linux/arm64': '2f6bb988b553a1bbac6bdd1ce890f5e412439564e17522b88a4541b4f364fc8d',
+        'darwin/amd64': '52d531452b19e7593da29366007d02a810e1e0080d02f9cf6a1afb46c35aaa93',
+        'darwin/arm64': '68e543c51dcc96e1c344053a4fde9660cf602c25565d9f09dc17dd41e13b838a',
+        'windows/amd64': 'eea5442eab86f9e26cd718d7618d43899e72a83767619e8bee47911bddbfb825',
+    },
+    'v0.69.3': {
+        'linux/amd64': '1816b632dfe529869c740c0913e36bd1629cb7688bd5634f4a858c1d57c88b75',
+        'linux/arm64': '7e3924a974e912e57b4a99f65ece7931f8079584dae12eb7845024f97087bdfd',
+        'darwin/amd64': 'fec4a9f7569b624dd9d044fca019e5da69e032700edbb1d7318972c448ec2f4e',
+        'darwin/arm64': 'a2f2179afd4f8bb265ca3c7aefb56a666bc4a9a411663bc0f22c3549fbc643a5',
+        'windows/amd64': '74362dc711383255308230ecbeb587eb1e4e83a8d332be5b0259afac6e0c2224',
+    },
+};
+/** cosign binaries (`cosign-<os>-<arch>[.exe]`), newest first. */
+const COSIGN_SHA256 = {
+    'v3.0.6': {
+        'linux/amd64': 'c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74',
+        'linux/arm64': 'bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8',
+        'linux/arm': '67bd25d32daff5664caf51208c95defcb2ad7ac1296f394fa677bb8bacee62f5',
+        'darwin/amd64': '4c3e7af8372d3ca3296e62fa56f23fcbb5721cc6ac1827900d398f110d7cd280',
+        'darwin/arm64': '5fadd012ae6381a6a29ff86a7d39aa873878852f1073fc90b15995961ecfb084',
+        'windows/amd64': '9b85a88ebff2d9dd30ff4984a6f61f2cedc232dd87d81fa7f2ff3c0ed96c241c',
+        'linux/ppc64le': '08c3e5e0a09c440f49e9a69d8639d37fbec522ec8c5c0ac805243b098e6ea512',
+        'linux/riscv64': 'e25952e798958b0f9168d044153ccc353f5469ca4b71a1707dffad0534d27017',
+        'linux/s390x': '3cf4b769258ed9cc3c2a93268c0d5c1cc3fbd094af8df21035cbac8fb0d7c088',
+    },
+    'v3.0.5': {
+        'linux/amd64': 'db15cc99e6e4837daabab023742aaddc3841ce57f193d11b7c3e06c8003642b2',
+        'linux/arm64': 'd098f3168ae4b3aa70b4ca78947329b953272b487727d1722cb3cb098a1a20ab',
+        'linux/arm': '4866f388e87125f1f492231dbbb347bb73b601c810595b65b2ae09eae4c8a99d',
+        'darwin/amd64': 'e032c44d3f7c247bbb2966b41239f88ffba002497a4516358d327ad5693c386f',
+        'darwin/arm64': '4888c898e2901521a6bd4cf4f0383c9465588a6a46ecd2465ad34faf13f09eb7',
+        'windows/amd64': '44e9e44202b67ddfaaf5ea1234f5a265417960c4ae98c5b57c35bc40ba9dd714',
+    },
+    'v3.0.2': {
+        'linux/amd64': '46dbdcb5467a3dfec2526923d0b3365e40c8d9dc00ec23d5aca3437449e8cbfd',
+        'linux/arm64': '17fd784737ca54d7d8a343c82da6c5d6dbdee971e66644d923d1b057fb97d7ed',
+        'linux/arm': '067df248315ee0c4af1cedb1cce65ad826f784be11ef88afd8d36e87c07162b6',
+        'darwin/amd64': '0fc2b6f16b900abdfda3153b11fc435a8cbe3830e8e820fe8ad5fe4149a5b472',
+        'darwin/arm64': '3823b044de184da21e300bc5e20dd29d3fa9243af3ba70c4a5da1712f3385d46',
+        'windows/amd64': '7a137280d8686665ceb4d8565df2a0ac63f28031e014cdcae5d56891a6c8a400',
+    },
+    'v2.6.1': {
+        'linux/amd64': '064954c5d8c7e3b28188eee5b1727b31c411550bc5fefd41aa672d3c761d103a',
+        'linux/arm64': '56a16480bdd56ec789abaa65924402f6b92c0041f06885995853c05567b76f34',
+        'linux/arm': '8da897764b68ef2c6291a27244e7a274a09b98f80c9d1b6c5e81ef2e2e4eb9ec',
+        'darwin/amd64': 'f1ed2787cc9648fd3c644fcb279e43f3f55da63b788d69a527aa14ad97ffdca1',
+        'darwin/arm64': '54047052cf46f40a5c3c95a510db276e164ba77e096aea1ca1b733f770359689',
+        'windows/amd64': '049026dae3246d6ea8201512ec3efce3aab0c7f1d338d52e26c525dd02b418a0',
+    },
+    'v2.6.0': {
+        'linux/amd64': 'ea5c65f99425d6cfbb5c4b5de5dac035f14d09131c1a0ea7c7fc32eab39364f9',
+        'linux/arm64': 'e09684650882fd721ed22b716ffc399ee11426cd4d1c9b4fec539cba8bf46b86',
+        'linux/arm': '641e05c21ce423cd263a49b1f9ffca58e2df022cb12020dcea63f8317c456950',
+        'darwin/amd64': '83b0fb42bc265e62aef7de49f4979b7957c9b7320d362a9f20046b2f823330f3',
+        'darwin/arm64': 'dea5b83b8b375b99ac803c7bdb1f798963dbeb47789ceb72153202e7f20e8d07',
+        'windows/amd64': '7beb4dd1e19a72c328bbf7c0d7342d744edbf5cbb082f227b2b76e04a21c16ef',
+    },
+    'v2.5.3': {
+        'linux/amd64': '783b5d6c74105401c63946c68d9b2a4e1aab3c8abce043e06b8510b02b623ec9',
+        'linux/arm64': 'bffabe4cf183122b7de3111257a863c99e7dc6cf1093bfd7bf961de1795589b8',
+        'linux/arm': 'b0c64e0e736c2b50cf4a36e113ca98a638bc7e957678c39bab40b6feae9a543b',
+        'darwin/amd64': '172731b1c2575dd76069a87d4d17312fd027fe0947e45e4a9ba9b915877e0ed0',
+        'darwin/arm64': '86e0cad94d0da4c0dab5e26672ede71447a08a0f0d8495b9381c117df27d7d09',
+        'windows/amd64': '545d87e096cab55e213f25b6ec5c9a74c958f72d05182cee1cd53a4eb6c2e561',
+    },
+    'v2.5.2': {
+        'linux/amd64': 'bcfeae05557a9f313ee4392d2f335d0ff69ebbfd232019e3736fb04999fe1734',
+        'linux/arm64': '2cbcea1873ad76274c3f241ef175d204654e3aac3e73e6ec4504e5227015cb0a',
+        'linux/arm': 'ecb5b9d8b6d7c8cec98363f0827456fa3207279e5f4690db6b4e6c77b10e45f9',
+        'darwin/amd64': '0681abe20a482f4b9b3ed65b3debb8c6346591f2dc484b6bfa79609ff1318de4',
+        'darwin/arm64': '51fdc6d8da8310d72df10065a52247b6bebfe990d4c946dd9f71e17588256011',
+        'windows/amd64': 'fef1c4731da9112d4cf2f6d93ae2a1551c73116a4f73fab7b0c15b38e95ff688',
+    },
+    'v2.5.0': {
+        'linux/amd64': '1f6c194dd0891eb345b436bb71ff9f996768355f5e0ce02dde88567029ac2188',
+        'linux/arm64': '080a998f9878f22dafdb9ad54d5b2e2b8e7a38c53527250f9d89a6763a28d545',
+        'linux/arm': '9bc75f963a00957ec5ac5834ed26953fef5f05859f22e08b1655dadae24dc931',
+        'darwin/amd64': 'd61cc50f6f32c2b63cb81cd8a935e5dd1be8520d639242031a1102092bee44d4',
+        'darwin/arm64': '780da3654d9601367b0d54686ac65cb9716578610cabe292d725c7008de4db85',
+        'windows/amd64': '2345667cbcf60767c1a6f678755cbb7465367761084e9d2cbb59ae0cc1a94437',
+    },
+    'v2.4.3': {
+        'linux/amd64': 'caaad125acef1cb81d58dcdc454a1e429d09a750d1e9e2b3ed1aed8964454708',
+        'linux/arm64': 'bd0f9763bca54de88699c3656ade2f39c9a1c7a2916ff35601caf23a79be0629',
+        'linux/arm': '729d18ef31679dd2d6be1aaffcb122f31edb4ed04dedceb409e8104adf49507a',
+        'darwin/amd64': '98a3bfd691f42c6a5b721880116f89210d8fdff61cc0224cd3ef2f8e55a466fb',
+        'darwin/arm64': 'edfc761b27ced77f0f9ca288ff4fac7caa898e1e9db38f4dfdf72160cdf8e638',
+        'windows/amd64': 'a2ac24e197111c9430cb2a98f10a641164381afb83df036504868e4ea5720800',
+    },
+    'v2.4.2': {
+        'linux/amd64': 'e7f5bd99a790703333e8f8e8e6c91d5e646f3d7041e4cf935b56587de20cec3f',
+        'linux/arm64': '9ab2a932190161d67b9fcda81777e28086b2152c7d506a0e2f83dbb3fd7e2b1c',
+        'linux/arm': 'c626df51f614085322ce66bc1c06f159d6b17669113013f0014bda8c34c741f5',
+        'darwin/amd64': '2697aba2d9ea5159b8f209025cfc392a8a25ce177c8d3b0e07afd4e1db3b163c',
+        'darwin/arm64': 'f9a574c1ab208918a0d96ffca7a105dfb32792f6c33e0da2dbefb76e25600ab8',
+        'windows/amd64': '996e6b5e0ca712c3a2c0e182aee957b85df1eba69babaae8a6349c0bce0088db',
+    },
+    'v2.4.1': {
+        'linux/amd64': '8b24b946dd5809c6bd93de08033bcf6bc0ed7d336b7785787c080f574b89249b',
+        'linux/arm64': '3b2e2e3854d0356c45fe6607047526ccd04742d20bd44afb5be91fa2a6e7cb4a',
+        'linux/arm': '541fd175fae792a154fa2fa025146e3d4691e2dd97717fa9ace35677a88489e7',
+        'darwin/amd64': '666032ca283da92b6f7953965688fd51200fdc891a86c19e05c98b898ea0af4e',
+        'darwin/arm64': '13343856b69f70388c4fe0b986a31dde5958e444b41be22d785d3dc5e1a9cc62',
+        'windows/amd64': '8d57f8a42a981d27290c4227271fa9f0f62ca6630eb4a21d316bd6b01405b87c',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/tools/checksums.ts
+// Decides which sha256 a downloaded tool must have before vouch will run it: the hash pinned in vouch's own
+// source, or the user's hash for a version vouch has no pin for. Refused releases and known-bad hashes never pass.
+
+
+
+const PINNED_SHA256 = { trivy: TRIVY_SHA256, cosign: COSIGN_SHA256 };
+/**
+ * Releases published by the March 2026 compromise (CVE-2026-33634), by major.minor.patch: a pre-release or build
+ * suffix (`v0.69.4-rc.1`, `v0.69.5-x`) names the same release line and is refused too. The one list: input parsing
+ * and the installer both ask isRefusedVersion, so the installer refuses them whoever calls it.
+ */
+const REFUSED_VERSIONS = {
+    trivy: ['v0.69.4', 'v0.69.5', 'v0.69.6'],
+    cosign: [],
+};
+/** `v0.69.4` for `v0.69.4-rc.1+build`: the release a tag belongs to. */
+function releaseOf(version) {
+    const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
+    return match === null ? version : `v${Number(match[1])}.${Number(match[2])}.${Number(match[3])}`;
+}
+function isRefusedVersion(tool, version) {
+    return REFUSED_VERSIONS[tool].includes(releaseOf(version));
+}
+/**
+ * Assets known to be malicious, for every platform tool-checksums.md lists: refused even when a user supplies one as
+ * `trivy-sha256` / `cosign-sha256`, and whenever a download hashes to one. A hash the document gives only as
+ * `prefix…suffix` (an unconfirmed IOC) is matched by both ends.
+ */
+const REFUSED_SHA256 = new Map([
+    ['0376b98064636c30f5fbe60fb3b1225516e23e88dd7e909937f81d9265292e7d', 'the malicious Trivy v0.69.4 windows-64bit.zip'],
+    ['385d498d…09f6', 'the malicious Trivy v0.69.4 Linux-64bit.tar.gz (an unconfirmed indicator)'],
+]);
+function knownBad(sha256) {
+    const hash = sha256.toLowerCase();
+    for (const [bad, what] of REFUSED_SHA256) {
+        const [prefix = '', suffix] = bad.split('…');
+        if (suffix === undefined ? hash === bad : hash.length === 64 && hash.startsWith(prefix) && hash.endsWith(suffix)) {
+            return what;
+        }
+    }
+    return undefined;
+}
+/** The pinned sha256 of the asset for this tool, version and platform, if vouch carries one. */
+function pinnedSha256(tool, version, platform) {
+    const versions = PINNED_SHA256[tool];
+    if (!Object.hasOwn(versions, version))
+        return undefined;
+    return versions[version]?.[(0,assets/* platformKey */.Ng)(platform)];
+}
+/** Pinned versions of a tool, newest first. */
+function pinnedVersions(tool) {
+    return Object.keys(PINNED_SHA256[tool]);
+}
+/** IntegrityError for a refused release of the tool. */
+function assertVersionAllowed(tool, version) {
+    if (isRefusedVersion(tool, version)) {
+        throw new errors/* IntegrityError */.cs(`${tool} ${version} is a compromised release and is refused whatever hash is given (refused: ${REFUSED_VERSIONS[tool].join(', ')})`);
+    }
+}
+/** IntegrityError when a hash is on the known-bad list; `where` says where the hash came from. */
+function assertHashAllowed(sha256, where) {
+    const known = knownBad(sha256);
+    if (known !== undefined)
+        throw new errors/* IntegrityError */.cs(`${where} is the sha256 of ${known}, a known-malicious asset; refused`);
+}
+/**
+ * The sha256 the downloaded asset must have.
+ *
+ * A pinned version: the pin. If the user also gives a hash, it must equal the pin, else IntegrityError. We refuse
+ * rather than silently prefer the pin because a differing hash means the user believes in a different file (a
+ * rebuilt mirror asset, a typo, or an attacker's hash in a PR): that belief should be surfaced, not overridden,
+ * and accepting it would let an input weaken a pin. The pin wins either way; the user's hash never replaces it.
+ *
+ * An unpinned version: the user's hash, else InputError asking for `<tool>-sha256`.
+ */
+function expectedSha256(tool, request, platform) {
+    const { version } = request;
+    const input = `${tool}-sha256`;
+    assertVersionAllowed(tool, version);
+    const given = request.sha256?.toLowerCase();
+    if (given !== undefined)
+        assertHashAllowed(given, `\`${input}\``);
+    const pinned = pinnedSha256(tool, version, platform);
+    if (pinned !== undefined) {
+        assertHashAllowed(pinned, `the pin for ${tool} ${version}`);
+        if (given !== undefined && given !== pinned) {
+            throw new errors/* IntegrityError */.cs(`\`${input}\` ${given} differs from the sha256 vouch pins for ${(0,assets/* assetName */.SM)(tool, version, platform)} (${pinned}); ` +
+                `the pin wins: remove \`${input}\`, or check where your hash came from`);
+        }
+        return pinned;
+    }
+    if (given !== undefined)
+        return given;
+    const pinnedElsewhere = Object.hasOwn(PINNED_SHA256[tool], version);
+    const why = pinnedElsewhere
+        ? `which vouch pins for other platforms but not for ${(0,assets/* describePlatform */.d5)(platform)}`
+        : 'which has no pinned hash';
+    throw new errors/* InputError */.dz(input, '', `is required for ${tool} ${version}, ${why}; pinned versions: ${pinnedVersions(tool).join(', ')}`);
 }
 
 

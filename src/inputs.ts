@@ -4,6 +4,7 @@ import { InputError } from './errors.js'
 import { type ImageReference, parseReference, pinDigest, isDigest } from './image/reference.js'
 import { SEVERITIES, type Budgets, type Severity } from './report/model.js'
 import { checkRegistryPattern } from './image/allowed.js'
+import { isRefusedVersion, REFUSED_VERSIONS } from './tools/checksums.js'
 import {
   lines,
   readAnnotationKey,
@@ -168,19 +169,17 @@ function readPlatforms(value: string): 'all' | string[] {
 
 // Release tags only: v + semver. Nothing like `latest` or a branch.
 const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/
-/** Trivy releases published by the 2026 compromise; refused whatever hash is supplied. */
-export const REFUSED_TRIVY_VERSIONS = ['v0.69.4', 'v0.69.5', 'v0.69.6']
 
 function readTool(get: (name: string) => string, tool: 'trivy' | 'cosign'): ToolRequest {
   const version = get(`${tool}-version`)
   if (!RELEASE_TAG.test(version)) {
     throw new InputError(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3')
   }
-  if (tool === 'trivy' && REFUSED_TRIVY_VERSIONS.includes(version)) {
+  if (isRefusedVersion(tool, version)) {
     throw new InputError(
-      'trivy-version',
+      `${tool}-version`,
       version,
-      `is a compromised release and is refused (${REFUSED_TRIVY_VERSIONS.join(', ')})`,
+      `is a compromised release and is refused, whatever its suffix (${REFUSED_VERSIONS[tool].join(', ')})`,
     )
   }
   if (tool === 'cosign' && !/^v[23]\./.test(version)) {

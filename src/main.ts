@@ -1,21 +1,21 @@
 // The flow, in the order CONTRACT.md draws it: resolve, install, scan, gate, report, sign, publish.
 // It never fails the step itself: it returns the outcome, and index.ts fails the step once.
 import * as core from '@actions/core'
-import type { Inputs } from './inputs.js'
-import { InputError, errorMessage } from './errors.js'
-import { formatReference } from './image/reference.js'
-import { describeAllowed, isAllowed } from './image/allowed.js'
-import { checkFormatSupported } from './cosign/args.js'
-import { checkExtraAnnotations } from './cluster/annotations.js'
-import type { Verdict } from './report/verdict.js'
+import { readBoolean, type InputReader, type Inputs } from './inputs.js'
+import { VouchError, errorMessage } from './errors.js'
+import { formatReference, parseReference } from './image/reference.js'
+import { isAnnotationKey } from './input-values.js'
+import { SigningFailure } from './cosign/run.js'
+import { ScanFailure } from './trivy/run.js'
+import type { FailedStage, Verdict } from './report/verdict.js'
 import { exec as realExec, type Exec } from './exec.js'
-import { loadExceptions } from './stages/exceptions.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
-import { checkToolRequests, installScanners, type Scanners } from './stages/install.js'
+import { installScanners, type Scanners } from './stages/install.js'
+import { checkBeforeNetwork } from './stages/preflight.js'
 import { scanAndGate, type ScanOutcome } from './stages/scan.js'
 import { writeReports, type ReportFiles } from './stages/reports.js'
 import { signImage, type SigningOutcome } from './stages/sign.js'
-import { publish } from './stages/publish.js'
+import { publish, type PublishedInputs } from './stages/publish.js'
 
 export interface Outcome {
   verdict: Verdict
@@ -41,14 +41,20 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   let files: ReportFiles | undefined
   let signing: SigningOutcome | undefined
   let verdict: Verdict
+  let stage: FailedStage = 'inputs'
   try {
     // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
     const exceptions = await checkBeforeNetwork(inputs, deps.env)
+    stage = 'resolve'
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, deps.env))
+    stage = 'install'
     scanners = await installScanners(inputs, deps.exec)
+    stage = 'scan'
     scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now })
     verdict = scan.verdict
+    stage = 'reports'
     files = await writeReports({ inputs, target, scan, env: deps.env })
+    stage = 'sign'
     if (verdict.status === 'passed') {
       signing = await signImage({
         inputs,
@@ -65,7 +71,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   } catch (error) {
     // A failure after signing (attest, verify) still names the signature, so it can be inspected.
     signing = signing ?? partialSigning(error)
-    verdict = { status: 'error', cause: causeOf(error), ...remedyOf(error), ...(scan ? { gate: scan.gate } : {}) }
+    verdict = { ...errorVerdict(error, stage), ...(scan ? { gate: scan.gate } : {}) }
   }
 
   await publish({
@@ -82,53 +88,67 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   return { verdict, ...failure(verdict, inputs, target) }
 }
 
-async function checkBeforeNetwork(inputs: Inputs, env: NodeJS.ProcessEnv) {
-  const written = formatReference(inputs.image)
-  if (!isAllowed(inputs.image, written, inputs.allowedRegistries)) {
-    throw new InputError(
-      'image',
-      written,
-      `is outside allowed-registries (${describeAllowed(inputs.allowedRegistries)})`,
-    )
-  }
-  if (inputs.sign) checkFormatSupported(inputs.signatureFormat, inputs.cosign.version)
-  checkExtraAnnotations(inputs.annotationKey, inputs.annotations)
-  checkToolRequests(inputs, env)
-  return loadExceptions(inputs)
+/**
+ * A run whose inputs could not be read: the same publish path as every other failure, so all outputs (empty where
+ * unknown), the summary and one failure naming the input. What can still be read safely shapes them.
+ */
+export async function failOnInputs(
+  error: unknown,
+  read: InputReader,
+  collaborators: Partial<Pick<Collaborators, 'now' | 'writeSummary'>> = {},
+): Promise<Outcome> {
+  const verdict = errorVerdict(error, 'inputs')
+  await publish({
+    inputs: readableInputs(read),
+    verdict,
+    now: (collaborators.now ?? (() => new Date()))(),
+    writeSummary: collaborators.writeSummary,
+  })
+  return { verdict, ...failure(verdict) }
 }
 
-/** What went wrong, without the remedy that some errors also fold into their message. */
-function causeOf(error: unknown): string {
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    'remedy' in error &&
-    'reason' in error &&
-    typeof error.reason === 'string'
-  ) {
-    return error.reason
+/** The contract's defaults where an input's own value is the bad one; the image only when it parses. */
+function readableInputs(read: InputReader): PublishedInputs {
+  const given = (name: string, fallback: boolean): boolean => {
+    try {
+      return readBoolean((input) => read(input).trim(), name)
+    } catch {
+      return fallback
+    }
   }
-  return errorMessage(error)
+  const key = read('annotation-key').trim()
+  let image: PublishedInputs['image']
+  try {
+    image = parseReference(read('image').trim(), 'image')
+  } catch {
+    image = undefined
+  }
+  return {
+    ...(image === undefined ? {} : { image }),
+    annotationKey: isAnnotationKey(key) ? key : 'security.example.com/scan-status',
+    enforce: given('enforce', true),
+    summary: given('summary', true),
+  }
 }
 
-function remedyOf(error: unknown): { remedy?: string } {
-  if (typeof error === 'object' && error !== null && 'remedy' in error && typeof error.remedy === 'string') {
-    return { remedy: error.remedy }
-  }
-  return {}
+/** The error verdict for what was thrown: what went wrong, the remedy its class carries, and the stage it stopped. */
+export function errorVerdict(error: unknown, stage: FailedStage): Verdict & { status: 'error' } {
+  // ScanFailure's message ends with its remedy; the cause is said without it, and the remedy once, below it.
+  const cause = error instanceof ScanFailure ? error.reason : errorMessage(error)
+  const remedy = error instanceof VouchError ? error.remedy : undefined
+  return { status: 'error', cause, ...(remedy === undefined ? {} : { remedy }), stage }
 }
 
 function partialSigning(error: unknown): SigningOutcome | undefined {
-  if (typeof error !== 'object' || error === null || !('result' in error)) return undefined
-  const result = error.result as SigningOutcome
-  return { ...result, skippedReason: errorMessage(error) }
+  if (!(error instanceof SigningFailure)) return undefined
+  return { ...error.result, skippedReason: errorMessage(error) }
 }
 
-function failure(verdict: Verdict, inputs: Inputs, target: ImageTarget | undefined): { failMessage?: string } {
+function failure(verdict: Verdict, inputs?: Inputs, target?: ImageTarget): { failMessage?: string } {
   if (verdict.status === 'error') {
     return { failMessage: `vouch reached no verdict: ${verdict.cause}${verdict.remedy ? ` ${verdict.remedy}` : ''}` }
   }
-  if (verdict.status !== 'failed') return {}
+  if (verdict.status !== 'failed' || inputs === undefined) return {}
   const breaches = verdict.gate.breaches.map(
     (breach) => `${breach.counted} ${breach.severity} (budget ${breach.budget})`,
   )

@@ -40,6 +40,13 @@ describe('challenge → token → retried request', () => {
       { method: 'HEAD', path: '/v2/bearer/anonymous/manifests/1.0', authorization: 'none', outcome: 'challenged' },
       { method: 'GET', path: tokenPath('bearer/anonymous'), authorization: 'none', outcome: 'token' },
       { method: 'HEAD', path: '/v2/bearer/anonymous/manifests/1.0', authorization: 'bearer', outcome: 'proxied' },
+      // The manifest is read by the digest HEAD gave: its bytes say what it is.
+      {
+        method: 'GET',
+        path: `/v2/bearer/anonymous/manifests/${pushed.digest}`,
+        authorization: 'bearer',
+        outcome: 'proxied',
+      },
     ])
   })
 
@@ -57,6 +64,7 @@ describe('challenge → token → retried request', () => {
       ['/v2/bearer/private/manifests/1.0', 'none', 'challenged'],
       [tokenPath('bearer/private'), 'basic', 'token'],
       ['/v2/bearer/private/manifests/1.0', 'bearer', 'proxied'],
+      [`/v2/bearer/private/manifests/${pushed.digest}`, 'bearer', 'proxied'],
     ])
   })
 
@@ -77,7 +85,7 @@ describe('challenge → token → retried request', () => {
 
 describe('tokens are kept for the run', () => {
   test('a second resolution of the same repository sends the token at once', async () => {
-    await pushImage(registry.host, 'bearer/cached', '1.0')
+    const pushed = await pushImage(registry.host, 'bearer/cached', '1.0')
     const server = await tokenServer({})
     const ref = { registry: server.host, repository: 'bearer/cached', tag: '1.0' }
     await resolveDigest(ref)
@@ -86,6 +94,12 @@ describe('tokens are kept for the run', () => {
     await resolveDigest(ref)
     expect(server.requests).toEqual([
       { method: 'HEAD', path: '/v2/bearer/cached/manifests/1.0', authorization: 'bearer', outcome: 'proxied' },
+      {
+        method: 'GET',
+        path: `/v2/bearer/cached/manifests/${pushed.digest}`,
+        authorization: 'bearer',
+        outcome: 'proxied',
+      },
     ])
   })
 
@@ -97,7 +111,7 @@ describe('tokens are kept for the run', () => {
     server.requests.length = 0
 
     await resolveDigest({ registry: server.host, repository: 'bearer/second', tag: '1.0' })
-    expect(server.requests.map(({ outcome }) => outcome)).toEqual(['challenged', 'token', 'proxied'])
+    expect(server.requests.map(({ outcome }) => outcome)).toEqual(['challenged', 'token', 'proxied', 'proxied'])
   })
 })
 

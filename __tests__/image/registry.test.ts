@@ -168,11 +168,25 @@ describe('a HEAD that gives no digest falls back to GET', () => {
     expect(calls).toEqual(['HEAD', 'GET'])
   })
 
-  test('a plain image manifest with a digest needs only the HEAD', async () => {
-    await pushImage(registry.host, 'head/plain', '1.0')
+  test('a plain image manifest is read by the digest HEAD gave, which its bytes must hash to', async () => {
+    const pushed = await pushImage(registry.host, 'head/plain', '1.0')
     const { calls, fetch } = alterHead((response) => response)
-    await resolveDigest(image('head/plain', { tag: '1.0' }), { fetch })
-    expect(calls).toEqual(['HEAD'])
+    const resolved = await resolveDigest(image('head/plain', { tag: '1.0' }), { fetch })
+    expect(resolved).toEqual({ digest: pushed.digest, mediaType: OCI_MANIFEST })
+    expect(calls).toEqual(['HEAD', 'GET'])
+  })
+
+  test('a HEAD that says image manifest for an index: the bytes say index, and every platform is listed', async () => {
+    const pushed = await pushIndex(registry.host, 'head/lying', '1.0', ['linux/amd64', 'linux/arm64'])
+    const { fetch } = alterHead((response) => {
+      const headers = new Headers(response.headers)
+      headers.set('content-type', OCI_MANIFEST)
+      return new Response(null, { status: response.status, headers })
+    })
+    const resolved = await resolveDigest(image('head/lying', { tag: '1.0' }), { fetch })
+    expect(resolved.digest).toBe(pushed.digest)
+    expect(resolved.mediaType).toBe(OCI_INDEX)
+    expect(resolved.platforms?.map((platform) => platform.digest)).toEqual(Object.values(pushed.platforms))
   })
 
   test('an index is read with GET by the digest HEAD gave, for its platforms', async () => {

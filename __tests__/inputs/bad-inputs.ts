@@ -46,6 +46,8 @@ export const badInputs: BadInput[] = [
   { input: 'trivy-version', value: 'v0.69.4', mentions: 'compromised' },
   { input: 'trivy-version', value: 'v0.69.5', mentions: 'compromised' },
   { input: 'trivy-version', value: 'v0.69.6', mentions: 'compromised' },
+  { input: 'trivy-version', value: 'v0.69.4-rc.1', mentions: 'compromised' },
+  { input: 'trivy-version', value: 'v0.69.5-x', mentions: 'compromised' },
   { input: 'trivy-version', value: 'main' },
   { input: 'cosign-version', value: 'v1.13.1' },
   { input: 'cosign-version', value: 'v3.0' },

@@ -1,6 +1,8 @@
 // The job summary for each kind of run, as file snapshots a reviewer can read (fixtures/render/summary/*.md), plus the
 // behaviour each one must show.
 import { describe, expect, test } from 'vitest'
+import { DownloadError, InputError } from '../../src/errors.js'
+import { errorVerdict } from '../../src/main.js'
 import { renderSummary, type SummaryContext } from '../../src/render/summary.js'
 import { uniqueFindings } from '../../src/report/merge.js'
 import type { Verdict } from '../../src/report/verdict.js'
@@ -85,6 +87,27 @@ describe('summary snapshots', () => {
     await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/error-rate-limit.md')
   })
 
+  test('error on an input: no image, no scan, and the input to fix', async () => {
+    const verdict = errorVerdict(
+      new InputError('max-high', '-1', 'must be a whole number ≥ 0, or empty for no limit'),
+      'inputs',
+    )
+    const summary = renderSummary(context(verdict, { image: '', trivyVersion: undefined, dbUpdatedAt: undefined }))
+    expect(summary).toContain('An input is not valid, so nothing was downloaded, scanned or signed.')
+    expect(summary).not.toContain('The scan could not be completed')
+    expect(summary).toContain('**What to do**: Fix <code>max-high</code>')
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/error-input.md')
+  })
+
+  test('error on a download: the URL, the status and tools-mirror', async () => {
+    const url = 'https://github.com/aquasecurity/trivy/releases/download/v0.74.0/trivy_0.74.0_Linux-64bit.tar.gz'
+    const verdict = errorVerdict(new DownloadError(`GET ${url} answered 503 Service Unavailable`, url, 503), 'install')
+    const summary = renderSummary(context(verdict, { trivyVersion: undefined, dbUpdatedAt: undefined }))
+    expect(summary).toContain('Trivy or cosign could not be installed and verified, so nothing was scanned.')
+    expect(summary).toContain('<code>tools-mirror</code>')
+    await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/error-download.md')
+  })
+
   test('exceptions, valid and expired, and other reasons to ignore', async () => {
     const stretch = fixtureFindings('debian-stretch.json.golden')
     const statuses = fixtureFindings('defectdojo/all_statuses.json')
@@ -160,11 +183,15 @@ describe('summary snapshots', () => {
 })
 
 describe('summary content', () => {
-  test('a timeout error advises the timeout input', () => {
-    const summary = renderSummary(context({ status: 'error', cause: 'trivy: context deadline exceeded' }))
-    expect(summary).toContain('Raise <code>timeout</code>')
-    expect(summary).not.toContain('<code>db-repository</code>')
-  })
+  test.each(['Could not reach ghcr.io: connect ETIMEDOUT (timed out)', 'GET https://ghcr.io/v2/x: TOOMANYREQUESTS'])(
+    'an error with no remedy of its own gets no advice guessed from its words: %s',
+    (cause) => {
+      const summary = renderSummary(context({ status: 'error', cause }))
+      expect(summary).toContain('**What to do**: vouch did not expect this error.')
+      expect(summary).not.toContain('Raise <code>timeout</code>')
+      expect(summary).not.toContain('<code>db-repository</code>')
+    },
+  )
 
   test('a failed image: the headline says it was not signed, and there is no signature section', () => {
     const summary = renderSummary(context(failed, { signing: { signed: false, attested: false } }))
@@ -200,12 +227,6 @@ describe('summary content', () => {
     expect(summary).toContain('| CRITICAL | – | 0 | not checked |')
     expect(summary).toContain('| MEDIUM | – | 5 | not checked |')
     expect(summary).toContain('The budgets this run would have held the findings to.')
-  })
-
-  test('without a remedy, a rate limit gets the DB mirror advice', () => {
-    const summary = renderSummary(context({ status: 'error', cause: 'GET https://ghcr.io/v2/x: TOOMANYREQUESTS' }))
-    expect(summary).toContain('**What to do**: A registry is rate-limiting this runner.')
-    expect(summary).toContain('<code>db-repository</code>')
   })
 
   test('the remedy at the end of a cause is said once, and a long cause is wrapped to be read without scrolling', () => {

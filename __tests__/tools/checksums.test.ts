@@ -1,21 +1,41 @@
 import { describe, expect, test } from 'vitest'
 import { InputError, IntegrityError } from '../../src/errors.js'
-import { REFUSED_TRIVY_VERSIONS } from '../../src/inputs.js'
+import { readInputs } from '../../src/inputs.js'
 import type { RunnerPlatform, ToolName } from '../../src/tools/assets.js'
-import { expectedSha256, pinnedSha256, REFUSED_VERSIONS } from '../../src/tools/checksums.js'
+import {
+  assertHashAllowed,
+  assertVersionAllowed,
+  expectedSha256,
+  pinnedSha256,
+  REFUSED_VERSIONS,
+} from '../../src/tools/checksums.js'
 
 const LINUX: RunnerPlatform = { os: 'linux', arch: 'amd64' }
 const MALICIOUS = '0376b98064636c30f5fbe60fb3b1225516e23e88dd7e909937f81d9265292e7d'
 const TRIVY_0740_LINUX = '2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a'
 const COSIGN_306_LINUX = 'c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74'
 const SOME_HASH = 'ab'.repeat(32)
+// The action.yml defaults that readInputs needs besides the inputs under test.
+const defaults: Record<string, string> = {
+  'trivy-version': 'v0.74.0',
+  'cosign-version': 'v3.0.6',
+  ...Object.fromEntries(
+    ['ignore-unfixed', 'strict-exceptions', 'enforce', 'sign', 'attest', 'tlog-upload', 'cache', 'summary'].map(
+      (name) => [name, 'true'],
+    ),
+  ),
+  'signature-format': 'bundle',
+  'annotation-key': 'security.example.com/scan-status',
+  'db-repository': 'ghcr.io/aquasecurity/trivy-db:2',
+  'output-dir': 'vouch-out',
+  timeout: '10m',
+}
 
 describe('refused releases', () => {
-  test('the installer refuses the same Trivy releases as input parsing', () => {
-    expect(REFUSED_VERSIONS.trivy).toEqual(REFUSED_TRIVY_VERSIONS)
-  })
+  // A pre-release or build suffix names the same release line: v0.69.4-rc.1 is the compromised v0.69.4.
+  const SPELLINGS = ['v0.69.4', 'v0.69.5', 'v0.69.6', 'v0.69.4-rc.1', 'v0.69.5-x', 'v0.69.6+build.7', 'v0.69.4-0']
 
-  test.each(['v0.69.4', 'v0.69.5', 'v0.69.6'])(
+  test.each(SPELLINGS)(
     'trivy %s is refused without a hash, with any hash, with the pin of a good release',
     (version) => {
       for (const sha256 of [undefined, SOME_HASH, TRIVY_0740_LINUX]) {
@@ -23,6 +43,38 @@ describe('refused releases', () => {
         expect(expected).toThrow(IntegrityError)
         expect(expected).toThrow(`trivy ${version} is a compromised release and is refused`)
       }
+    },
+  )
+
+  test.each(SPELLINGS.filter((version) => !version.includes('+')))(
+    'input parsing refuses trivy-version %s from the same list, naming the input',
+    (version) => {
+      const read = (name: string): string =>
+        ({ image: 'nginx', 'trivy-version': version })[name] ?? defaults[name] ?? ''
+      expect(() => readInputs(read)).toThrow(InputError)
+      expect(() => readInputs(read)).toThrow(`\`trivy-version\` is a compromised release and is refused`)
+      // The message lists the installer's own list: there is one.
+      expect(() => readInputs(read)).toThrow(`(${REFUSED_VERSIONS.trivy.join(', ')})`)
+    },
+  )
+
+  test.each(['v0.69.3', 'v0.69.7', 'v0.70.0-rc.1', 'v0.6.94', 'v10.69.4'])('trivy %s is not refused', (version) => {
+    expect(() => assertVersionAllowed('trivy', version)).not.toThrow()
+  })
+
+  test.each([
+    ['0376b98064636c30f5fbe60fb3b1225516e23e88dd7e909937f81d9265292e7d', 'windows-64bit.zip'],
+    [`385d498d${'0'.repeat(52)}09f6`, 'Linux-64bit.tar.gz (an unconfirmed indicator)'],
+    [`385D498D${'F'.repeat(52)}09F6`, 'Linux-64bit.tar.gz'],
+  ])('the compromised asset %s is refused wherever its hash comes from', (hash, asset) => {
+    expect(() => assertHashAllowed(hash, 'the download')).toThrow(IntegrityError)
+    expect(() => assertHashAllowed(hash, 'the download')).toThrow(`malicious Trivy v0.69.4 ${asset}`)
+  })
+
+  test.each([`385d498d${'0'.repeat(51)}09f6`, `385d498d${'0'.repeat(52)}09f7`, SOME_HASH])(
+    'a hash that only resembles a known-bad one (%s) is not refused',
+    (hash) => {
+      expect(() => assertHashAllowed(hash, 'the download')).not.toThrow()
     },
   )
 

@@ -2,6 +2,7 @@
 // (Bearer: fetch a token from the realm; Basic: send the credentials) and retry once. Tokens are kept for the run.
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
+import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
 import type { RegistryCredentials } from '../inputs.js'
 import { dockerConfigCredentials, type DockerConfig } from './docker-config.js'
@@ -9,6 +10,8 @@ import { isLoopbackRegistry } from './reference.js'
 
 /** How long one registry request may take, body included. */
 const REQUEST_TIMEOUT_MS = 60_000
+// A token answer is a JWT or two in JSON: a few KiB. Anything near this is not one.
+const TOKEN_LIMIT = 1024 * 1024
 
 /** Where the credentials sent to a registry came from; named in 401 messages, the secrets never are. */
 export type CredentialSource = 'inputs' | 'docker config' | 'anonymous'
@@ -93,43 +96,92 @@ export function forgetTokens(): void {
 /**
  * Sends a request with the cached authorization for this registry, repository and identity, if any. On a 401 with a
  * challenge it can answer, it authorizes and retries once. Network failures become RegistryErrors with the cause.
+ * Challenges are answered only when they come from the registry's own origin (the origin of `url`): a 401 from a
+ * host a redirect led to must not receive the credentials.
  */
 export async function sendAuthorized(session: RegistrySession, url: string, init: RequestInit): Promise<Response> {
   const key = cacheKey(session)
   const cached = authorizations.get(key)
   const usable = cached !== undefined && cached.expiresAt > Date.now() ? cached.header : undefined
+  const registry = new URL(url)
   const first = await send(session, url, init, usable)
-  if (first.status !== 401) return first
-  const header = await answerChallenge(session, parseChallenge(first.headers.get('www-authenticate')))
-  if (header === undefined) return first
-  await first.body?.cancel()
+  if (first.response.status !== 401) return first.response
+  if (first.url.origin !== registry.origin) {
+    await first.response.body?.cancel()
+    throw new RegistryError(
+      `${session.registry} redirected the request for ${session.image} to ${first.url.origin}, which asked for ` +
+        'credentials; vouch answers authentication challenges only from the registry itself',
+      401,
+    )
+  }
+  const header = await answerChallenge(
+    session,
+    parseChallenge(first.response.headers.get('www-authenticate')),
+    registry,
+  )
+  if (header === undefined) return first.response
+  await first.response.body?.cancel()
   authorizations.set(key, header)
-  return send(session, url, init, header.header)
+  return (await send(session, url, init, header.header)).response
 }
 
-/** fetch, with network failures (refused, DNS, TLS) turned into a RegistryError that names the image and keeps the cause. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 5
+
+/**
+ * fetch, following redirects itself: the Authorization header goes only to the origin it was meant for, and a
+ * redirect from https to plain http is refused unless it leads to loopback. Network failures (refused, DNS, TLS)
+ * become a RegistryError that names the image and keeps the cause. Returns the answer and where it came from.
+ */
 async function send(
   session: RegistrySession,
   url: string,
   init: RequestInit,
   authorization?: string,
-): Promise<Response> {
-  const headers = new Headers(init.headers)
-  headers.set('User-Agent', session.userAgent)
-  if (authorization !== undefined) headers.set('Authorization', authorization)
-  core.debug(`${init.method ?? 'GET'} ${url}`)
+): Promise<{ response: Response; url: URL }> {
+  let current = new URL(url)
+  const origin = current.origin
+  for (let hop = 0; ; hop++) {
+    const headers = new Headers(init.headers)
+    headers.set('User-Agent', session.userAgent)
+    if (authorization !== undefined && current.origin === origin) headers.set('Authorization', authorization)
+    const response = await fetchOnce(session, current, { ...init, headers })
+    const location = response.headers.get('location')
+    if (!REDIRECTS.has(response.status) || location === null) return { response, url: current }
+    await response.body?.cancel()
+    const next = new URL(location, current)
+    if (hop + 1 >= MAX_REDIRECTS) {
+      throw new RegistryError(`${session.registry} redirected the request for ${session.image} too many times`)
+    }
+    if (!['https:', 'http:'].includes(next.protocol) || isDowngrade(next)) {
+      throw new RegistryError(
+        `${current.host} redirected the request for ${session.image} from ${current.protocol.slice(0, -1)} to ` +
+          `${next.origin}; vouch follows no redirect to plain http off loopback`,
+      )
+    }
+    core.debug(`${response.status} redirect to ${next.origin}${next.pathname}`)
+    current = next
+  }
+}
+
+// Plain http only ever to loopback, as for the registry itself: a redirect must not take the request off https.
+function isDowngrade(to: URL): boolean {
+  return to.protocol !== 'https:' && !isLoopbackRegistry(to.host)
+}
+
+async function fetchOnce(session: RegistrySession, url: URL, init: RequestInit): Promise<Response> {
+  core.debug(`${init.method ?? 'GET'} ${url.href}`)
   try {
     // A registry that stops answering must not hold the job until its own timeout.
-    return await session.fetch(url, {
+    return await session.fetch(url.href, {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       ...init,
-      headers,
-      redirect: 'follow',
+      redirect: 'manual',
     })
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
     const reason = cause instanceof Error ? cause.message : String(cause)
-    throw new RegistryError(`Could not reach ${new URL(url).host} to resolve ${session.image}: ${reason}`, undefined, {
+    throw new RegistryError(`Could not reach ${url.host} to resolve ${session.image}: ${reason}`, undefined, {
       cause: error,
     })
   }
@@ -138,6 +190,7 @@ async function send(
 async function answerChallenge(
   session: RegistrySession,
   challenge: Challenge | undefined,
+  registry: URL,
 ): Promise<CachedAuthorization | undefined> {
   const credentials = session.identity.credentials
   if (challenge?.scheme === 'basic') {
@@ -145,27 +198,31 @@ async function answerChallenge(
     return { header: basicAuthorization(credentials), expiresAt: Number.POSITIVE_INFINITY }
   }
   if (challenge?.scheme === 'bearer' && challenge.params.realm !== undefined) {
-    return fetchToken(session, challenge.params)
+    return fetchToken(session, challenge.params, registry)
   }
   return undefined
 }
 
 // The token endpoint of distribution's token auth spec: GET realm?service=…&scope=…, with Basic credentials if any.
-async function fetchToken(session: RegistrySession, params: Record<string, string>): Promise<CachedAuthorization> {
-  const realm = tokenRealm(session, params.realm!)
+async function fetchToken(
+  session: RegistrySession,
+  params: Record<string, string>,
+  registry: URL,
+): Promise<CachedAuthorization> {
+  const realm = tokenRealm(session, params.realm!, registry)
   if (params.service !== undefined) realm.searchParams.set('service', params.service)
   // A challenge without a scope (some registries send it on /v2/ only) still needs pull access to the repository.
   realm.searchParams.set('scope', params.scope ?? `repository:${session.repository}:pull`)
   const credentials = session.identity.credentials
   const authorization = credentials === undefined ? undefined : basicAuthorization(credentials)
-  const response = await send(
+  const { response } = await send(
     session,
     realm.href,
     { method: 'GET', headers: { Accept: 'application/json' } },
     authorization,
   )
-  const body = await response.text()
   if (!response.ok) {
+    const body = await readErrorText(response)
     const { status, statusText } = response
     const own = registryMessage(body)
     const denied = status === 401 || status === 403 ? `; ${describeIdentity(session.identity, session.registry)}` : ''
@@ -175,10 +232,16 @@ async function fetchToken(session: RegistrySession, params: Record<string, strin
       status,
     )
   }
+  const bytes = await readCapped(response, TOKEN_LIMIT)
+  if (bytes === undefined) {
+    throw new RegistryError(
+      `The token service of ${session.registry} (${realm.origin}${realm.pathname}) sent more than ${TOKEN_LIMIT} bytes for ${session.image}; not read`,
+    )
+  }
   let token: unknown
   let expiresIn: unknown
   try {
-    const parsed = JSON.parse(body) as Record<string, unknown>
+    const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>
     token = parsed.token ?? parsed.access_token
     expiresIn = parsed.expires_in
   } catch {
@@ -194,15 +257,17 @@ async function fetchToken(session: RegistrySession, params: Record<string, strin
   return { header: `Bearer ${token}`, expiresAt: Date.now() + Math.max(seconds - 10, 0) * 1000 }
 }
 
-// Credentials must not travel in clear text: a plain-http realm is accepted only on loopback, like the registry itself.
-function tokenRealm(session: RegistrySession, realm: string): URL {
+// Credentials must not travel in clear text: a plain-http realm is accepted only from a plain-http (loopback)
+// registry, and only on loopback itself; an https registry's realm must be https too.
+function tokenRealm(session: RegistrySession, realm: string, registry: URL): URL {
   let url: URL
   try {
     url = new URL(realm)
   } catch {
     throw new RegistryError(`${session.registry} named a token realm that is not a URL: ${JSON.stringify(realm)}`)
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackRegistry(url.host))) return url
+  if (url.protocol === 'https:') return url
+  if (url.protocol === 'http:' && registry.protocol === 'http:' && isLoopbackRegistry(url.host)) return url
   throw new RegistryError(
     `${session.registry} sent vouch to the token realm ${url.origin}, which is not https; refusing to send credentials there`,
   )

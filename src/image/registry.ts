@@ -2,6 +2,7 @@
 // an index's platforms. Only loopback registries are reached over plain HTTP, as docker does.
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
+import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
 import type { RegistryCredentials } from '../inputs.js'
 import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
@@ -46,9 +47,9 @@ export interface RegistryOptions {
 }
 
 /**
- * The manifest digest of `ref`. A tag is resolved with HEAD (GET when HEAD gives no digest or is refused, and for an
- * index, whose platforms only its body lists). A pinned digest is fetched to learn its media type and platforms, and
- * the registry must return exactly that manifest. A reference with neither is `latest`, as docker pulls it.
+ * The manifest digest of `ref`. A tag is resolved with HEAD (GET by tag when HEAD gives no digest or is refused),
+ * then the manifest is read by that digest: its bytes must hash to it, and they alone say whether it is an image or
+ * an index. A pinned digest is read the same way. A reference with neither is `latest`, as docker pulls it.
  */
 export async function resolveDigest(ref: ImageReference, options: RegistryOptions = {}): Promise<ResolvedImage> {
   const session: RegistrySession = {
@@ -65,14 +66,12 @@ export async function resolveDigest(ref: ImageReference, options: RegistryOption
   const head = await sendAuthorized(session, manifestUrl(ref, tag), { method: 'HEAD', headers: { Accept: ACCEPT } })
   await head.body?.cancel()
   const digest = head.headers.get('docker-content-digest') ?? ''
-  const mediaType = contentType(head)
-  if (head.ok && isDigest(digest) && mediaType !== undefined) {
-    if (isManifestType(mediaType)) return { digest, mediaType }
-    if (isIndexType(mediaType)) return getManifest(session, digest)
-  }
+  // HEAD gives the digest only: what that digest names (manifest or index) is read from its own bytes, by digest,
+  // since a HEAD that says manifest while the bytes are an index would have the index signed without --recursive.
+  if (head.ok && isDigest(digest)) return getManifest(session, digest)
   // A rate-limited registry would refuse the GET too, and count it.
   if (head.status === 429) throw failure(session, head, '', tag)
-  if (head.ok) core.debug(`HEAD ${session.image} gave no usable digest and media type; reading the manifest with GET`)
+  if (head.ok) core.debug(`HEAD ${session.image} gave no usable digest; reading the manifest with GET`)
   // 405 (HEAD not allowed), or an error whose body, which only GET returns, carries the registry's own message.
   return getManifest(session, tag)
 }
@@ -108,15 +107,13 @@ async function getManifest(session: RegistrySession, reference: string): Promise
     method: 'GET',
     headers: { Accept: ACCEPT },
   })
-  const declaredLength = Number(response.headers.get('content-length') ?? '0')
-  if (declaredLength > MANIFEST_LIMIT) {
-    await response.body?.cancel()
-    throw new RegistryError(`${session.registry} sent ${declaredLength} bytes for the manifest of ${session.image}`)
-  }
-  const body = new Uint8Array(await response.arrayBuffer())
-  if (!response.ok) throw failure(session, response, Buffer.from(body).toString('utf8'), reference)
-  if (body.byteLength > MANIFEST_LIMIT) {
-    throw new RegistryError(`${session.registry} sent ${body.byteLength} bytes for the manifest of ${session.image}`)
+  if (!response.ok) throw failure(session, response, await readErrorText(response), reference)
+  const body = await readCapped(response, MANIFEST_LIMIT)
+  if (body === undefined) {
+    throw new RegistryError(
+      `${session.registry} sent more than ${MANIFEST_LIMIT} bytes for the manifest of ${session.image}; ` +
+        'no registry serves a manifest that large, so it was not read',
+    )
   }
 
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`
@@ -134,17 +131,40 @@ async function getManifest(session: RegistrySession, reference: string): Promise
   }
 
   const manifest = parseManifest(session, body)
-  const mediaType = (typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined) ?? contentType(response)
-  if (Array.isArray(manifest.manifests) || (mediaType !== undefined && isIndexType(mediaType))) {
-    return { digest, mediaType: mediaType ?? OCI_INDEX, platforms: indexPlatforms(manifest.manifests) }
+  const mediaType = manifestType(session, manifest)
+  if (isIndexType(mediaType)) {
+    return { digest, mediaType, platforms: indexPlatforms(manifest.manifests) }
   }
-  if (mediaType === undefined || !isManifestType(mediaType)) {
+  return { digest, mediaType }
+}
+
+/**
+ * What the bytes are, from the bytes alone: their `mediaType`, else their shape (`manifests` for an index, `layers`
+ * for an image manifest); never the Content-Type header or a HEAD, which a proxy or a lying registry can set apart
+ * from the body. A declared type the shape contradicts is refused rather than guessed.
+ */
+function manifestType(session: RegistrySession, manifest: Record<string, unknown>): string {
+  const declared = typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined
+  const shape = Array.isArray(manifest.manifests)
+    ? OCI_INDEX
+    : Array.isArray(manifest.layers)
+      ? OCI_MANIFEST
+      : undefined
+  const mediaType = declared ?? shape
+  const known = mediaType !== undefined && (isIndexType(mediaType) || isManifestType(mediaType))
+  if (!known) {
     throw new RegistryError(
-      `${session.registry} returned a ${mediaType ?? 'manifest without a media type'} for ${session.image}; ` +
+      `${session.registry} returned a ${mediaType === undefined ? 'manifest without a media type' : JSON.stringify(mediaType).slice(0, 200)} for ${session.image}; ` +
         'vouch reads OCI and Docker v2 manifests and indexes',
     )
   }
-  return { digest, mediaType }
+  if (shape !== undefined && isIndexType(shape) !== isIndexType(mediaType)) {
+    throw new RegistryError(
+      `${session.registry} returned a manifest for ${session.image} whose mediaType ${mediaType} contradicts its ` +
+        `content (${isIndexType(shape) ? 'a list of manifests' : 'a list of layers'}); refusing to guess which it is`,
+    )
+  }
+  return mediaType
 }
 
 function parseManifest(session: RegistrySession, body: Uint8Array): Record<string, unknown> {
@@ -202,11 +222,6 @@ function failure(session: RegistrySession, response: Response, body: string, ref
 
 function describeRetryAfter(value: string): string {
   return /^\d+$/.test(value.trim()) ? `${value.trim()} seconds` : value.trim()
-}
-
-function contentType(response: Response): string | undefined {
-  const value = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase()
-  return value === undefined || value === '' ? undefined : value
 }
 
 function isIndexType(mediaType: string): boolean {

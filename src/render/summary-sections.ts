@@ -1,7 +1,7 @@
 // The fixed-size parts of the job summary: the verdict and what it means for the step and the signature, the
 // budgets, expired exceptions, the signature, and the annotation a deploy step needs. Outside text is escaped here.
 import { SEVERITIES, type Budgets } from '../report/model.js'
-import type { Exception, GateResult, ScanStatus, Verdict } from '../report/verdict.js'
+import type { Exception, FailedStage, GateResult, ScanStatus, Verdict } from '../report/verdict.js'
 import { gateAnnotation, podAnnotations } from '../cluster/annotations.js'
 import {
   code,
@@ -51,6 +51,15 @@ const TITLES: Record<ScanStatus, string> = {
   failed: '## ❌ vouch: failed',
   error: '## ⚠️ vouch: error',
 }
+/** What an error's headline says failed: only a scan that was attempted "could not be completed". */
+const STOPPED_AT: Record<FailedStage, string> = {
+  inputs: 'An input is not valid, so nothing was downloaded, scanned or signed.',
+  resolve: 'The image could not be resolved to a digest, so nothing was scanned.',
+  install: 'Trivy or cosign could not be installed and verified, so nothing was scanned.',
+  scan: 'The scan could not be completed, so nothing was counted.',
+  reports: 'The scan completed, but vouch could not finish its work.',
+  sign: 'The scan completed and the image passed, but signing did not complete.',
+}
 const MAX_LISTED_PLATFORMS = 20
 const MAX_LISTED_EXCEPTIONS = 50
 
@@ -84,10 +93,7 @@ function headline({ verdict, enforce, signing }: HeadlineFacts): string {
     return `Every severity held its budget. The image was **signed**${attested}.`
   }
   if (verdict.status === 'error') {
-    const what =
-      verdict.gate === undefined
-        ? 'The scan could not be completed, so nothing was counted.'
-        : 'The scan completed, but vouch could not finish its work.'
+    const what = STOPPED_AT[verdict.stage ?? (verdict.gate === undefined ? 'scan' : 'reports')]
     const signed = signing?.signed === true ? 'The image was signed before the error.' : 'The image was **not signed**.'
     return `${what} ${signed} An error fails the step in either mode.`
   }

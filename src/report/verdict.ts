@@ -47,6 +47,9 @@ export interface GateResult {
 
 export type ScanStatus = 'passed' | 'failed' | 'error'
 
+/** Where a run stopped with an error, in the order of the flow: what the summary's headline says failed. */
+export type FailedStage = 'inputs' | 'resolve' | 'install' | 'scan' | 'reports' | 'sign'
+
 export type Verdict =
   | { status: 'passed'; gate: GateResult }
   | { status: 'failed'; gate: GateResult }
@@ -56,6 +59,8 @@ export type Verdict =
       cause: string
       /** What the user can do about it. */
       remedy?: string
+      /** The stage that failed; the scan when unknown. */
+      stage?: FailedStage
       /** Present when the error came after a gate was computed (e.g. signing failed). */
       gate?: GateResult
     }

@@ -13,8 +13,12 @@ import type { ScanOutcome } from './scan.js'
 import type { ReportFiles } from './reports.js'
 import type { SigningOutcome } from './sign.js'
 
+/** What publishing needs of the inputs; a run whose inputs could not be read has these and no image. */
+export type PublishedInputs = Pick<Inputs, 'annotationKey' | 'enforce' | 'summary'> &
+  Partial<Pick<Inputs, 'image' | 'budgets'>>
+
 export interface Published {
-  inputs: Inputs
+  inputs: PublishedInputs
   verdict: Verdict
   target?: ImageTarget
   scanners?: Scanners
@@ -32,8 +36,8 @@ export function outputsOf(published: Published): Record<string, string> {
   const count = (value: number | undefined): string => (value === undefined ? '' : String(value))
   return {
     'scan-status': verdict.status,
-    image: target?.pinned ?? (inputs.image.digest === undefined ? '' : pinnedReference(inputs.image)),
-    digest: target?.digest ?? inputs.image.digest ?? '',
+    image: target?.pinned ?? (inputs.image?.digest === undefined ? '' : pinnedReference(inputs.image)),
+    digest: target?.digest ?? inputs.image?.digest ?? '',
     ...Object.fromEntries(SEVERITIES.map((severity) => [severity.toLowerCase(), count(gate?.counts[severity])])),
     ignored: count(gate?.ignored.length),
     fixable: count(gate?.fixable),
@@ -81,7 +85,7 @@ export function summaryOf(published: Published): string {
     now,
     enforce: inputs.enforce,
     annotationKey: inputs.annotationKey,
-    budgets: inputs.budgets,
+    ...(inputs.budgets === undefined ? {} : { budgets: inputs.budgets }),
     ...(signing === undefined ? {} : { signing }),
     reportPaths: { ...(files ?? {}) },
   })

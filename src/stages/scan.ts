@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
+import { readCapped } from '../capped-body.js'
 import { ScanError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
 import type { Inputs } from '../inputs.js'
@@ -119,7 +120,10 @@ async function discardDistrustedDb(cacheDir: string, now: Date): Promise<void> {
   await rm(path.join(cacheDir, 'db'), { recursive: true, force: true })
 }
 
-/** Trivy reads VEX documents from files only: documents given as URLs are fetched first. */
+// The largest VEX document fetched: far above any product's OpenVEX or CSAF file, far below a runner's memory.
+export const VEX_LIMIT = 32 * 1024 * 1024
+
+/** Trivy reads VEX documents from files only: documents given as URLs are fetched first, with a byte cap. */
 async function localVexDocuments(documents: string[], work: string): Promise<string[]> {
   return Promise.all(
     documents.map(async (document, index) => {
@@ -132,7 +136,9 @@ async function localVexDocuments(documents: string[], work: string): Promise<str
       }
       if (!response.ok) throw new ScanError(`The VEX document ${document} answered ${response.status}`)
       const file = path.join(work, `vex-${index}.json`)
-      await writeFile(file, Buffer.from(await response.arrayBuffer()))
+      const body = await readCapped(response, VEX_LIMIT)
+      if (body === undefined) throw new ScanError(`The VEX document ${document} is larger than ${VEX_LIMIT} bytes`)
+      await writeFile(file, body)
       return file
     }),
   )

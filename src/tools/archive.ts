@@ -38,8 +38,9 @@ type Pending = { kind: 'L' | 'K' | 'x' | 'g'; size: number; padded: number }
 
 /**
  * An incremental reader of a (decompressed) tar stream: feed it chunks with `write`, then call `end`.
- * Understands ustar prefixes, GNU long names (`L`/`K`) and PAX `path`/`linkpath` records, which is how a `..`
- * could otherwise hide from a reader that looks only at the 100-byte name field.
+ * Understands ustar prefixes, GNU long names (`L`/`K`) and PAX `path`/`linkpath`/`size` records, which is how a
+ * `..` could otherwise hide from a reader that looks only at the header fields: a PAX `size` that differs from the
+ * header's moves where tar finds the next entry, so the lister skips what tar skips and reads what tar extracts.
  */
 export class TarLister {
   readonly entries: ArchiveEntry[] = []
@@ -50,6 +51,7 @@ export class TarLister {
   private longLink: string | undefined
   private paxPath: string | undefined
   private paxLink: string | undefined
+  private paxSize: number | undefined
   private ended = false
 
   write(chunk: Uint8Array): void {
@@ -88,9 +90,11 @@ export class TarLister {
     }
     if (!checksumMatches(block)) throw new Error('not a tar archive (a header checksum does not match)')
     const type = String.fromCharCode(block[156] ?? 0)
-    const size = readSize(block.subarray(124, 136))
+    const metadata = type === 'L' || type === 'K' || type === 'x' || type === 'g'
+    // A PAX size overrides the header's for the entry it precedes, never for another metadata record.
+    const size = (metadata ? undefined : this.paxSize) ?? readSize(block.subarray(124, 136))
     const padded = Math.ceil(size / BLOCK) * BLOCK
-    if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
+    if (metadata) {
       if (size > MAX_METADATA) throw new Error(`a tar metadata record of ${size} bytes is too large`)
       if (size === 0) return
       this.pending = { kind: type, size, padded }
@@ -101,7 +105,7 @@ export class TarLister {
     const headerName = cString(block.subarray(0, 100))
     const name = this.paxPath ?? this.longName ?? (prefix === '' ? headerName : `${prefix}/${headerName}`)
     const linkName = this.paxLink ?? this.longLink ?? cString(block.subarray(157, 257))
-    this.paxPath = this.longName = this.paxLink = this.longLink = undefined
+    this.paxPath = this.longName = this.paxLink = this.longLink = this.paxSize = undefined
     const entryType = tarType(type)
     this.entries.push(
       entryType === 'symlink' || entryType === 'hardlink'
@@ -121,9 +125,19 @@ export class TarLister {
       const records = paxRecords(data)
       this.paxPath = records.get('path') ?? this.paxPath
       this.paxLink = records.get('linkpath') ?? this.paxLink
-    } else if (paxRecords(data).has('path')) {
-      // A global `path` would rename every later entry; no release archive does that.
-      throw new Error('the tar archive has a global PAX path record')
+      const size = records.get('size')
+      if (size !== undefined) {
+        if (!/^\d+$/.test(size) || !Number.isSafeInteger(Number(size))) {
+          throw new Error(`the tar archive has a malformed PAX size record ${JSON.stringify(size.slice(0, 40))}`)
+        }
+        this.paxSize = Number(size)
+      }
+    } else {
+      // A global `path` would rename every later entry, a global `size` resize them; no release archive does that.
+      const records = paxRecords(data)
+      for (const key of ['path', 'size']) {
+        if (records.has(key)) throw new Error(`the tar archive has a global PAX ${key} record`)
+      }
     }
   }
 }

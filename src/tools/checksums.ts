@@ -8,18 +8,45 @@ import { COSIGN_SHA256, TRIVY_SHA256, type VersionHashes } from './pins.js'
 export const PINNED_SHA256: Readonly<Record<ToolName, VersionHashes>> = { trivy: TRIVY_SHA256, cosign: COSIGN_SHA256 }
 
 /**
- * Releases published by the March 2026 compromise (CVE-2026-33634). Kept here as well as in inputs.ts so the
- * installer refuses them whoever calls it (the CLI, a test, a future caller that skips input parsing).
+ * Releases published by the March 2026 compromise (CVE-2026-33634), by major.minor.patch: a pre-release or build
+ * suffix (`v0.69.4-rc.1`, `v0.69.5-x`) names the same release line and is refused too. The one list: input parsing
+ * and the installer both ask isRefusedVersion, so the installer refuses them whoever calls it.
  */
 export const REFUSED_VERSIONS: Readonly<Record<ToolName, readonly string[]>> = {
   trivy: ['v0.69.4', 'v0.69.5', 'v0.69.6'],
   cosign: [],
 }
 
-/** Assets known to be malicious. Refused even when a user supplies one as `trivy-sha256` / `cosign-sha256`. */
+/** `v0.69.4` for `v0.69.4-rc.1+build`: the release a tag belongs to. */
+function releaseOf(version: string): string {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim())
+  return match === null ? version : `v${Number(match[1])}.${Number(match[2])}.${Number(match[3])}`
+}
+
+export function isRefusedVersion(tool: ToolName, version: string): boolean {
+  return REFUSED_VERSIONS[tool].includes(releaseOf(version))
+}
+
+/**
+ * Assets known to be malicious, for every platform tool-checksums.md lists: refused even when a user supplies one as
+ * `trivy-sha256` / `cosign-sha256`, and whenever a download hashes to one. A hash the document gives only as
+ * `prefix…suffix` (an unconfirmed IOC) is matched by both ends.
+ */
 export const REFUSED_SHA256: ReadonlyMap<string, string> = new Map([
   ['0376b98064636c30f5fbe60fb3b1225516e23e88dd7e909937f81d9265292e7d', 'the malicious Trivy v0.69.4 windows-64bit.zip'],
+  ['385d498d…09f6', 'the malicious Trivy v0.69.4 Linux-64bit.tar.gz (an unconfirmed indicator)'],
 ])
+
+function knownBad(sha256: string): string | undefined {
+  const hash = sha256.toLowerCase()
+  for (const [bad, what] of REFUSED_SHA256) {
+    const [prefix = '', suffix] = bad.split('…')
+    if (suffix === undefined ? hash === bad : hash.length === 64 && hash.startsWith(prefix) && hash.endsWith(suffix)) {
+      return what
+    }
+  }
+  return undefined
+}
 
 /** The pinned sha256 of the asset for this tool, version and platform, if vouch carries one. */
 export function pinnedSha256(tool: ToolName, version: string, platform: RunnerPlatform): string | undefined {
@@ -35,7 +62,7 @@ export function pinnedVersions(tool: ToolName): string[] {
 
 /** IntegrityError for a refused release of the tool. */
 export function assertVersionAllowed(tool: ToolName, version: string): void {
-  if (REFUSED_VERSIONS[tool].includes(version)) {
+  if (isRefusedVersion(tool, version)) {
     throw new IntegrityError(
       `${tool} ${version} is a compromised release and is refused whatever hash is given (refused: ${REFUSED_VERSIONS[tool].join(', ')})`,
     )
@@ -44,7 +71,7 @@ export function assertVersionAllowed(tool: ToolName, version: string): void {
 
 /** IntegrityError when a hash is on the known-bad list; `where` says where the hash came from. */
 export function assertHashAllowed(sha256: string, where: string): void {
-  const known = REFUSED_SHA256.get(sha256.toLowerCase())
+  const known = knownBad(sha256)
   if (known !== undefined)
     throw new IntegrityError(`${where} is the sha256 of ${known}, a known-malicious asset; refused`)
 }

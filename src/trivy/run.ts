@@ -77,7 +77,7 @@ export interface TrivyScanResult {
 export class ScanFailure extends ScanError {
   constructor(
     readonly reason: string,
-    readonly remedy: string,
+    override readonly remedy: string,
     options?: ErrorOptions,
   ) {
     super(`${reason} ${remedy}`, options)
