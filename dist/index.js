@@ -35441,7 +35441,8 @@ const MAX_UPDATE_INTERVAL_HOURS = 48;
 /**
  * Why a DB restored from a cache must not be used, or undefined when it may. Trivy skips its update while
  * NextUpdate lies ahead, so a cache entry whose NextUpdate is far away (or that claims to come from the future)
- * would freeze the DB for good: whoever can write the cache could hide every new CVE.
+ * would freeze the DB for good: whoever can write the cache could hide every new CVE. The same holds for the Java
+ * DB, whose metadata.json has the same fields (trivy-java-db pkg/db/metadata.go).
  */
 function distrustedDb(meta, now) {
     const updated = Date.parse(meta.updatedAt);
@@ -35449,6 +35450,11 @@ function distrustedDb(meta, now) {
         return `its UpdatedAt ${JSON.stringify(meta.updatedAt)} is not a time`;
     if (updated > now.getTime() + HOUR_MS)
         return `it claims to be built in the future (${meta.updatedAt})`;
+    // Trivy also skips its update for a while after DownloadedAt (an hour for the DB, a day for the Java DB): a
+    // DownloadedAt in the future freezes it just the same.
+    const downloaded = meta.downloadedAt === undefined ? Number.NaN : Date.parse(meta.downloadedAt);
+    if (downloaded > now.getTime() + HOUR_MS)
+        return `it claims to be downloaded in the future (${meta.downloadedAt})`;
     if (meta.nextUpdate === undefined)
         return undefined;
     const next = Date.parse(meta.nextUpdate);
@@ -35599,9 +35605,10 @@ class ScanFailure extends errors/* ScanError */.sC {
 }
 const DB_REMEDY = 'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
     'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.';
-async function readDbMetadata(cacheDir) {
+/** `<cache-dir>/db/metadata.json`, or the Java DB's `<cache-dir>/java-db/metadata.json`, which has the same fields. */
+async function readDbMetadata(cacheDir, dir = 'db') {
     try {
-        return parseDbMetadata(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(cacheDir, 'db', 'metadata.json'), 'utf8'));
+        return parseDbMetadata(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(cacheDir, dir, 'metadata.json'), 'utf8'));
     }
     catch {
         return undefined;
@@ -36225,13 +36232,22 @@ async function scanAndGate(request) {
         finishedAt,
     };
 }
+// Trivy skips updating either DB while its metadata.json says NextUpdate lies ahead (pkg/db/db.go and
+// pkg/javadb/client.go isNewDB, v0.74.0), so a forged entry in the cache would freeze the Java DB as surely as the
+// vulnerability DB: both are checked.
+const CACHED_DBS = [
+    { dir: 'db', name: 'Trivy DB' },
+    { dir: 'java-db', name: 'Trivy Java DB' },
+];
 async function discardDistrustedDb(cacheDir, now) {
-    const meta = await readDbMetadata(cacheDir);
-    const reason = meta === undefined ? undefined : distrustedDb(meta, now);
-    if (reason === undefined)
-        return;
-    lib_core/* warning */.$e(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`);
-    await (0,promises_namespaceObject.rm)(external_node_path_default().join(cacheDir, 'db'), { recursive: true, force: true });
+    for (const { dir, name } of CACHED_DBS) {
+        const meta = await readDbMetadata(cacheDir, dir);
+        const reason = meta === undefined ? undefined : distrustedDb(meta, now);
+        if (reason === undefined)
+            continue;
+        lib_core/* warning */.$e(`Not using the ${name} restored from the cache: ${reason}. Trivy downloads a fresh one.`);
+        await (0,promises_namespaceObject.rm)(external_node_path_default().join(cacheDir, dir), { recursive: true, force: true });
+    }
 }
 /** Trivy reads VEX documents from files only: documents given as URLs are fetched first. */
 async function localVexDocuments(documents, work) {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { newRunner } from '../harness/run-action.js'
@@ -107,6 +108,18 @@ describe('the Trivy DB cache', () => {
     expect(run.outputs['db-updated-at']).not.toBe(forged.UpdatedAt)
     const fresh = JSON.parse(await readFile(path.join(db, 'metadata.json'), 'utf8')) as { UpdatedAt: string }
     expect(fresh.UpdatedAt).toBe(run.outputs['db-updated-at'])
+  })
+  test('a cached Java DB whose NextUpdate would freeze it is discarded too', async () => {
+    const runner = await newRunner()
+    const javaDb = path.join(runner.temp, 'vouch-trivy-cache', 'java-db')
+    await mkdir(javaDb, { recursive: true })
+    const forged = { Version: 1, UpdatedAt: '2026-11-01T00:00:00Z', NextUpdate: '2036-11-01T00:00:00Z' }
+    await writeFile(path.join(javaDb, 'metadata.json'), JSON.stringify(forged))
+    await writeFile(path.join(javaDb, 'trivy-java.db'), 'forged')
+    const run = await runScenario(world, image(), { runner, inputs: { cache: 'true', sign: 'false' } })
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(run.warnings.join('\n')).toMatch(/Not using the Trivy Java DB restored from the cache: its NextUpdate/)
+    expect(existsSync(path.join(javaDb, 'metadata.json'))).toBe(false)
   })
 })
 

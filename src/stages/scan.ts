@@ -111,12 +111,22 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
   }
 }
 
+// Trivy skips updating either DB while its metadata.json says NextUpdate lies ahead (pkg/db/db.go and
+// pkg/javadb/client.go isNewDB, v0.74.0), so a forged entry in the cache would freeze the Java DB as surely as the
+// vulnerability DB: both are checked.
+const CACHED_DBS = [
+  { dir: 'db', name: 'Trivy DB' },
+  { dir: 'java-db', name: 'Trivy Java DB' },
+] as const
+
 async function discardDistrustedDb(cacheDir: string, now: Date): Promise<void> {
-  const meta = await readDbMetadata(cacheDir)
-  const reason = meta === undefined ? undefined : distrustedDb(meta, now)
-  if (reason === undefined) return
-  core.warning(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`)
-  await rm(path.join(cacheDir, 'db'), { recursive: true, force: true })
+  for (const { dir, name } of CACHED_DBS) {
+    const meta = await readDbMetadata(cacheDir, dir)
+    const reason = meta === undefined ? undefined : distrustedDb(meta, now)
+    if (reason === undefined) continue
+    core.warning(`Not using the ${name} restored from the cache: ${reason}. Trivy downloads a fresh one.`)
+    await rm(path.join(cacheDir, dir), { recursive: true, force: true })
+  }
 }
 
 /** Trivy reads VEX documents from files only: documents given as URLs are fetched first. */

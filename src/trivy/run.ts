@@ -88,9 +88,10 @@ const DB_REMEDY =
   'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
   'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.'
 
-export async function readDbMetadata(cacheDir: string): Promise<DbMetadata | undefined> {
+/** `<cache-dir>/db/metadata.json`, or the Java DB's `<cache-dir>/java-db/metadata.json`, which has the same fields. */
+export async function readDbMetadata(cacheDir: string, dir: 'db' | 'java-db' = 'db'): Promise<DbMetadata | undefined> {
   try {
-    return parseDbMetadata(await readFile(join(cacheDir, 'db', 'metadata.json'), 'utf8'))
+    return parseDbMetadata(await readFile(join(cacheDir, dir, 'metadata.json'), 'utf8'))
   } catch {
     return undefined
   }
