@@ -36313,8 +36313,20 @@ function ruleName(resultClass) {
         return 'LanguageSpecificPackageVulnerability';
     return 'UnknownIssue';
 }
-// Trivy's pathRegex: an OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path.
-const OS_SUFFIX = /^(.+?)(?:\s*\(.*?\).*?)?$/s;
+/**
+ * An OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path. This is what Trivy's
+ * pathRegex `^(.+?)(?:\s*\(.*?\).*?)?$` captures, found in one pass: that regex backtracks quadratically on a
+ * target of many `(`. The artifact ends at the first `(` after the first character that some `)` follows, with the
+ * whitespace before it dropped (keeping at least one character); a target without one is all artifact.
+ */
+function artifactOfTarget(target) {
+    const open = target.indexOf('(', 1);
+    if (open === -1 || target.lastIndexOf(')') < open)
+        return target;
+    const before = target.slice(0, open);
+    const trimmed = before.trimEnd();
+    return trimmed === '' ? before.slice(0, 1) : trimmed;
+}
 /**
  * Where code scanning files the alert, as Trivy's ToPathUri puts it: a language package's path (PkgPath, else the
  * result's target); for OS packages, the image's repository path without registry, tag or digest.
@@ -36325,7 +36337,7 @@ function locationUri(finding, image) {
     return toUriReference(path.replace(/\\/g, '/'));
 }
 function repositoryPath(target) {
-    const path = OS_SUFFIX.exec(target)?.[1] ?? target;
+    const path = artifactOfTarget(target);
     try {
         return (0,image_reference/* parseReference */.F2)(path).repository;
     }
@@ -37417,9 +37429,19 @@ function singleLine(text, maxChars) {
     const head = text.length > maxChars * 4 ? text.slice(0, maxChars * 4) : text;
     return truncate(head.replace(UNSAFE_SPACE, ' ').replace(/\s+/g, ' ').trim(), maxChars);
 }
-/** Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity. */
+// GitHub's autolinker turns `scheme://…` and `www.…` in plain text into links (GFM's extended autolinks), so a URL
+// in a finding's title or description would become a link the scanner's data chose. A zero-width space after the
+// scheme's `:` and after `www` leaves the text as it reads but gives the autolinker nothing to match.
+const AUTOLINK = /(:)(?=\/\/)|\b(www)(?=\.)/gi;
+const ZERO_WIDTH_SPACE = '&#8203;';
+/**
+ * Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity,
+ * and no bare URL that GitHub would link.
+ */
 function escapeText(text, maxChars = 300) {
-    return singleLine(text, maxChars).replace(SPECIAL, entity);
+    return singleLine(text, maxChars)
+        .replace(SPECIAL, entity)
+        .replace(AUTOLINK, (match) => `${match}${ZERO_WIDTH_SPACE}`);
 }
 /** Inline code for untrusted text (`<code>`, not backticks, so that entities still decode). */
 function code(text, maxChars = 300) {
