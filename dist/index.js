@@ -32010,7 +32010,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3342);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51);
 /* harmony import */ var _render_summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3660);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5214);
@@ -32340,7 +32340,7 @@ function readTool(get, tool) {
 
 /***/ }),
 
-/***/ 3342:
+/***/ 51:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32585,8 +32585,31 @@ function parseVersion(cosignVersion) {
 var annotations = __nccwpck_require__(9828);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
 var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./src/log-safe.ts
+// Text from a registry, a report or a tool's output, made fit for the step log. The runner reads any log line that
+// starts with `::name::` (or the older `##[name]`) as a workflow command, so a line break inside such text would let
+// it forge an error annotation, mask or unmask values, or stop command processing. Pure: text in, text out.
+// Line breaks (U+2028/2029 too), every other control character, and the bidirectional and zero-width controls that
+// make text read differently from what it is.
+// eslint-disable-next-line no-control-regex -- control characters are what this escapes
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// What the runner takes for a command once leading whitespace is trimmed.
+const COMMAND_START = /^(\s*)(::|##\[)/;
+/**
+ * One line that the runner prints and never runs: each control character as a `\n`, `\r`, `\t`-style or `\u…` escape,
+ * and a leading `::` or `##[` escaped as `\u003a:` or `\u0023#[`. Tabs stay, as tools use them between fields.
+ */
+function logSafe(text) {
+    return text
+        .replace(UNSAFE, (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(COMMAND_START, (_, space, start) => `${space}\\u00${start === '::' ? '3a' : '23'}${start.slice(1)}`);
+}
+const ESCAPES = { '\n': '\\n', '\r': '\\r' };
+
 ;// CONCATENATED MODULE: ./src/exec.ts
 // The one way vouch runs a program: argument arrays, an explicit environment, stdin closed.
+
+
 
 /**
  * The environment a tool inherits: the step's, less what only the action itself may hold. The raw inputs carry the
@@ -32607,15 +32630,22 @@ function isWithheld(name) {
 }
 const exec_exec = async (command, args, options = {}) => {
     const result = await (0,lib_exec/* getExecOutput */.H)(command, args, {
-        env: toolEnvironment(process.env, options.env),
+        env: options.replaceEnv === true ? toolEnvironment(options.env ?? {}) : toolEnvironment(process.env, options.env),
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         // An empty stdin: cosign must never wait for a password prompt.
         input: Buffer.alloc(0),
         ignoreReturnCode: true,
-        silent: options.echo !== true,
+        // Never @actions/exec's own echo: it prints `[command]` with the raw argv and the output as the tool wrote it,
+        // where a registry's string could start a line with `::error::`. Callers log their command line themselves.
+        silent: true,
+        ...(options.echo === true ? { listeners: { stdline: echoLine, errline: echoLine } } : {}),
     });
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
+/** One line of a tool's output in the log: a progress bar's last redraw only, and nothing the runner would run. */
+function echoLine(line) {
+    lib_core/* info */.pq(logSafe(line.replace(/\r$/, '').split('\r').pop() ?? ''));
+}
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -32987,12 +33017,10 @@ async function resolveDigest(ref, options = {}) {
     // 405 (HEAD not allowed), or an error whose body, which only GET returns, carries the registry's own message.
     return getManifest(session, tag);
 }
-/** The images to scan: linux entries only, which drops buildx's `unknown/unknown` attestation manifests. */
-function scannablePlatforms(platforms) {
-    return platforms.filter((platform) => platform.os === 'linux');
-}
-/** `linux/amd64`, `linux/arm/v7`: the form of the `platforms` input. */
+/** `linux/amd64`, `linux/arm/v7`: the form of the `platforms` input; undefined for an entry that declares none. */
 function platformName(platform) {
+    if (platform.os === undefined || platform.architecture === undefined)
+        return undefined;
     const variant = platform.variant === undefined || platform.variant === '' ? '' : `/${platform.variant}`;
     return `${platform.os}/${platform.architecture}${variant}`;
 }
@@ -33039,7 +33067,7 @@ async function getManifest(session, reference) {
     const manifest = parseManifest(session, body);
     const mediaType = (typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined) ?? contentType(response);
     if (Array.isArray(manifest.manifests) || (mediaType !== undefined && isIndexType(mediaType))) {
-        return { digest, mediaType: mediaType ?? OCI_INDEX, platforms: indexPlatforms(manifest.manifests) };
+        return { digest, mediaType: mediaType ?? OCI_INDEX, platforms: indexPlatforms(manifest.manifests, digest) };
     }
     if (mediaType === undefined || !isManifestType(mediaType)) {
         throw new errors/* RegistryError */.gl(`${session.registry} returned a ${mediaType ?? 'manifest without a media type'} for ${session.image}; ` +
@@ -33058,24 +33086,61 @@ function parseManifest(session, body) {
     }
     throw new errors/* RegistryError */.gl(`${session.registry} returned something that is not a JSON manifest for ${session.image}`);
 }
-function indexPlatforms(entries) {
+// OCI image-index platform fields are GOOS/GOARCH values and a variant such as v7 (image-spec image-index.md);
+// anything else (a newline, `::`, a `-` that would make linux/arm-v7 collide with linux/arm/v7) is refused here,
+// before it can name a file, reach the log or be matched against the `platforms` input.
+const PLATFORM_WORD = /^[a-z0-9]+$/;
+const ATTESTATION = 'attestation-manifest';
+/** Every entry of an index, in order, each checked: a digest vouch can scan, and a platform in the strict grammar. */
+function indexPlatforms(entries, indexDigest) {
     if (!Array.isArray(entries))
         return [];
-    const platforms = [];
-    for (const entry of entries) {
-        if (typeof entry?.digest !== 'string')
-            continue;
-        const platform = (typeof entry.platform === 'object' && entry.platform !== null ? entry.platform : {});
-        const text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
-        const variant = text(platform.variant);
-        platforms.push({
-            os: text(platform.os) ?? 'unknown',
-            architecture: text(platform.architecture) ?? 'unknown',
+    const refuse = (what) => {
+        throw new errors/* RegistryError */.gl(`The index ${indexDigest} lists ${what}; vouch scans and signs nothing in it`);
+    };
+    return entries.map((entry, position) => {
+        if (typeof entry !== 'object' || entry === null)
+            return refuse(`entry ${position} that is not an object`);
+        const fields = entry;
+        const digest = fields.digest;
+        if (typeof digest !== 'string' || !(0,image_reference/* isDigest */.Bc)(digest)) {
+            return refuse(`entry ${position} whose digest ${quote(digest)} is not sha256:<64 hex digits>`);
+        }
+        const annotations = registry_isRecord(fields.annotations) ? fields.annotations : {};
+        const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION;
+        if (fields.platform === undefined || fields.platform === null)
+            return { digest, ...(attestation ? { attestation } : {}) };
+        if (!registry_isRecord(fields.platform))
+            return refuse(`${digest} with a platform that is not an object`);
+        const platform = fields.platform;
+        const word = (name, required) => {
+            const value = platform[name];
+            if (value === undefined && !required)
+                return undefined;
+            if (typeof value !== 'string' || !PLATFORM_WORD.test(value)) {
+                return refuse(`${digest} whose platform ${name} is ${quote(value)}, not lowercase letters and digits (os/arch[/variant])`);
+            }
+            return value;
+        };
+        const os = word('os', true);
+        const architecture = word('architecture', true);
+        const variant = platform.variant === '' ? undefined : word('variant', false);
+        return {
+            ...(os === undefined ? {} : { os }),
+            ...(architecture === undefined ? {} : { architecture }),
             ...(variant === undefined ? {} : { variant }),
-            digest: entry.digest,
-        });
-    }
-    return platforms;
+            digest,
+            ...(attestation ? { attestation } : {}),
+        };
+    });
+}
+function registry_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A registry's value as JSON, cut short: one line whatever it holds. */
+function quote(value) {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 function failure(session, response, body, reference) {
     const { status } = response;
@@ -33111,7 +33176,8 @@ function isManifestType(mediaType) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/resolve.ts
-// Pins the image to the digest the registry holds, once, and decides which platforms to scan.
+// Pins the image to the digest the registry holds, once, and decides which images of an index to scan.
+
 
 
 
@@ -33124,43 +33190,58 @@ async function resolveImage(inputs, env) {
     });
     const reference = (0,image_reference/* pinDigest */.GU)(inputs.image, resolved.digest);
     const pinned = (0,image_reference/* pinnedReference */.ct)(reference);
-    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${resolved.mediaType})`);
-    const isIndex = resolved.platforms !== undefined;
-    const available = scannablePlatforms(resolved.platforms ?? []).map(platformName);
-    let platforms;
-    if (!isIndex) {
+    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${logSafe(resolved.mediaType)})`);
+    const target = { reference, pinned, digest: resolved.digest, insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry) };
+    if (resolved.platforms === undefined) {
         if (inputs.platforms !== 'all') {
             lib_core/* warning */.$e(`platforms is ${inputs.platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`);
         }
-        platforms = [];
+        const image = { pinned, digest: resolved.digest };
+        return { ...target, isIndex: false, images: [image], contents: [image], platformNames: [] };
     }
-    else if (inputs.platforms === 'all') {
-        platforms = available;
+    const contents = indexImages(reference, resolved.platforms);
+    const images = chooseImages(inputs.platforms, contents, pinned);
+    lib_core/* info */.pq(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`);
+    return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
+}
+/** The images of an index, each pinned by its own digest: every entry that is not a buildx attestation manifest. */
+function indexImages(reference, entries) {
+    const images = entries.filter((entry) => entry.attestation !== true);
+    const names = images.map((entry) => platformName(entry));
+    return images.map((entry, position) => {
+        const platform = names[position];
+        const ambiguous = platform === undefined || names.filter((name) => name === platform).length > 1;
+        const short = entry.digest.slice(0, 'sha256:'.length + 12);
+        return {
+            pinned: (0,image_reference/* pinnedReference */.ct)({ registry: reference.registry, repository: reference.repository, digest: entry.digest }),
+            digest: entry.digest,
+            ...(platform === undefined ? {} : { platform }),
+            label: ambiguous ? `${platform ?? 'no platform'} (${short})` : platform,
+        };
+    });
+}
+/**
+ * `platforms: all` scans every linux image and every image that declares no platform (which can only be found out
+ * by scanning it); a list scans each image of those platforms, duplicates included. What is left out is not
+ * scanned, and an index with such an image is not signed (stages/sign.ts).
+ */
+function chooseImages(wanted, contents, pinned) {
+    const linux = contents.filter((image) => image.platform?.startsWith('linux/') === true);
+    let chosen;
+    if (wanted === 'all') {
+        chosen = contents.filter((image) => image.platform === undefined || image.platform.startsWith('linux/'));
     }
     else {
-        const missing = inputs.platforms.filter((platform) => !available.includes(platform));
+        const available = [...new Set(linux.map((image) => image.platform))];
+        const missing = wanted.filter((platform) => !available.includes(platform));
         if (missing.length > 0) {
-            throw new errors/* InputError */.dz('platforms', inputs.platforms.join(','), `names platforms the index lacks (${missing.join(', ')}); it has ${available.join(', ') || 'no linux platform'}`);
+            throw new errors/* InputError */.dz('platforms', wanted.join(','), `names platforms the index lacks (${missing.join(', ')}); it has ${available.join(', ') || 'no linux platform'}`);
         }
-        platforms = inputs.platforms;
+        chosen = linux.filter((image) => wanted.includes(image.platform));
     }
-    if (isIndex && platforms.length === 0) {
+    if (chosen.length === 0)
         throw new errors/* InputError */.dz('image', pinned, 'is an index without any linux platform to scan');
-    }
-    if (isIndex)
-        lib_core/* info */.pq(`Platforms to scan: ${platforms.join(', ')}`);
-    const images = (resolved.platforms ?? []).filter((entry) => !(entry.os === 'unknown' && entry.architecture === 'unknown'));
-    const unscanned = images.map(platformName).filter((platform) => !platforms.includes(platform));
-    return {
-        reference,
-        pinned,
-        digest: resolved.digest,
-        isIndex,
-        platforms: platforms.length === 0 ? [undefined] : platforms,
-        platformNames: platforms,
-        unscanned: [...new Set(unscanned)],
-        insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry),
-    };
+    return chosen;
 }
 
 ;// CONCATENATED MODULE: ./src/tools/actions-cache.ts
@@ -35194,8 +35275,74 @@ function tempRoot() {
     return process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)();
 }
 
+;// CONCATENATED MODULE: ./src/trivy/environment.ts
+// Variables Trivy (Go's net/http, crypto/x509, os.TempDir, os.UserHomeDir, the docker keychain) reads to work at
+// all. Cloud SDK credentials (AWS_*, GOOGLE_*, AZURE_*) are not among them: they may be the very ones a KMS
+// signing key needs, and Trivy gets registry access from a docker config or registry-username instead.
+const NEEDED = new Set([
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'XDG_CACHE_HOME',
+    'LANG',
+    'LC_ALL',
+    'TZ',
+    'DOCKER_CONFIG',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'all_proxy',
+]);
+// TRIVY_* variables the runner may carry that cannot change what is found or counted. Any other (TRIVY_SEVERITY,
+// TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) would act as a flag and filter the
+// report behind vouch's back (pkg/flag/options.go binds every flag to TRIVY_<NAME>, v0.74.0), so it stays out.
+const HARMLESS_TRIVY = new Set([
+    'TRIVY_DEBUG',
+    'TRIVY_QUIET',
+    'TRIVY_NO_PROGRESS',
+    'TRIVY_TEMP_DIR',
+    'TRIVY_JAVA_DB_REPOSITORY',
+]);
+// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included (pkg/remote
+// authOptions), so vouch never uses them for the user's credentials; a runner's own are left to Trivy unless vouch
+// hands it a docker config of its own.
+const TRIVY_CREDENTIALS = new Set(['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN']);
+// The switches of the test suite's stand-in trivy (__tests__/fakes): no release of Trivy reads them, and the action
+// never sets them, so they carry nothing of the step's into a real run.
+const STAND_IN_SWITCHES = /^VOUCH_FAKE_[A-Z0-9_]+$/;
+/** Trivy's complete environment, taken from the step's by allowlist. */
+function trivyEnvironment(step, options = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(step)) {
+        if (value === undefined || options.withheld?.includes(name) === true)
+            continue;
+        const credentials = TRIVY_CREDENTIALS.has(name) && options.dockerConfigDir === undefined;
+        if (NEEDED.has(name) || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name))
+            env[name] = value;
+    }
+    if (options.dockerConfigDir !== undefined)
+        env.DOCKER_CONFIG = options.dockerConfigDir;
+    return env;
+}
+/** The Exec every Trivy run goes through: whatever the caller asks, Trivy gets exactly `environment`. */
+function trivyExec(exec, environment) {
+    return (command, args, options = {}) => exec(command, args, { ...options, env: environment, replaceEnv: true });
+}
+/** The variable `cosign-key: env://NAME` names, which cosign reads and Trivy must never see. */
+function signingKeyVariables(key) {
+    return key.kind === 'uri' && key.uri.startsWith('env://') ? [key.uri.slice('env://'.length)] : [];
+}
+
 ;// CONCATENATED MODULE: ./src/stages/install.ts
 // Installs the scanners this run needs, in parallel, each verified by sha256 before it runs.
+
+
 
 
 
@@ -35212,7 +35359,7 @@ function checkToolRequests(inputs, env) {
         expectedSha256(tool, inputs[tool], platform);
     }
 }
-async function installScanners(inputs, exec) {
+async function installScanners(inputs, exec, env = process.env) {
     // cosign is needed only to sign; a run with `sign: false` never downloads it.
     const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy';
     return lib_core/* group */.Os(label, async () => {
@@ -35221,7 +35368,15 @@ async function installScanners(inputs, exec) {
             ...(inputs.sign ? { cosign: inputs.cosign } : {}),
             ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
             cache: inputs.cache,
-        }, { exec });
+        }, 
+        // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
+        // other Trivy run: never cosign's key or password.
+        { exec: false });
+        const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: signingKeyVariables(inputs.cosignKey) }));
+        await Promise.all([
+            checkToolIdentity(tools.trivy, trivyOnly),
+            ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
+        ]);
         for (const tool of [tools.trivy, tools.cosign]) {
             if (tool !== undefined)
                 lib_core/* info */.pq(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`);
@@ -35500,6 +35655,7 @@ function dockerConfigJson(credentials, registry) {
 // Trivy's command lines and environment, built from data and nothing else. vouch decides what counts, so
 // Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
 
+
 const args_PINNED = /@sha256:[0-9a-f]{64}$/;
 function scanArgs(options) {
     if (!args_PINNED.test(options.image)) {
@@ -35524,7 +35680,10 @@ function scanArgs(options) {
         options.cacheDir,
         '--timeout',
         `${options.timeoutSeconds}s`,
-        ...(options.platform === undefined ? [] : ['--platform', options.platform]),
+        // The registry's copy only, never a local daemon's image of the same name (pkg/flag/image_flags.go SourceFlag,
+        // values from pkg/fanal/types/image.go, v0.74.0: docker, containerd, podman, remote; all by default).
+        '--image-src',
+        'remote',
         // A repeated flag rather than a comma list: a path may hold a comma, and Trivy's docs repeat it.
         ...options.vex.flatMap((source) => ['--vex', source]),
         ...(options.insecure ? ['--insecure'] : []),
@@ -35532,59 +35691,31 @@ function scanArgs(options) {
         options.image,
     ];
 }
-// TRIVY_* variables the runner may carry that cannot change what is found or counted. Every other TRIVY_*
-// variable (TRIVY_SEVERITY, TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) is
-// blanked, because Trivy reads them as flags and they would filter the report behind vouch's back. Trivy
-// (viper) treats an empty variable as unset.
-const HARMLESS = new Set([
-    'TRIVY_DEBUG',
-    'TRIVY_QUIET',
-    'TRIVY_NO_PROGRESS',
-    'TRIVY_TEMP_DIR',
-    'TRIVY_JAVA_DB_REPOSITORY',
-]);
-// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included
-// (pkg/remote authOptions), so vouch never uses them to hand over the user's registry credentials.
-const CREDENTIAL_VARIABLES = ['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN'];
-/**
- * The variables to add to Trivy's environment. `dockerConfigDir` is a docker config holding the user's registry
- * credentials for the image's registry alone (see withDockerConfig): Trivy's keychain reads
- * `$DOCKER_CONFIG/config.json` and offers each registry only its own entry, so the DB mirrors never see the
- * password, and nothing reaches argv. `inherited` is the runner's environment, whose stray TRIVY_* settings
- * are blanked; without a config of vouch's, the runner's own Trivy credentials and docker config stay.
- */
-function scanEnv(dockerConfigDir, inherited = {}) {
-    const blanked = Object.keys(inherited)
-        .filter((name) => (name.startsWith('TRIVY_') && !HARMLESS.has(name)) ||
-        // Trivy has no use for cosign's settings, and a workflow-level COSIGN_PASSWORD is a secret.
-        name.startsWith('COSIGN_'))
-        // Credentials the runner already gives Trivy stay, unless vouch hands it its own: they would go everywhere.
-        .filter((name) => dockerConfigDir !== undefined || !CREDENTIAL_VARIABLES.includes(name))
-        .map((name) => [name, '']);
-    return {
-        ...Object.fromEntries(blanked),
-        ...(dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: dockerConfigDir }),
-    };
-}
 /** `trivy --version --format json` prints the version and, when the cache holds one, the DB's metadata. */
 function versionArgs(cacheDir) {
     return ['--version', '--format', 'json', '--cache-dir', cacheDir];
 }
-/** `trivy.json` for a single-platform image, `trivy-linux-arm-v7.json` for one platform of an index. */
-function reportFileName(platform) {
-    return platform === undefined ? 'trivy.json' : `trivy-${platform.replaceAll('/', '-')}.json`;
+/** `trivy-<hex>.json`: named by the digest scanned, which no two images share (platform names can collide). */
+function reportFileName(digest) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+        throw new errors/* ScanError */.sC(`no report file for ${JSON.stringify(digest)}`);
+    return `trivy-${digest.slice('sha256:'.length)}.json`;
 }
-/** The command as a shell would read it, for the log; secrets never reach argv, so none reach this line. */
+/**
+ * The command as a shell would read it, for the log; secrets never reach argv, so none reach this line, and each
+ * argument is made log-safe, since an image reference or a path may carry what a registry chose.
+ */
 function commandLine(command, args) {
-    return [command, ...args].map(quoteForLog).join(' ');
+    return logSafe([command, ...args].map(quoteForLog).join(' '));
 }
 function quoteForLog(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/trivy/run.ts
-// Runs Trivy once per platform of the image. The DB is fetched by the first run only; a failed DB download is
+// Runs Trivy once per image: the image itself, or each image of an index by its own digest. The DB is fetched by the first run only; a failed DB download is
 // retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
+
 
 
 
@@ -35615,8 +35746,8 @@ async function readDbMetadata(cacheDir, dir = 'db') {
     }
 }
 async function runTrivyScan(options) {
-    if (options.platforms.length === 0)
-        throw new errors/* ScanError */.sC(`no platform of ${options.image} to scan`);
+    if (options.images.length === 0)
+        throw new errors/* ScanError */.sC(`no image of ${options.image} to scan`);
     const now = options.now ?? (() => new Date());
     const outputDir = (0,external_node_path_.resolve)(options.outputDir);
     const cacheDir = (0,external_node_path_.resolve)(options.cacheDir);
@@ -35636,9 +35767,9 @@ async function runTrivyScan(options) {
 async function scanPlatforms(run) {
     const { options, now } = run;
     const scans = [];
-    for (const platform of options.platforms) {
-        const label = platform === undefined ? options.image : `${options.image} (${platform})`;
-        scans.push(await lib_core/* group */.Os(`Trivy: ${label}`, () => run.scan(platform)));
+    for (const image of options.images) {
+        const title = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
+        scans.push(await lib_core/* group */.Os(`Trivy: ${title}`, () => run.scan(image)));
     }
     const meta = await readDbMetadata(options.cacheDir);
     const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0]);
@@ -35656,7 +35787,7 @@ class Runner {
     cwd;
     now;
     dockerConfigDir;
-    /** Set once a run has the DB in the cache: later platforms pass `--skip-db-update`. */
+    /** Set once a run has the DB in the cache: later images pass `--skip-db-update`. */
     dbReady = false;
     usedCachedFallback = false;
     downloadedFrom;
@@ -35667,25 +35798,33 @@ class Runner {
         this.cwd = cwd;
         this.now = now;
         this.dockerConfigDir = dockerConfigDir;
+        const environment = trivyEnvironment(options.stepEnv ?? process.env, {
+            ...(dockerConfigDir === undefined ? {} : { dockerConfigDir }),
+            ...(options.withheldEnv === undefined ? {} : { withheld: options.withheldEnv }),
+        });
+        this.exec = trivyExec(options.exec, environment);
     }
-    async scan(platform) {
-        const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(platform));
+    /** Every Trivy run goes through this: Trivy's allowlisted environment, whatever else the step holds. */
+    exec;
+    async scan(image) {
+        const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(image.digest));
         const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 };
         const skipDbUpdate = this.dbReady;
-        let outcome = await this.invoke(platform, reportFile, skipDbUpdate);
+        let outcome = await this.invoke(image, reportFile, skipDbUpdate);
         for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
             const delayMs = baseDelayMs * 2 ** (attempt - 1);
             lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`);
             await (this.options.sleep ?? defaultSleep)(delayMs);
-            outcome = await this.invoke(platform, reportFile, skipDbUpdate);
+            outcome = await this.invoke(image, reportFile, skipDbUpdate);
         }
         if (this.isRetryable(outcome) && !skipDbUpdate)
-            outcome = await this.fallBack(platform, reportFile, outcome);
-        await this.check(outcome, platform, reportFile);
+            outcome = await this.fallBack(image, reportFile, outcome);
+        await this.check(outcome, image, reportFile);
         this.dbReady = true;
         this.downloadedFrom ??= downloadedFrom(outcome.stderr);
         return {
-            ...(platform === undefined ? {} : { platform }),
+            ...(image.label === undefined ? {} : { platform: image.label }),
+            digest: image.digest,
             reportFile,
             startedAt: outcome.startedAt,
             finishedAt: outcome.finishedAt,
@@ -35695,7 +35834,7 @@ class Runner {
         return outcome.exitCode === 1 && !isScanTimeout(outcome.stderr) && isDbDownloadFailure(outcome.stderr);
     }
     /** Downloads failed every time: scan with the cached DB if it is recent enough, else give up. */
-    async fallBack(platform, reportFile, failed) {
+    async fallBack(image, reportFile, failed) {
         // --skip-db-update covers the vulnerability DB only; Trivy would fetch the Java DB again and fail again.
         if (isJavaDbFailure(failed.stderr))
             throw this.dbFailure(failed);
@@ -35708,7 +35847,7 @@ class Runner {
         }
         lib_core/* warning */.$e(`Trivy could not download its vulnerability DB; scanning with the cached DB, built ${describeDbAge(decision.ageHours)} ago.`);
         this.usedCachedFallback = true;
-        return this.invoke(platform, reportFile, true);
+        return this.invoke(image, reportFile, true);
     }
     dbFailure(outcome, noFallback) {
         const attempts = this.options.retry?.attempts ?? 3;
@@ -35722,8 +35861,8 @@ class Runner {
         return new ScanFailure(`Trivy could not download its vulnerability DB from ${from} (${tries})` +
             `${noFallback === undefined ? '' : `, and ${noFallback}`}. ${said}`, DB_REMEDY);
     }
-    async check(outcome, platform, reportFile) {
-        const target = platform === undefined ? this.options.image : `${this.options.image} for ${platform}`;
+    async check(outcome, image, reportFile) {
+        const target = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
         if (outcome.exitCode === 0) {
             if (await isFile(reportFile))
                 return;
@@ -35736,10 +35875,10 @@ class Runner {
             throw this.dbFailure(outcome);
         throw new ScanFailure(`Trivy failed scanning ${target} (exit code ${outcome.exitCode}): ${stderrTail(outcome.stderr, 10)}`, "Trivy's full output is in the log group above; check that the runner can pull the image with the given credentials.");
     }
-    async invoke(platform, reportFile, skipDbUpdate) {
+    async invoke(image, reportFile, skipDbUpdate) {
         const { options } = this;
         const args = scanArgs({
-            image: options.image,
+            image: image.pinned,
             outputFile: reportFile,
             dbRepositories: options.dbRepositories,
             cacheDir: options.cacheDir,
@@ -35747,15 +35886,13 @@ class Runner {
             vex: options.vex,
             insecure: options.insecure,
             skipDbUpdate,
-            ...(platform === undefined ? {} : { platform }),
         });
         // A report left by an earlier run must not pass for this one's.
         await (0,promises_namespaceObject.rm)(reportFile, { force: true });
         lib_core/* info */.pq(`$ ${commandLine(options.trivyPath, args)}`);
         const startedAt = this.now();
         try {
-            const env = scanEnv(this.dockerConfigDir, process.env);
-            const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true });
+            const result = await this.exec(options.trivyPath, args, { cwd: this.cwd, echo: true });
             return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() };
         }
         catch (error) {
@@ -35785,7 +35922,7 @@ function defaultSleep(ms) {
 // Says where a text stops being JSON, so a broken Trivy report can be fixed or reported with a line and column.
 // JSON.parse names a position only for some errors; this scanner finds it for all of them.
 const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-const ESCAPES = '"\\/bfnrt';
+const json_error_ESCAPES = '"\\/bfnrt';
 const HEX4 = /[0-9a-fA-F]{4}/y;
 /** Where the first JSON syntax error in `text` is; undefined when the text is JSON. */
 function findJsonError(text) {
@@ -35828,7 +35965,7 @@ function errorOffset(text) {
                     return false;
                 i += 6;
             }
-            else if (escape !== '' && ESCAPES.includes(escape)) {
+            else if (escape !== '' && json_error_ESCAPES.includes(escape)) {
                 i += 2;
             }
             else {
@@ -36157,7 +36294,8 @@ var merge = __nccwpck_require__(3278);
 // EXTERNAL MODULE: ./src/report/gate.ts
 var report_gate = __nccwpck_require__(8347);
 ;// CONCATENATED MODULE: ./src/stages/scan.ts
-// Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
+// Scans the pinned image, or each image of an index by its own digest, reads every report, and holds the findings against the budgets.
+
 
 
 
@@ -36178,7 +36316,8 @@ async function scanAndGate(request) {
     const scan = () => runTrivyScan({
         trivyPath: trivy.path,
         image: target.pinned,
-        platforms: target.platforms,
+        images: target.images,
+        withheldEnv: signingKeyVariables(inputs.cosignKey),
         outputDir: work,
         cacheDir,
         dbRepositories: inputs.dbRepositories,
@@ -36207,9 +36346,10 @@ async function scanAndGate(request) {
         : await scan();
     const finishedAt = now();
     const reports = [];
-    for (const { platform, reportFile } of result.scans) {
+    for (const { platform, digest, reportFile } of result.scans) {
         const text = await (0,promises_namespaceObject.readFile)(reportFile, 'utf8');
-        reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }));
+        // Each report must be for the image it scanned: a child's report names the child's digest, not the index's.
+        reports.push(readTrivyReport(text, { digest, ...(platform === undefined ? {} : { platform }) }));
     }
     const merged = (0,merge/* mergeReports */.C)(reports);
     const gate = (0,report_gate/* holdGate */.lJ)({
@@ -36611,22 +36751,28 @@ async function writeJsonReport(scan, file) {
     if (scan.scans.length === 1 && first !== undefined)
         return (0,promises_namespaceObject.copyFile)(first.reportFile, file);
     const reports = [];
-    for (const { platform, reportFile } of scan.scans) {
-        reports.push({ platform, report: JSON.parse(await (0,promises_namespaceObject.readFile)(reportFile, 'utf8')) });
+    for (const { platform, digest, reportFile } of scan.scans) {
+        reports.push({ platform, digest, report: JSON.parse(await (0,promises_namespaceObject.readFile)(reportFile, 'utf8')) });
     }
     await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(mergedReport(reports), null, 2)}\n`);
 }
+/** Several reports as one: each result names the image it came from by `Platform` (its label) and `Digest`. */
 function mergedReport(reports) {
     const base = (isObject(reports[0]?.report) ? reports[0].report : {});
-    const results = reports.flatMap(({ platform, report }) => {
+    const results = reports.flatMap(({ platform, digest, report }) => {
         const list = Array.isArray(report)
             ? report
             : isObject(report) && Array.isArray(report.Results)
                 ? report.Results
                 : [];
-        return list.map((result) => (isObject(result) ? { ...result, Platform: platform } : result));
+        return list.map((result) => isObject(result) ? { ...result, Platform: platform, Digest: digest } : result);
     });
-    return { ...base, Platforms: reports.map(({ platform }) => platform), Results: results };
+    return {
+        ...base,
+        Platforms: reports.map(({ platform }) => platform),
+        Images: reports.map(({ platform, digest }) => ({ Platform: platform, Digest: digest })),
+        Results: results,
+    };
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37027,7 +37173,9 @@ function failureMessage(image, result, error) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/sign.ts
-// Signs the scanned digest and attaches the scan, only for a passed verdict (the guard lives in signAndAttest).
+// Signs the scanned digest and attaches the scan: only when every image the signature covers was scanned (here), and
+// only for a passed verdict (the guard lives in signAndAttest).
+
 
 
 
@@ -37035,10 +37183,14 @@ async function signImage(request) {
     const { inputs, target, cosign, scan, files } = request;
     if (!inputs.sign || cosign === undefined)
         return { signed: false, attested: false, skippedReason: '`sign` is false' };
-    // Signing an index vouches for every image in it (cosign signs it recursively): never for one that was not scanned.
-    if (target.isIndex && target.unscanned.length > 0) {
-        const skippedReason = `the index also holds ${target.unscanned.join(', ')}, which ${target.unscanned.length === 1 ? 'was' : 'were'} not scanned; ` +
-            'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it.';
+    // A signature vouches for every image it covers (cosign signs an index recursively, attestation manifests and all):
+    // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
+    const unscanned = unscannedImages(target, scan);
+    if (unscanned.length > 0) {
+        const names = unscanned.map((image) => logSafe(image.label ?? image.digest));
+        const skippedReason = `the index also holds ${names.join(', ')}, which ${names.length === 1 ? 'was' : 'were'} not scanned; ` +
+            'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it; ' +
+            'an index with images of another operating system is never signed.';
         lib_core/* warning */.$e(`${target.pinned} passed but was not signed: ${skippedReason}`);
         return { signed: false, attested: false, skippedReason };
     }
@@ -37069,8 +37221,13 @@ async function signImage(request) {
         exec: request.exec,
     }));
     if (result.signed)
-        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${result.signature}` : ''}`);
+        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${logSafe(result.signature)}` : ''}`);
     return result;
+}
+/** The images a signature on the target would cover that no scan of this run was for (by digest). */
+function unscannedImages(target, scan) {
+    const scanned = new Set(scan.scans.map((entry) => entry.digest));
+    return target.contents.filter((image) => !scanned.has(image.digest));
 }
 
 // EXTERNAL MODULE: ./src/render/summary.ts + 4 modules

@@ -1,4 +1,4 @@
-// Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
+// Scans the pinned image, or each image of an index by its own digest, reads every report, and holds the findings against the budgets.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -7,6 +7,7 @@ import type { Exec } from '../exec.js'
 import type { Inputs } from '../inputs.js'
 import { withDbCache } from '../cache/actions-cache.js'
 import { distrustedDb } from '../trivy/db.js'
+import { signingKeyVariables } from '../trivy/environment.js'
 import { readDbMetadata, runTrivyScan, type DbState, type PlatformScan } from '../trivy/run.js'
 import { readTrivyReport } from '../report/trivy.js'
 import { mergeReports } from '../report/merge.js'
@@ -19,7 +20,7 @@ import type { ImageTarget } from './resolve.js'
 export interface ScanOutcome {
   verdict: Verdict
   gate: GateResult
-  /** One per platform, with the report file Trivy wrote. */
+  /** One per image scanned, with the report file Trivy wrote. */
   scans: PlatformScan[]
   reports: ScanReport[]
   db: DbState
@@ -50,7 +51,8 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
     runTrivyScan({
       trivyPath: trivy.path,
       image: target.pinned,
-      platforms: target.platforms,
+      images: target.images,
+      withheldEnv: signingKeyVariables(inputs.cosignKey),
       outputDir: work,
       cacheDir,
       dbRepositories: inputs.dbRepositories,
@@ -83,9 +85,10 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
   const finishedAt = now()
 
   const reports: ScanReport[] = []
-  for (const { platform, reportFile } of result.scans) {
+  for (const { platform, digest, reportFile } of result.scans) {
     const text = await readFile(reportFile, 'utf8')
-    reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }))
+    // Each report must be for the image it scanned: a child's report names the child's digest, not the index's.
+    reports.push(readTrivyReport(text, { digest, ...(platform === undefined ? {} : { platform }) }))
   }
   const merged = mergeReports(reports)
   const gate = holdGate({
