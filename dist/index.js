@@ -36947,6 +36947,7 @@ function output_isRecord(value) {
 
 
 
+
 const runner_DEFAULT_RETRY = { attempts: 4, delayMs: 2_000 };
 // verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
 const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
@@ -36954,7 +36955,7 @@ function cosignRunner(options) {
     const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const retry = options.retry ?? runner_DEFAULT_RETRY;
     const attempt = async (step, args, extraEnv) => {
-        lib_core/* info */.pq(`cosign ${args.map(shellQuote).join(' ')}`);
+        lib_core/* info */.pq(logSafe(`cosign ${args.map(shellQuote).join(' ')}`));
         for (let tried = 1;; tried++) {
             const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false });
             const transient = result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr);
