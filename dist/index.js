@@ -33106,6 +33106,10 @@ function indexPlatforms(entries, indexDigest) {
         if (typeof digest !== 'string' || !(0,image_reference/* isDigest */.Bc)(digest)) {
             return refuse(`entry ${position} whose digest ${quote(digest)} is not sha256:<64 hex digits>`);
         }
+        // Trivy would scan one platform of a nested index, while cosign --recursive signs every image under it.
+        if (typeof fields.mediaType === 'string' && isIndexType(fields.mediaType)) {
+            return refuse(`${digest}, an index inside the index, whose images vouch cannot scan each by digest`);
+        }
         const annotations = registry_isRecord(fields.annotations) ? fields.annotations : {};
         const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION;
         if (fields.platform === undefined || fields.platform === null)

@@ -124,9 +124,12 @@ describe('an index', () => {
     ['an upper-case os', { os: 'Linux', architecture: 'amd64' }],
     ['a variant with a slash', { os: 'linux', architecture: 'arm', variant: 'v7/x' }],
     ['a platform without an os', { architecture: 'amd64' }],
-  ])('%s is refused with an error naming the index digest', async (_, entryPlatform) => {
+    ['an index inside the index', { os: 'linux', architecture: 'amd64' }, OCI_INDEX],
+  ])('%s is refused with an error naming the index digest', async (_, entryPlatform, mediaType?: string) => {
     const repository = `multi/forged-${Math.random().toString(36).slice(2, 8)}`
-    const pushed = await pushEntries(registry.host, repository, '1', [{ image: 'linux/amd64', entryPlatform }])
+    const pushed = await pushEntries(registry.host, repository, '1', [
+      { image: 'linux/amd64', entryPlatform, ...(mediaType === undefined ? {} : { mediaType }) },
+    ])
     const error = await resolveDigest(image(repository, { tag: '1' })).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(RegistryError)
     expect((error as Error).message).toContain(`The index ${pushed.digest}`)

@@ -141,6 +141,8 @@ export interface IndexEntrySpec {
   /** The entry's `platform` as the index lists it: any JSON, or `null` to leave the field out. */
   entryPlatform?: unknown
   annotations?: Record<string, string>
+  /** The entry's `mediaType`, when it should claim other than the image's own. */
+  mediaType?: string
 }
 
 /**
@@ -161,7 +163,7 @@ export async function pushEntries(
     digests.push(image.digest)
     const platform = spec.entryPlatform === undefined ? parsePlatform(spec.image) : spec.entryPlatform
     entries.push({
-      mediaType: image.mediaType,
+      mediaType: spec.mediaType ?? image.mediaType,
       digest: image.digest,
       size: image.manifest.length,
       ...(platform === null ? {} : { platform }),
