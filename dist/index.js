@@ -33188,10 +33188,11 @@ function isManifestType(mediaType) {
 
 async function resolveImage(inputs, env) {
     const dockerConfig = inputs.registryCredentials === undefined ? await readDockerConfig(env) : undefined;
-    const resolved = await resolveDigest(inputs.image, {
+    const options = {
         ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
         ...(dockerConfig === undefined ? {} : { dockerConfig }),
-    });
+    };
+    const resolved = await resolveDigest(inputs.image, options);
     const reference = (0,image_reference/* pinDigest */.GU)(inputs.image, resolved.digest);
     const pinned = (0,image_reference/* pinnedReference */.ct)(reference);
     lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${logSafe(resolved.mediaType)})`);
@@ -33205,6 +33206,15 @@ async function resolveImage(inputs, env) {
     }
     const contents = indexImages(reference, resolved.platforms);
     const images = chooseImages(inputs.platforms, contents, pinned);
+    // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
+    // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
+    for (const image of images) {
+        const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options);
+        if (child.platforms !== undefined) {
+            throw new errors/* RegistryError */.gl(`The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
+                'and signs nothing in it');
+        }
+    }
     lib_core/* info */.pq(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`);
     return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
 }

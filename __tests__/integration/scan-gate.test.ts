@@ -290,6 +290,18 @@ describe('an index that says less, or other, than it seems', () => {
     expect(trivyScans(run)).toEqual([])
   })
 
+  test('an entry that claims to be an image but is an index itself: refused, nothing scanned or signed', async () => {
+    const nested = await pushIndex(world.registry.host, 'team/nested', 'inner', ['linux/amd64', 'linux/arm64'])
+    const pushed = await pushEntries(world.registry.host, 'team/nested', '1', [
+      { image: 'linux/amd64', manifest: { ...nested, mediaType: 'application/vnd.oci.image.manifest.v1+json' } },
+    ])
+    const run = await runScenario(world, `${world.registry.host}/team/nested:1`)
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({ 'scan-status': 'error', signed: 'false' })
+    expect(run.errors.join('\n')).toContain(`The index ${pushed.digest} lists ${nested.digest} as an image`)
+    expect(trivyScans(run)).toEqual([])
+  })
+
   test('an architecture carrying a workflow command forges nothing in the log', async () => {
     const pushed = await pushEntries(world.registry.host, 'team/forged', '1', [
       { image: 'linux/amd64', entryPlatform: { os: 'linux', architecture: 'amd64\n::error::forged by the registry' } },

@@ -143,6 +143,8 @@ export interface IndexEntrySpec {
   annotations?: Record<string, string>
   /** The entry's `mediaType`, when it should claim other than the image's own. */
   mediaType?: string
+  /** A manifest already in the repository for the entry to point at (an index, say) instead of a new image. */
+  manifest?: PushedManifest
 }
 
 /**
@@ -159,7 +161,8 @@ export async function pushEntries(
   const entries: object[] = []
   const digests: string[] = []
   for (const [position, spec] of specs.entries()) {
-    const image = await pushImage(host, repo, undefined, { platform: spec.image, note: ` entry ${position}` })
+    const image =
+      spec.manifest ?? (await pushImage(host, repo, undefined, { platform: spec.image, note: ` entry ${position}` }))
     digests.push(image.digest)
     const platform = spec.entryPlatform === undefined ? parsePlatform(spec.image) : spec.entryPlatform
     entries.push({

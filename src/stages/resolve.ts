@@ -1,6 +1,6 @@
 // Pins the image to the digest the registry holds, once, and decides which images of an index to scan.
 import * as core from '@actions/core'
-import { InputError } from '../errors.js'
+import { InputError, RegistryError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { logSafe } from '../log-safe.js'
 import { isLoopbackRegistry, pinDigest, pinnedReference, type ImageReference } from '../image/reference.js'
@@ -43,10 +43,11 @@ export interface ImageTarget {
 
 export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<ImageTarget> {
   const dockerConfig = inputs.registryCredentials === undefined ? await readDockerConfig(env) : undefined
-  const resolved = await resolveDigest(inputs.image, {
+  const options = {
     ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
     ...(dockerConfig === undefined ? {} : { dockerConfig }),
-  })
+  }
+  const resolved = await resolveDigest(inputs.image, options)
   const reference = pinDigest(inputs.image, resolved.digest)
   const pinned = pinnedReference(reference)
   core.info(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${logSafe(resolved.mediaType)})`)
@@ -64,6 +65,17 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
 
   const contents = indexImages(reference, resolved.platforms)
   const images = chooseImages(inputs.platforms, contents, pinned)
+  // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
+  // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
+  for (const image of images) {
+    const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options)
+    if (child.platforms !== undefined) {
+      throw new RegistryError(
+        `The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
+          'and signs nothing in it',
+      )
+    }
+  }
   core.info(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`)
   return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') }
 }
