@@ -32113,7 +32113,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7345);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3675);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
@@ -32433,7 +32433,7 @@ function readTool(get, tool) {
 
 /***/ }),
 
-/***/ 7345:
+/***/ 3675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32730,6 +32730,27 @@ function dockerConfigJson(credentials, registry) {
     return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/log-safe.ts
+// Text from a registry, a report or a tool's output, made fit for the step log. The runner reads any log line that
+// starts with `::name::` (or the older `##[name]`) as a workflow command, so a line break inside such text would let
+// it forge an error annotation, mask or unmask values, or stop command processing. Pure: text in, text out.
+// Line breaks (U+2028/2029 too), every other control character, and the bidirectional and zero-width controls that
+// make text read differently from what it is.
+// eslint-disable-next-line no-control-regex -- control characters are what this escapes
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// What the runner takes for a command once leading whitespace is trimmed.
+const COMMAND_START = /^(\s*)(::|##\[)/;
+/**
+ * One line that the runner prints and never runs: each control character as a `\n`, `\r`, `\t`-style or `\u…` escape,
+ * and a leading `::` or `##[` escaped as `\u003a:` or `\u0023#[`. Tabs stay, as tools use them between fields.
+ */
+function logSafe(text) {
+    return text
+        .replace(UNSAFE, (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(COMMAND_START, (_, space, start) => `${space}\\u00${start === '::' ? '3a' : '23'}${start.slice(1)}`);
+}
+const ESCAPES = { '\n': '\\n', '\r': '\\r' };
+
 ;// CONCATENATED MODULE: ./src/cosign/output.ts
 // What cosign prints when it verifies, read back and held against what vouch just signed. cosign checking a
 // signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
@@ -32891,6 +32912,7 @@ function isRecord(value) {
 
 
 
+
 const DEFAULT_RETRY = { attempts: 4, delayMs: 2_000 };
 // verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
 const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
@@ -32898,7 +32920,7 @@ function cosignRunner(options) {
     const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const retry = options.retry ?? DEFAULT_RETRY;
     const attempt = async (step, args, extraEnv) => {
-        lib_core/* info */.pq(`cosign ${args.map(shellQuote).join(' ')}`);
+        lib_core/* info */.pq(logSafe(`cosign ${args.map(shellQuote).join(' ')}`));
         for (let tried = 1;; tried++) {
             const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false });
             const transient = result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr);
@@ -33120,6 +33142,7 @@ function failureMessage(image, result, error) {
 // Trivy's command lines and environment, built from data and nothing else. vouch decides what counts, so
 // Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
 
+
 const args_PINNED = /@sha256:[0-9a-f]{64}$/;
 function scanArgs(options) {
     if (!args_PINNED.test(options.image)) {
@@ -33144,7 +33167,10 @@ function scanArgs(options) {
         options.cacheDir,
         '--timeout',
         `${options.timeoutSeconds}s`,
-        ...(options.platform === undefined ? [] : ['--platform', options.platform]),
+        // The registry's copy only, never a local daemon's image of the same name (pkg/flag/image_flags.go SourceFlag,
+        // values from pkg/fanal/types/image.go, v0.74.0: docker, containerd, podman, remote; all by default).
+        '--image-src',
+        'remote',
         // A repeated flag rather than a comma list: a path may hold a comma, and Trivy's docs repeat it.
         ...options.vex.flatMap((source) => ['--vex', source]),
         ...(options.insecure ? ['--insecure'] : []),
@@ -33152,54 +33178,89 @@ function scanArgs(options) {
         options.image,
     ];
 }
-// TRIVY_* variables the runner may carry that cannot change what is found or counted. Every other TRIVY_*
-// variable (TRIVY_SEVERITY, TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) is
-// blanked, because Trivy reads them as flags and they would filter the report behind vouch's back. Trivy
-// (viper) treats an empty variable as unset.
-const HARMLESS = new Set([
+/** `trivy --version --format json` prints the version and, when the cache holds one, the DB's metadata. */
+function versionArgs(cacheDir) {
+    return ['--version', '--format', 'json', '--cache-dir', cacheDir];
+}
+/** `trivy-<hex>.json`: named by the digest scanned, which no two images share (platform names can collide). */
+function reportFileName(digest) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+        throw new errors/* ScanError */.sC(`no report file for ${JSON.stringify(digest)}`);
+    return `trivy-${digest.slice('sha256:'.length)}.json`;
+}
+/**
+ * The command as a shell would read it, for the log; secrets never reach argv, so none reach this line, and each
+ * argument is made log-safe, since an image reference or a path may carry what a registry chose.
+ */
+function commandLine(command, args) {
+    return logSafe([command, ...args].map(quoteForLog).join(' '));
+}
+function quoteForLog(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+;// CONCATENATED MODULE: ./src/trivy/environment.ts
+// Variables Trivy (Go's net/http, crypto/x509, os.TempDir, os.UserHomeDir, the docker keychain) reads to work at
+// all. Cloud SDK credentials (AWS_*, GOOGLE_*, AZURE_*) are not among them: they may be the very ones a KMS
+// signing key needs, and Trivy gets registry access from a docker config or registry-username instead.
+const NEEDED = new Set([
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'XDG_CACHE_HOME',
+    'LANG',
+    'LC_ALL',
+    'TZ',
+    'DOCKER_CONFIG',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'all_proxy',
+]);
+// TRIVY_* variables the runner may carry that cannot change what is found or counted. Any other (TRIVY_SEVERITY,
+// TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) would act as a flag and filter the
+// report behind vouch's back (pkg/flag/options.go binds every flag to TRIVY_<NAME>, v0.74.0), so it stays out.
+const HARMLESS_TRIVY = new Set([
     'TRIVY_DEBUG',
     'TRIVY_QUIET',
     'TRIVY_NO_PROGRESS',
     'TRIVY_TEMP_DIR',
     'TRIVY_JAVA_DB_REPOSITORY',
 ]);
-// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included
-// (pkg/remote authOptions), so vouch never uses them to hand over the user's registry credentials.
-const CREDENTIAL_VARIABLES = ['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN'];
-/**
- * The variables to add to Trivy's environment. `dockerConfigDir` is a docker config holding the user's registry
- * credentials for the image's registry alone (see withDockerConfig): Trivy's keychain reads
- * `$DOCKER_CONFIG/config.json` and offers each registry only its own entry, so the DB mirrors never see the
- * password, and nothing reaches argv. `inherited` is the runner's environment, whose stray TRIVY_* settings
- * are blanked; without a config of vouch's, the runner's own Trivy credentials and docker config stay.
- */
-function scanEnv(dockerConfigDir, inherited = {}) {
-    const blanked = Object.keys(inherited)
-        .filter((name) => (name.startsWith('TRIVY_') && !HARMLESS.has(name)) ||
-        // Trivy has no use for cosign's settings, and a workflow-level COSIGN_PASSWORD is a secret.
-        name.startsWith('COSIGN_'))
-        // Credentials the runner already gives Trivy stay, unless vouch hands it its own: they would go everywhere.
-        .filter((name) => dockerConfigDir !== undefined || !CREDENTIAL_VARIABLES.includes(name))
-        .map((name) => [name, '']);
-    return {
-        ...Object.fromEntries(blanked),
-        ...(dockerConfigDir === undefined ? {} : { DOCKER_CONFIG: dockerConfigDir }),
-    };
+// Trivy presents these on every remote call, the DB downloads from mirror.gcr.io or ghcr.io included (pkg/remote
+// authOptions), so vouch never uses them for the user's credentials; a runner's own are left to Trivy unless vouch
+// hands it a docker config of its own.
+const TRIVY_CREDENTIALS = new Set(['TRIVY_USERNAME', 'TRIVY_PASSWORD', 'TRIVY_REGISTRY_TOKEN']);
+// The switches of the test suite's stand-in trivy (__tests__/fakes): no release of Trivy reads them, and the action
+// never sets them, so they carry nothing of the step's into a real run.
+const STAND_IN_SWITCHES = /^VOUCH_FAKE_[A-Z0-9_]+$/;
+/** Trivy's complete environment, taken from the step's by allowlist. */
+function trivyEnvironment(step, options = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(step)) {
+        if (value === undefined || options.withheld?.includes(name) === true)
+            continue;
+        const credentials = TRIVY_CREDENTIALS.has(name) && options.dockerConfigDir === undefined;
+        if (NEEDED.has(name) || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name))
+            env[name] = value;
+    }
+    if (options.dockerConfigDir !== undefined)
+        env.DOCKER_CONFIG = options.dockerConfigDir;
+    return env;
 }
-/** `trivy --version --format json` prints the version and, when the cache holds one, the DB's metadata. */
-function versionArgs(cacheDir) {
-    return ['--version', '--format', 'json', '--cache-dir', cacheDir];
+/** The Exec every Trivy run goes through: whatever the caller asks, Trivy gets exactly `environment`. */
+function trivyExec(exec, environment) {
+    return (command, args, options = {}) => exec(command, args, { ...options, env: environment, replaceEnv: true });
 }
-/** `trivy.json` for a single-platform image, `trivy-linux-arm-v7.json` for one platform of an index. */
-function reportFileName(platform) {
-    return platform === undefined ? 'trivy.json' : `trivy-${platform.replaceAll('/', '-')}.json`;
-}
-/** The command as a shell would read it, for the log; secrets never reach argv, so none reach this line. */
-function commandLine(command, args) {
-    return [command, ...args].map(quoteForLog).join(' ');
-}
-function quoteForLog(arg) {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+/** The variable `cosign-key: env://NAME` names, which cosign reads and Trivy must never see. */
+function signingKeyVariables(key) {
+    return key.kind === 'uri' && key.uri.startsWith('env://') ? [key.uri.slice('env://'.length)] : [];
 }
 
 ;// CONCATENATED MODULE: ./src/trivy/db.ts
@@ -33318,7 +33379,8 @@ const MAX_UPDATE_INTERVAL_HOURS = 48;
 /**
  * Why a DB restored from a cache must not be used, or undefined when it may. Trivy skips its update while
  * NextUpdate lies ahead, so a cache entry whose NextUpdate is far away (or that claims to come from the future)
- * would freeze the DB for good: whoever can write the cache could hide every new CVE.
+ * would freeze the DB for good: whoever can write the cache could hide every new CVE. The same holds for the Java
+ * DB, whose metadata.json has the same fields (trivy-java-db pkg/db/metadata.go).
  */
 function distrustedDb(meta, now) {
     const updated = Date.parse(meta.updatedAt);
@@ -33326,6 +33388,11 @@ function distrustedDb(meta, now) {
         return `its UpdatedAt ${JSON.stringify(meta.updatedAt)} is not a time`;
     if (updated > now.getTime() + HOUR_MS)
         return `it claims to be built in the future (${meta.updatedAt})`;
+    // Trivy also skips its update for a while after DownloadedAt (an hour for the DB, a day for the Java DB): a
+    // DownloadedAt in the future freezes it just the same.
+    const downloaded = meta.downloadedAt === undefined ? Number.NaN : Date.parse(meta.downloadedAt);
+    if (downloaded > now.getTime() + HOUR_MS)
+        return `it claims to be downloaded in the future (${meta.downloadedAt})`;
     if (meta.nextUpdate === undefined)
         return undefined;
     const next = Date.parse(meta.nextUpdate);
@@ -33336,8 +33403,9 @@ function distrustedDb(meta, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/trivy/run.ts
-// Runs Trivy once per platform of the image. The DB is fetched by the first run only; a failed DB download is
+// Runs Trivy once per image: the image itself, or each image of an index by its own digest. The DB is fetched by the first run only; a failed DB download is
 // retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
+
 
 
 
@@ -33358,17 +33426,18 @@ class ScanFailure extends errors/* ScanError */.sC {
 }
 const DB_REMEDY = 'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
     'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.';
-async function readDbMetadata(cacheDir) {
+/** `<cache-dir>/db/metadata.json`, or the Java DB's `<cache-dir>/java-db/metadata.json`, which has the same fields. */
+async function readDbMetadata(cacheDir, dir = 'db') {
     try {
-        return parseDbMetadata(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(cacheDir, 'db', 'metadata.json'), 'utf8'));
+        return parseDbMetadata(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(cacheDir, dir, 'metadata.json'), 'utf8'));
     }
     catch {
         return undefined;
     }
 }
 async function runTrivyScan(options) {
-    if (options.platforms.length === 0)
-        throw new errors/* ScanError */.sC(`no platform of ${options.image} to scan`);
+    if (options.images.length === 0)
+        throw new errors/* ScanError */.sC(`no image of ${options.image} to scan`);
     const now = options.now ?? (() => new Date());
     const outputDir = (0,external_node_path_.resolve)(options.outputDir);
     const cacheDir = (0,external_node_path_.resolve)(options.cacheDir);
@@ -33388,9 +33457,9 @@ async function runTrivyScan(options) {
 async function scanPlatforms(run) {
     const { options, now } = run;
     const scans = [];
-    for (const platform of options.platforms) {
-        const label = platform === undefined ? options.image : `${options.image} (${platform})`;
-        scans.push(await lib_core/* group */.Os(`Trivy: ${label}`, () => run.scan(platform)));
+    for (const image of options.images) {
+        const title = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
+        scans.push(await lib_core/* group */.Os(`Trivy: ${title}`, () => run.scan(image)));
     }
     const meta = await readDbMetadata(options.cacheDir);
     const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0]);
@@ -33408,7 +33477,7 @@ class Runner {
     cwd;
     now;
     dockerConfigDir;
-    /** Set once a run has the DB in the cache: later platforms pass `--skip-db-update`. */
+    /** Set once a run has the DB in the cache: later images pass `--skip-db-update`. */
     dbReady = false;
     usedCachedFallback = false;
     downloadedFrom;
@@ -33419,25 +33488,33 @@ class Runner {
         this.cwd = cwd;
         this.now = now;
         this.dockerConfigDir = dockerConfigDir;
+        const environment = trivyEnvironment(options.stepEnv ?? process.env, {
+            ...(dockerConfigDir === undefined ? {} : { dockerConfigDir }),
+            ...(options.withheldEnv === undefined ? {} : { withheld: options.withheldEnv }),
+        });
+        this.exec = trivyExec(options.exec, environment);
     }
-    async scan(platform) {
-        const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(platform));
+    /** Every Trivy run goes through this: Trivy's allowlisted environment, whatever else the step holds. */
+    exec;
+    async scan(image) {
+        const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(image.digest));
         const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 };
         const skipDbUpdate = this.dbReady;
-        let outcome = await this.invoke(platform, reportFile, skipDbUpdate);
+        let outcome = await this.invoke(image, reportFile, skipDbUpdate);
         for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
             const delayMs = baseDelayMs * 2 ** (attempt - 1);
             lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`);
             await (this.options.sleep ?? defaultSleep)(delayMs);
-            outcome = await this.invoke(platform, reportFile, skipDbUpdate);
+            outcome = await this.invoke(image, reportFile, skipDbUpdate);
         }
         if (this.isRetryable(outcome) && !skipDbUpdate)
-            outcome = await this.fallBack(platform, reportFile, outcome);
-        await this.check(outcome, platform, reportFile);
+            outcome = await this.fallBack(image, reportFile, outcome);
+        await this.check(outcome, image, reportFile);
         this.dbReady = true;
         this.downloadedFrom ??= downloadedFrom(outcome.stderr);
         return {
-            ...(platform === undefined ? {} : { platform }),
+            ...(image.label === undefined ? {} : { platform: image.label }),
+            digest: image.digest,
             reportFile,
             startedAt: outcome.startedAt,
             finishedAt: outcome.finishedAt,
@@ -33447,7 +33524,7 @@ class Runner {
         return outcome.exitCode === 1 && !isScanTimeout(outcome.stderr) && isDbDownloadFailure(outcome.stderr);
     }
     /** Downloads failed every time: scan with the cached DB if it is recent enough, else give up. */
-    async fallBack(platform, reportFile, failed) {
+    async fallBack(image, reportFile, failed) {
         // --skip-db-update covers the vulnerability DB only; Trivy would fetch the Java DB again and fail again.
         if (isJavaDbFailure(failed.stderr))
             throw this.dbFailure(failed);
@@ -33460,7 +33537,7 @@ class Runner {
         }
         lib_core/* warning */.$e(`Trivy could not download its vulnerability DB; scanning with the cached DB, built ${describeDbAge(decision.ageHours)} ago.`);
         this.usedCachedFallback = true;
-        return this.invoke(platform, reportFile, true);
+        return this.invoke(image, reportFile, true);
     }
     dbFailure(outcome, noFallback) {
         const attempts = this.options.retry?.attempts ?? 3;
@@ -33474,8 +33551,8 @@ class Runner {
         return new ScanFailure(`Trivy could not download its vulnerability DB from ${from} (${tries})` +
             `${noFallback === undefined ? '' : `, and ${noFallback}`}. ${said}`, DB_REMEDY);
     }
-    async check(outcome, platform, reportFile) {
-        const target = platform === undefined ? this.options.image : `${this.options.image} for ${platform}`;
+    async check(outcome, image, reportFile) {
+        const target = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
         if (outcome.exitCode === 0) {
             if (await isFile(reportFile))
                 return;
@@ -33488,10 +33565,10 @@ class Runner {
             throw this.dbFailure(outcome);
         throw new ScanFailure(`Trivy failed scanning ${target} (exit code ${outcome.exitCode}): ${stderrTail(outcome.stderr, 10)}`, "Trivy's full output is in the log group above; check that the runner can pull the image with the given credentials.");
     }
-    async invoke(platform, reportFile, skipDbUpdate) {
+    async invoke(image, reportFile, skipDbUpdate) {
         const { options } = this;
         const args = scanArgs({
-            image: options.image,
+            image: image.pinned,
             outputFile: reportFile,
             dbRepositories: options.dbRepositories,
             cacheDir: options.cacheDir,
@@ -33499,15 +33576,13 @@ class Runner {
             vex: options.vex,
             insecure: options.insecure,
             skipDbUpdate,
-            ...(platform === undefined ? {} : { platform }),
         });
         // A report left by an earlier run must not pass for this one's.
         await (0,promises_namespaceObject.rm)(reportFile, { force: true });
         lib_core/* info */.pq(`$ ${commandLine(options.trivyPath, args)}`);
         const startedAt = this.now();
         try {
-            const env = scanEnv(this.dockerConfigDir, process.env);
-            const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true });
+            const result = await this.exec(options.trivyPath, args, { cwd: this.cwd, echo: true });
             return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() };
         }
         catch (error) {
@@ -33538,6 +33613,8 @@ var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./src/exec.ts
 // The one way vouch runs a program: argument arrays, an explicit environment, stdin closed.
 
+
+
 /**
  * The environment a tool inherits: the step's, less what only the action itself may hold. The raw inputs carry the
  * signing key and passwords, and the runtime tokens can mint OIDC tokens or write caches; a compromised scanner must
@@ -33557,15 +33634,22 @@ function isWithheld(name) {
 }
 const exec_exec = async (command, args, options = {}) => {
     const result = await (0,lib_exec/* getExecOutput */.H)(command, args, {
-        env: toolEnvironment(process.env, options.env),
+        env: options.replaceEnv === true ? toolEnvironment(options.env ?? {}) : toolEnvironment(process.env, options.env),
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         // An empty stdin: cosign must never wait for a password prompt.
         input: Buffer.alloc(0),
         ignoreReturnCode: true,
-        silent: options.echo !== true,
+        // Never @actions/exec's own echo: it prints `[command]` with the raw argv and the output as the tool wrote it,
+        // where a registry's string could start a line with `::error::`. Callers log their command line themselves.
+        silent: true,
+        ...(options.echo === true ? { listeners: { stdline: echoLine, errline: echoLine } } : {}),
     });
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
+/** One line of a tool's output in the log: a progress bar's last redraw only, and nothing the runner would run. */
+function echoLine(line) {
+    lib_core/* info */.pq(logSafe(line.replace(/\r$/, '').split('\r').pop() ?? ''));
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -33992,12 +34076,10 @@ async function resolveDigest(ref, options = {}) {
     // 405 (HEAD not allowed), or an error whose body, which only GET returns, carries the registry's own message.
     return getManifest(session, tag);
 }
-/** The images to scan: linux entries only, which drops buildx's `unknown/unknown` attestation manifests. */
-function scannablePlatforms(platforms) {
-    return platforms.filter((platform) => platform.os === 'linux');
-}
-/** `linux/amd64`, `linux/arm/v7`: the form of the `platforms` input. */
+/** `linux/amd64`, `linux/arm/v7`: the form of the `platforms` input; undefined for an entry that declares none. */
 function platformName(platform) {
+    if (platform.os === undefined || platform.architecture === undefined)
+        return undefined;
     const variant = platform.variant === undefined || platform.variant === '' ? '' : `/${platform.variant}`;
     return `${platform.os}/${platform.architecture}${variant}`;
 }
@@ -34040,7 +34122,7 @@ async function getManifest(session, reference) {
     const manifest = parseManifest(session, body);
     const mediaType = manifestType(session, manifest);
     if (isIndexType(mediaType)) {
-        return { digest, mediaType, platforms: indexPlatforms(manifest.manifests) };
+        return { digest, mediaType, platforms: indexPlatforms(manifest.manifests, digest) };
     }
     return { digest, mediaType };
 }
@@ -34079,24 +34161,65 @@ function parseManifest(session, body) {
     }
     throw new errors/* RegistryError */.gl(`${session.registry} returned something that is not a JSON manifest for ${session.image}`);
 }
-function indexPlatforms(entries) {
+// OCI image-index platform fields are GOOS/GOARCH values and a variant such as v7 (image-spec image-index.md);
+// anything else (a newline, `::`, a `-` that would make linux/arm-v7 collide with linux/arm/v7) is refused here,
+// before it can name a file, reach the log or be matched against the `platforms` input.
+const PLATFORM_WORD = /^[a-z0-9]+$/;
+const ATTESTATION = 'attestation-manifest';
+/** Every entry of an index, in order, each checked: a digest vouch can scan, and a platform in the strict grammar. */
+function indexPlatforms(entries, indexDigest) {
     if (!Array.isArray(entries))
         return [];
-    const platforms = [];
-    for (const entry of entries) {
-        if (typeof entry?.digest !== 'string')
-            continue;
-        const platform = (typeof entry.platform === 'object' && entry.platform !== null ? entry.platform : {});
-        const text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
-        const variant = text(platform.variant);
-        platforms.push({
-            os: text(platform.os) ?? 'unknown',
-            architecture: text(platform.architecture) ?? 'unknown',
+    const refuse = (what) => {
+        throw new errors/* RegistryError */.gl(`The index ${indexDigest} lists ${what}; vouch scans and signs nothing in it`);
+    };
+    return entries.map((entry, position) => {
+        if (typeof entry !== 'object' || entry === null)
+            return refuse(`entry ${position} that is not an object`);
+        const fields = entry;
+        const digest = fields.digest;
+        if (typeof digest !== 'string' || !(0,image_reference/* isDigest */.Bc)(digest)) {
+            return refuse(`entry ${position} whose digest ${quote(digest)} is not sha256:<64 hex digits>`);
+        }
+        // Trivy would scan one platform of a nested index, while cosign --recursive signs every image under it.
+        if (typeof fields.mediaType === 'string' && isIndexType(fields.mediaType)) {
+            return refuse(`${digest}, an index inside the index, whose images vouch cannot scan each by digest`);
+        }
+        const annotations = registry_isRecord(fields.annotations) ? fields.annotations : {};
+        const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION;
+        if (fields.platform === undefined || fields.platform === null)
+            return { digest, ...(attestation ? { attestation } : {}) };
+        if (!registry_isRecord(fields.platform))
+            return refuse(`${digest} with a platform that is not an object`);
+        const platform = fields.platform;
+        const word = (name, required) => {
+            const value = platform[name];
+            if (value === undefined && !required)
+                return undefined;
+            if (typeof value !== 'string' || !PLATFORM_WORD.test(value)) {
+                return refuse(`${digest} whose platform ${name} is ${quote(value)}, not lowercase letters and digits (os/arch[/variant])`);
+            }
+            return value;
+        };
+        const os = word('os', true);
+        const architecture = word('architecture', true);
+        const variant = platform.variant === '' ? undefined : word('variant', false);
+        return {
+            ...(os === undefined ? {} : { os }),
+            ...(architecture === undefined ? {} : { architecture }),
             ...(variant === undefined ? {} : { variant }),
-            digest: entry.digest,
-        });
-    }
-    return platforms;
+            digest,
+            ...(attestation ? { attestation } : {}),
+        };
+    });
+}
+function registry_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A registry's value as JSON, cut short: one line whatever it holds. */
+function quote(value) {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 function failure(session, response, body, reference) {
     const { status } = response;
@@ -34128,56 +34251,82 @@ function isManifestType(mediaType) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/resolve.ts
-// Pins the image to the digest the registry holds, once, and decides which platforms to scan.
+// Pins the image to the digest the registry holds, once, and decides which images of an index to scan.
+
 
 
 
 
 async function resolveImage(inputs, env) {
     const dockerConfig = inputs.registryCredentials === undefined ? await readDockerConfig(env) : undefined;
-    const resolved = await resolveDigest(inputs.image, {
+    const options = {
         ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
         ...(dockerConfig === undefined ? {} : { dockerConfig }),
-    });
+    };
+    const resolved = await resolveDigest(inputs.image, options);
     const reference = (0,image_reference/* pinDigest */.GU)(inputs.image, resolved.digest);
     const pinned = (0,image_reference/* pinnedReference */.ct)(reference);
-    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${resolved.mediaType})`);
-    const isIndex = resolved.platforms !== undefined;
-    const available = scannablePlatforms(resolved.platforms ?? []).map(platformName);
-    let platforms;
-    if (!isIndex) {
+    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${logSafe(resolved.mediaType)})`);
+    const target = { reference, pinned, digest: resolved.digest, insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry) };
+    if (resolved.platforms === undefined) {
         if (inputs.platforms !== 'all') {
             lib_core/* warning */.$e(`platforms is ${inputs.platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`);
         }
-        platforms = [];
+        const image = { pinned, digest: resolved.digest };
+        return { ...target, isIndex: false, images: [image], contents: [image], platformNames: [] };
     }
-    else if (inputs.platforms === 'all') {
-        platforms = available;
+    const contents = indexImages(reference, resolved.platforms);
+    const images = chooseImages(inputs.platforms, contents, pinned);
+    // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
+    // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
+    for (const image of images) {
+        const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options);
+        if (child.platforms !== undefined) {
+            throw new errors/* RegistryError */.gl(`The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
+                'and signs nothing in it');
+        }
+    }
+    lib_core/* info */.pq(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`);
+    return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
+}
+/** The images of an index, each pinned by its own digest: every entry that is not a buildx attestation manifest. */
+function indexImages(reference, entries) {
+    const images = entries.filter((entry) => entry.attestation !== true);
+    const names = images.map((entry) => platformName(entry));
+    return images.map((entry, position) => {
+        const platform = names[position];
+        const ambiguous = platform === undefined || names.filter((name) => name === platform).length > 1;
+        const short = entry.digest.slice(0, 'sha256:'.length + 12);
+        return {
+            pinned: (0,image_reference/* pinnedReference */.ct)({ registry: reference.registry, repository: reference.repository, digest: entry.digest }),
+            digest: entry.digest,
+            ...(platform === undefined ? {} : { platform }),
+            label: ambiguous ? `${platform ?? 'no platform'} (${short})` : platform,
+        };
+    });
+}
+/**
+ * `platforms: all` scans every linux image and every image that declares no platform (which can only be found out
+ * by scanning it); a list scans each image of those platforms, duplicates included. What is left out is not
+ * scanned, and an index with such an image is not signed (stages/sign.ts).
+ */
+function chooseImages(wanted, contents, pinned) {
+    const linux = contents.filter((image) => image.platform?.startsWith('linux/') === true);
+    let chosen;
+    if (wanted === 'all') {
+        chosen = contents.filter((image) => image.platform === undefined || image.platform.startsWith('linux/'));
     }
     else {
-        const missing = inputs.platforms.filter((platform) => !available.includes(platform));
+        const available = [...new Set(linux.map((image) => image.platform))];
+        const missing = wanted.filter((platform) => !available.includes(platform));
         if (missing.length > 0) {
-            throw new errors/* InputError */.dz('platforms', inputs.platforms.join(','), `names platforms the index lacks (${missing.join(', ')}); it has ${available.join(', ') || 'no linux platform'}`);
+            throw new errors/* InputError */.dz('platforms', wanted.join(','), `names platforms the index lacks (${missing.join(', ')}); it has ${available.join(', ') || 'no linux platform'}`);
         }
-        platforms = inputs.platforms;
+        chosen = linux.filter((image) => wanted.includes(image.platform));
     }
-    if (isIndex && platforms.length === 0) {
+    if (chosen.length === 0)
         throw new errors/* InputError */.dz('image', pinned, 'is an index without any linux platform to scan');
-    }
-    if (isIndex)
-        lib_core/* info */.pq(`Platforms to scan: ${platforms.join(', ')}`);
-    const images = (resolved.platforms ?? []).filter((entry) => !(entry.os === 'unknown' && entry.architecture === 'unknown'));
-    const unscanned = images.map(platformName).filter((platform) => !platforms.includes(platform));
-    return {
-        reference,
-        pinned,
-        digest: resolved.digest,
-        isIndex,
-        platforms: platforms.length === 0 ? [undefined] : platforms,
-        platformNames: platforms,
-        unscanned: [...new Set(unscanned)],
-        insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry),
-    };
+    return chosen;
 }
 
 ;// CONCATENATED MODULE: ./src/tools/actions-cache.ts
@@ -35888,6 +36037,8 @@ function tempRoot() {
 
 
 
+
+
 /**
  * What the installer would refuse, found before any network call: a runner no release is built for, a version
  * without a pinned or given sha256, a given sha256 that contradicts the pin, a refused release.
@@ -35900,7 +36051,7 @@ function checkToolRequests(inputs, env) {
         (0,checksums/* expectedSha256 */.UY)(tool, inputs[tool], platform);
     }
 }
-async function installScanners(inputs, exec) {
+async function installScanners(inputs, exec, env = process.env) {
     // cosign is needed only to sign; a run with `sign: false` never downloads it.
     const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy';
     return lib_core/* group */.Os(label, async () => {
@@ -35909,7 +36060,15 @@ async function installScanners(inputs, exec) {
             ...(inputs.sign ? { cosign: inputs.cosign } : {}),
             ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
             cache: inputs.cache,
-        }, { exec });
+        }, 
+        // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
+        // other Trivy run: never cosign's key or password.
+        { exec: false });
+        const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: signingKeyVariables(inputs.cosignKey) }));
+        await Promise.all([
+            checkToolIdentity(tools.trivy, trivyOnly),
+            ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
+        ]);
         for (const tool of [tools.trivy, tools.cosign]) {
             if (tool !== undefined)
                 lib_core/* info */.pq(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`);
@@ -36544,7 +36703,7 @@ async function worthSaving(options) {
 // Says where a text stops being JSON, so a broken Trivy report can be fixed or reported with a line and column.
 // JSON.parse names a position only for some errors; this scanner finds it for all of them.
 const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-const ESCAPES = '"\\/bfnrt';
+const json_error_ESCAPES = '"\\/bfnrt';
 const HEX4 = /[0-9a-fA-F]{4}/y;
 /** Where the first JSON syntax error in `text` is; undefined when the text is JSON. */
 function findJsonError(text) {
@@ -36587,7 +36746,7 @@ function errorOffset(text) {
                     return false;
                 i += 6;
             }
-            else if (escape !== '' && ESCAPES.includes(escape)) {
+            else if (escape !== '' && json_error_ESCAPES.includes(escape)) {
                 i += 2;
             }
             else {
@@ -37051,7 +37210,8 @@ function compareText(a, b) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/scan.ts
-// Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
+// Scans the pinned image, or each image of an index by its own digest, reads every report, and holds the findings against the budgets.
+
 
 
 
@@ -37073,7 +37233,8 @@ async function scanAndGate(request) {
     const scan = () => runTrivyScan({
         trivyPath: trivy.path,
         image: target.pinned,
-        platforms: target.platforms,
+        images: target.images,
+        withheldEnv: signingKeyVariables(inputs.cosignKey),
         outputDir: work,
         cacheDir,
         dbRepositories: inputs.dbRepositories,
@@ -37102,9 +37263,10 @@ async function scanAndGate(request) {
         : await scan();
     const finishedAt = now();
     const reports = [];
-    for (const { platform, reportFile } of result.scans) {
+    for (const { platform, digest, reportFile } of result.scans) {
         const text = await (0,promises_namespaceObject.readFile)(reportFile, 'utf8');
-        reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }));
+        // Each report must be for the image it scanned: a child's report names the child's digest, not the index's.
+        reports.push(readTrivyReport(text, { digest, ...(platform === undefined ? {} : { platform }) }));
     }
     const merged = mergeReports(reports);
     const gate = holdGate({
@@ -37127,13 +37289,22 @@ async function scanAndGate(request) {
         finishedAt,
     };
 }
+// Trivy skips updating either DB while its metadata.json says NextUpdate lies ahead (pkg/db/db.go and
+// pkg/javadb/client.go isNewDB, v0.74.0), so a forged entry in the cache would freeze the Java DB as surely as the
+// vulnerability DB: both are checked.
+const CACHED_DBS = [
+    { dir: 'db', name: 'Trivy DB' },
+    { dir: 'java-db', name: 'Trivy Java DB' },
+];
 async function discardDistrustedDb(cacheDir, now) {
-    const meta = await readDbMetadata(cacheDir);
-    const reason = meta === undefined ? undefined : distrustedDb(meta, now);
-    if (reason === undefined)
-        return;
-    lib_core/* warning */.$e(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`);
-    await (0,promises_namespaceObject.rm)(external_node_path_default().join(cacheDir, 'db'), { recursive: true, force: true });
+    for (const { dir, name } of CACHED_DBS) {
+        const meta = await readDbMetadata(cacheDir, dir);
+        const reason = meta === undefined ? undefined : distrustedDb(meta, now);
+        if (reason === undefined)
+            continue;
+        lib_core/* warning */.$e(`Not using the ${name} restored from the cache: ${reason}. Trivy downloads a fresh one.`);
+        await (0,promises_namespaceObject.rm)(external_node_path_default().join(cacheDir, dir), { recursive: true, force: true });
+    }
 }
 // The largest VEX document fetched: far above any product's OpenVEX or CSAF file, far below a runner's memory.
 const VEX_LIMIT = 32 * 1024 * 1024;
@@ -37192,9 +37363,19 @@ function singleLine(text, maxChars) {
     const head = text.length > maxChars * 4 ? text.slice(0, maxChars * 4) : text;
     return truncate(head.replace(UNSAFE_SPACE, ' ').replace(/\s+/g, ' ').trim(), maxChars);
 }
-/** Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity. */
+// GitHub's autolinker turns `scheme://…` and `www.…` in plain text into links (GFM's extended autolinks), so a URL
+// in a finding's title or description would become a link the scanner's data chose. A zero-width space after the
+// scheme's `:` and after `www` leaves the text as it reads but gives the autolinker nothing to match.
+const AUTOLINK = /(:)(?=\/\/)|\b(www)(?=\.)/gi;
+const ZERO_WIDTH_SPACE = '&#8203;';
+/**
+ * Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity,
+ * and no bare URL that GitHub would link.
+ */
 function escapeText(text, maxChars = 300) {
-    return singleLine(text, maxChars).replace(SPECIAL, entity);
+    return singleLine(text, maxChars)
+        .replace(SPECIAL, entity)
+        .replace(AUTOLINK, (match) => `${match}${ZERO_WIDTH_SPACE}`);
 }
 /** Inline code for untrusted text (`<code>`, not backticks, so that entities still decode). */
 function code(text, maxChars = 300) {
@@ -37398,8 +37579,20 @@ function ruleName(resultClass) {
         return 'LanguageSpecificPackageVulnerability';
     return 'UnknownIssue';
 }
-// Trivy's pathRegex: an OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path.
-const OS_SUFFIX = /^(.+?)(?:\s*\(.*?\).*?)?$/s;
+/**
+ * An OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path. This is what Trivy's
+ * pathRegex `^(.+?)(?:\s*\(.*?\).*?)?$` captures, found in one pass: that regex backtracks quadratically on a
+ * target of many `(`. The artifact ends at the first `(` after the first character that some `)` follows, with the
+ * whitespace before it dropped (keeping at least one character); a target without one is all artifact.
+ */
+function artifactOfTarget(target) {
+    const open = target.indexOf('(', 1);
+    if (open === -1 || target.lastIndexOf(')') < open)
+        return target;
+    const before = target.slice(0, open);
+    const trimmed = before.trimEnd();
+    return trimmed === '' ? before.slice(0, 1) : trimmed;
+}
 /**
  * Where code scanning files the alert, as Trivy's ToPathUri puts it: a language package's path (PkgPath, else the
  * result's target); for OS packages, the image's repository path without registry, tag or digest.
@@ -37410,7 +37603,7 @@ function locationUri(finding, image) {
     return toUriReference(path.replace(/\\/g, '/'));
 }
 function repositoryPath(target) {
-    const path = OS_SUFFIX.exec(target)?.[1] ?? target;
+    const path = artifactOfTarget(target);
     try {
         return (0,image_reference/* parseReference */.F2)(path).repository;
     }
@@ -37717,29 +37910,37 @@ async function writeJsonReport(scan, file) {
     if (scan.scans.length === 1 && first !== undefined)
         return (0,promises_namespaceObject.copyFile)(first.reportFile, file);
     const reports = [];
-    for (const { platform, reportFile } of scan.scans) {
-        reports.push({ platform, report: JSON.parse(await (0,promises_namespaceObject.readFile)(reportFile, 'utf8')) });
+    for (const { platform, digest, reportFile } of scan.scans) {
+        reports.push({ platform, digest, report: JSON.parse(await (0,promises_namespaceObject.readFile)(reportFile, 'utf8')) });
     }
     await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify(mergedReport(reports), null, 2)}\n`);
 }
+/** Several reports as one: each result names the image it came from by `Platform` (its label) and `Digest`. */
 function mergedReport(reports) {
     const base = (isObject(reports[0]?.report) ? reports[0].report : {});
-    const results = reports.flatMap(({ platform, report }) => {
+    const results = reports.flatMap(({ platform, digest, report }) => {
         const list = Array.isArray(report)
             ? report
             : isObject(report) && Array.isArray(report.Results)
                 ? report.Results
                 : [];
-        return list.map((result) => (isObject(result) ? { ...result, Platform: platform } : result));
+        return list.map((result) => isObject(result) ? { ...result, Platform: platform, Digest: digest } : result);
     });
-    return { ...base, Platforms: reports.map(({ platform }) => platform), Results: results };
+    return {
+        ...base,
+        Platforms: reports.map(({ platform }) => platform),
+        Images: reports.map(({ platform, digest }) => ({ Platform: platform, Digest: digest })),
+        Results: results,
+    };
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/stages/sign.ts
-// Signs the scanned digest and attaches the scan, only for a passed verdict (the guard lives in signAndAttest).
+// Signs the scanned digest and attaches the scan: only when every image the signature covers was scanned (here), and
+// only for a passed verdict (the guard lives in signAndAttest).
+
 
 
 
@@ -37747,10 +37948,14 @@ async function signImage(request) {
     const { inputs, target, cosign, scan, files } = request;
     if (!inputs.sign || cosign === undefined)
         return { signed: false, attested: false, skippedReason: '`sign` is false' };
-    // Signing an index vouches for every image in it (cosign signs it recursively): never for one that was not scanned.
-    if (target.isIndex && target.unscanned.length > 0) {
-        const skippedReason = `the index also holds ${target.unscanned.join(', ')}, which ${target.unscanned.length === 1 ? 'was' : 'were'} not scanned; ` +
-            'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it.';
+    // A signature vouches for every image it covers (cosign signs an index recursively, attestation manifests and all):
+    // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
+    const unscanned = unscannedImages(target, scan);
+    if (unscanned.length > 0) {
+        const names = unscanned.map((image) => logSafe(image.label ?? image.digest));
+        const skippedReason = `the index also holds ${names.join(', ')}, which ${names.length === 1 ? 'was' : 'were'} not scanned; ` +
+            'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it; ' +
+            'an index with images of another operating system is never signed.';
         lib_core/* warning */.$e(`${target.pinned} passed but was not signed: ${skippedReason}`);
         return { signed: false, attested: false, skippedReason };
     }
@@ -37781,8 +37986,13 @@ async function signImage(request) {
         exec: request.exec,
     }));
     if (result.signed)
-        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${result.signature}` : ''}`);
+        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${logSafe(result.signature)}` : ''}`);
     return result;
+}
+/** The images a signature on the target would cover that no scan of this run was for (by digest). */
+function unscannedImages(target, scan) {
+    const scanned = new Set(scan.scans.map((entry) => entry.digest));
+    return target.contents.filter((image) => !scanned.has(image.digest));
 }
 
 ;// CONCATENATED MODULE: ./src/render/shell-lines.ts

@@ -1,11 +1,15 @@
 // The one way vouch runs a program: argument arrays, an explicit environment, stdin closed.
+import * as core from '@actions/core'
 import { getExecOutput } from '@actions/exec'
+import { logSafe } from './log-safe.js'
 
 export interface ExecOptions {
   /** Variables added to (or, with `replaceEnv`, replacing) the process environment. */
   env?: Record<string, string>
+  /** `env` is the tool's whole environment: nothing of the step's is inherited (Trivy's allowlist). */
+  replaceEnv?: boolean
   cwd?: string
-  /** Print the program's output to the log as it runs. */
+  /** Print the program's output to the log as it runs, each line made log-safe. */
   echo?: boolean
 }
 
@@ -43,12 +47,20 @@ function isWithheld(name: string): boolean {
 
 export const exec: Exec = async (command, args, options = {}) => {
   const result = await getExecOutput(command, args, {
-    env: toolEnvironment(process.env, options.env),
+    env: options.replaceEnv === true ? toolEnvironment(options.env ?? {}) : toolEnvironment(process.env, options.env),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     // An empty stdin: cosign must never wait for a password prompt.
     input: Buffer.alloc(0),
     ignoreReturnCode: true,
-    silent: options.echo !== true,
+    // Never @actions/exec's own echo: it prints `[command]` with the raw argv and the output as the tool wrote it,
+    // where a registry's string could start a line with `::error::`. Callers log their command line themselves.
+    silent: true,
+    ...(options.echo === true ? { listeners: { stdline: echoLine, errline: echoLine } } : {}),
   })
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** One line of a tool's output in the log: a progress bar's last redraw only, and nothing the runner would run. */
+function echoLine(line: string): void {
+  core.info(logSafe(line.replace(/\r$/, '').split('\r').pop() ?? ''))
 }

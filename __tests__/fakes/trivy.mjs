@@ -5,7 +5,7 @@
 //
 // Environment:
 //   VOUCH_FAKE_LOG                    append one JSON line per invocation (see lib.mjs)
-//   VOUCH_FAKE_TRIVY_REPORTS          {"linux/arm64": "/path/report.json", "default": "/path/other.json"}
+//   VOUCH_FAKE_TRIVY_REPORTS          {"sha256:…": "/a.json", "linux/arm64": "/b.json", "default": "/c.json"}
 //   VOUCH_FAKE_TRIVY_KEEP_ARTIFACT=1  write the report exactly as given (no ArtifactName / RepoDigests rewrite)
 //   VOUCH_FAKE_TRIVY_DB_STALE=1       download the DB again unless --skip-db-update
 //   VOUCH_FAKE_TRIVY_DB_UPDATED_AT    UpdatedAt of the DB it downloads (RFC 3339)
@@ -226,10 +226,12 @@ function scanImage(positionals, option, cacheDir) {
   } catch {
     return fatal('vouch stand-in trivy: VOUCH_FAKE_TRIVY_REPORTS is not a JSON object')
   }
+  // By the digest scanned (`sha256:…`, how vouch scans each image of an index), else by --platform, else default.
+  const scanned = ref.includes('@') ? ref.slice(ref.indexOf('@') + 1) : undefined
   const platform = option('platform') ?? 'default'
-  const reportPath = reports[platform] ?? reports.default
+  const reportPath = (scanned === undefined ? undefined : reports[scanned]) ?? reports[platform] ?? reports.default
   if (reportPath === undefined)
-    return fatal(`vouch stand-in trivy: VOUCH_FAKE_TRIVY_REPORTS has no report for ${platform} or default`)
+    return fatal(`vouch stand-in trivy: VOUCH_FAKE_TRIVY_REPORTS has no report for ${scanned ?? platform} or default`)
   const raw = readFileSync(reportPath, 'utf8')
   const report = JSON.parse(raw)
   if (Array.isArray(report) || isTrue(process.env.VOUCH_FAKE_TRIVY_KEEP_ARTIFACT)) {

@@ -1,14 +1,7 @@
 // Where the registry client sends requests (plain http only on loopback), and how platforms are named and chosen.
 import { describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
-import {
-  manifestUrl,
-  platformName,
-  registryBaseUrl,
-  resolveDigest,
-  scannablePlatforms,
-  type Platform,
-} from '../../src/image/registry.js'
+import { manifestUrl, platformName, registryBaseUrl, resolveDigest } from '../../src/image/registry.js'
 
 describe('registryBaseUrl', () => {
   test.each([
@@ -65,24 +58,8 @@ describe('platformName', () => {
     [{ os: 'linux', architecture: 'arm', variant: 'v7' }, 'linux/arm/v7'],
     [{ os: 'linux', architecture: 'arm64', variant: '' }, 'linux/arm64'],
     [{ os: 'unknown', architecture: 'unknown' }, 'unknown/unknown'],
+    [{}, undefined],
   ])('%j → %s', (platform, name) => {
     expect(platformName(platform)).toBe(name)
   })
-})
-
-test('scannablePlatforms keeps linux images, in order, and drops attestations and other systems', () => {
-  const entry = (os: string, architecture: string, n: string, variant?: string): Platform => ({
-    os,
-    architecture,
-    ...(variant === undefined ? {} : { variant }),
-    digest: `sha256:${n.repeat(64)}`,
-  })
-  const platforms = [
-    entry('linux', 'amd64', '1'),
-    entry('windows', 'amd64', '2'),
-    entry('linux', 'arm', '3', 'v7'),
-    entry('unknown', 'unknown', '4'),
-    entry('unknown', 'unknown', '5'),
-  ]
-  expect(scannablePlatforms(platforms)).toEqual([platforms[0], platforms[2]])
 })

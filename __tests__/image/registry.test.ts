@@ -9,9 +9,8 @@ import {
   OCI_MANIFEST,
   platformName,
   resolveDigest,
-  scannablePlatforms,
 } from '../../src/image/registry.js'
-import { pushImage, pushIndex } from '../support/push.js'
+import { pushEntries, pushImage, pushIndex } from '../support/push.js'
 import { startRegistry, type StartedRegistry } from '../support/registry.js'
 
 let registry: StartedRegistry
@@ -77,7 +76,7 @@ describe('a digest reference', () => {
 })
 
 describe('an index', () => {
-  test('lists every platform, the attestation manifests included, which scannablePlatforms drops', async () => {
+  test('lists every entry, the attestation manifests included and marked', async () => {
     const pushed = await pushIndex(registry.host, 'multi/app', '2.0', ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], {
       withAttestation: true,
     })
@@ -89,13 +88,52 @@ describe('an index', () => {
       { os: 'linux', architecture: 'amd64', digest: pushed.platforms['linux/amd64'] },
       { os: 'linux', architecture: 'arm64', digest: pushed.platforms['linux/arm64'] },
       { os: 'linux', architecture: 'arm', variant: 'v7', digest: pushed.platforms['linux/arm/v7'] },
-      ...pushed.attestations.map((digest) => ({ os: 'unknown', architecture: 'unknown', digest })),
+      ...pushed.attestations.map((digest) => ({ os: 'unknown', architecture: 'unknown', digest, attestation: true })),
     ])
-    expect(scannablePlatforms(resolved.platforms ?? []).map(platformName)).toEqual([
+    expect(resolved.platforms?.map(platformName)).toEqual([
       'linux/amd64',
       'linux/arm64',
       'linux/arm/v7',
+      'unknown/unknown',
+      'unknown/unknown',
+      'unknown/unknown',
     ])
+  })
+
+  test('two entries of one platform and an entry without a platform are all listed, as images', async () => {
+    const pushed = await pushEntries(registry.host, 'multi/odd', '1', [
+      { image: 'linux/amd64' },
+      { image: 'linux/amd64' },
+      { image: 'linux/arm64', entryPlatform: null },
+      // unknown/unknown without the attestation annotation is an image too.
+      { image: 'linux/s390x', entryPlatform: { os: 'unknown', architecture: 'unknown' } },
+    ])
+    const resolved = await resolveDigest(image('multi/odd', { tag: '1' }))
+    expect(resolved.platforms).toEqual([
+      { os: 'linux', architecture: 'amd64', digest: pushed.entries[0] },
+      { os: 'linux', architecture: 'amd64', digest: pushed.entries[1] },
+      { digest: pushed.entries[2] },
+      { os: 'unknown', architecture: 'unknown', digest: pushed.entries[3] },
+    ])
+    expect(pushed.entries[0]).not.toBe(pushed.entries[1])
+  })
+
+  test.each([
+    ['an architecture that carries a workflow command', { os: 'linux', architecture: 'amd64\n::error::forged' }],
+    ['an architecture spelt arm-v7', { os: 'linux', architecture: 'arm-v7' }],
+    ['an upper-case os', { os: 'Linux', architecture: 'amd64' }],
+    ['a variant with a slash', { os: 'linux', architecture: 'arm', variant: 'v7/x' }],
+    ['a platform without an os', { architecture: 'amd64' }],
+    ['an index inside the index', { os: 'linux', architecture: 'amd64' }, OCI_INDEX],
+  ])('%s is refused with an error naming the index digest', async (_, entryPlatform, mediaType?: string) => {
+    const repository = `multi/forged-${Math.random().toString(36).slice(2, 8)}`
+    const pushed = await pushEntries(registry.host, repository, '1', [
+      { image: 'linux/amd64', entryPlatform, ...(mediaType === undefined ? {} : { mediaType }) },
+    ])
+    const error = await resolveDigest(image(repository, { tag: '1' })).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(RegistryError)
+    expect((error as Error).message).toContain(`The index ${pushed.digest}`)
+    expect((error as Error).message).not.toMatch(/[\n\r]/)
   })
 
   test('a Docker manifest list lists its platforms too', async () => {

@@ -18,11 +18,12 @@ import {
 let world: World
 let image: string
 let multi: string
+let platformsOf: Record<string, string>
 
 beforeAll(async () => {
   world = await startWorld()
   await pushImage(world.registry.host, 'team/app', '1.0')
-  await pushIndex(world.registry.host, 'team/multi', '2.0', ['linux/amd64', 'linux/arm64'])
+  platformsOf = (await pushIndex(world.registry.host, 'team/multi', '2.0', ['linux/amd64', 'linux/arm64'])).platforms
   image = `${world.registry.host}/team/app:1.0`
   multi = `${world.registry.host}/team/multi:2.0`
 })
@@ -85,7 +86,10 @@ describe('the job summary the runner uploads', () => {
 
   test('two platforms: each finding names the platforms it affects', async () => {
     const run = await runScenario(world, multi, {
-      reports: { 'linux/amd64': reports.critical, 'linux/arm64': alpine39HighCritical },
+      reports: {
+        [platformsOf['linux/amd64'] ?? '']: reports.critical,
+        [platformsOf['linux/arm64'] ?? '']: alpine39HighCritical,
+      },
       inputs: { 'max-critical': '', sign: 'false' },
     })
     expect(run.outputs['scan-status'], run.stdout).toBe('passed')

@@ -1,3 +1,4 @@
+import { marked } from 'marked'
 import { describe, expect, test } from 'vitest'
 import { advisoryUrl, reasonText, versionChange } from '../../src/render/findings.js'
 import {
@@ -26,6 +27,22 @@ describe('escapeText', () => {
     ['rtl \u202eexe.txt', 'rtl exe.txt'],
   ])('%j -> %j', (text, escaped) => {
     expect(escapeText(text)).toBe(escaped)
+  })
+
+  test.each([
+    'Fixed in https://evil.example/upgrade, see http://x.example',
+    'mirror at ftp://files.example/pub and WWW.evil.example/a',
+    'docs: www.evil.example',
+  ])('a bare URL in scanner text is not linked by GFM: %j', (text) => {
+    const html = marked.parse(`| title |\n|---|\n| ${escapeText(text)} |`, { gfm: true, async: false })
+    expect(html).not.toMatch(/<a\b/)
+    // The text still reads the same once the zero-width spaces are taken out.
+    expect(
+      html
+        .replace(/<[^>]+>/g, '')
+        .replace(/\u200b/g, '')
+        .trim(),
+    ).toContain(text.split(' ').at(-1))
   })
 
   test('cuts long text before escaping, so an entity is never split', () => {

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path'
 import { Ajv } from 'ajv'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { locationUri, renderSarif, securitySeverity, type SarifLog } from '../../src/render/sarif.js'
+import { artifactOfTarget, locationUri, renderSarif, securitySeverity, type SarifLog } from '../../src/render/sarif.js'
 import { SEVERITIES, type Severity } from '../../src/report/model.js'
 import type { GateResult } from '../../src/report/verdict.js'
 import { uniqueFindings } from '../../src/report/merge.js'
@@ -247,4 +247,29 @@ test('property: any scanner text still gives valid SARIF with URI references cod
     ),
     { numRuns: 200 },
   )
+})
+
+describe('the artifact of an OS target', () => {
+  // Trivy's pathRegex, which artifactOfTarget finds without backtracking.
+  const pathRegex = /^(.+?)(?:\s*\(.*?\).*?)?$/s
+  const reference = (target: string) => pathRegex.exec(target)?.[1] ?? target
+
+  test("agrees with Trivy's pathRegex on every short target of spaces, letters and parentheses", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\t', '(', ')', '\n'), maxLength: 12 }), (target) => {
+        expect(artifactOfTarget(target)).toBe(reference(target))
+      }),
+      { numRuns: 5_000 },
+    )
+  })
+
+  // The regex takes seconds on these; the test bounds them only to make "must finish" concrete.
+  test('200,000 "(" finish, and come back whole or cut at the first one', { timeout: 5_000 }, () => {
+    const opens = '('.repeat(200_000)
+    expect(artifactOfTarget(opens)).toBe(opens)
+    expect(artifactOfTarget(`alpine:3.10 ${opens})`)).toBe('alpine:3.10')
+    expect(locationUri(finding({ target: `alpine:3.10 ${opens}`, resultClass: 'os-pkgs' }), IMAGE)).toBe(
+      encodeURI(`alpine:3.10 ${opens}`).replace(/^alpine:/, './alpine:'),
+    )
+  })
 })

@@ -28,6 +28,8 @@ export interface PushOptions {
   format?: 'oci' | 'docker'
   platform?: string
   credentials?: RegistryCredentials
+  /** Added to the layer's file, so that two images of one platform have two digests. */
+  note?: string
 }
 
 /** Pushes a single-platform image and tags it (or pushes it by digest only when `tag` is undefined). */
@@ -42,7 +44,7 @@ export async function pushImage(
   const docker = options.format === 'docker'
   const layerTar = tarFile(
     'etc/vouch-test',
-    `${repo} ${platform.os}/${platform.architecture}/${platform.variant ?? ''}\n`,
+    `${repo} ${platform.os}/${platform.architecture}/${platform.variant ?? ''}${options.note ?? ''}\n`,
   )
   const layer = await registry.blob(gzipSync(layerTar))
   const config = await registry.blob(
@@ -130,6 +132,50 @@ export async function pushIndex(
   )
   const result = await registry.manifest(tag, index, mediaType)
   return { ...result, platforms: pushed, attestations }
+}
+
+/** One entry of an index pushed by pushEntries: the image behind it, and what the index says of it, verbatim. */
+export interface IndexEntrySpec {
+  /** The platform the image's config says it is (`linux/amd64`); also the entry's, unless `entryPlatform` is given. */
+  image: string
+  /** The entry's `platform` as the index lists it: any JSON, or `null` to leave the field out. */
+  entryPlatform?: unknown
+  annotations?: Record<string, string>
+  /** The entry's `mediaType`, when it should claim other than the image's own. */
+  mediaType?: string
+  /** A manifest already in the repository for the entry to point at (an index, say) instead of a new image. */
+  manifest?: PushedManifest
+}
+
+/**
+ * Pushes one image per entry (each with its own digest, even for one platform) and an OCI index that describes
+ * them exactly as given: duplicate platforms, an entry without a platform, a platform string no builder writes.
+ */
+export async function pushEntries(
+  host: string,
+  repo: string,
+  tag: string,
+  specs: IndexEntrySpec[],
+): Promise<PushedManifest & { entries: string[] }> {
+  const registry = new Pusher(host, repo)
+  const entries: object[] = []
+  const digests: string[] = []
+  for (const [position, spec] of specs.entries()) {
+    const image =
+      spec.manifest ?? (await pushImage(host, repo, undefined, { platform: spec.image, note: ` entry ${position}` }))
+    digests.push(image.digest)
+    const platform = spec.entryPlatform === undefined ? parsePlatform(spec.image) : spec.entryPlatform
+    entries.push({
+      mediaType: spec.mediaType ?? image.mediaType,
+      digest: image.digest,
+      size: image.manifest.length,
+      ...(platform === null ? {} : { platform }),
+      ...(spec.annotations === undefined ? {} : { annotations: spec.annotations }),
+    })
+  }
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries }))
+  const result = await registry.manifest(tag, index, OCI_INDEX)
+  return { ...result, entries: digests }
 }
 
 // An attestation manifest as buildx writes it: an in-toto statement layer about the image it refers to.

@@ -1,13 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { ScanError } from '../../src/errors.js'
-import {
-  type ScanArgsOptions,
-  commandLine,
-  reportFileName,
-  scanArgs,
-  scanEnv,
-  versionArgs,
-} from '../../src/trivy/args.js'
+import { type ScanArgsOptions, commandLine, reportFileName, scanArgs, versionArgs } from '../../src/trivy/args.js'
 
 const DIGEST = 'sha256:2b5f6c4a2ad8d5c1c1bb2b6f0b6bbf7c3b3d5a1fba0e7f0fcd4b8a0e4f6a9d11'
 const IMAGE = `registry.example.com/team/app@${DIGEST}`
@@ -34,15 +27,20 @@ const common = (output: string, dbRepository = 'mirror.gcr.io/aquasec/trivy-db:2
   '/cache/trivy',
   '--timeout',
   '600s',
+  '--image-src',
+  'remote',
 ]
 
 describe('scanArgs', () => {
   test.each<[string, Partial<ScanArgsOptions>, string[]]>([
     ['a single-platform image', {}, [...common('/out/trivy.json'), IMAGE]],
     [
-      'one platform of an index',
-      { platform: 'linux/arm64', outputFile: '/out/trivy-linux-arm64.json' },
-      [...common('/out/trivy-linux-arm64.json'), '--platform', 'linux/arm64', IMAGE],
+      'one image of an index: by its own digest, never --platform',
+      {
+        image: `registry.example.com/team/app@sha256:${'1'.repeat(64)}`,
+        outputFile: `/out/trivy-${'1'.repeat(64)}.json`,
+      },
+      [...common(`/out/trivy-${'1'.repeat(64)}.json`), `registry.example.com/team/app@sha256:${'1'.repeat(64)}`],
     ],
     [
       'several VEX documents, one flag each, in the order given',
@@ -70,7 +68,6 @@ describe('scanArgs', () => {
     [
       'everything at once, flags before the image',
       {
-        platform: 'linux/arm/v7',
         vex: ['/v.json'],
         insecure: true,
         skipDbUpdate: true,
@@ -78,8 +75,6 @@ describe('scanArgs', () => {
       },
       [
         ...common('/out/trivy.json'),
-        '--platform',
-        'linux/arm/v7',
         '--vex',
         '/v.json',
         '--insecure',
@@ -101,8 +96,15 @@ describe('scanArgs', () => {
   })
 
   test('never passes the flags with which Trivy would decide instead of vouch', () => {
-    const args = scanArgs({ ...base, vex: ['/v.json'], platform: 'linux/amd64', insecure: true })
-    for (const flag of ['--severity', '--ignore-unfixed', '--ignorefile', '--exit-code', '--ignore-status']) {
+    const args = scanArgs({ ...base, vex: ['/v.json'], insecure: true, skipDbUpdate: true })
+    for (const flag of [
+      '--severity',
+      '--ignore-unfixed',
+      '--ignorefile',
+      '--exit-code',
+      '--ignore-status',
+      '--platform',
+    ]) {
       expect(args).not.toContain(flag)
     }
   })
@@ -116,74 +118,24 @@ describe('scanArgs', () => {
   })
 })
 
-describe('scanEnv', () => {
-  const dockerConfigDir = '/home/runner/work/_temp/vouch-docker-config-AbC123'
-
-  test('hands Trivy the docker config of vouch, never the credentials as TRIVY_USERNAME/TRIVY_PASSWORD', () => {
-    expect(scanEnv(dockerConfigDir)).toEqual({ DOCKER_CONFIG: dockerConfigDir })
-  })
-
-  test('adds nothing without a docker config and without an inherited environment', () => {
-    expect(scanEnv()).toEqual({})
-  })
-
-  test('blanks inherited TRIVY_* settings that would filter the report, keeps harmless ones and the rest', () => {
-    const inherited = {
-      TRIVY_SEVERITY: 'CRITICAL',
-      TRIVY_IGNORE_UNFIXED: 'true',
-      TRIVY_IGNOREFILE: '.trivyignore',
-      TRIVY_SERVER: 'http://trivy.internal:4954',
-      TRIVY_PLATFORM: 'linux/amd64',
-      TRIVY_SKIP_DB_UPDATE: 'true',
-      TRIVY_NO_PROGRESS: 'true',
-      TRIVY_JAVA_DB_REPOSITORY: 'registry.internal/trivy-java-db:1',
-      HTTPS_PROXY: 'http://proxy:3128',
-      DOCKER_CONFIG: '/home/runner/.docker',
-      PATH: '/usr/bin',
-    }
-    expect(scanEnv(undefined, inherited)).toEqual({
-      TRIVY_SEVERITY: '',
-      TRIVY_IGNORE_UNFIXED: '',
-      TRIVY_IGNOREFILE: '',
-      TRIVY_SERVER: '',
-      TRIVY_PLATFORM: '',
-      TRIVY_SKIP_DB_UPDATE: '',
-    })
-  })
-
-  test('withholds inherited COSIGN_* settings, which Trivy has no use for, with or without a docker config', () => {
-    const inherited = { COSIGN_PASSWORD: 'workflow-secret', COSIGN_EXPERIMENTAL: '1', COSIGNAL: 'kept' }
-    expect(scanEnv(undefined, inherited)).toEqual({ COSIGN_PASSWORD: '', COSIGN_EXPERIMENTAL: '' })
-    expect(scanEnv(dockerConfigDir, inherited)).toEqual({
-      COSIGN_PASSWORD: '',
-      COSIGN_EXPERIMENTAL: '',
-      DOCKER_CONFIG: dockerConfigDir,
-    })
-  })
-
-  test('keeps the runner’s own Trivy credentials unless vouch hands Trivy its docker config', () => {
-    const inherited = { TRIVY_USERNAME: 'runner', TRIVY_PASSWORD: 'runner-pass', TRIVY_REGISTRY_TOKEN: 't' }
-    expect(scanEnv(undefined, inherited)).toEqual({})
-    expect(scanEnv(dockerConfigDir, inherited)).toEqual({
-      TRIVY_USERNAME: '',
-      TRIVY_PASSWORD: '',
-      TRIVY_REGISTRY_TOKEN: '',
-      DOCKER_CONFIG: dockerConfigDir,
-    })
-  })
-})
-
 describe('helpers', () => {
   test('versionArgs asks for JSON and reads the DB metadata from the same cache', () => {
     expect(versionArgs('/cache/trivy')).toEqual(['--version', '--format', 'json', '--cache-dir', '/cache/trivy'])
   })
 
-  test.each([
-    [undefined, 'trivy.json'],
-    ['linux/amd64', 'trivy-linux-amd64.json'],
-    ['linux/arm/v7', 'trivy-linux-arm-v7.json'],
-  ])('the report for platform %s is %s', (platform, name) => {
-    expect(reportFileName(platform)).toBe(name)
+  test('a report file is named by the digest scanned, so no two images share one', () => {
+    expect(reportFileName(DIGEST)).toBe(`trivy-${DIGEST.slice('sha256:'.length)}.json`)
+    expect(reportFileName(`sha256:${'a'.repeat(64)}`)).not.toBe(reportFileName(`sha256:${'b'.repeat(64)}`))
+  })
+
+  test.each(['linux/arm/v7', '../etc/passwd', 'sha256:abc'])('refuses to name a report for %j', (digest) => {
+    expect(() => reportFileName(digest)).toThrow(ScanError)
+  })
+
+  test('commandLine escapes what would start a workflow command on a line of its own', () => {
+    const line = commandLine('/opt/trivy', ['--vex', '/work/a\n::error::forged.json', IMAGE])
+    expect(line).not.toMatch(/[\n\r]/)
+    expect(line).toContain('\\n::error::forged.json')
   })
 
   test('commandLine quotes what a shell would split', () => {

@@ -27,3 +27,20 @@ describe('a DB restored from the cache', () => {
     expect(distrustedDb(meta, now)).toBeUndefined()
   })
 })
+
+describe('a Java DB restored from the cache', () => {
+  // trivy-java-db's metadata.json (pkg/db/metadata.go): Version 1, the same NextUpdate/UpdatedAt/DownloadedAt.
+  const java = parseDbMetadata(
+    '{"Version":1,"NextUpdate":"2022-03-04T00:00:00Z","UpdatedAt":"2022-03-03T00:00:00Z","DownloadedAt":"2022-03-03T01:00:00Z"}',
+  )
+
+  test('as trivy-java-db writes it, is used', () => {
+    expect(java).toBeDefined()
+    expect(distrustedDb(java as DbMetadata, new Date('2022-03-03T02:00:00Z'))).toBeUndefined()
+  })
+
+  test('a DownloadedAt in the future, which freezes it (javadb isNewDB), is discarded', () => {
+    const meta = { ...(java as DbMetadata), downloadedAt: '2032-03-03T00:00:00Z' }
+    expect(distrustedDb(meta, new Date('2022-03-03T02:00:00Z'))).toMatch(/downloaded in the future/)
+  })
+})

@@ -11,6 +11,8 @@ import {
   scriptedTrivy,
   seedDb,
   useScanWorkspace,
+  SINGLE,
+  child,
 } from './scripted-trivy.js'
 
 const RATE_LIMIT: Step = { exitCode: 1, stderr: RATE_LIMITED }
@@ -23,7 +25,7 @@ function scan(steps: Step[], ageHours: number, overrides: Partial<TrivyScanOptio
   const result = runTrivyScan({
     trivyPath: 'trivy',
     image: IMAGE,
-    platforms: [undefined],
+    images: [SINGLE],
     outputDir: scope.dirs.outputDir,
     cacheDir: scope.dirs.cacheDir,
     dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
@@ -93,7 +95,7 @@ describe('falling back to the cached DB', () => {
   test('after a fallback, later platforms use the same cached DB without trying to download again', async () => {
     await seedDb(scope.dirs.cacheDir)
     const { result, calls } = scan([RATE_LIMIT, RATE_LIMIT, RATE_LIMIT, OK, OK], 30, {
-      platforms: ['linux/amd64', 'linux/arm64'],
+      images: [child('linux/amd64', '1'), child('linux/arm64', '2')],
     })
     const { scans, db } = await result
     expect(skips(calls)).toEqual([false, false, false, true, true])

@@ -5,7 +5,17 @@ import { join } from 'node:path'
 import { afterEach, expect, test, vi } from 'vitest'
 import type { Exec } from '../../src/exec.js'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
-import { IMAGE, OK, PANIC, type Step, hoursAfterBuild, scriptedTrivy, useScanWorkspace } from './scripted-trivy.js'
+import {
+  IMAGE,
+  OK,
+  PANIC,
+  type Step,
+  hoursAfterBuild,
+  scriptedTrivy,
+  useScanWorkspace,
+  SINGLE,
+  child,
+} from './scripted-trivy.js'
 
 const credentials = { username: 'robot', password: 'pa55,w0rd' }
 const scope = useScanWorkspace()
@@ -26,14 +36,16 @@ function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
   const exec: Exec = async (command, args, options = {}) => {
     const dockerConfig = options.env?.DOCKER_CONFIG
     const config =
-      dockerConfig === undefined ? undefined : JSON.parse(await readFile(join(dockerConfig, 'config.json'), 'utf8'))
+      dockerConfig === undefined
+        ? undefined
+        : await readFile(join(dockerConfig, 'config.json'), 'utf8').then(JSON.parse, () => undefined)
     seen.push({ dockerConfig, config })
     return trivy.exec(command, args, options)
   }
   const result = runTrivyScan({
     trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
     image: IMAGE,
-    platforms: [undefined],
+    images: [SINGLE],
     outputDir: scope.dirs.outputDir,
     cacheDir: scope.dirs.cacheDir,
     dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
@@ -58,7 +70,7 @@ test.each([
   ['Docker Hub, under docker login’s historical key', 'docker.io', 'https://index.docker.io/v1/'],
 ])('%s: the config holds one entry, for the image’s registry, and is gone afterwards', async (_, registry, key) => {
   const { result, seen } = scan([OK, OK], {
-    platforms: ['linux/amd64', 'linux/arm64'],
+    images: [child('linux/amd64', '1'), child('linux/arm64', '2')],
     registryLogin: { registry, credentials },
   })
   await result
@@ -90,19 +102,21 @@ test('the config is removed when Trivy cannot even be started', async () => {
   expect(await leftConfigs()).toEqual([])
 })
 
-test('an inherited TRIVY_USERNAME/TRIVY_PASSWORD is blanked when vouch hands Trivy its own config', async () => {
+test('an inherited TRIVY_USERNAME/TRIVY_PASSWORD is left out when vouch hands Trivy its own config', async () => {
   vi.stubEnv('TRIVY_USERNAME', 'runner')
   vi.stubEnv('TRIVY_PASSWORD', 'runner-pass')
   const { result, calls } = scan([OK], { registryLogin: { registry: '127.0.0.1:5000', credentials } })
   await result
-  expect(calls[0]?.options.env).toMatchObject({ TRIVY_USERNAME: '', TRIVY_PASSWORD: '' })
+  expect(calls[0]?.options.replaceEnv).toBe(true)
+  expect(calls[0]?.options.env).not.toHaveProperty('TRIVY_USERNAME')
+  expect(calls[0]?.options.env).not.toHaveProperty('TRIVY_PASSWORD')
 })
 
 test('without credentials Trivy gets no config of vouch’s and keeps the runner’s own', async () => {
   vi.stubEnv('DOCKER_CONFIG', '/home/runner/.docker')
   const { result, seen, calls } = scan([OK])
   await result
-  expect(seen[0]?.dockerConfig).toBeUndefined()
-  expect(calls[0]?.options.env).not.toHaveProperty('DOCKER_CONFIG')
+  expect(seen[0]?.dockerConfig).toBe('/home/runner/.docker')
+  expect(calls[0]?.options.env?.DOCKER_CONFIG).toBe('/home/runner/.docker')
   expect(await leftConfigs()).toEqual([])
 })

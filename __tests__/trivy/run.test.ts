@@ -10,7 +10,9 @@ import {
   IMAGE_MISSING,
   OK,
   PANIC,
+  SINGLE,
   type Step,
+  child,
   TIMED_OUT,
   hoursAfterBuild,
   scriptedTrivy,
@@ -26,7 +28,7 @@ function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
   const result = runTrivyScan({
     trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
     image: IMAGE,
-    platforms: [undefined],
+    images: [SINGLE],
     outputDir: scope.dirs.outputDir,
     cacheDir: scope.dirs.cacheDir,
     dbRepositories: DB_REPOSITORIES,
@@ -47,7 +49,7 @@ describe('a scan that succeeds', () => {
   test('runs Trivy once for a single-platform image, with exactly the built arguments', async () => {
     const { result, calls } = scan([OK])
     const { scans, db } = await result
-    const reportFile = join(scope.dirs.outputDir, 'trivy.json')
+    const reportFile = join(scope.dirs.outputDir, `trivy-${SINGLE.digest.slice(7)}.json`)
     expect(calls).toHaveLength(1)
     expect(calls[0]?.args).toEqual(
       scanArgs({
@@ -60,7 +62,9 @@ describe('a scan that succeeds', () => {
         insecure: true,
       }),
     )
-    expect(scans).toEqual([{ reportFile, startedAt: hoursAfterBuild(30), finishedAt: hoursAfterBuild(30) }])
+    expect(scans).toEqual([
+      { digest: SINGLE.digest, reportFile, startedAt: hoursAfterBuild(30), finishedAt: hoursAfterBuild(30) },
+    ])
     await access(reportFile)
     expect(db).toEqual({
       updatedAt: '2022-03-02T06:07:07.99504083Z',
@@ -70,18 +74,30 @@ describe('a scan that succeeds', () => {
     })
   })
 
-  test('runs Trivy exactly once per platform and downloads the DB in the first run only', async () => {
-    const platforms = ['linux/amd64', 'linux/arm64', 'linux/arm/v7']
-    const { result, calls } = scan([OK, OK, OK], { platforms })
+  test('runs Trivy exactly once per image, each by its own digest, and downloads the DB in the first run only', async () => {
+    const images = [child('linux/amd64', '1'), child('linux/arm64', '2'), child('linux/arm/v7', '3')]
+    const { result, calls } = scan([OK, OK, OK], { images })
     const { scans } = await result
     expect(calls).toHaveLength(3)
     expect(calls.map((call) => call.args.includes('--skip-db-update'))).toEqual([false, true, true])
-    expect(calls.map((call) => call.args[call.args.indexOf('--platform') + 1])).toEqual(platforms)
-    expect(scans.map((entry) => [entry.platform, entry.reportFile])).toEqual([
-      ['linux/amd64', join(scope.dirs.outputDir, 'trivy-linux-amd64.json')],
-      ['linux/arm64', join(scope.dirs.outputDir, 'trivy-linux-arm64.json')],
-      ['linux/arm/v7', join(scope.dirs.outputDir, 'trivy-linux-arm-v7.json')],
-    ])
+    expect(calls.map((call) => call.args.at(-1))).toEqual(images.map((image) => image.pinned))
+    for (const call of calls) expect(call.args).not.toContain('--platform')
+    expect(scans.map((entry) => [entry.platform, entry.digest, entry.reportFile])).toEqual(
+      images.map((image) => [
+        image.label,
+        image.digest,
+        join(scope.dirs.outputDir, `trivy-${image.digest.slice(7)}.json`),
+      ]),
+    )
+  })
+
+  test('two images of one platform are two runs with two report files, which no platform spelling can merge', async () => {
+    // linux/arm/v7 and an architecture spelt arm-v7 both became trivy-linux-arm-v7.json when files were named by platform.
+    const images = [child('linux/amd64 (sha256:111111111111)', '1'), child('linux/amd64 (sha256:222222222222)', '2')]
+    const { result, calls } = scan([OK, OK], { images })
+    const { scans } = await result
+    expect(calls.map((call) => call.args.at(-1))).toEqual(images.map((image) => image.pinned))
+    expect(new Set(scans.map((entry) => entry.reportFile)).size).toBe(2)
   })
 
   test('names the mirror Trivy says served the DB', async () => {
@@ -93,7 +109,8 @@ describe('a scan that succeeds', () => {
 
   test('logs each command line in a group per platform, and credentials only reach a docker config', async () => {
     const registryLogin = { registry: '127.0.0.1:5000', credentials: { username: 'robot', password: 'pa55-w0rd' } }
-    const { result, calls } = scan([OK, OK], { platforms: ['linux/amd64', 'linux/arm64'], registryLogin })
+    const images = [child('linux/amd64', '1'), child('linux/arm64', '2')]
+    const { result, calls } = scan([OK, OK], { images, registryLogin })
     await result
     const printed = scope.stdout.lines()
     for (const call of calls) {
@@ -105,8 +122,8 @@ describe('a scan that succeeds', () => {
       expect(printed).toContain(`$ ${commandLine(call.command, call.args)}`)
     }
     expect(printed.filter((line) => line.startsWith('::group::'))).toEqual([
-      `::group::Trivy: ${IMAGE} (linux/amd64)`,
-      `::group::Trivy: ${IMAGE} (linux/arm64)`,
+      `::group::Trivy: ${images[0]?.pinned} (linux/amd64)`,
+      `::group::Trivy: ${images[1]?.pinned} (linux/arm64)`,
     ])
     expect(printed.join('\n')).not.toContain('pa55-w0rd')
   })
@@ -149,7 +166,7 @@ describe('a scan that fails', () => {
 
   test('a report left by an earlier run does not pass for this one', async () => {
     await mkdir(scope.dirs.outputDir, { recursive: true })
-    await writeFile(join(scope.dirs.outputDir, 'trivy.json'), '{}')
+    await writeFile(join(scope.dirs.outputDir, `trivy-${SINGLE.digest.slice(7)}.json`), '{}')
     const { result } = scan([{ exitCode: 0, writesReport: false }])
     await expect(result).rejects.toThrow(/wrote no report/)
   })
@@ -175,15 +192,15 @@ describe('a scan that fails', () => {
     expect(error.cause).toBe(enoent)
   })
 
-  test('no platform at all is a scan error, not an empty success', async () => {
-    const { result, calls } = scan([], { platforms: [] })
+  test('no image at all is a scan error, not an empty success', async () => {
+    const { result, calls } = scan([], { images: [] })
     await expect(result).rejects.toThrow(ScanError)
     expect(calls).toHaveLength(0)
   })
 
   test('a failing platform stops the scan: later platforms are not run', async () => {
     const { result, calls } = scan([OK, { exitCode: 2, stderr: PANIC }, OK], {
-      platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'],
+      images: [child('linux/amd64', '1'), child('linux/arm64', '2'), child('linux/s390x', '3')],
     })
     await expect(result).rejects.toThrow(/linux\/arm64/)
     expect(calls).toHaveLength(2)

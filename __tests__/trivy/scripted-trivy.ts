@@ -17,6 +17,14 @@ export const hoursAfterBuild = (hours: number) => new Date(DB_BUILT_AT + hours *
 
 export const DIGEST = 'sha256:0d2a5f0b4d6c1e9f8a7b3c5d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f'
 export const IMAGE = `127.0.0.1:5000/team/app@${DIGEST}`
+/** The single-platform image as runTrivyScan takes it. */
+export const SINGLE = { pinned: IMAGE, digest: DIGEST }
+
+/** An image of an index: its own digest (`n` repeated), labelled by its platform. */
+export function child(label: string, n: string) {
+  const digest = `sha256:${n.repeat(64)}`
+  return { pinned: `127.0.0.1:5000/team/app@${digest}`, digest, label }
+}
 
 // Real stderr, from the issues cited in db.test.ts.
 export const RATE_LIMITED =

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { type Exec, exec } from '../../src/exec.js'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
-import { IMAGE, REPORT, captureStdout, workspace } from './scripted-trivy.js'
+import { IMAGE, REPORT, captureStdout, workspace, SINGLE, child } from './scripted-trivy.js'
 
 const STAND_IN = fileURLToPath(new URL('../fakes/trivy.mjs', import.meta.url))
 const DB_UPDATED_AT = '2026-08-21T06:13:29.475327118Z'
@@ -51,7 +51,7 @@ function scan(overrides: Partial<TrivyScanOptions> = {}) {
   return runTrivyScan({
     trivyPath: STAND_IN,
     image: IMAGE,
-    platforms: [undefined],
+    images: [SINGLE],
     outputDir: dirs.outputDir,
     cacheDir: dirs.cacheDir,
     dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
@@ -90,7 +90,7 @@ describe('with the stand-in trivy', () => {
 
   test('several platforms: one run each, the DB fetched by the first', async () => {
     vi.stubEnv('VOUCH_FAKE_TRIVY_DB_STALE', '1')
-    const { scans } = await scan({ platforms: ['linux/amd64', 'linux/arm64'] })
+    const { scans } = await scan({ images: [child('linux/amd64', '1'), child('linux/arm64', '2')] })
     expect(scans.map((entry) => entry.platform)).toEqual(['linux/amd64', 'linux/arm64'])
     const runs = await invocations()
     expect(runs.map((run) => run.argv.includes('--skip-db-update'))).toEqual([false, true])

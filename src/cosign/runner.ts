@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import { SigningError } from '../errors.js'
 import type { Exec, ExecResult } from '../exec.js'
+import { logSafe } from '../log-safe.js'
 import { shellQuote } from './args.js'
 import { cosignFailure, isTransientFailure } from './output.js'
 
@@ -31,7 +32,7 @@ export function cosignRunner(options: CosignRunnerOptions): CosignRunner {
   const retry = options.retry ?? DEFAULT_RETRY
 
   const attempt = async (step: string, args: string[], extraEnv: Record<string, string>): Promise<ExecResult> => {
-    core.info(`cosign ${args.map(shellQuote).join(' ')}`)
+    core.info(logSafe(`cosign ${args.map(shellQuote).join(' ')}`))
     for (let tried = 1; ; tried++) {
       const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false })
       const transient =

@@ -20,19 +20,25 @@ const ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].
 // distribution refuses manifests over 4 MiB; anything larger is not a manifest.
 const MANIFEST_LIMIT = 4 * 1024 * 1024
 
-/** One entry of an index. Attestation manifests that buildx adds appear as `unknown/unknown`. */
+/**
+ * One entry of an index: an image, or (annotated `vnd.docker.reference.type: attestation-manifest`) the attestation
+ * manifest buildx adds for one. The platform is what the entry declares, checked against a strict grammar; an entry
+ * that declares none is still an image.
+ */
 export interface Platform {
-  os: string
-  architecture: string
+  os?: string
+  architecture?: string
   variant?: string
   digest: string
+  /** buildx's attestation manifest: not an image, never scanned, and signed only as part of the index. */
+  attestation?: true
 }
 
 export interface ResolvedImage {
   /** sha256:…, the digest of the exact manifest bytes the registry holds. */
   digest: string
   mediaType: string
-  /** Present when the manifest is an index or manifest list: every entry, none skipped. */
+  /** Present when the manifest is an index or manifest list: every entry, attestation manifests included. */
   platforms?: Platform[]
 }
 
@@ -76,13 +82,9 @@ export async function resolveDigest(ref: ImageReference, options: RegistryOption
   return getManifest(session, tag)
 }
 
-/** The images to scan: linux entries only, which drops buildx's `unknown/unknown` attestation manifests. */
-export function scannablePlatforms(platforms: readonly Platform[]): Platform[] {
-  return platforms.filter((platform) => platform.os === 'linux')
-}
-
-/** `linux/amd64`, `linux/arm/v7`: the form of the `platforms` input. */
-export function platformName(platform: Pick<Platform, 'os' | 'architecture' | 'variant'>): string {
+/** `linux/amd64`, `linux/arm/v7`: the form of the `platforms` input; undefined for an entry that declares none. */
+export function platformName(platform: Pick<Platform, 'os' | 'architecture' | 'variant'>): string | undefined {
+  if (platform.os === undefined || platform.architecture === undefined) return undefined
   const variant = platform.variant === undefined || platform.variant === '' ? '' : `/${platform.variant}`
   return `${platform.os}/${platform.architecture}${variant}`
 }
@@ -133,7 +135,7 @@ async function getManifest(session: RegistrySession, reference: string): Promise
   const manifest = parseManifest(session, body)
   const mediaType = manifestType(session, manifest)
   if (isIndexType(mediaType)) {
-    return { digest, mediaType, platforms: indexPlatforms(manifest.manifests) }
+    return { digest, mediaType, platforms: indexPlatforms(manifest.manifests, digest) }
   }
   return { digest, mediaType }
 }
@@ -178,25 +180,66 @@ function parseManifest(session: RegistrySession, body: Uint8Array): Record<strin
   throw new RegistryError(`${session.registry} returned something that is not a JSON manifest for ${session.image}`)
 }
 
-function indexPlatforms(entries: unknown): Platform[] {
+// OCI image-index platform fields are GOOS/GOARCH values and a variant such as v7 (image-spec image-index.md);
+// anything else (a newline, `::`, a `-` that would make linux/arm-v7 collide with linux/arm/v7) is refused here,
+// before it can name a file, reach the log or be matched against the `platforms` input.
+const PLATFORM_WORD = /^[a-z0-9]+$/
+const ATTESTATION = 'attestation-manifest'
+
+/** Every entry of an index, in order, each checked: a digest vouch can scan, and a platform in the strict grammar. */
+function indexPlatforms(entries: unknown, indexDigest: string): Platform[] {
   if (!Array.isArray(entries)) return []
-  const platforms: Platform[] = []
-  for (const entry of entries as Array<Record<string, unknown> | null>) {
-    if (typeof entry?.digest !== 'string') continue
-    const platform = (typeof entry.platform === 'object' && entry.platform !== null ? entry.platform : {}) as Record<
-      string,
-      unknown
-    >
-    const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
-    const variant = text(platform.variant)
-    platforms.push({
-      os: text(platform.os) ?? 'unknown',
-      architecture: text(platform.architecture) ?? 'unknown',
-      ...(variant === undefined ? {} : { variant }),
-      digest: entry.digest,
-    })
+  const refuse = (what: string): never => {
+    throw new RegistryError(`The index ${indexDigest} lists ${what}; vouch scans and signs nothing in it`)
   }
-  return platforms
+  return (entries as unknown[]).map((entry, position) => {
+    if (typeof entry !== 'object' || entry === null) return refuse(`entry ${position} that is not an object`)
+    const fields = entry as Record<string, unknown>
+    const digest = fields.digest
+    if (typeof digest !== 'string' || !isDigest(digest)) {
+      return refuse(`entry ${position} whose digest ${quote(digest)} is not sha256:<64 hex digits>`)
+    }
+    // Trivy would scan one platform of a nested index, while cosign --recursive signs every image under it.
+    if (typeof fields.mediaType === 'string' && isIndexType(fields.mediaType)) {
+      return refuse(`${digest}, an index inside the index, whose images vouch cannot scan each by digest`)
+    }
+    const annotations = isRecord(fields.annotations) ? fields.annotations : {}
+    const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION
+    if (fields.platform === undefined || fields.platform === null)
+      return { digest, ...(attestation ? { attestation } : {}) }
+    if (!isRecord(fields.platform)) return refuse(`${digest} with a platform that is not an object`)
+    const platform = fields.platform
+    const word = (name: 'os' | 'architecture' | 'variant', required: boolean): string | undefined => {
+      const value = platform[name]
+      if (value === undefined && !required) return undefined
+      if (typeof value !== 'string' || !PLATFORM_WORD.test(value)) {
+        return refuse(
+          `${digest} whose platform ${name} is ${quote(value)}, not lowercase letters and digits (os/arch[/variant])`,
+        )
+      }
+      return value
+    }
+    const os = word('os', true)
+    const architecture = word('architecture', true)
+    const variant = platform.variant === '' ? undefined : word('variant', false)
+    return {
+      ...(os === undefined ? {} : { os }),
+      ...(architecture === undefined ? {} : { architecture }),
+      ...(variant === undefined ? {} : { variant }),
+      digest,
+      ...(attestation ? { attestation } : {}),
+    }
+  })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A registry's value as JSON, cut short: one line whatever it holds. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text
 }
 
 function failure(session: RegistrySession, response: Response, body: string, reference: string): RegistryError {

@@ -33,9 +33,20 @@ export function singleLine(text: string, maxChars: number): string {
   return truncate(head.replace(UNSAFE_SPACE, ' ').replace(/\s+/g, ' ').trim(), maxChars)
 }
 
-/** Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity. */
+// GitHub's autolinker turns `scheme://…` and `www.…` in plain text into links (GFM's extended autolinks), so a URL
+// in a finding's title or description would become a link the scanner's data chose. A zero-width space after the
+// scheme's `:` and after `www` leaves the text as it reads but gives the autolinker nothing to match.
+const AUTOLINK = /(:)(?=\/\/)|\b(www)(?=\.)/gi
+const ZERO_WIDTH_SPACE = '&#8203;'
+
+/**
+ * Scanner text made inert for Markdown and HTML: one line, at most `maxChars`, every special character an entity,
+ * and no bare URL that GitHub would link.
+ */
 export function escapeText(text: string, maxChars = 300): string {
-  return singleLine(text, maxChars).replace(SPECIAL, entity)
+  return singleLine(text, maxChars)
+    .replace(SPECIAL, entity)
+    .replace(AUTOLINK, (match) => `${match}${ZERO_WIDTH_SPACE}`)
 }
 
 /** Inline code for untrusted text (`<code>`, not backticks, so that entities still decode). */

@@ -54,8 +54,19 @@ function ruleName(resultClass: string | undefined): string {
   return 'UnknownIssue'
 }
 
-// Trivy's pathRegex: an OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path.
-const OS_SUFFIX = /^(.+?)(?:\s*\(.*?\).*?)?$/s
+/**
+ * An OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path. This is what Trivy's
+ * pathRegex `^(.+?)(?:\s*\(.*?\).*?)?$` captures, found in one pass: that regex backtracks quadratically on a
+ * target of many `(`. The artifact ends at the first `(` after the first character that some `)` follows, with the
+ * whitespace before it dropped (keeping at least one character); a target without one is all artifact.
+ */
+export function artifactOfTarget(target: string): string {
+  const open = target.indexOf('(', 1)
+  if (open === -1 || target.lastIndexOf(')') < open) return target
+  const before = target.slice(0, open)
+  const trimmed = before.trimEnd()
+  return trimmed === '' ? before.slice(0, 1) : trimmed
+}
 
 /**
  * Where code scanning files the alert, as Trivy's ToPathUri puts it: a language package's path (PkgPath, else the
@@ -68,7 +79,7 @@ export function locationUri(finding: Finding, image: string): string {
 }
 
 function repositoryPath(target: string): string {
-  const path = OS_SUFFIX.exec(target)?.[1] ?? target
+  const path = artifactOfTarget(target)
   try {
     return parseReference(path).repository
   } catch {

@@ -5,6 +5,8 @@ import type { Inputs } from '../inputs.js'
 import { installTools, type InstalledTools } from '../tools/install.js'
 import { releaseAsset, runnerPlatform } from '../tools/assets.js'
 import { expectedSha256 } from '../tools/checksums.js'
+import { checkToolIdentity } from '../tools/identity.js'
+import { signingKeyVariables, trivyEnvironment, trivyExec } from '../trivy/environment.js'
 
 export type Scanners = InstalledTools
 
@@ -21,7 +23,11 @@ export function checkToolRequests(inputs: Inputs, env: NodeJS.ProcessEnv): void 
   }
 }
 
-export async function installScanners(inputs: Inputs, exec: Exec): Promise<Scanners> {
+export async function installScanners(
+  inputs: Inputs,
+  exec: Exec,
+  env: Record<string, string | undefined> = process.env,
+): Promise<Scanners> {
   // cosign is needed only to sign; a run with `sign: false` never downloads it.
   const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy'
   return core.group(label, async () => {
@@ -32,8 +38,15 @@ export async function installScanners(inputs: Inputs, exec: Exec): Promise<Scann
         ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
         cache: inputs.cache,
       },
-      { exec },
+      // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
+      // other Trivy run: never cosign's key or password.
+      { exec: false },
     )
+    const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: signingKeyVariables(inputs.cosignKey) }))
+    await Promise.all([
+      checkToolIdentity(tools.trivy, trivyOnly),
+      ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
+    ])
     for (const tool of [tools.trivy, tools.cosign]) {
       if (tool !== undefined) core.info(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`)
     }

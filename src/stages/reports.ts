@@ -57,23 +57,31 @@ async function writeJsonReport(scan: Pick<ScanOutcome, 'scans'>, file: string): 
   const [first] = scan.scans
   if (scan.scans.length === 1 && first !== undefined) return copyFile(first.reportFile, file)
   const reports = []
-  for (const { platform, reportFile } of scan.scans) {
-    reports.push({ platform, report: JSON.parse(await readFile(reportFile, 'utf8')) as unknown })
+  for (const { platform, digest, reportFile } of scan.scans) {
+    reports.push({ platform, digest, report: JSON.parse(await readFile(reportFile, 'utf8')) as unknown })
   }
   await writeFile(file, `${JSON.stringify(mergedReport(reports), null, 2)}\n`)
 }
 
-export function mergedReport(reports: { platform?: string; report: unknown }[]): unknown {
+/** Several reports as one: each result names the image it came from by `Platform` (its label) and `Digest`. */
+export function mergedReport(reports: { platform?: string; digest?: string; report: unknown }[]): unknown {
   const base = (isObject(reports[0]?.report) ? reports[0].report : {}) as Record<string, unknown>
-  const results = reports.flatMap(({ platform, report }) => {
+  const results = reports.flatMap(({ platform, digest, report }) => {
     const list = Array.isArray(report)
       ? report
       : isObject(report) && Array.isArray(report.Results)
         ? report.Results
         : []
-    return list.map((result: unknown) => (isObject(result) ? { ...result, Platform: platform } : result))
+    return list.map((result: unknown) =>
+      isObject(result) ? { ...result, Platform: platform, Digest: digest } : result,
+    )
   })
-  return { ...base, Platforms: reports.map(({ platform }) => platform), Results: results }
+  return {
+    ...base,
+    Platforms: reports.map(({ platform }) => platform),
+    Images: reports.map(({ platform, digest }) => ({ Platform: platform, Digest: digest })),
+    Results: results,
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

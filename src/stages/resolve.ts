@@ -1,9 +1,24 @@
-// Pins the image to the digest the registry holds, once, and decides which platforms to scan.
+// Pins the image to the digest the registry holds, once, and decides which images of an index to scan.
 import * as core from '@actions/core'
-import { InputError } from '../errors.js'
+import { InputError, RegistryError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
+import { logSafe } from '../log-safe.js'
 import { isLoopbackRegistry, pinDigest, pinnedReference, type ImageReference } from '../image/reference.js'
-import { platformName, readDockerConfig, resolveDigest, scannablePlatforms } from '../image/registry.js'
+import { platformName, readDockerConfig, resolveDigest, type Platform } from '../image/registry.js'
+
+/** One image that Trivy scans as itself: the image, or one child of the index by its own digest. */
+export interface ImageToScan {
+  /** registry/repo@sha256:… of this very image, never of the index around it. */
+  pinned: string
+  digest: string
+  /** `os/arch[/variant]` as the index declares it; undefined for a single image and for an entry without one. */
+  platform?: string
+  /**
+   * How findings and the summary name it: the platform, with the digest added when the platform alone does not say
+   * which image it is (two entries for one platform, or none declared). Undefined for a single-platform image.
+   */
+  label?: string
+}
 
 export interface ImageTarget {
   /** The reference pinned to its digest. */
@@ -13,69 +28,97 @@ export interface ImageTarget {
   digest: string
   /** The digest names an index (several platforms): signing is recursive. */
   isIndex: boolean
-  /** What to hand Trivy's --platform, one scan each; [undefined] for a single-platform image. */
-  platforms: (string | undefined)[]
-  /** The platform names for the summary; empty for a single-platform image. */
-  platformNames: string[]
+  /** What this run scans, one Trivy run each. */
+  images: ImageToScan[]
   /**
-   * Images of the index that were not scanned (other operating systems, or platforms left out of `platforms`).
-   * Buildx's `unknown/unknown` attestation manifests are not images and never count here.
+   * Every image a signature on `pinned` vouches for: the index's entries but buildx's attestation manifests, or the
+   * image itself. Signing needs each of them scanned.
    */
-  unscanned: string[]
+  contents: ImageToScan[]
+  /** The labels of the scanned images, for the summary; empty for a single-platform image. */
+  platformNames: string[]
   /** Plain HTTP registry on loopback: Trivy and cosign are told so. */
   insecure: boolean
 }
 
 export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<ImageTarget> {
   const dockerConfig = inputs.registryCredentials === undefined ? await readDockerConfig(env) : undefined
-  const resolved = await resolveDigest(inputs.image, {
+  const options = {
     ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
     ...(dockerConfig === undefined ? {} : { dockerConfig }),
-  })
+  }
+  const resolved = await resolveDigest(inputs.image, options)
   const reference = pinDigest(inputs.image, resolved.digest)
   const pinned = pinnedReference(reference)
-  core.info(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${resolved.mediaType})`)
+  core.info(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${logSafe(resolved.mediaType)})`)
+  const target = { reference, pinned, digest: resolved.digest, insecure: isLoopbackRegistry(reference.registry) }
 
-  const isIndex = resolved.platforms !== undefined
-  const available = scannablePlatforms(resolved.platforms ?? []).map(platformName)
-  let platforms: string[]
-  if (!isIndex) {
+  if (resolved.platforms === undefined) {
     if (inputs.platforms !== 'all') {
       core.warning(
         `platforms is ${inputs.platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`,
       )
     }
-    platforms = []
-  } else if (inputs.platforms === 'all') {
-    platforms = available
+    const image = { pinned, digest: resolved.digest }
+    return { ...target, isIndex: false, images: [image], contents: [image], platformNames: [] }
+  }
+
+  const contents = indexImages(reference, resolved.platforms)
+  const images = chooseImages(inputs.platforms, contents, pinned)
+  // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
+  // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
+  for (const image of images) {
+    const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options)
+    if (child.platforms !== undefined) {
+      throw new RegistryError(
+        `The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
+          'and signs nothing in it',
+      )
+    }
+  }
+  core.info(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`)
+  return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') }
+}
+
+/** The images of an index, each pinned by its own digest: every entry that is not a buildx attestation manifest. */
+function indexImages(reference: ImageReference, entries: readonly Platform[]): ImageToScan[] {
+  const images = entries.filter((entry) => entry.attestation !== true)
+  const names = images.map((entry) => platformName(entry))
+  return images.map((entry, position) => {
+    const platform = names[position]
+    const ambiguous = platform === undefined || names.filter((name) => name === platform).length > 1
+    const short = entry.digest.slice(0, 'sha256:'.length + 12)
+    return {
+      pinned: pinnedReference({ registry: reference.registry, repository: reference.repository, digest: entry.digest }),
+      digest: entry.digest,
+      ...(platform === undefined ? {} : { platform }),
+      label: ambiguous ? `${platform ?? 'no platform'} (${short})` : platform,
+    }
+  })
+}
+
+/**
+ * `platforms: all` scans every linux image and every image that declares no platform (which can only be found out
+ * by scanning it); a list scans each image of those platforms, duplicates included. What is left out is not
+ * scanned, and an index with such an image is not signed (stages/sign.ts).
+ */
+function chooseImages(wanted: Inputs['platforms'], contents: ImageToScan[], pinned: string): ImageToScan[] {
+  const linux = contents.filter((image) => image.platform?.startsWith('linux/') === true)
+  let chosen: ImageToScan[]
+  if (wanted === 'all') {
+    chosen = contents.filter((image) => image.platform === undefined || image.platform.startsWith('linux/'))
   } else {
-    const missing = inputs.platforms.filter((platform) => !available.includes(platform))
+    const available = [...new Set(linux.map((image) => image.platform as string))]
+    const missing = wanted.filter((platform) => !available.includes(platform))
     if (missing.length > 0) {
       throw new InputError(
         'platforms',
-        inputs.platforms.join(','),
+        wanted.join(','),
         `names platforms the index lacks (${missing.join(', ')}); it has ${available.join(', ') || 'no linux platform'}`,
       )
     }
-    platforms = inputs.platforms
+    chosen = linux.filter((image) => wanted.includes(image.platform as string))
   }
-  if (isIndex && platforms.length === 0) {
-    throw new InputError('image', pinned, 'is an index without any linux platform to scan')
-  }
-  if (isIndex) core.info(`Platforms to scan: ${platforms.join(', ')}`)
-  const images = (resolved.platforms ?? []).filter(
-    (entry) => !(entry.os === 'unknown' && entry.architecture === 'unknown'),
-  )
-  const unscanned = images.map(platformName).filter((platform) => !platforms.includes(platform))
-
-  return {
-    reference,
-    pinned,
-    digest: resolved.digest,
-    isIndex,
-    platforms: platforms.length === 0 ? [undefined] : platforms,
-    platformNames: platforms,
-    unscanned: [...new Set(unscanned)],
-    insecure: isLoopbackRegistry(reference.registry),
-  }
+  if (chosen.length === 0) throw new InputError('image', pinned, 'is an index without any linux platform to scan')
+  return chosen
 }

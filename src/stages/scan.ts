@@ -1,4 +1,4 @@
-// Scans the pinned image once per platform, reads every report, and holds the findings against the budgets.
+// Scans the pinned image, or each image of an index by its own digest, reads every report, and holds the findings against the budgets.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -8,6 +8,7 @@ import type { Exec } from '../exec.js'
 import type { Inputs } from '../inputs.js'
 import { withDbCache } from '../cache/actions-cache.js'
 import { distrustedDb } from '../trivy/db.js'
+import { signingKeyVariables } from '../trivy/environment.js'
 import { readDbMetadata, runTrivyScan, type DbState, type PlatformScan } from '../trivy/run.js'
 import { readTrivyReport } from '../report/trivy.js'
 import { mergeReports } from '../report/merge.js'
@@ -20,7 +21,7 @@ import type { ImageTarget } from './resolve.js'
 export interface ScanOutcome {
   verdict: Verdict
   gate: GateResult
-  /** One per platform, with the report file Trivy wrote. */
+  /** One per image scanned, with the report file Trivy wrote. */
   scans: PlatformScan[]
   reports: ScanReport[]
   db: DbState
@@ -51,7 +52,8 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
     runTrivyScan({
       trivyPath: trivy.path,
       image: target.pinned,
-      platforms: target.platforms,
+      images: target.images,
+      withheldEnv: signingKeyVariables(inputs.cosignKey),
       outputDir: work,
       cacheDir,
       dbRepositories: inputs.dbRepositories,
@@ -84,9 +86,10 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
   const finishedAt = now()
 
   const reports: ScanReport[] = []
-  for (const { platform, reportFile } of result.scans) {
+  for (const { platform, digest, reportFile } of result.scans) {
     const text = await readFile(reportFile, 'utf8')
-    reports.push(readTrivyReport(text, { digest: target.digest, ...(platform === undefined ? {} : { platform }) }))
+    // Each report must be for the image it scanned: a child's report names the child's digest, not the index's.
+    reports.push(readTrivyReport(text, { digest, ...(platform === undefined ? {} : { platform }) }))
   }
   const merged = mergeReports(reports)
   const gate = holdGate({
@@ -112,12 +115,22 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
   }
 }
 
+// Trivy skips updating either DB while its metadata.json says NextUpdate lies ahead (pkg/db/db.go and
+// pkg/javadb/client.go isNewDB, v0.74.0), so a forged entry in the cache would freeze the Java DB as surely as the
+// vulnerability DB: both are checked.
+const CACHED_DBS = [
+  { dir: 'db', name: 'Trivy DB' },
+  { dir: 'java-db', name: 'Trivy Java DB' },
+] as const
+
 async function discardDistrustedDb(cacheDir: string, now: Date): Promise<void> {
-  const meta = await readDbMetadata(cacheDir)
-  const reason = meta === undefined ? undefined : distrustedDb(meta, now)
-  if (reason === undefined) return
-  core.warning(`Not using the Trivy DB restored from the cache: ${reason}. Trivy downloads a fresh one.`)
-  await rm(path.join(cacheDir, 'db'), { recursive: true, force: true })
+  for (const { dir, name } of CACHED_DBS) {
+    const meta = await readDbMetadata(cacheDir, dir)
+    const reason = meta === undefined ? undefined : distrustedDb(meta, now)
+    if (reason === undefined) continue
+    core.warning(`Not using the ${name} restored from the cache: ${reason}. Trivy downloads a fresh one.`)
+    await rm(path.join(cacheDir, dir), { recursive: true, force: true })
+  }
 }
 
 // The largest VEX document fetched: far above any product's OpenVEX or CSAF file, far below a runner's memory.

@@ -1,11 +1,13 @@
-// Signs the scanned digest and attaches the scan, only for a passed verdict (the guard lives in signAndAttest).
+// Signs the scanned digest and attaches the scan: only when every image the signature covers was scanned (here), and
+// only for a passed verdict (the guard lives in signAndAttest).
 import * as core from '@actions/core'
 import type { Exec } from '../exec.js'
+import { logSafe } from '../log-safe.js'
 import type { Inputs } from '../inputs.js'
 import { signedAnnotations } from '../cluster/annotations.js'
 import { signAndAttest, type SigningResult } from '../cosign/run.js'
 import type { InstalledTool } from '../tools/install.js'
-import type { ImageTarget } from './resolve.js'
+import type { ImageTarget, ImageToScan } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
 import type { ReportFiles } from './reports.js'
 
@@ -29,11 +31,15 @@ export interface SignRequest {
 export async function signImage(request: SignRequest): Promise<SigningOutcome> {
   const { inputs, target, cosign, scan, files } = request
   if (!inputs.sign || cosign === undefined) return { signed: false, attested: false, skippedReason: '`sign` is false' }
-  // Signing an index vouches for every image in it (cosign signs it recursively): never for one that was not scanned.
-  if (target.isIndex && target.unscanned.length > 0) {
+  // A signature vouches for every image it covers (cosign signs an index recursively, attestation manifests and all):
+  // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
+  const unscanned = unscannedImages(target, scan)
+  if (unscanned.length > 0) {
+    const names = unscanned.map((image) => logSafe(image.label ?? image.digest))
     const skippedReason =
-      `the index also holds ${target.unscanned.join(', ')}, which ${target.unscanned.length === 1 ? 'was' : 'were'} not scanned; ` +
-      'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it.'
+      `the index also holds ${names.join(', ')}, which ${names.length === 1 ? 'was' : 'were'} not scanned; ` +
+      'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it; ' +
+      'an index with images of another operating system is never signed.'
     core.warning(`${target.pinned} passed but was not signed: ${skippedReason}`)
     return { signed: false, attested: false, skippedReason }
   }
@@ -65,6 +71,15 @@ export async function signImage(request: SignRequest): Promise<SigningOutcome> {
       exec: request.exec,
     }),
   )
-  if (result.signed) core.info(`Signed ${target.pinned}${result.signature ? `: ${result.signature}` : ''}`)
+  if (result.signed) core.info(`Signed ${target.pinned}${result.signature ? `: ${logSafe(result.signature)}` : ''}`)
   return result
+}
+
+/** The images a signature on the target would cover that no scan of this run was for (by digest). */
+export function unscannedImages(
+  target: Pick<ImageTarget, 'contents'>,
+  scan: Pick<ScanOutcome, 'scans'>,
+): ImageToScan[] {
+  const scanned = new Set(scan.scans.map((entry) => entry.digest))
+  return target.contents.filter((image) => !scanned.has(image.digest))
 }

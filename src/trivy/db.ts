@@ -140,12 +140,17 @@ export const MAX_UPDATE_INTERVAL_HOURS = 48
 /**
  * Why a DB restored from a cache must not be used, or undefined when it may. Trivy skips its update while
  * NextUpdate lies ahead, so a cache entry whose NextUpdate is far away (or that claims to come from the future)
- * would freeze the DB for good: whoever can write the cache could hide every new CVE.
+ * would freeze the DB for good: whoever can write the cache could hide every new CVE. The same holds for the Java
+ * DB, whose metadata.json has the same fields (trivy-java-db pkg/db/metadata.go).
  */
 export function distrustedDb(meta: DbMetadata, now: Date): string | undefined {
   const updated = Date.parse(meta.updatedAt)
   if (Number.isNaN(updated)) return `its UpdatedAt ${JSON.stringify(meta.updatedAt)} is not a time`
   if (updated > now.getTime() + HOUR_MS) return `it claims to be built in the future (${meta.updatedAt})`
+  // Trivy also skips its update for a while after DownloadedAt (an hour for the DB, a day for the Java DB): a
+  // DownloadedAt in the future freezes it just the same.
+  const downloaded = meta.downloadedAt === undefined ? Number.NaN : Date.parse(meta.downloadedAt)
+  if (downloaded > now.getTime() + HOUR_MS) return `it claims to be downloaded in the future (${meta.downloadedAt})`
   if (meta.nextUpdate === undefined) return undefined
   const next = Date.parse(meta.nextUpdate)
   if (Number.isNaN(next) || next - updated > MAX_UPDATE_INTERVAL_HOURS * HOUR_MS) {

@@ -1,4 +1,4 @@
-// Runs Trivy once per platform of the image. The DB is fetched by the first run only; a failed DB download is
+// Runs Trivy once per image: the image itself, or each image of an index by its own digest. The DB is fetched by the first run only; a failed DB download is
 // retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
 import * as core from '@actions/core'
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
@@ -8,7 +8,8 @@ import { ScanError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
 import { withDockerConfig } from '../cosign/docker-config.js'
 import type { RegistryCredentials } from '../inputs.js'
-import { commandLine, reportFileName, scanArgs, scanEnv } from './args.js'
+import { commandLine, reportFileName, scanArgs } from './args.js'
+import { trivyEnvironment, trivyExec } from './environment.js'
 import {
   type DbMetadata,
   MAX_FALLBACK_AGE_HOURS,
@@ -25,10 +26,10 @@ import {
 
 export interface TrivyScanOptions {
   trivyPath: string
-  /** `registry/repo@sha256:…` */
+  /** `registry/repo@sha256:…` of what is signed: the image, or the index. */
   image: string
-  /** One entry per platform to scan; `[undefined]` for a single-platform image. */
-  platforms: (string | undefined)[]
+  /** One Trivy run each, by digest: the image itself, or the images of the index. */
+  images: TrivyImage[]
   outputDir: string
   cacheDir: string
   dbRepositories: string[]
@@ -43,14 +44,30 @@ export interface TrivyScanOptions {
   /** Where that docker config lives while Trivy runs (RUNNER_TEMP on a runner; the system's temp otherwise). */
   runnerTemp?: string
   exec: Exec
+  /** The step's environment, from which Trivy's is taken by allowlist (trivyEnvironment); process.env by default. */
+  stepEnv?: Record<string, string | undefined>
+  /** Variables Trivy must never get whatever the allowlist says: the one `cosign-key: env://NAME` names. */
+  withheldEnv?: readonly string[]
   now?: () => Date
   sleep?: (ms: number) => Promise<void>
   /** Runs that may download the DB before falling back: `attempts` in all, waiting base, 2×base, 4×base… */
   retry?: { attempts: number; baseDelayMs: number }
 }
 
+/** One image to scan, pinned by its own digest. */
+export interface TrivyImage {
+  /** `registry/repo@sha256:<this image's digest>` */
+  pinned: string
+  digest: string
+  /** How findings name it (`linux/arm64`); undefined for a single-platform image. */
+  label?: string
+}
+
 export interface PlatformScan {
+  /** The label of the image, as findings name it; undefined for a single-platform image. */
   platform?: string
+  /** The digest Trivy scanned, which its report must name. */
+  digest: string
   reportFile: string
   startedAt: Date
   finishedAt: Date
@@ -88,16 +105,17 @@ const DB_REMEDY =
   'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
   'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.'
 
-export async function readDbMetadata(cacheDir: string): Promise<DbMetadata | undefined> {
+/** `<cache-dir>/db/metadata.json`, or the Java DB's `<cache-dir>/java-db/metadata.json`, which has the same fields. */
+export async function readDbMetadata(cacheDir: string, dir: 'db' | 'java-db' = 'db'): Promise<DbMetadata | undefined> {
   try {
-    return parseDbMetadata(await readFile(join(cacheDir, 'db', 'metadata.json'), 'utf8'))
+    return parseDbMetadata(await readFile(join(cacheDir, dir, 'metadata.json'), 'utf8'))
   } catch {
     return undefined
   }
 }
 
 export async function runTrivyScan(options: TrivyScanOptions): Promise<TrivyScanResult> {
-  if (options.platforms.length === 0) throw new ScanError(`no platform of ${options.image} to scan`)
+  if (options.images.length === 0) throw new ScanError(`no image of ${options.image} to scan`)
   const now = options.now ?? (() => new Date())
   const outputDir = resolve(options.outputDir)
   const cacheDir = resolve(options.cacheDir)
@@ -125,9 +143,9 @@ export async function runTrivyScan(options: TrivyScanOptions): Promise<TrivyScan
 async function scanPlatforms(run: Runner): Promise<TrivyScanResult> {
   const { options, now } = run
   const scans: PlatformScan[] = []
-  for (const platform of options.platforms) {
-    const label = platform === undefined ? options.image : `${options.image} (${platform})`
-    scans.push(await core.group(`Trivy: ${label}`, () => run.scan(platform)))
+  for (const image of options.images) {
+    const title = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`
+    scans.push(await core.group(`Trivy: ${title}`, () => run.scan(image)))
   }
   const meta = await readDbMetadata(options.cacheDir)
   const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0])
@@ -149,7 +167,7 @@ interface Outcome {
 }
 
 class Runner {
-  /** Set once a run has the DB in the cache: later platforms pass `--skip-db-update`. */
+  /** Set once a run has the DB in the cache: later images pass `--skip-db-update`. */
   private dbReady = false
   usedCachedFallback = false
   downloadedFrom: string | undefined
@@ -160,25 +178,35 @@ class Runner {
     readonly now: () => Date,
     /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
     private readonly dockerConfigDir: string | undefined,
-  ) {}
+  ) {
+    const environment = trivyEnvironment(options.stepEnv ?? process.env, {
+      ...(dockerConfigDir === undefined ? {} : { dockerConfigDir }),
+      ...(options.withheldEnv === undefined ? {} : { withheld: options.withheldEnv }),
+    })
+    this.exec = trivyExec(options.exec, environment)
+  }
 
-  async scan(platform: string | undefined): Promise<PlatformScan> {
-    const reportFile = join(this.options.outputDir, reportFileName(platform))
+  /** Every Trivy run goes through this: Trivy's allowlisted environment, whatever else the step holds. */
+  private readonly exec: Exec
+
+  async scan(image: TrivyImage): Promise<PlatformScan> {
+    const reportFile = join(this.options.outputDir, reportFileName(image.digest))
     const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 }
     const skipDbUpdate = this.dbReady
-    let outcome = await this.invoke(platform, reportFile, skipDbUpdate)
+    let outcome = await this.invoke(image, reportFile, skipDbUpdate)
     for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
       const delayMs = baseDelayMs * 2 ** (attempt - 1)
       core.info(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`)
       await (this.options.sleep ?? defaultSleep)(delayMs)
-      outcome = await this.invoke(platform, reportFile, skipDbUpdate)
+      outcome = await this.invoke(image, reportFile, skipDbUpdate)
     }
-    if (this.isRetryable(outcome) && !skipDbUpdate) outcome = await this.fallBack(platform, reportFile, outcome)
-    await this.check(outcome, platform, reportFile)
+    if (this.isRetryable(outcome) && !skipDbUpdate) outcome = await this.fallBack(image, reportFile, outcome)
+    await this.check(outcome, image, reportFile)
     this.dbReady = true
     this.downloadedFrom ??= downloadedFrom(outcome.stderr)
     return {
-      ...(platform === undefined ? {} : { platform }),
+      ...(image.label === undefined ? {} : { platform: image.label }),
+      digest: image.digest,
       reportFile,
       startedAt: outcome.startedAt,
       finishedAt: outcome.finishedAt,
@@ -190,7 +218,7 @@ class Runner {
   }
 
   /** Downloads failed every time: scan with the cached DB if it is recent enough, else give up. */
-  private async fallBack(platform: string | undefined, reportFile: string, failed: Outcome): Promise<Outcome> {
+  private async fallBack(image: TrivyImage, reportFile: string, failed: Outcome): Promise<Outcome> {
     // --skip-db-update covers the vulnerability DB only; Trivy would fetch the Java DB again and fail again.
     if (isJavaDbFailure(failed.stderr)) throw this.dbFailure(failed)
     const decision = decideFallback(await readDbMetadata(this.options.cacheDir), this.now())
@@ -207,7 +235,7 @@ class Runner {
       `Trivy could not download its vulnerability DB; scanning with the cached DB, built ${describeDbAge(decision.ageHours)} ago.`,
     )
     this.usedCachedFallback = true
-    return this.invoke(platform, reportFile, true)
+    return this.invoke(image, reportFile, true)
   }
 
   private dbFailure(outcome: Outcome, noFallback?: string): ScanFailure {
@@ -229,8 +257,8 @@ class Runner {
     )
   }
 
-  private async check(outcome: Outcome, platform: string | undefined, reportFile: string): Promise<void> {
-    const target = platform === undefined ? this.options.image : `${this.options.image} for ${platform}`
+  private async check(outcome: Outcome, image: TrivyImage, reportFile: string): Promise<void> {
+    const target = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`
     if (outcome.exitCode === 0) {
       if (await isFile(reportFile)) return
       throw new ScanFailure(
@@ -251,10 +279,10 @@ class Runner {
     )
   }
 
-  private async invoke(platform: string | undefined, reportFile: string, skipDbUpdate: boolean): Promise<Outcome> {
+  private async invoke(image: TrivyImage, reportFile: string, skipDbUpdate: boolean): Promise<Outcome> {
     const { options } = this
     const args = scanArgs({
-      image: options.image,
+      image: image.pinned,
       outputFile: reportFile,
       dbRepositories: options.dbRepositories,
       cacheDir: options.cacheDir,
@@ -262,15 +290,13 @@ class Runner {
       vex: options.vex,
       insecure: options.insecure,
       skipDbUpdate,
-      ...(platform === undefined ? {} : { platform }),
     })
     // A report left by an earlier run must not pass for this one's.
     await rm(reportFile, { force: true })
     core.info(`$ ${commandLine(options.trivyPath, args)}`)
     const startedAt = this.now()
     try {
-      const env = scanEnv(this.dockerConfigDir, process.env)
-      const result = await options.exec(options.trivyPath, args, { env, cwd: this.cwd, echo: true })
+      const result = await this.exec(options.trivyPath, args, { cwd: this.cwd, echo: true })
       return { exitCode: result.exitCode, stderr: result.stderr, startedAt, finishedAt: this.now() }
     } catch (error) {
       throw new ScanFailure(
