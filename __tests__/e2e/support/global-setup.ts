@@ -8,7 +8,9 @@ export default function setup(): void {
   const started = Date.now()
   const result = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
   if (result.status !== 0) {
-    throw new Error(`scripts/real-tools.sh failed (exit ${result.status}); the real-tool tier needs every tool it builds`)
+    throw new Error(
+      `scripts/real-tools.sh failed (exit ${result.status}); the real-tool tier needs every tool it builds`,
+    )
   }
   const bin = result.stdout.trim().split('\n').at(-1) ?? ''
   process.env.VOUCH_E2E_BIN = bin

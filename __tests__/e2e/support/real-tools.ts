@@ -15,7 +15,9 @@ export const REAL_TOOLS = {
 
 export function realToolsBin(): string {
   if (process.env.VOUCH_E2E_BIN) return process.env.VOUCH_E2E_BIN
-  const cache = process.env.VOUCH_E2E_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vouch-e2e')
+  const cache =
+    process.env.VOUCH_E2E_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vouch-e2e')
   return path.join(cache, 'bin')
 }
 
