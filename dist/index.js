@@ -37284,6 +37284,7 @@ function main_maskSecrets(inputs) {
 /* harmony export */   Eg: () => (/* binding */ compareFindings),
 /* harmony export */   GT: () => (/* binding */ fixedText),
 /* harmony export */   Le: () => (/* binding */ advisoryUrl),
+/* harmony export */   Xc: () => (/* binding */ worstByPackage),
 /* harmony export */   j_: () => (/* binding */ splitByBreach),
 /* harmony export */   uV: () => (/* binding */ reasonText)
 /* harmony export */ });
@@ -37345,6 +37346,23 @@ function fixedText(finding) {
 /** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
 function versionChange(finding) {
     return `${finding.installedVersion} → ${fixedText(finding)}`;
+}
+/**
+ * The worst `limit` findings (already in display order), grouped by package: each package's rows sit together,
+ * packages in the order of their worst finding. A reviewer fixes packages, not CVEs, and a few dozen rows are what
+ * they read; the reports hold the rest.
+ */
+function worstByPackage(findings, limit) {
+    const groups = new Map();
+    for (const finding of findings.slice(0, limit)) {
+        const key = `${finding.pkgName}\u0000${finding.installedVersion}\u0000${finding.pkgPath ?? ''}`;
+        const group = groups.get(key);
+        if (group === undefined)
+            groups.set(key, [finding]);
+        else
+            group.push(finding);
+    }
+    return [...groups.values()].flat();
 }
 
 
@@ -37523,7 +37541,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: SUMMARY_LIMIT_BYTES
 
 // EXTERNAL MODULE: ./src/render/findings.ts
-var findings = __nccwpck_require__(2752);
+var render_findings = __nccwpck_require__(2752);
 // EXTERNAL MODULE: ./src/render/markdown.ts
 var markdown = __nccwpck_require__(2495);
 // EXTERNAL MODULE: ./src/report/model.ts
@@ -37739,7 +37757,7 @@ function deploySection(annotationKey, status, signed) {
     if (status !== 'passed') {
         const refused = signed
             ? ''
-            : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.';
+            : ' Do not deploy this image: it was not signed, so a cluster that requires the signature vouch makes refuses it. The gate annotation records the verdict for people and dashboards; it stops nothing, since anyone who can create a pod can write one.';
         return ['### Deploy', `${annotation}.${refused}`].join('\n\n');
     }
     const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join('\n');
@@ -37750,13 +37768,40 @@ function deploySection(annotationKey, status, signed) {
         'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
     ].join('\n\n');
 }
-function reportsLine(paths) {
+/** The upload step a workflow adds to keep the reports; pinned as the repository's own examples pin it. */
+const UPLOAD_STEP = [
+    '- if: always() # keep them when the gate fails too',
+    '  uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
+    '  with:',
+    '    name: vouch-reports',
+    '    path: ${{ runner.temp }}/vouch/ # output-dir',
+].join('\n');
+/** The folder the report files share, or '' when they do not share one. */
+function commonFolder(paths) {
+    const folders = new Set(paths.map((file) => file.slice(0, Math.max(0, file.lastIndexOf('/')))));
+    return folders.size === 1 ? ([...folders][0] ?? '') : '';
+}
+/**
+ * Where the full reports are, for a reader who comes after the job: the files on the runner are gone by then, so
+ * the section names them by file and shows the step that keeps them as an artifact of the run.
+ */
+function reportsSection(paths) {
+    const files = [paths.json, paths.sarif, paths.predicate].filter((file) => file !== undefined);
+    if (files.length === 0)
+        return '';
     const named = [
-        ...(paths.json === undefined ? [] : [`JSON ${(0,markdown/* code */.aY)(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`SARIF ${(0,markdown/* code */.aY)(paths.sarif, 400)}`]),
-        ...(paths.predicate === undefined ? [] : [`vuln predicate ${(0,markdown/* code */.aY)(paths.predicate, 400)}`]),
+        ...(paths.json === undefined ? [] : [`the Trivy JSON report (every finding, <code>json-report</code>)`]),
+        ...(paths.sarif === undefined ? [] : ['SARIF for code scanning (<code>sarif-report</code>)']),
+        ...(paths.predicate === undefined ? [] : ['the vuln predicate (<code>predicate</code>)']),
     ];
-    return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`;
+    const folder = commonFolder(files);
+    const where = folder === '' ? '' : ` (this run: ${(0,markdown/* code */.aY)(folder, 400)})`;
+    return [
+        '### Reports',
+        `The full reports are files in <code>output-dir</code> on the runner${where}: ${named.join(', ')}. ` +
+            'They go when the job ends. To keep them with the run, upload them after the vouch step:',
+        (0,markdown/* codeBlock */.DV)(UPLOAD_STEP, 'yaml'),
+    ].join('\n\n');
 }
 
 ;// CONCATENATED MODULE: ./src/render/summary-error.ts
@@ -37797,6 +37842,8 @@ function errorSection(cause, remedy) {
 
 /** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
 const OPEN_ROWS = 20;
+/** Rows a list shows at most: the worst few dozen are what a reviewer reads; the reports hold every finding. */
+const MAX_LISTED_ROWS = 50;
 /** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
 const TITLE_CHARS = 70;
 /** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
@@ -37817,7 +37864,7 @@ function platformsCell(finding, platformCount) {
 /** The ID, linked to its advisory, with the title under it, and a mark when an exception for it has expired. */
 function vulnerabilityCell(finding, expired) {
     const title = (finding.title ?? '').trim();
-    const lines = [(0,markdown/* link */.nf)(finding.id, (0,findings/* advisoryUrl */.Le)(finding))];
+    const lines = [(0,markdown/* link */.nf)(finding.id, (0,render_findings/* advisoryUrl */.Le)(finding))];
     if (title !== '')
         lines.push((0,markdown/* escapeText */.X1)(title, TITLE_CHARS));
     const exception = expired?.get(finding.id);
@@ -37832,19 +37879,21 @@ function packageCell(finding) {
     return finding.pkgPath === undefined ? name : `${name}<br>${(0,markdown/* escapeText */.X1)(finding.pkgPath, 120)}`;
 }
 function versionsCell(finding) {
-    return `${(0,markdown/* escapeText */.X1)(finding.installedVersion, 60)} →<br>${(0,markdown/* escapeText */.X1)((0,findings/* fixedText */.GT)(finding), 60)}`;
+    return `${(0,markdown/* escapeText */.X1)(finding.installedVersion, 60)} →<br>${(0,markdown/* escapeText */.X1)((0,render_findings/* fixedText */.GT)(finding), 60)}`;
 }
 function findingsList(heading, findings, platformCount, options = {}) {
     const showPlatforms = platformCount > 1;
     // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
     const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
+    const shown = (0,render_findings/* worstByPackage */.Xc)(findings, MAX_LISTED_ROWS);
     return {
         heading,
         noun: 'finding',
         total: findings.length,
+        listed: shown.length,
         openRows: options.openRows ?? 0,
         headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
-        rows: lazily(findings, (finding) => (0,markdown/* tableRow */.jD)([
+        rows: lazily(shown, (finding) => (0,markdown/* tableRow */.jD)([
             vulnerabilityCell(finding, expired),
             finding.severity,
             packageCell(finding),
@@ -37854,13 +37903,15 @@ function findingsList(heading, findings, platformCount, options = {}) {
     };
 }
 function ignoredList(heading, ignored) {
+    const shown = ignored.slice(0, MAX_LISTED_ROWS);
     return {
         heading,
         noun: 'ignored finding',
         total: ignored.length,
+        listed: shown.length,
         openRows: 0,
         headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
-        rows: lazily(ignored, ({ finding, reason }) => (0,markdown/* tableRow */.jD)([
+        rows: lazily(shown, ({ finding, reason }) => (0,markdown/* tableRow */.jD)([
             vulnerabilityCell(finding),
             finding.severity,
             packageCell(finding),
@@ -37893,25 +37944,23 @@ function summary_tables_plural(count, noun) {
     return `${(0,markdown/* formatCount */.B4)(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 /** Room to keep for the cut notes of `count` lists: each at its longest, with the separator before it. */
-function noteReserveBytes(count, paths) {
-    return count * ((0,markdown/* byteLength */.dp)(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, paths)) + 2);
+function noteReserveBytes(count) {
+    return count * ((0,markdown/* byteLength */.dp)(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true)) + 2);
 }
-function cutNote(leftOut, total, paths) {
-    const where = [
-        ...(paths.json === undefined ? [] : [`the JSON report ${(0,markdown/* code */.aY)(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`the SARIF report ${(0,markdown/* code */.aY)(paths.sarif, 400)}`]),
-    ];
-    const full = where.length === 0
-        ? 'the JSON and SARIF reports (the <code>json-report</code> and <code>sarif-report</code> outputs)'
-        : where.join(' and ');
-    return `**${(0,markdown/* formatCount */.B4)(leftOut)} of ${(0,markdown/* formatCount */.B4)(total)} rows left out** to keep this summary under GitHub's size limit; the full list is in ${full}.`;
+/** Says how many rows a list shows, which ones, and where the others are: the reports, kept as an artifact. */
+function cutNote(shown, total, sizeLimited) {
+    const which = sizeLimited
+        ? ", as many as fit under GitHub's size limit for a summary"
+        : ', the worst first, grouped by package';
+    return `**${(0,markdown/* formatCount */.B4)(shown)} of ${(0,markdown/* formatCount */.B4)(total)} shown**${which}. Every finding is in the JSON and SARIF reports: see **Reports** below for how to keep them.`;
 }
 /**
  * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
- * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
+ * spent, and every list from there on is cut. A list that shows fewer rows than it has ends with a note saying how
+ * many it shows and where the rest are. A long list shows
  * its `openRows` first rows and folds the rest into <details>.
  */
-function renderLists(lists, budgetBytes, paths) {
+function renderLists(lists, budgetBytes) {
     let remaining = budgetBytes;
     let spent = false;
     const sections = [];
@@ -37919,10 +37968,10 @@ function renderLists(lists, budgetBytes, paths) {
         const total = list.total;
         if (total === 0)
             continue;
-        const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total);
+        const openCount = list.listed <= OPEN_ROWS ? list.listed : Math.min(list.openRows, list.listed);
         const heading = `${list.heading} (${(0,markdown/* formatCount */.B4)(total)})`;
         const header = (0,markdown/* tableHeader */.qd)(list.headings);
-        const foldFrame = (0,markdown/* byteLength */.dp)(foldStart(total, total, list.noun)) + (0,markdown/* byteLength */.dp)(FOLD_END);
+        const foldFrame = (0,markdown/* byteLength */.dp)(foldStart(list.listed, list.listed, list.noun)) + (0,markdown/* byteLength */.dp)(FOLD_END);
         const frame = (0,markdown/* byteLength */.dp)(heading) + 2 * (0,markdown/* byteLength */.dp)(header) + foldFrame + 16;
         const open = [];
         const folded = [];
@@ -37950,7 +37999,7 @@ function renderLists(lists, budgetBytes, paths) {
         }
         const shown = open.length + folded.length;
         if (shown < total)
-            parts.push(cutNote(total - shown, total, paths));
+            parts.push(cutNote(shown, total, shown < list.listed));
         sections.push(parts.join('\n\n'));
     }
     return sections;
@@ -37989,18 +38038,18 @@ function renderSummary(context) {
     const tail = [
         signing === undefined ? '' : signingSection(signing, verdict.status),
         deploySection(annotationKey, verdict.status, signing?.signed === true),
-        reportsLine(reportPaths),
+        reportsSection(reportPaths),
     ];
     const fixedBytes = (0,markdown/* byteLength */.dp)([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length;
     const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length);
-    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths);
-    const tables = renderLists(lists, tableBudget, reportPaths);
+    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length);
+    const tables = renderLists(lists, tableBudget);
     const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`;
     return (0,markdown/* byteLength */.dp)(summary) <= limit ? summary : tooSmall(verdict, limit);
 }
 function listsOf(gate, platformCount) {
-    const { breaching, others } = (0,findings/* splitByBreach */.j_)(gate);
-    const ignored = [...gate.ignored].sort((a, b) => (0,findings/* compareFindings */.Eg)(a.finding, b.finding));
+    const { breaching, others } = (0,render_findings/* splitByBreach */.j_)(gate);
+    const ignored = [...gate.ignored].sort((a, b) => (0,render_findings/* compareFindings */.Eg)(a.finding, b.finding));
     return [
         // The findings behind the verdict are never all folded away.
         findingsList('### ❌ Findings that breach a budget', breaching, platformCount, {

@@ -61,3 +61,19 @@ export function fixedText(finding: Finding): string {
 export function versionChange(finding: Finding): string {
   return `${finding.installedVersion} → ${fixedText(finding)}`
 }
+
+/**
+ * The worst `limit` findings (already in display order), grouped by package: each package's rows sit together,
+ * packages in the order of their worst finding. A reviewer fixes packages, not CVEs, and a few dozen rows are what
+ * they read; the reports hold the rest.
+ */
+export function worstByPackage(findings: readonly Finding[], limit: number): Finding[] {
+  const groups = new Map<string, Finding[]>()
+  for (const finding of findings.slice(0, limit)) {
+    const key = `${finding.pkgName}\u0000${finding.installedVersion}\u0000${finding.pkgPath ?? ''}`
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [finding])
+    else group.push(finding)
+  }
+  return [...groups.values()].flat()
+}
