@@ -37146,7 +37146,7 @@ function summaryOf(published) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The flow, in the order CONTRACT.md draws it: resolve, install, scan, gate, report, sign, publish.
+// The flow, in the order docs/architecture.md draws it: resolve, install, scan, gate, report, sign, publish.
 // It never fails the step itself: it returns the outcome, and index.ts fails the step once.
 
 
