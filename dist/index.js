@@ -37286,7 +37286,8 @@ function main_maskSecrets(inputs) {
 /* harmony export */   Le: () => (/* binding */ advisoryUrl),
 /* harmony export */   Xc: () => (/* binding */ worstByPackage),
 /* harmony export */   j_: () => (/* binding */ splitByBreach),
-/* harmony export */   uV: () => (/* binding */ reasonText)
+/* harmony export */   uV: () => (/* binding */ reasonText),
+/* harmony export */   xX: () => (/* binding */ LISTED_FINDINGS)
 /* harmony export */ });
 /* harmony import */ var _report_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8347);
 /* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2495);
@@ -37307,14 +37308,23 @@ function advisoryUrl(finding) {
 }
 /** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
 const compareFindings = _report_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .worstFirst */ .md;
-/** Counted findings split into those of a breached severity and the others, each in display order. */
+/** Findings a list shows at most: the worst few dozen are what a reviewer reads; the reports hold every finding. */
+const LISTED_FINDINGS = 50;
+/**
+ * Counted findings split into those of a breached severity and the others, each in display order: the worst
+ * LISTED_FINDINGS grouped by package, then the rest worst first. The summary's tables and the workflow annotations
+ * both read this order, so the annotations name the first rows of the table.
+ */
 function splitByBreach(gate) {
     const breached = new Set(gate.breaches.map((breach) => breach.severity));
     const breaching = [];
     const others = [];
     for (const finding of gate.counted)
         (breached.has(finding.severity) ? breaching : others).push(finding);
-    return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) };
+    return {
+        breaching: worstByPackage(breaching.sort(compareFindings), LISTED_FINDINGS),
+        others: worstByPackage(others.sort(compareFindings), LISTED_FINDINGS),
+    };
 }
 /** Why a finding was not counted, in plain words (unescaped). */
 function reasonText(reason) {
@@ -37348,9 +37358,9 @@ function versionChange(finding) {
     return `${finding.installedVersion} → ${fixedText(finding)}`;
 }
 /**
- * The worst `limit` findings (already in display order), grouped by package: each package's rows sit together,
- * packages in the order of their worst finding. A reviewer fixes packages, not CVEs, and a few dozen rows are what
- * they read; the reports hold the rest.
+ * Findings (already worst first) with the worst `limit` grouped by package: each package's rows sit together,
+ * packages in the order of their worst finding; the rest follow as they were. A reviewer fixes packages, not
+ * CVEs, and a few dozen rows are what they read; the reports hold the rest. Applying it twice changes nothing.
  */
 function worstByPackage(findings, limit) {
     const groups = new Map();
@@ -37362,7 +37372,7 @@ function worstByPackage(findings, limit) {
         else
             group.push(finding);
     }
-    return [...groups.values()].flat();
+    return [...[...groups.values()].flat(), ...findings.slice(limit)];
 }
 
 
@@ -37842,8 +37852,8 @@ function errorSection(cause, remedy) {
 
 /** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
 const OPEN_ROWS = 20;
-/** Rows a list shows at most: the worst few dozen are what a reviewer reads; the reports hold every finding. */
-const MAX_LISTED_ROWS = 50;
+/** Rows a list shows at most (findings.ts LISTED_FINDINGS). */
+const MAX_LISTED_ROWS = render_findings/* LISTED_FINDINGS */.xX;
 /** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
 const TITLE_CHARS = 70;
 /** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
@@ -37885,7 +37895,7 @@ function findingsList(heading, findings, platformCount, options = {}) {
     const showPlatforms = platformCount > 1;
     // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
     const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
-    const shown = (0,render_findings/* worstByPackage */.Xc)(findings, MAX_LISTED_ROWS);
+    const shown = (0,render_findings/* worstByPackage */.Xc)(findings, MAX_LISTED_ROWS).slice(0, MAX_LISTED_ROWS);
     return {
         heading,
         noun: 'finding',

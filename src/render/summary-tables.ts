@@ -3,13 +3,13 @@
 // Linear in the rows shown, not in the findings.
 import type { Finding } from '../report/model.js'
 import type { Exception, IgnoredFinding, IgnoreReason } from '../report/verdict.js'
-import { advisoryUrl, fixedText, worstByPackage } from './findings.js'
+import { LISTED_FINDINGS, advisoryUrl, fixedText, worstByPackage } from './findings.js'
 import { byteLength, code, escapeText, formatCount, link, tableHeader, tableRow } from './markdown.js'
 
 /** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
 export const OPEN_ROWS = 20
-/** Rows a list shows at most: the worst few dozen are what a reviewer reads; the reports hold every finding. */
-export const MAX_LISTED_ROWS = 50
+/** Rows a list shows at most (findings.ts LISTED_FINDINGS). */
+export const MAX_LISTED_ROWS = LISTED_FINDINGS
 /** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
 export const TITLE_CHARS = 70
 /** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
@@ -79,7 +79,7 @@ export function findingsList(
   const showPlatforms = platformCount > 1
   // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
   const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]))
-  const shown = worstByPackage(findings, MAX_LISTED_ROWS)
+  const shown = worstByPackage(findings, MAX_LISTED_ROWS).slice(0, MAX_LISTED_ROWS)
   return {
     heading,
     noun: 'finding',
