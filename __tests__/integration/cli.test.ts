@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -14,7 +14,11 @@ beforeAll(async () => {
   world = await startWorld()
   await pushImage(world.registry.host, 'team/cli', '1.0')
 })
-afterAll(async () => world.close())
+const scratchDirs: string[] = []
+afterAll(async () => {
+  await world.close()
+  await Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true })))
+})
 
 interface CliRun {
   code: number
@@ -24,6 +28,7 @@ interface CliRun {
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const home = await mkdtemp(path.join(tmpdir(), 'vouch-cli-home-'))
+  scratchDirs.push(home)
   return new Promise((resolve) => {
     execFile(
       path.join(repoRoot, 'node_modules/.bin/tsx'),
@@ -105,6 +110,7 @@ describe('the local runner', () => {
 
   test('an input error leaves no scratch folder behind', async () => {
     const scratch = await mkdtemp(path.join(tmpdir(), 'vouch-cli-test-tmp-'))
+    scratchDirs.push(scratch)
     const run = await cli(['--image', 'registry.example.com/app:1', '--max-high', '-1'], { TMPDIR: scratch })
     expect(run.code).toBe(1)
     expect(run.stderr).toContain('max-high')
