@@ -37498,14 +37498,23 @@ function advisoryUrl(finding) {
 }
 /** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
 const compareFindings = worstFirst;
-/** Counted findings split into those of a breached severity and the others, each in display order. */
+/** Findings a list shows at most: the worst few dozen are what a reviewer reads; the reports hold every finding. */
+const LISTED_FINDINGS = 50;
+/**
+ * Counted findings split into those of a breached severity and the others, each in display order: the worst
+ * LISTED_FINDINGS grouped by package, then the rest worst first. The summary's tables and the workflow annotations
+ * both read this order, so the annotations name the first rows of the table.
+ */
 function splitByBreach(gate) {
     const breached = new Set(gate.breaches.map((breach) => breach.severity));
     const breaching = [];
     const others = [];
     for (const finding of gate.counted)
         (breached.has(finding.severity) ? breaching : others).push(finding);
-    return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) };
+    return {
+        breaching: worstByPackage(breaching.sort(compareFindings), LISTED_FINDINGS),
+        others: worstByPackage(others.sort(compareFindings), LISTED_FINDINGS),
+    };
 }
 /** Why a finding was not counted, in plain words (unescaped). */
 function reasonText(reason) {
@@ -37537,6 +37546,23 @@ function fixedText(finding) {
 /** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
 function versionChange(finding) {
     return `${finding.installedVersion} → ${fixedText(finding)}`;
+}
+/**
+ * Findings (already worst first) with the worst `limit` grouped by package: each package's rows sit together,
+ * packages in the order of their worst finding; the rest follow as they were. A reviewer fixes packages, not
+ * CVEs, and a few dozen rows are what they read; the reports hold the rest. Applying it twice changes nothing.
+ */
+function worstByPackage(findings, limit) {
+    const groups = new Map();
+    for (const finding of findings.slice(0, limit)) {
+        const key = `${finding.pkgName}\u0000${finding.installedVersion}\u0000${finding.pkgPath ?? ''}`;
+        const group = groups.get(key);
+        if (group === undefined)
+            groups.set(key, [finding]);
+        else
+            group.push(finding);
+    }
+    return [...[...groups.values()].flat(), ...findings.slice(limit)];
 }
 
 ;// CONCATENATED MODULE: ./src/render/sarif.ts
@@ -38211,7 +38237,7 @@ function deploySection(annotationKey, status, signed) {
     if (status !== 'passed') {
         const refused = signed
             ? ''
-            : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.';
+            : ' Do not deploy this image: it was not signed, so a cluster that requires the signature vouch makes refuses it. The gate annotation records the verdict for people and dashboards; it stops nothing, since anyone who can create a pod can write one.';
         return ['### Deploy', `${annotation}.${refused}`].join('\n\n');
     }
     const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join('\n');
@@ -38222,13 +38248,40 @@ function deploySection(annotationKey, status, signed) {
         'A pod annotation is advisory: anyone who can create a pod can write one. The cluster should rely on the signature, whose signed annotations cannot be forged.',
     ].join('\n\n');
 }
-function reportsLine(paths) {
+/** The upload step a workflow adds to keep the reports; pinned as the repository's own examples pin it. */
+const UPLOAD_STEP = [
+    '- if: always() # keep them when the gate fails too',
+    '  uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
+    '  with:',
+    '    name: vouch-reports',
+    '    path: ${{ runner.temp }}/vouch/ # output-dir',
+].join('\n');
+/** The folder the report files share, or '' when they do not share one. */
+function commonFolder(paths) {
+    const folders = new Set(paths.map((file) => file.slice(0, Math.max(0, file.lastIndexOf('/')))));
+    return folders.size === 1 ? ([...folders][0] ?? '') : '';
+}
+/**
+ * Where the full reports are, for a reader who comes after the job: the files on the runner are gone by then, so
+ * the section names them by file and shows the step that keeps them as an artifact of the run.
+ */
+function reportsSection(paths) {
+    const files = [paths.json, paths.sarif, paths.predicate].filter((file) => file !== undefined);
+    if (files.length === 0)
+        return '';
     const named = [
-        ...(paths.json === undefined ? [] : [`JSON ${code(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`SARIF ${code(paths.sarif, 400)}`]),
-        ...(paths.predicate === undefined ? [] : [`vuln predicate ${code(paths.predicate, 400)}`]),
+        ...(paths.json === undefined ? [] : [`the Trivy JSON report (every finding, <code>json-report</code>)`]),
+        ...(paths.sarif === undefined ? [] : ['SARIF for code scanning (<code>sarif-report</code>)']),
+        ...(paths.predicate === undefined ? [] : ['the vuln predicate (<code>predicate</code>)']),
     ];
-    return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`;
+    const folder = commonFolder(files);
+    const where = folder === '' ? '' : ` (this run: ${code(folder, 400)})`;
+    return [
+        '### Reports',
+        `The full reports are files in <code>output-dir</code> on the runner${where}: ${named.join(', ')}. ` +
+            'They go when the job ends. To keep them with the run, upload them after the vouch step:',
+        codeBlock(UPLOAD_STEP, 'yaml'),
+    ].join('\n\n');
 }
 
 ;// CONCATENATED MODULE: ./src/render/summary-error.ts
@@ -38262,6 +38315,8 @@ function errorSection(cause, remedy) {
 
 /** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
 const OPEN_ROWS = 20;
+/** Rows a list shows at most (findings.ts LISTED_FINDINGS). */
+const MAX_LISTED_ROWS = LISTED_FINDINGS;
 /** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
 const TITLE_CHARS = 70;
 /** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
@@ -38303,13 +38358,15 @@ function findingsList(heading, findings, platformCount, options = {}) {
     const showPlatforms = platformCount > 1;
     // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
     const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
+    const shown = worstByPackage(findings, MAX_LISTED_ROWS).slice(0, MAX_LISTED_ROWS);
     return {
         heading,
         noun: 'finding',
         total: findings.length,
+        listed: shown.length,
         openRows: options.openRows ?? 0,
         headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
-        rows: lazily(findings, (finding) => tableRow([
+        rows: lazily(shown, (finding) => tableRow([
             vulnerabilityCell(finding, expired),
             finding.severity,
             packageCell(finding),
@@ -38319,13 +38376,15 @@ function findingsList(heading, findings, platformCount, options = {}) {
     };
 }
 function ignoredList(heading, ignored) {
+    const shown = ignored.slice(0, MAX_LISTED_ROWS);
     return {
         heading,
         noun: 'ignored finding',
         total: ignored.length,
+        listed: shown.length,
         openRows: 0,
         headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
-        rows: lazily(ignored, ({ finding, reason }) => tableRow([
+        rows: lazily(shown, ({ finding, reason }) => tableRow([
             vulnerabilityCell(finding),
             finding.severity,
             packageCell(finding),
@@ -38358,25 +38417,23 @@ function summary_tables_plural(count, noun) {
     return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 /** Room to keep for the cut notes of `count` lists: each at its longest, with the separator before it. */
-function noteReserveBytes(count, paths) {
-    return count * (byteLength(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, paths)) + 2);
+function noteReserveBytes(count) {
+    return count * (byteLength(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true)) + 2);
 }
-function cutNote(leftOut, total, paths) {
-    const where = [
-        ...(paths.json === undefined ? [] : [`the JSON report ${code(paths.json, 400)}`]),
-        ...(paths.sarif === undefined ? [] : [`the SARIF report ${code(paths.sarif, 400)}`]),
-    ];
-    const full = where.length === 0
-        ? 'the JSON and SARIF reports (the <code>json-report</code> and <code>sarif-report</code> outputs)'
-        : where.join(' and ');
-    return `**${formatCount(leftOut)} of ${formatCount(total)} rows left out** to keep this summary under GitHub's size limit; the full list is in ${full}.`;
+/** Says how many rows a list shows, which ones, and where the others are: the reports, kept as an artifact. */
+function cutNote(shown, total, sizeLimited) {
+    const which = sizeLimited
+        ? ", as many as fit under GitHub's size limit for a summary"
+        : ', the worst first, grouped by package';
+    return `**${formatCount(shown)} of ${formatCount(total)} shown**${which}. Every finding is in the JSON and SARIF reports: see **Reports** below for how to keep them.`;
 }
 /**
  * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
- * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
+ * spent, and every list from there on is cut. A list that shows fewer rows than it has ends with a note saying how
+ * many it shows and where the rest are. A long list shows
  * its `openRows` first rows and folds the rest into <details>.
  */
-function renderLists(lists, budgetBytes, paths) {
+function renderLists(lists, budgetBytes) {
     let remaining = budgetBytes;
     let spent = false;
     const sections = [];
@@ -38384,10 +38441,10 @@ function renderLists(lists, budgetBytes, paths) {
         const total = list.total;
         if (total === 0)
             continue;
-        const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total);
+        const openCount = list.listed <= OPEN_ROWS ? list.listed : Math.min(list.openRows, list.listed);
         const heading = `${list.heading} (${formatCount(total)})`;
         const header = tableHeader(list.headings);
-        const foldFrame = byteLength(foldStart(total, total, list.noun)) + byteLength(FOLD_END);
+        const foldFrame = byteLength(foldStart(list.listed, list.listed, list.noun)) + byteLength(FOLD_END);
         const frame = byteLength(heading) + 2 * byteLength(header) + foldFrame + 16;
         const open = [];
         const folded = [];
@@ -38415,7 +38472,7 @@ function renderLists(lists, budgetBytes, paths) {
         }
         const shown = open.length + folded.length;
         if (shown < total)
-            parts.push(cutNote(total - shown, total, paths));
+            parts.push(cutNote(shown, total, shown < list.listed));
         sections.push(parts.join('\n\n'));
     }
     return sections;
@@ -38454,12 +38511,12 @@ function renderSummary(context) {
     const tail = [
         signing === undefined ? '' : signingSection(signing, verdict.status),
         deploySection(annotationKey, verdict.status, signing?.signed === true),
-        reportsLine(reportPaths),
+        reportsSection(reportPaths),
     ];
     const fixedBytes = byteLength([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length;
     const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length);
-    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths);
-    const tables = renderLists(lists, tableBudget, reportPaths);
+    const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length);
+    const tables = renderLists(lists, tableBudget);
     const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`;
     return byteLength(summary) <= limit ? summary : tooSmall(verdict, limit);
 }
@@ -38582,7 +38639,7 @@ function summaryOf(published) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The flow, in the order CONTRACT.md draws it: resolve, install, scan, gate, report, sign, publish.
+// The flow, in the order docs/architecture.md draws it: resolve, install, scan, gate, report, sign, publish.
 // It never fails the step itself: it returns the outcome, and index.ts fails the step once.
 
 

@@ -1,4 +1,4 @@
-// The flow, in the order CONTRACT.md draws it: resolve, install, scan, gate, report, sign, publish.
+// The flow, in the order docs/architecture.md draws it: resolve, install, scan, gate, report, sign, publish.
 // It never fails the step itself: it returns the outcome, and index.ts fails the step once.
 import * as core from '@actions/core'
 import { readBoolean, type InputReader, type Inputs } from './inputs.js'

@@ -54,6 +54,33 @@ describe('action.yml declares exactly the inputs vouch reads', () => {
     expect(spec.inputs['output-dir']?.default).toBe('${{ runner.temp }}/vouch')
   })
 
+  test('the Marketplace metadata: name, description, branding, and every default a string', async () => {
+    const spec = (await readActionYaml()) as unknown as {
+      name?: unknown
+      description?: unknown
+      branding?: { icon?: unknown; color?: unknown }
+      inputs: Record<string, { default?: unknown; required?: unknown }>
+    }
+    expect(spec.name).toBe('vouch')
+    expect(spec.description).toMatch(/^[^\n]{20,125}$/)
+    // The Marketplace's icon set is Feather's; its colours are these eight.
+    expect(spec.branding?.icon).toEqual(expect.any(String))
+    expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(
+      spec.branding?.color,
+    )
+    // The runner hands every input over as a string; a YAML number or boolean default reads differently from
+    // what the README's tables show (`0` vs `'0'`, `true` vs `'true'` are the same to it, `0.10` is not).
+    const notStrings = Object.entries(spec.inputs)
+      .filter(([, input]) => input.default !== undefined && typeof input.default !== 'string')
+      .map(([name]) => name)
+    expect(notStrings).toEqual([])
+    // An input is either required or has a default, never both and never neither.
+    const unclear = Object.entries(spec.inputs)
+      .filter(([, input]) => (input.required === true) === (input.default !== undefined))
+      .map(([name]) => name)
+    expect(unclear).toEqual([])
+  })
+
   test('declares every output of the contract', async () => {
     const spec = await readActionYaml()
     expect(Object.keys(spec.outputs).sort()).toEqual(

@@ -1,9 +1,10 @@
-// The summary stays under its byte limit for any number of findings: rows that do not fit are counted in a line
-// that names the full reports.
+// The summary shows the worst few dozen findings of each list, grouped by package, and stays under its byte limit
+// for any number of findings: a list that shows fewer rows than it has says how many and where the rest are.
 import { describe, expect, test } from 'vitest'
 import { SUMMARY_LIMIT_BYTES, renderSummary, type SummaryContext } from '../../src/render/summary.js'
 import type { IgnoredFinding, Verdict } from '../../src/report/verdict.js'
 import { budgets, exception, gateOf, IMAGE, manyFindings, NOW, verdictOf } from './builders.js'
+import { MAX_LISTED_ROWS } from '../../src/render/summary-tables.js'
 
 const PATHS = { json: '/home/runner/work/_temp/vouch/trivy.json', sarif: '/home/runner/work/_temp/vouch/trivy.sarif' }
 
@@ -21,7 +22,7 @@ function context(verdict: Verdict, limitBytes?: number): SummaryContext {
   }
 }
 
-const LEFT_OUT = /\*\*([\d,]+) of ([\d,]+) rows left out\*\*/g
+const LEFT_OUT = /\*\*([\d,]+) of ([\d,]+) shown\*\*/g
 
 function number(text: string | undefined): number {
   return Number((text ?? '').replace(/,/g, ''))
@@ -37,36 +38,48 @@ function tables(summary: string): { heading: string; shown: number; leftOut: num
       const total = number(/\(([\d,]+)\)$/.exec(heading)?.[1])
       const shown = section.split('\n').filter((line) => line.startsWith('| [')).length
       const note = [...section.matchAll(LEFT_OUT)][0]
-      return { heading, shown, leftOut: note === undefined ? 0 : number(note[1]), total }
+      // The note counts what the table shows: the two must agree.
+      if (note !== undefined) expect(number(note[1])).toBe(shown)
+      return { heading, shown, leftOut: note === undefined ? 0 : total - shown, total }
     })
 }
 
 describe('summary size', () => {
   const findings = manyFindings(100_000)
 
-  test('100 000 findings: under 1 MB, with the rows left out counted and the reports named', () => {
+  test('100 000 findings: the worst few dozen of each list, grouped by package, and where the rest are', () => {
     const summary = renderSummary(context(verdictOf(gateOf(findings))))
-    expect(Buffer.byteLength(summary, 'utf8')).toBeLessThan(SUMMARY_LIMIT_BYTES)
-    expect(SUMMARY_LIMIT_BYTES).toBeLessThan(1_048_576)
+    // A summary a reviewer reads, not a megabyte of rows.
+    expect(Buffer.byteLength(summary, 'utf8')).toBeLessThan(100_000)
 
     const listed = tables(summary)
     expect(listed.map((table) => table.heading.replace(/ \(.*/, ''))).toEqual([
       '### ❌ Findings that breach a budget',
       '### Other counted findings',
     ])
-    for (const table of listed) expect(table.shown + table.leftOut).toBe(table.total)
-    expect(listed.reduce((sum, table) => sum + table.shown + table.leftOut, 0)).toBe(100_000)
-    // The budget was used: thousands of rows shown, the rest cut.
-    expect(listed.reduce((sum, table) => sum + table.shown, 0)).toBeGreaterThan(1_000)
-    expect(listed.reduce((sum, table) => sum + table.leftOut, 0)).toBeGreaterThan(50_000)
+    for (const table of listed) {
+      expect(table.shown).toBe(MAX_LISTED_ROWS)
+      expect(table.shown + table.leftOut).toBe(table.total)
+    }
+    expect(listed.reduce((sum, table) => sum + table.total, 0)).toBe(100_000)
+    expect(summary).toContain('the worst first, grouped by package. Every finding is in the JSON and SARIF reports')
 
-    const notes = [...summary.matchAll(LEFT_OUT)]
-    expect(notes.length).toBeGreaterThan(0)
-    expect(summary).toContain(`the JSON report <code>/home/runner/work/&#95;temp/vouch/trivy.json</code>`)
-    expect(summary).toContain(`the SARIF report <code>/home/runner/work/&#95;temp/vouch/trivy.sarif</code>`)
-    // The parts after the tables are still there.
+    // Grouped: each package's rows are adjacent, so no package shows up again after another one started.
+    const breaching = summary.slice(summary.indexOf('### ❌ Findings that breach'), summary.indexOf('### Other'))
+    const packages = breaching
+      .split('\n')
+      .filter((line) => line.startsWith('| ['))
+      .map((line) => line.split(' | ')[2])
+    const seen: string[] = []
+    for (const name of packages) if (seen.at(-1) !== name) seen.push(name ?? '')
+    expect(seen.length).toBe(new Set(seen).size)
+    // The worst first: the breaching table holds only the breached severity's findings.
+    expect(breaching).not.toMatch(/\| (MEDIUM|LOW|UNKNOWN) \|/)
+
+    // The parts after the tables are still there, with the way to keep the reports.
     expect(summary).toContain('### Deploy')
-    expect(summary.endsWith('</code>\n')).toBe(true)
+    expect(summary).toContain('### Reports')
+    expect(summary).toContain('actions/upload-artifact@')
   })
 
   test('100 000 counted and 100 000 ignored findings with multi-byte titles stay under the limit', () => {
@@ -79,7 +92,11 @@ describe('summary size', () => {
     expect(Buffer.byteLength(summary, 'utf8')).toBeLessThan(SUMMARY_LIMIT_BYTES)
     const listed = tables(summary)
     expect(listed.reduce((sum, table) => sum + table.shown + table.leftOut, 0)).toBe(200_000)
-    expect(listed.at(-1)).toMatchObject({ heading: '### Ignored findings (100,000)', shown: 0, leftOut: 100_000 })
+    expect(listed.at(-1)).toMatchObject({
+      heading: '### Ignored findings (100,000)',
+      shown: MAX_LISTED_ROWS,
+      leftOut: 100_000 - MAX_LISTED_ROWS,
+    })
   })
 
   test.each([20_000, 60_000])('a limit of %i bytes holds, and rows are cut, not the rest', (limit) => {
@@ -103,10 +120,12 @@ describe('summary size', () => {
     expect(summary).toMatch(LEFT_OUT)
   })
 
-  test('a summary that fits is not cut', () => {
-    const summary = renderSummary(context(verdictOf(gateOf(findings.slice(0, 500), { budgets: budgets() }))))
+  test('a list of a few dozen is shown whole', () => {
+    const summary = renderSummary(
+      context(verdictOf(gateOf(findings.slice(0, MAX_LISTED_ROWS), { budgets: budgets() }))),
+    )
     expect(summary).not.toMatch(LEFT_OUT)
-    expect(tables(summary).reduce((sum, table) => sum + table.shown, 0)).toBe(500)
+    expect(tables(summary).reduce((sum, table) => sum + table.shown, 0)).toBe(MAX_LISTED_ROWS)
   })
 
   test('a limit smaller than the fixed parts still gives a summary within it', () => {

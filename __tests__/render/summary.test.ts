@@ -168,14 +168,17 @@ describe('summary snapshots', () => {
           signed: true,
           signature: 'ghcr.io/acme/shop:sha256-3c19aa980a9c5709a2c96c2d0779febf6e5e453b92b172ce84cb85fdaf695373.sig',
           attested: true,
-          verifyCommand: `cosign verify --certificate-identity-regexp '^https://github.com/acme/shop/' --certificate-oidc-issuer https://token.actions.githubusercontent.com ${IMAGE}`,
+          // The exact identity of the signing workflow (https://github.com/ + GITHUB_WORKFLOW_REF), not a pattern
+          // that every workflow of the repository matches, and the signed annotations.
+          verifyCommand: `cosign verify --certificate-identity https://github.com/acme/shop/.github/workflows/release.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com -a security.example.com/scan-status=passed -a security.example.com/max-critical=0 -a security.example.com/max-high=0 ${IMAGE}`,
         },
       }),
     )
     expect(summary).toContain('### Signature and attestation')
     expect(summary).toContain(
-      "```sh\ncosign verify \\\n  --certificate-identity-regexp '^https://github.com/acme/shop/' \\\n  --certificate-oidc-issuer",
+      '```sh\ncosign verify \\\n  --certificate-identity https://github.com/acme/shop/.github/workflows/release.yml@refs/heads/main \\\n  --certificate-oidc-issuer',
     )
+    expect(summary).not.toContain('regexp')
     expect(summary).toContain('**Attestation**: the scan result, as a signed')
     expect(summary).toContain('The image was **signed**, and the scan result attached as a signed attestation.')
     await expect(summary).toMatchFileSnapshot('../fixtures/render/summary/signed.md')
@@ -198,6 +201,9 @@ describe('summary content', () => {
     expect(summary).toContain('the image was **not signed**')
     expect(summary).not.toContain('### Signature and attestation')
     expect(summary).toContain('Do not deploy this image')
+    // The refusal comes from the signature; the annotation is advisory, and the summary does not say otherwise.
+    expect(summary).toContain('a cluster that requires the signature vouch makes refuses it')
+    expect(summary).not.toMatch(/gate annotation\) refuses/)
   })
 
   test('a passed image that was not signed says why, with input names as code', () => {
@@ -296,5 +302,26 @@ describe('summary content', () => {
     const folded = renderSummary(context(verdictOf(gateOf(many.slice(0, 21), { budgets: open }))))
     expect(folded).toContain('<details><summary>Show 21 findings</summary>\n\n| Vulnerability |')
     expect(folded).toContain('\n\n</details>')
+  })
+})
+
+describe('where the reports are', () => {
+  test('named by file and output, with the upload step that keeps them, not as bare runner paths', () => {
+    const summary = renderSummary(context(failed))
+    const section = summary.slice(summary.indexOf('### Reports'))
+    expect(section).toContain('The full reports are files in <code>output-dir</code> on the runner')
+    expect(section).toContain('(this run: <code>/home/runner/work/&#95;temp/vouch</code>)')
+    expect(section).toContain('<code>json-report</code>')
+    expect(section).toMatch(/uses: actions\/upload-artifact@[0-9a-f]{40} # v\d/)
+    expect(section).toContain('path: ${{ runner.temp }}/vouch/')
+    expect(summary).not.toContain('**Reports** on the runner')
+  })
+
+  test('the upload step is pinned as the repository examples pin it', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const example = await readFile(new URL('../../examples/reports-artifact.yml', import.meta.url), 'utf8')
+    const pinned = /uses: (actions\/upload-artifact@[0-9a-f]{40} # \S+)/.exec(example)?.[1]
+    expect(pinned).toBeDefined()
+    expect(renderSummary(context(failed))).toContain(`uses: ${pinned}`)
   })
 })

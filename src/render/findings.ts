@@ -20,13 +20,23 @@ export function advisoryUrl(finding: Pick<Finding, 'id' | 'primaryUrl'>): string
 /** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
 export const compareFindings = worstFirst
 
-/** Counted findings split into those of a breached severity and the others, each in display order. */
+/** Findings a list shows at most: the worst few dozen are what a reviewer reads; the reports hold every finding. */
+export const LISTED_FINDINGS = 50
+
+/**
+ * Counted findings split into those of a breached severity and the others, each in display order: the worst
+ * LISTED_FINDINGS grouped by package, then the rest worst first. The summary's tables and the workflow annotations
+ * both read this order, so the annotations name the first rows of the table.
+ */
 export function splitByBreach(gate: GateResult): { breaching: Finding[]; others: Finding[] } {
   const breached = new Set(gate.breaches.map((breach) => breach.severity))
   const breaching: Finding[] = []
   const others: Finding[] = []
   for (const finding of gate.counted) (breached.has(finding.severity) ? breaching : others).push(finding)
-  return { breaching: breaching.sort(compareFindings), others: others.sort(compareFindings) }
+  return {
+    breaching: worstByPackage(breaching.sort(compareFindings), LISTED_FINDINGS),
+    others: worstByPackage(others.sort(compareFindings), LISTED_FINDINGS),
+  }
 }
 
 /** Why a finding was not counted, in plain words (unescaped). */
@@ -60,4 +70,20 @@ export function fixedText(finding: Finding): string {
 /** `1.1.1c-r0 → 1.1.1d-r0`, or `→ no fix` with Trivy's status when it says why. */
 export function versionChange(finding: Finding): string {
   return `${finding.installedVersion} → ${fixedText(finding)}`
+}
+
+/**
+ * Findings (already worst first) with the worst `limit` grouped by package: each package's rows sit together,
+ * packages in the order of their worst finding; the rest follow as they were. A reviewer fixes packages, not
+ * CVEs, and a few dozen rows are what they read; the reports hold the rest. Applying it twice changes nothing.
+ */
+export function worstByPackage(findings: readonly Finding[], limit: number): Finding[] {
+  const groups = new Map<string, Finding[]>()
+  for (const finding of findings.slice(0, limit)) {
+    const key = `${finding.pkgName}\u0000${finding.installedVersion}\u0000${finding.pkgPath ?? ''}`
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [finding])
+    else group.push(finding)
+  }
+  return [...[...groups.values()].flat(), ...findings.slice(limit)]
 }

@@ -207,7 +207,7 @@ export function deploySection(annotationKey: string, status: ScanStatus, signed:
   if (status !== 'passed') {
     const refused = signed
       ? ''
-      : ' Do not deploy this image: it was not signed, so a cluster that checks the signature (or the gate annotation) refuses it.'
+      : ' Do not deploy this image: it was not signed, so a cluster that requires the signature vouch makes refuses it. The gate annotation records the verdict for people and dashboards; it stops nothing, since anyone who can create a pod can write one.'
     return ['### Deploy', `${annotation}.${refused}`].join('\n\n')
   }
   const yaml = ['metadata:', '  annotations:', `    ${JSON.stringify(annotationKey)}: ${JSON.stringify(status)}`].join(
@@ -221,11 +221,39 @@ export function deploySection(annotationKey: string, status: ScanStatus, signed:
   ].join('\n\n')
 }
 
-export function reportsLine(paths: { json?: string; sarif?: string; predicate?: string }): string {
+/** The upload step a workflow adds to keep the reports; pinned as the repository's own examples pin it. */
+const UPLOAD_STEP = [
+  '- if: always() # keep them when the gate fails too',
+  '  uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
+  '  with:',
+  '    name: vouch-reports',
+  '    path: ${{ runner.temp }}/vouch/ # output-dir',
+].join('\n')
+
+/** The folder the report files share, or '' when they do not share one. */
+function commonFolder(paths: readonly string[]): string {
+  const folders = new Set(paths.map((file) => file.slice(0, Math.max(0, file.lastIndexOf('/')))))
+  return folders.size === 1 ? ([...folders][0] ?? '') : ''
+}
+
+/**
+ * Where the full reports are, for a reader who comes after the job: the files on the runner are gone by then, so
+ * the section names them by file and shows the step that keeps them as an artifact of the run.
+ */
+export function reportsSection(paths: { json?: string; sarif?: string; predicate?: string }): string {
+  const files = [paths.json, paths.sarif, paths.predicate].filter((file): file is string => file !== undefined)
+  if (files.length === 0) return ''
   const named = [
-    ...(paths.json === undefined ? [] : [`JSON ${code(paths.json, 400)}`]),
-    ...(paths.sarif === undefined ? [] : [`SARIF ${code(paths.sarif, 400)}`]),
-    ...(paths.predicate === undefined ? [] : [`vuln predicate ${code(paths.predicate, 400)}`]),
+    ...(paths.json === undefined ? [] : [`the Trivy JSON report (every finding, <code>json-report</code>)`]),
+    ...(paths.sarif === undefined ? [] : ['SARIF for code scanning (<code>sarif-report</code>)']),
+    ...(paths.predicate === undefined ? [] : ['the vuln predicate (<code>predicate</code>)']),
   ]
-  return named.length === 0 ? '' : `**Reports** on the runner: ${named.join(' · ')}`
+  const folder = commonFolder(files)
+  const where = folder === '' ? '' : ` (this run: ${code(folder, 400)})`
+  return [
+    '### Reports',
+    `The full reports are files in <code>output-dir</code> on the runner${where}: ${named.join(', ')}. ` +
+      'They go when the job ends. To keep them with the run, upload them after the vouch step:',
+    codeBlock(UPLOAD_STEP, 'yaml'),
+  ].join('\n\n')
 }

@@ -1,12 +1,15 @@
-// The job summary's finding tables, filled row by row within a byte budget: rows are built only while they fit,
-// and what does not fit is counted and pointed to in the full reports. Linear in the rows shown, not in the findings.
+// The job summary's finding tables: the worst few dozen of each list, grouped by package, filled row by row within a
+// byte budget (rows are built only while they fit). What is not shown is counted and pointed to in the full reports.
+// Linear in the rows shown, not in the findings.
 import type { Finding } from '../report/model.js'
 import type { Exception, IgnoredFinding, IgnoreReason } from '../report/verdict.js'
-import { advisoryUrl, fixedText } from './findings.js'
+import { LISTED_FINDINGS, advisoryUrl, fixedText, worstByPackage } from './findings.js'
 import { byteLength, code, escapeText, formatCount, link, tableHeader, tableRow } from './markdown.js'
 
 /** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
 export const OPEN_ROWS = 20
+/** Rows a list shows at most (findings.ts LISTED_FINDINGS). */
+export const MAX_LISTED_ROWS = LISTED_FINDINGS
 /** Characters of a title in a table: enough to tell what it is; the advisory has the rest. */
 export const TITLE_CHARS = 70
 /** Beyond this many platforms, a finding seen on all of them says `all N` instead of naming each. */
@@ -19,6 +22,8 @@ export interface RowList {
   noun: string
   headings: readonly string[]
   total: number
+  /** Rows offered, at most MAX_LISTED_ROWS: fewer than total when the rest is left to the reports. */
+  listed: number
   rows: Iterable<string>
   /** Rows shown before the fold when the list is longer than OPEN_ROWS; 0 folds it all. */
   openRows: number
@@ -74,13 +79,15 @@ export function findingsList(
   const showPlatforms = platformCount > 1
   // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
   const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]))
+  const shown = worstByPackage(findings, MAX_LISTED_ROWS).slice(0, MAX_LISTED_ROWS)
   return {
     heading,
     noun: 'finding',
     total: findings.length,
+    listed: shown.length,
     openRows: options.openRows ?? 0,
     headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', ...(showPlatforms ? ['Platforms'] : [])],
-    rows: lazily(findings, (finding) =>
+    rows: lazily(shown, (finding) =>
       tableRow([
         vulnerabilityCell(finding, expired),
         finding.severity,
@@ -93,13 +100,15 @@ export function findingsList(
 }
 
 export function ignoredList(heading: string, ignored: readonly IgnoredFinding[]): RowList {
+  const shown = ignored.slice(0, MAX_LISTED_ROWS)
   return {
     heading,
     noun: 'ignored finding',
     total: ignored.length,
+    listed: shown.length,
     openRows: 0,
     headings: ['Vulnerability', 'Severity', 'Package', 'Installed → fixed', 'Why it is not counted'],
-    rows: lazily(ignored, ({ finding, reason }) =>
+    rows: lazily(shown, ({ finding, reason }) =>
       tableRow([
         vulnerabilityCell(finding),
         finding.severity,
@@ -137,38 +146,35 @@ function plural(count: number, noun: string): string {
 }
 
 /** Room to keep for the cut notes of `count` lists: each at its longest, with the separator before it. */
-export function noteReserveBytes(count: number, paths: ReportPaths): number {
-  return count * (byteLength(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, paths)) + 2)
+export function noteReserveBytes(count: number): number {
+  return count * (byteLength(cutNote(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true)) + 2)
 }
 
-export function cutNote(leftOut: number, total: number, paths: ReportPaths): string {
-  const where = [
-    ...(paths.json === undefined ? [] : [`the JSON report ${code(paths.json, 400)}`]),
-    ...(paths.sarif === undefined ? [] : [`the SARIF report ${code(paths.sarif, 400)}`]),
-  ]
-  const full =
-    where.length === 0
-      ? 'the JSON and SARIF reports (the <code>json-report</code> and <code>sarif-report</code> outputs)'
-      : where.join(' and ')
-  return `**${formatCount(leftOut)} of ${formatCount(total)} rows left out** to keep this summary under GitHub's size limit; the full list is in ${full}.`
+/** Says how many rows a list shows, which ones, and where the others are: the reports, kept as an artifact. */
+export function cutNote(shown: number, total: number, sizeLimited: boolean): string {
+  const which = sizeLimited
+    ? ", as many as fit under GitHub's size limit for a summary"
+    : ', the worst first, grouped by package'
+  return `**${formatCount(shown)} of ${formatCount(total)} shown**${which}. Every finding is in the JSON and SARIF reports: see **Reports** below for how to keep them.`
 }
 
 /**
  * Renders the lists in order within `budgetBytes`. Once a row does not fit, no later row is tried: the budget is
- * spent, and every list from there on is cut, each with a note saying how many rows it left out. A long list shows
+ * spent, and every list from there on is cut. A list that shows fewer rows than it has ends with a note saying how
+ * many it shows and where the rest are. A long list shows
  * its `openRows` first rows and folds the rest into <details>.
  */
-export function renderLists(lists: readonly RowList[], budgetBytes: number, paths: ReportPaths): string[] {
+export function renderLists(lists: readonly RowList[], budgetBytes: number): string[] {
   let remaining = budgetBytes
   let spent = false
   const sections: string[] = []
   for (const list of lists) {
     const total = list.total
     if (total === 0) continue
-    const openCount = total <= OPEN_ROWS ? total : Math.min(list.openRows, total)
+    const openCount = list.listed <= OPEN_ROWS ? list.listed : Math.min(list.openRows, list.listed)
     const heading = `${list.heading} (${formatCount(total)})`
     const header = tableHeader(list.headings)
-    const foldFrame = byteLength(foldStart(total, total, list.noun)) + byteLength(FOLD_END)
+    const foldFrame = byteLength(foldStart(list.listed, list.listed, list.noun)) + byteLength(FOLD_END)
     const frame = byteLength(heading) + 2 * byteLength(header) + foldFrame + 16
     const open: string[] = []
     const folded: string[] = []
@@ -192,7 +198,7 @@ export function renderLists(lists: readonly RowList[], budgetBytes: number, path
       parts.push(`${foldStart(folded.length, open.length, list.noun)}${[header, ...folded].join('\n')}${FOLD_END}`)
     }
     const shown = open.length + folded.length
-    if (shown < total) parts.push(cutNote(total - shown, total, paths))
+    if (shown < total) parts.push(cutNote(shown, total, shown < list.listed))
     sections.push(parts.join('\n\n'))
   }
   return sections

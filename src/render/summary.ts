@@ -8,7 +8,7 @@ import {
   budgetsSection,
   deploySection,
   expiredSection,
-  reportsLine,
+  reportsSection,
   signingSection,
   uncheckedBudgetsSection,
   verdictSection,
@@ -62,12 +62,12 @@ export function renderSummary(context: SummaryContext): string {
   const tail = [
     signing === undefined ? '' : signingSection(signing, verdict.status),
     deploySection(annotationKey, verdict.status, signing?.signed === true),
-    reportsLine(reportPaths),
+    reportsSection(reportPaths),
   ]
   const fixedBytes = byteLength([...head, ...tail].join(SEPARATOR)) + 3 * SEPARATOR.length
   const lists = gate === undefined ? [] : listsOf(gate, context.platforms.length)
-  const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length, reportPaths)
-  const tables = renderLists(lists, tableBudget, reportPaths)
+  const tableBudget = limit - fixedBytes - noteReserveBytes(lists.length)
+  const tables = renderLists(lists, tableBudget)
 
   const summary = `${[...head, ...tables, ...tail].filter((part) => part !== '').join(SEPARATOR)}\n`
   return byteLength(summary) <= limit ? summary : tooSmall(verdict, limit)

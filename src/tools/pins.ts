@@ -1,5 +1,5 @@
 // The sha256 of every Trivy and cosign release asset that vouch trusts, copied from
-// ../shared/reference/tool-checksums.md (independent package-manager records that agree; never the release's own
+// __tests__/fixtures/tools/tool-checksums.md (independent package-manager records that agree; never the release's own
 // checksum file). __tests__/tools/pins.test.ts re-parses that file so a typo here cannot hide.
 import type { PlatformKey } from './assets.js'
 
