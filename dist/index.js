@@ -31814,8 +31814,8 @@ class DownloadError extends VouchError {
         super(message, {
             ...options,
             remedy: `The download of ${url} failed${status === undefined ? '' : ` with HTTP ${status}`}. If this runner cannot ` +
-                'reach the release downloads, set `tools-mirror` to a mirror that serves the same release assets; ' +
-                'otherwise re-run the job.',
+                'reach the release downloads, point `tools-mirror` at a mirror that serves the same release assets (or ' +
+                'check the one it names); otherwise re-run the job.',
         });
         this.url = url;
         this.status = status;
@@ -32113,7 +32113,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3675);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4947);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
@@ -32433,7 +32433,7 @@ function readTool(get, tool) {
 
 /***/ }),
 
-/***/ 3675:
+/***/ 4947:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33784,6 +33784,69 @@ function docker_config_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+;// CONCATENATED MODULE: ./src/image/transport.ts
+// One registry request: fetch with a timeout, following redirects by hand so that credentials stay with the origin
+// they were meant for and no redirect leaves https for plain http off loopback.
+
+
+
+/** How long one registry request may take, body included. */
+const REQUEST_TIMEOUT_MS = 60_000;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/**
+ * fetch, following redirects itself: the Authorization header goes only to the origin it was meant for, and a
+ * redirect from https to plain http is refused unless it leads to loopback. Network failures (refused, DNS, TLS)
+ * become a RegistryError that names the image and keeps the cause. Returns the answer and where it came from.
+ */
+async function send(session, url, init, authorization) {
+    let current = new URL(url);
+    const origin = current.origin;
+    for (let hop = 0;; hop++) {
+        const headers = new Headers(init.headers);
+        headers.set('User-Agent', session.userAgent);
+        if (authorization !== undefined && current.origin === origin)
+            headers.set('Authorization', authorization);
+        const response = await fetchOnce(session, current, { ...init, headers });
+        const location = response.headers.get('location');
+        if (!REDIRECTS.has(response.status) || location === null)
+            return { response, url: current };
+        await response.body?.cancel();
+        const next = new URL(location, current);
+        if (hop + 1 >= MAX_REDIRECTS) {
+            throw new errors/* RegistryError */.gl(`${session.registry} redirected the request for ${session.image} too many times`);
+        }
+        if (!['https:', 'http:'].includes(next.protocol) || isDowngrade(next)) {
+            throw new errors/* RegistryError */.gl(`${current.host} redirected the request for ${session.image} from ${current.protocol.slice(0, -1)} to ` +
+                `${next.origin}; vouch follows no redirect to plain http off loopback`);
+        }
+        lib_core/* debug */.Yz(`${response.status} redirect to ${next.origin}${next.pathname}`);
+        current = next;
+    }
+}
+// Plain http only ever to loopback, as for the registry itself: a redirect must not take the request off https.
+function isDowngrade(to) {
+    return to.protocol !== 'https:' && !(0,image_reference/* isLoopbackRegistry */.jW)(to.host);
+}
+async function fetchOnce(session, url, init) {
+    lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${url.href}`);
+    try {
+        // A registry that stops answering must not hold the job until its own timeout.
+        return await session.fetch(url.href, {
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            ...init,
+            redirect: 'manual',
+        });
+    }
+    catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new errors/* RegistryError */.gl(`Could not reach ${url.host} to resolve ${session.image}: ${reason}`, undefined, {
+            cause: error,
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/image/auth.ts
 // Registry authentication, as docker does it: send the request, and on a 401 answer the WWW-Authenticate challenge
 // (Bearer: fetch a token from the realm; Basic: send the credentials) and retry once. Tokens are kept for the run.
@@ -33793,8 +33856,6 @@ function docker_config_isRecord(value) {
 
 
 
-/** How long one registry request may take, body included. */
-const REQUEST_TIMEOUT_MS = 60_000;
 // A token answer is a JWT or two in JSON: a few KiB. Anything near this is not one.
 const TOKEN_LIMIT = 1024 * 1024;
 /** The registry-username/registry-password inputs win; else the docker config's entry for the registry; else none. */
@@ -33863,60 +33924,6 @@ async function sendAuthorized(session, url, init) {
     await first.response.body?.cancel();
     authorizations.set(key, header);
     return (await send(session, url, init, header.header)).response;
-}
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-/**
- * fetch, following redirects itself: the Authorization header goes only to the origin it was meant for, and a
- * redirect from https to plain http is refused unless it leads to loopback. Network failures (refused, DNS, TLS)
- * become a RegistryError that names the image and keeps the cause. Returns the answer and where it came from.
- */
-async function send(session, url, init, authorization) {
-    let current = new URL(url);
-    const origin = current.origin;
-    for (let hop = 0;; hop++) {
-        const headers = new Headers(init.headers);
-        headers.set('User-Agent', session.userAgent);
-        if (authorization !== undefined && current.origin === origin)
-            headers.set('Authorization', authorization);
-        const response = await fetchOnce(session, current, { ...init, headers });
-        const location = response.headers.get('location');
-        if (!REDIRECTS.has(response.status) || location === null)
-            return { response, url: current };
-        await response.body?.cancel();
-        const next = new URL(location, current);
-        if (hop + 1 >= MAX_REDIRECTS) {
-            throw new errors/* RegistryError */.gl(`${session.registry} redirected the request for ${session.image} too many times`);
-        }
-        if (!['https:', 'http:'].includes(next.protocol) || isDowngrade(next)) {
-            throw new errors/* RegistryError */.gl(`${current.host} redirected the request for ${session.image} from ${current.protocol.slice(0, -1)} to ` +
-                `${next.origin}; vouch follows no redirect to plain http off loopback`);
-        }
-        lib_core/* debug */.Yz(`${response.status} redirect to ${next.origin}${next.pathname}`);
-        current = next;
-    }
-}
-// Plain http only ever to loopback, as for the registry itself: a redirect must not take the request off https.
-function isDowngrade(to) {
-    return to.protocol !== 'https:' && !(0,image_reference/* isLoopbackRegistry */.jW)(to.host);
-}
-async function fetchOnce(session, url, init) {
-    lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${url.href}`);
-    try {
-        // A registry that stops answering must not hold the job until its own timeout.
-        return await session.fetch(url.href, {
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-            ...init,
-            redirect: 'manual',
-        });
-    }
-    catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        throw new errors/* RegistryError */.gl(`Could not reach ${url.host} to resolve ${session.image}: ${reason}`, undefined, {
-            cause: error,
-        });
-    }
 }
 async function answerChallenge(session, challenge, registry) {
     const credentials = session.identity.credentials;

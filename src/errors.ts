@@ -54,8 +54,8 @@ export class DownloadError extends VouchError {
       ...options,
       remedy:
         `The download of ${url} failed${status === undefined ? '' : ` with HTTP ${status}`}. If this runner cannot ` +
-        'reach the release downloads, set `tools-mirror` to a mirror that serves the same release assets; ' +
-        'otherwise re-run the job.',
+        'reach the release downloads, point `tools-mirror` at a mirror that serves the same release assets (or ' +
+        'check the one it names); otherwise re-run the job.',
     })
   }
 }

@@ -6,6 +6,7 @@ import { RegistryError } from '../../src/errors.js'
 import { forgetTokens, resolveDigest } from '../../src/image/registry.js'
 import { VEX_LIMIT } from '../../src/stages/scan.js'
 import { ENDLESS_BOUND, startEndlessServer, type EndlessServer, type Route } from '../support/endless-server.js'
+import { commands, pushImage, runScenario, startWorld } from '../integration/world.js'
 
 const servers: EndlessServer[] = []
 beforeEach(() => forgetTokens())
@@ -82,4 +83,24 @@ describe('an oversized body is refused without being buffered', () => {
     expect(bytes?.byteLength).toBe(1000)
     expect(await readCapped(await fetch(`http://${server.host}/`), 999)).toBeUndefined()
   })
+})
+
+test('through the bundled action: an endless VEX document is a scan error, and Trivy never runs a scan', async () => {
+  const world = await startWorld()
+  try {
+    const pushed = await pushImage(world.registry.host, 'team/app', '1.0')
+    const server = await serve(() => ({ endless: true }))
+    const run = await runScenario(world, `${world.registry.host}/team/app:1.0`, {
+      inputs: { sign: 'false', vex: `http://${server.host}/vex.json` },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({ 'scan-status': 'error', digest: pushed.digest })
+    expect(run.errors.join('\n')).toContain(
+      `The VEX document http://${server.host}/vex.json is larger than ${VEX_LIMIT} bytes`,
+    )
+    expect(commands(run)).not.toContain('trivy image')
+    await expectClosedEarly(server, VEX_LIMIT)
+  } finally {
+    await world.close()
+  }
 })

@@ -114,6 +114,25 @@ describe('a redirect to another host', () => {
   })
 })
 
+test('credentials sent to the registry do not follow its redirect to another host', async () => {
+  const pushed = await pushImage(registry.host, 'redirect/private', '1.0')
+  const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+  const other = await front(() => 'proxy')
+  const origin = await front((request): Answer =>
+    request.headers.authorization === basic
+      ? { status: 307, headers: { Location: `http://${other.host}${request.url}` } }
+      : { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="origin"' } },
+  )
+  const resolved = await resolveDigest(
+    { registry: origin.host, repository: 'redirect/private', tag: '1.0' },
+    { credentials },
+  )
+  expect(resolved.digest).toBe(pushed.digest)
+  expect(origin.seen.filter((request) => request.authorization === basic).length).toBeGreaterThan(0)
+  expect(other.seen.length).toBeGreaterThan(0)
+  expect(other.seen.filter((request) => request.authorization !== undefined)).toEqual([])
+})
+
 describe('an https registry', () => {
   test('whose challenge names a plain-http realm, even on loopback: no request goes there', async () => {
     const realm = await front(() => ({ status: 200, headers: { 'Content-Type': 'application/json' } }))

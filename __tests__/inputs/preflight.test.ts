@@ -1,0 +1,124 @@
+// The signing key and VEX checks made before the network, value by value: which PEM blocks `cosign sign` can read
+// (cosign v3.0.6 pkg/cosign/keys.go LoadPrivateKey), env:// keys, keyless readiness, VEX paths.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { InputError } from '../../src/errors.js'
+import { readInputs } from '../../src/inputs.js'
+import { checkBeforeNetwork } from '../../src/stages/preflight.js'
+import { readActionYaml } from '../harness/run-action.js'
+
+let defaults: Record<string, string> = {}
+beforeAll(async () => {
+  const action = await readActionYaml()
+  defaults = Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? '']))
+})
+
+const OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }
+const WORKFLOW = { GITHUB_WORKFLOW_REF: 'example/app/.github/workflows/release.yml@refs/heads/main' }
+const BODY = 'eyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9\nQUJDREVGR0g='
+const pem = (type: string, body = BODY): string => `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----`
+
+function check(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
+  const given: Record<string, string> = {
+    ...defaults,
+    image: 'ghcr.io/acme/shop:1.0',
+    'output-dir': 'vouch-out',
+    ...inputs,
+  }
+  return checkBeforeNetwork(
+    readInputs((name) => given[name] ?? ''),
+    { RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', ...env },
+  )
+}
+
+async function refusal(promise: Promise<unknown>): Promise<InputError> {
+  const error = await promise.catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(InputError)
+  return error as InputError
+}
+
+describe('cosign-key PEM blocks', () => {
+  test.each(['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'])(
+    '%s is what cosign sign reads',
+    async (type) => {
+      await expect(check({ 'cosign-key': pem(type) })).resolves.toEqual([])
+      await expect(check({ 'cosign-key': pem(type).replace(/\n/g, '\r\n') })).resolves.toEqual([])
+    },
+  )
+
+  test.each(['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY'])(
+    '%s is refused, with the import-key-pair way out',
+    async (type) => {
+      const error = await refusal(check({ 'cosign-key': pem(type) }))
+      expect(error).toMatchObject({ input: 'cosign-key', value: '<redacted>' })
+      expect(error.message).toContain(`is a ${type} PEM; cosign signs only with its own encrypted key`)
+      expect(error.message).toContain('cosign import-key-pair')
+    },
+  )
+
+  test.each([
+    ['a public key', pem('PUBLIC KEY')],
+    [
+      'a BEGIN/END mismatch',
+      pem('ENCRYPTED SIGSTORE PRIVATE KEY').replace('END ENCRYPTED SIGSTORE', 'END ENCRYPTED COSIGN'),
+    ],
+    ['a body that is not base64', pem('ENCRYPTED SIGSTORE PRIVATE KEY', 'not base64!')],
+    ['no body', '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----'],
+  ])('%s is refused without quoting the key', async (_case, key) => {
+    const error = await refusal(check({ 'cosign-key': key }))
+    expect(error.value).toBe('<redacted>')
+    expect(error.message).not.toContain(BODY.slice(0, 10))
+  })
+
+  test('with sign: false the key is not judged', async () => {
+    await expect(check({ 'cosign-key': pem('PUBLIC KEY'), sign: 'false' })).resolves.toEqual([])
+  })
+})
+
+describe('cosign-key env:// and keyless', () => {
+  test('env://NAME must be set, non-empty, and hold a PEM cosign reads', async () => {
+    expect((await refusal(check({ 'cosign-key': 'env://SIGNING_KEY' }))).message).toContain(
+      'SIGNING_KEY, which is not set',
+    )
+    expect((await refusal(check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: ' ' }))).message).toContain(
+      'which is empty',
+    )
+    const wrong = await refusal(check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: pem('EC PRIVATE KEY') }))
+    expect(wrong).toMatchObject({ value: 'env://SIGNING_KEY' })
+    await expect(
+      check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: pem('ENCRYPTED COSIGN PRIVATE KEY') }),
+    ).resolves.toEqual([])
+  })
+
+  test('a KMS URI is left to cosign', async () => {
+    await expect(check({ 'cosign-key': 'awskms:///alias/release' })).resolves.toEqual([])
+  })
+
+  test('keyless needs both OIDC request variables and the workflow ref', async () => {
+    const missing = await refusal(check({ 'cosign-key': '' }, WORKFLOW))
+    expect(missing.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set')
+    expect(missing.remedy).toContain('permissions: id-token: write')
+    await expect(check({ 'cosign-key': '' }, { ...OIDC, ...WORKFLOW })).resolves.toEqual([])
+  })
+})
+
+describe('vex', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vouch-vex-'))
+  const file = join(dir, 'app.vex.json')
+  writeFileSync(file, '{}')
+
+  test('files that exist, URLs and Trivy sources pass', async () => {
+    await expect(check({ vex: `${file}\nhttps://example.com/vex.json\nrepo\noci`, sign: 'false' })).resolves.toEqual([])
+  })
+
+  test.each([
+    [join(dir, 'missing.json'), 'ENOENT'],
+    [dir, 'it is not a file'],
+  ])('%s is an input error (%s)', async (path, why) => {
+    const error = await refusal(check({ vex: `${file}\n${path}`, sign: 'false' }))
+    expect(error).toMatchObject({ input: 'vex', value: path })
+    expect(error.message).toContain(why)
+  })
+})
