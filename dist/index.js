@@ -32975,6 +32975,7 @@ function cacheKey(session) {
 
 
 
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -33141,9 +33142,9 @@ function indexPlatforms(entries, indexDigest) {
 function registry_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-/** A registry's value as JSON, cut short: one line whatever it holds. */
+/** A registry's value as JSON, cut short: one log-safe line whatever it holds. */
 function quote(value) {
-    const text = JSON.stringify(value) ?? String(value);
+    const text = logSafe(JSON.stringify(value) ?? String(value));
     return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 function failure(session, response, body, reference) {
@@ -35313,6 +35314,21 @@ const NEEDED = new Set([
     'no_proxy',
     'all_proxy',
 ]);
+// What Go needs on a Windows runner (SystemRoot for networking, USERPROFILE for the home, TEMP, LOCALAPPDATA for the
+// cache), where names are case-insensitive and Node keeps their case as written (`Path`, `SystemRoot`).
+const WINDOWS = new Set([
+    'PATH',
+    'PATHEXT',
+    'SYSTEMROOT',
+    'WINDIR',
+    'COMSPEC',
+    'USERPROFILE',
+    'TEMP',
+    'TMP',
+    'LOCALAPPDATA',
+    'APPDATA',
+    'PROGRAMDATA',
+]);
 // TRIVY_* variables the runner may carry that cannot change what is found or counted. Any other (TRIVY_SEVERITY,
 // TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) would act as a flag and filter the
 // report behind vouch's back (pkg/flag/options.go binds every flag to TRIVY_<NAME>, v0.74.0), so it stays out.
@@ -35337,7 +35353,8 @@ function trivyEnvironment(step, options = {}) {
         if (value === undefined || options.withheld?.includes(name) === true)
             continue;
         const credentials = TRIVY_CREDENTIALS.has(name) && options.dockerConfigDir === undefined;
-        if (NEEDED.has(name) || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name))
+        const needed = NEEDED.has(name) || WINDOWS.has(name.toUpperCase());
+        if (needed || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name))
             env[name] = value;
     }
     if (options.dockerConfigDir !== undefined)

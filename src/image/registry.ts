@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { RegistryError } from '../errors.js'
+import { logSafe } from '../log-safe.js'
 import type { RegistryCredentials } from '../inputs.js'
 import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
 import type { DockerConfig } from './docker-config.js'
@@ -216,9 +217,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A registry's value as JSON, cut short: one line whatever it holds. */
+/** A registry's value as JSON, cut short: one log-safe line whatever it holds. */
 function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value)
+  const text = logSafe(JSON.stringify(value) ?? String(value))
   return text.length > 80 ? `${text.slice(0, 79)}…` : text
 }
 
