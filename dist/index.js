@@ -33113,8 +33113,13 @@ function indexPlatforms(entries, indexDigest) {
         }
         const annotations = registry_isRecord(fields.annotations) ? fields.annotations : {};
         const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION;
+        const subject = annotations['vnd.docker.reference.digest'];
+        const marks = {
+            ...(attestation ? { attestation } : {}),
+            ...(attestation && typeof subject === 'string' && (0,image_reference/* isDigest */.Bc)(subject) ? { attests: subject } : {}),
+        };
         if (fields.platform === undefined || fields.platform === null)
-            return { digest, ...(attestation ? { attestation } : {}) };
+            return { digest, ...marks };
         if (!registry_isRecord(fields.platform))
             return refuse(`${digest} with a platform that is not an object`);
         const platform = fields.platform;
@@ -33135,7 +33140,7 @@ function indexPlatforms(entries, indexDigest) {
             ...(architecture === undefined ? {} : { architecture }),
             ...(variant === undefined ? {} : { variant }),
             digest,
-            ...(attestation ? { attestation } : {}),
+            ...marks,
         };
     });
 }
@@ -33219,9 +33224,19 @@ async function resolveImage(inputs, env) {
     lib_core/* info */.pq(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`);
     return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
 }
-/** The images of an index, each pinned by its own digest: every entry that is not a buildx attestation manifest. */
+/**
+ * The images of an index, each pinned by its own digest: every entry but buildx's attestation manifests. An entry
+ * counts as one only as buildx writes it: annotated so, about another image of this index, and of platform
+ * unknown/unknown (or none); an annotation alone would let any image go unscanned, and signed with the rest.
+ */
 function indexImages(reference, entries) {
-    const images = entries.filter((entry) => entry.attestation !== true);
+    const annotated = entries.filter((entry) => entry.attestation === true);
+    const others = new Set(entries.filter((entry) => !annotated.includes(entry)).map((entry) => entry.digest));
+    const isAttestation = (entry) => entry.attestation === true &&
+        entry.attests !== undefined &&
+        others.has(entry.attests) &&
+        [undefined, 'unknown/unknown'].includes(platformName(entry));
+    const images = entries.filter((entry) => !isAttestation(entry));
     const names = images.map((entry) => platformName(entry));
     return images.map((entry, position) => {
         const platform = names[position];

@@ -30,8 +30,10 @@ export interface Platform {
   architecture?: string
   variant?: string
   digest: string
-  /** buildx's attestation manifest: not an image, never scanned, and signed only as part of the index. */
+  /** Annotated as buildx's attestation manifest: not an image, never scanned, signed only as part of the index. */
   attestation?: true
+  /** The image an attestation manifest is about (its `vnd.docker.reference.digest` annotation). */
+  attests?: string
 }
 
 export interface ResolvedImage {
@@ -186,8 +188,12 @@ function indexPlatforms(entries: unknown, indexDigest: string): Platform[] {
     }
     const annotations = isRecord(fields.annotations) ? fields.annotations : {}
     const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION
-    if (fields.platform === undefined || fields.platform === null)
-      return { digest, ...(attestation ? { attestation } : {}) }
+    const subject = annotations['vnd.docker.reference.digest']
+    const marks = {
+      ...(attestation ? { attestation } : {}),
+      ...(attestation && typeof subject === 'string' && isDigest(subject) ? { attests: subject } : {}),
+    }
+    if (fields.platform === undefined || fields.platform === null) return { digest, ...marks }
     if (!isRecord(fields.platform)) return refuse(`${digest} with a platform that is not an object`)
     const platform = fields.platform
     const word = (name: 'os' | 'architecture' | 'variant', required: boolean): string | undefined => {
@@ -208,7 +214,7 @@ function indexPlatforms(entries: unknown, indexDigest: string): Platform[] {
       ...(architecture === undefined ? {} : { architecture }),
       ...(variant === undefined ? {} : { variant }),
       digest,
-      ...(attestation ? { attestation } : {}),
+      ...marks,
     }
   })
 }
