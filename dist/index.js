@@ -33223,6 +33223,21 @@ const NEEDED = new Set([
     'no_proxy',
     'all_proxy',
 ]);
+// What Go needs on a Windows runner (SystemRoot for networking, USERPROFILE for the home, TEMP, LOCALAPPDATA for the
+// cache), where names are case-insensitive and Node keeps their case as written (`Path`, `SystemRoot`).
+const WINDOWS = new Set([
+    'PATH',
+    'PATHEXT',
+    'SYSTEMROOT',
+    'WINDIR',
+    'COMSPEC',
+    'USERPROFILE',
+    'TEMP',
+    'TMP',
+    'LOCALAPPDATA',
+    'APPDATA',
+    'PROGRAMDATA',
+]);
 // TRIVY_* variables the runner may carry that cannot change what is found or counted. Any other (TRIVY_SEVERITY,
 // TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) would act as a flag and filter the
 // report behind vouch's back (pkg/flag/options.go binds every flag to TRIVY_<NAME>, v0.74.0), so it stays out.
@@ -33247,7 +33262,8 @@ function trivyEnvironment(step, options = {}) {
         if (value === undefined || options.withheld?.includes(name) === true)
             continue;
         const credentials = TRIVY_CREDENTIALS.has(name) && options.dockerConfigDir === undefined;
-        if (NEEDED.has(name) || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name))
+        const needed = NEEDED.has(name) || WINDOWS.has(name.toUpperCase());
+        if (needed || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name))
             env[name] = value;
     }
     if (options.dockerConfigDir !== undefined)
@@ -34044,6 +34060,7 @@ function cacheKey(session) {
 
 
 
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -34194,8 +34211,13 @@ function indexPlatforms(entries, indexDigest) {
         }
         const annotations = registry_isRecord(fields.annotations) ? fields.annotations : {};
         const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION;
+        const subject = annotations['vnd.docker.reference.digest'];
+        const marks = {
+            ...(attestation ? { attestation } : {}),
+            ...(attestation && typeof subject === 'string' && (0,image_reference/* isDigest */.Bc)(subject) ? { attests: subject } : {}),
+        };
         if (fields.platform === undefined || fields.platform === null)
-            return { digest, ...(attestation ? { attestation } : {}) };
+            return { digest, ...marks };
         if (!registry_isRecord(fields.platform))
             return refuse(`${digest} with a platform that is not an object`);
         const platform = fields.platform;
@@ -34216,16 +34238,16 @@ function indexPlatforms(entries, indexDigest) {
             ...(architecture === undefined ? {} : { architecture }),
             ...(variant === undefined ? {} : { variant }),
             digest,
-            ...(attestation ? { attestation } : {}),
+            ...marks,
         };
     });
 }
 function registry_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-/** A registry's value as JSON, cut short: one line whatever it holds. */
+/** A registry's value as JSON, cut short: one log-safe line whatever it holds. */
 function quote(value) {
-    const text = JSON.stringify(value) ?? String(value);
+    const text = logSafe(JSON.stringify(value) ?? String(value));
     return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 function failure(session, response, body, reference) {
@@ -34296,9 +34318,19 @@ async function resolveImage(inputs, env) {
     lib_core/* info */.pq(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`);
     return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
 }
-/** The images of an index, each pinned by its own digest: every entry that is not a buildx attestation manifest. */
+/**
+ * The images of an index, each pinned by its own digest: every entry but buildx's attestation manifests. An entry
+ * counts as one only as buildx writes it: annotated so, about another image of this index, and of platform
+ * unknown/unknown (or none); an annotation alone would let any image go unscanned, and signed with the rest.
+ */
 function indexImages(reference, entries) {
-    const images = entries.filter((entry) => entry.attestation !== true);
+    const annotated = entries.filter((entry) => entry.attestation === true);
+    const others = new Set(entries.filter((entry) => !annotated.includes(entry)).map((entry) => entry.digest));
+    const isAttestation = (entry) => entry.attestation === true &&
+        entry.attests !== undefined &&
+        others.has(entry.attests) &&
+        [undefined, 'unknown/unknown'].includes(platformName(entry));
+    const images = entries.filter((entry) => !isAttestation(entry));
     const names = images.map((entry) => platformName(entry));
     return images.map((entry, position) => {
         const platform = names[position];

@@ -75,6 +75,11 @@ describe('what Trivy gets: an allowlist, never cosign’s', () => {
     )
   })
 
+  test('on a Windows runner, what Go needs is kept whatever the case of its name', () => {
+    const windows = { Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', USERPROFILE: 'C:\\Users\\runner', TEMP: 'C:\\t' }
+    expect(trivyEnvironment({ ...windows, COSIGN_PASSWORD: 'pw' })).toEqual(windows)
+  })
+
   test('with vouch’s docker config, that config replaces the runner’s and Trivy’s own credentials go', () => {
     const env = trivyEnvironment(step, { dockerConfigDir: '/runner/temp/vouch-docker-config-x' })
     expect(env.DOCKER_CONFIG).toBe('/runner/temp/vouch-docker-config-x')

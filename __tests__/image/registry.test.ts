@@ -88,7 +88,13 @@ describe('an index', () => {
       { os: 'linux', architecture: 'amd64', digest: pushed.platforms['linux/amd64'] },
       { os: 'linux', architecture: 'arm64', digest: pushed.platforms['linux/arm64'] },
       { os: 'linux', architecture: 'arm', variant: 'v7', digest: pushed.platforms['linux/arm/v7'] },
-      ...pushed.attestations.map((digest) => ({ os: 'unknown', architecture: 'unknown', digest, attestation: true })),
+      ...pushed.attestations.map((digest, position) => ({
+        os: 'unknown',
+        architecture: 'unknown',
+        digest,
+        attestation: true,
+        attests: Object.values(pushed.platforms)[position],
+      })),
     ])
     expect(resolved.platforms?.map(platformName)).toEqual([
       'linux/amd64',

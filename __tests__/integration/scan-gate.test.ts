@@ -263,6 +263,30 @@ describe('an index that says less, or other, than it seems', () => {
     expect(commands(run)).not.toContain('cosign sign')
   })
 
+  test('an image merely annotated as an attestation manifest is an image: scanned, or it keeps the index unsigned', async () => {
+    const attestation = { 'vnd.docker.reference.type': 'attestation-manifest' }
+    const pushed = await pushEntries(world.registry.host, 'team/disguised', '1', [
+      { image: 'linux/amd64' },
+      { image: 'linux/amd64', annotations: attestation },
+      { image: 'linux/amd64', entryPlatform: { os: 'unknown', architecture: 'unknown' }, annotations: attestation },
+    ])
+    const failing = await runScenario(world, `${world.registry.host}/team/disguised:1`, {
+      reports: { default: reports.clean, [pushed.entries[1] ?? '']: reports.critical },
+    })
+    // A linux image is scanned whatever its annotation says.
+    expect(trivyScans(failing).map((call) => call.argv.at(-1))).toEqual(
+      pushed.entries.slice(0, 2).map((digest) => `${world.registry.host}/team/disguised@${digest}`),
+    )
+    expect(failing.outputs).toMatchObject({ 'scan-status': 'failed', signed: 'false' })
+    // An unknown/unknown one that is about no image of the index is an image vouch does not scan: never signed.
+    const passing = await runScenario(world, `${world.registry.host}/team/disguised:1`, {
+      reports: { default: reports.clean },
+    })
+    expect(passing.outputs).toMatchObject({ 'scan-status': 'passed', signed: 'false' })
+    expect(passing.warnings.join('\n')).toContain('unknown/unknown')
+    expect(commands(passing)).not.toContain('cosign sign')
+  })
+
   test('an image entry without a platform that cannot be scanned leaves the index unsigned', async () => {
     await pushEntries(world.registry.host, 'team/no-platform-crash', '1', [
       { image: 'linux/amd64' },

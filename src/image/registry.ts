@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
+import { logSafe } from '../log-safe.js'
 import type { RegistryCredentials } from '../inputs.js'
 import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
 import type { DockerConfig } from './docker-config.js'
@@ -30,8 +31,10 @@ export interface Platform {
   architecture?: string
   variant?: string
   digest: string
-  /** buildx's attestation manifest: not an image, never scanned, and signed only as part of the index. */
+  /** Annotated as buildx's attestation manifest: not an image, never scanned, signed only as part of the index. */
   attestation?: true
+  /** The image an attestation manifest is about (its `vnd.docker.reference.digest` annotation). */
+  attests?: string
 }
 
 export interface ResolvedImage {
@@ -205,8 +208,12 @@ function indexPlatforms(entries: unknown, indexDigest: string): Platform[] {
     }
     const annotations = isRecord(fields.annotations) ? fields.annotations : {}
     const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION
-    if (fields.platform === undefined || fields.platform === null)
-      return { digest, ...(attestation ? { attestation } : {}) }
+    const subject = annotations['vnd.docker.reference.digest']
+    const marks = {
+      ...(attestation ? { attestation } : {}),
+      ...(attestation && typeof subject === 'string' && isDigest(subject) ? { attests: subject } : {}),
+    }
+    if (fields.platform === undefined || fields.platform === null) return { digest, ...marks }
     if (!isRecord(fields.platform)) return refuse(`${digest} with a platform that is not an object`)
     const platform = fields.platform
     const word = (name: 'os' | 'architecture' | 'variant', required: boolean): string | undefined => {
@@ -227,7 +234,7 @@ function indexPlatforms(entries: unknown, indexDigest: string): Platform[] {
       ...(architecture === undefined ? {} : { architecture }),
       ...(variant === undefined ? {} : { variant }),
       digest,
-      ...(attestation ? { attestation } : {}),
+      ...marks,
     }
   })
 }
@@ -236,9 +243,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A registry's value as JSON, cut short: one line whatever it holds. */
+/** A registry's value as JSON, cut short: one log-safe line whatever it holds. */
 function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value)
+  const text = logSafe(JSON.stringify(value) ?? String(value))
   return text.length > 80 ? `${text.slice(0, 79)}…` : text
 }
 

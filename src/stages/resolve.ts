@@ -80,9 +80,20 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
   return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') }
 }
 
-/** The images of an index, each pinned by its own digest: every entry that is not a buildx attestation manifest. */
+/**
+ * The images of an index, each pinned by its own digest: every entry but buildx's attestation manifests. An entry
+ * counts as one only as buildx writes it: annotated so, about another image of this index, and of platform
+ * unknown/unknown (or none); an annotation alone would let any image go unscanned, and signed with the rest.
+ */
 function indexImages(reference: ImageReference, entries: readonly Platform[]): ImageToScan[] {
-  const images = entries.filter((entry) => entry.attestation !== true)
+  const annotated = entries.filter((entry) => entry.attestation === true)
+  const others = new Set(entries.filter((entry) => !annotated.includes(entry)).map((entry) => entry.digest))
+  const isAttestation = (entry: Platform): boolean =>
+    entry.attestation === true &&
+    entry.attests !== undefined &&
+    others.has(entry.attests) &&
+    [undefined, 'unknown/unknown'].includes(platformName(entry))
+  const images = entries.filter((entry) => !isAttestation(entry))
   const names = images.map((entry) => platformName(entry))
   return images.map((entry, position) => {
     const platform = names[position]

@@ -28,6 +28,22 @@ const NEEDED = new Set([
   'all_proxy',
 ])
 
+// What Go needs on a Windows runner (SystemRoot for networking, USERPROFILE for the home, TEMP, LOCALAPPDATA for the
+// cache), where names are case-insensitive and Node keeps their case as written (`Path`, `SystemRoot`).
+const WINDOWS = new Set([
+  'PATH',
+  'PATHEXT',
+  'SYSTEMROOT',
+  'WINDIR',
+  'COMSPEC',
+  'USERPROFILE',
+  'TEMP',
+  'TMP',
+  'LOCALAPPDATA',
+  'APPDATA',
+  'PROGRAMDATA',
+])
+
 // TRIVY_* variables the runner may carry that cannot change what is found or counted. Any other (TRIVY_SEVERITY,
 // TRIVY_IGNOREFILE, TRIVY_SERVER, TRIVY_PLATFORM, TRIVY_SKIP_DB_UPDATE, …) would act as a flag and filter the
 // report behind vouch's back (pkg/flag/options.go binds every flag to TRIVY_<NAME>, v0.74.0), so it stays out.
@@ -64,7 +80,8 @@ export function trivyEnvironment(
   for (const [name, value] of Object.entries(step)) {
     if (value === undefined || options.withheld?.includes(name) === true) continue
     const credentials = TRIVY_CREDENTIALS.has(name) && options.dockerConfigDir === undefined
-    if (NEEDED.has(name) || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name)) env[name] = value
+    const needed = NEEDED.has(name) || WINDOWS.has(name.toUpperCase())
+    if (needed || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name)) env[name] = value
   }
   if (options.dockerConfigDir !== undefined) env.DOCKER_CONFIG = options.dockerConfigDir
   return env
