@@ -99,9 +99,11 @@ function report(figures: Map<number, SizeFigures>): void {
   for (const [size, f] of figures) {
     target({ name: `pipeline time ${size} MB`, value: f.pipelineMs / f.parseMs, limit: 1.5, unit: times(2) })
   }
+  // Above what an idle Node holds (about 60 MB, whatever the report): that part is no cost of reading the report.
   for (const [size, f] of figures) {
-    const value = f.pipelineRss / f.generated.bytes
-    target({ name: `pipeline peak RSS ${size} MB`, value, limit: 4, unit: (v) => `${v.toFixed(2)}× file size` })
+    const value = (f.pipelineRss - f.idleRss) / f.generated.bytes
+    const name = `pipeline peak RSS above idle Node ${size} MB`
+    target({ name, value, limit: 4, unit: (v) => `${v.toFixed(2)}× file size` })
   }
   const ten = figures.get(10)
   const hundred = figures.get(100)
