@@ -33,6 +33,7 @@ export async function timedRun(
   runner: RunnerDirs,
   options: { env?: Record<string, string>; signs?: boolean } = {},
 ) {
+  const epoch = Date.now()
   const started = performance.now()
   const run = await runAction({ inputs, runner, timeoutMs: 120_000, ...(options.env ? { env: options.env } : {}) })
   const milliseconds = performance.now() - started
@@ -40,7 +41,7 @@ export async function timedRun(
   if (run.exitCode !== 0 || run.outputs['scan-status'] !== 'passed' || !signed) {
     throw new Error(`the benchmark run did not pass and sign (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`)
   }
-  return { milliseconds, run }
+  return { milliseconds, run, epoch }
 }
 
 export async function runOverheadBench(options: { root: string; runs: number; report: string }): Promise<void> {
@@ -60,17 +61,22 @@ export async function runOverheadBench(options: { root: string; runs: number; re
       await timedRun(inputs, runner) // fills the tool cache
       const requestsWhenWarm = mirror.requests.length
       const action: number[] = []
+      const noCache: number[] = []
       const bare: number[] = []
+      const phases: { before: number; tools: number; after: number }[] = []
       let last: ActionRun | undefined
-      // Interleaved, so that load from other work on the machine falls on both alike.
+      // Interleaved, so that load from other work on the machine falls on all alike.
       for (let i = 0; i < options.runs; i++) {
         bare.push((await timeSpawn(actionNode, ['-e', ''])).milliseconds)
         tools.reset()
-        const { milliseconds, run } = await timedRun(inputs, runner)
+        const { milliseconds, run, epoch } = await timedRun(inputs, runner)
         action.push(milliseconds)
+        phases.push(phasesOf(tools, epoch, milliseconds))
         last = run
+        tools.reset()
+        noCache.push((await timedRun({ ...inputs, cache: 'false' }, runner)).milliseconds)
       }
-      const calls = tools.invocations().slice(-countPerRun(tools, options.runs))
+      const calls = tools.invocations().slice(-countPerRun(tools, 2 * options.runs))
       const imported = await importTimes(options.root, options.runs)
       const bundle = bundleBytes(path.join(options.root, 'dist'))
 
@@ -79,6 +85,10 @@ export async function runOverheadBench(options: { root: string; runs: number; re
         [`node -e '' (${path.basename(path.dirname(path.dirname(actionNode)))})`, ms(median(bare)), '1.00'],
         ['bundle import, to the first input error', ms(median(imported)), ratio(median(imported), median(bare))],
         ['vouch run, stand-in tools, warm tool cache', ms(median(action)), ratio(median(action), median(bare))],
+        ['  spawn to the first tool call', ms(median(phases.map((p) => p.before))), ''],
+        ['  the tool calls, first to last', ms(median(phases.map((p) => p.tools))), ''],
+        ['  last tool call to exit', ms(median(phases.map((p) => p.after))), ''],
+        ['same, cache: false (@actions/cache never loaded)', ms(median(noCache)), ratio(median(noCache), median(bare))],
       ]
       printTable(`Overhead: dist/index.js with instant stand-ins (${options.runs} runs each, interleaved)`, rows)
       console.log(
@@ -97,6 +107,14 @@ export async function runOverheadBench(options: { root: string; runs: number; re
   } finally {
     await registry.stop()
   }
+}
+
+/** When, within one run, the stand-ins were called: from the log's timestamps and the run's start. */
+function phasesOf(tools: StandIns, epoch: number, milliseconds: number) {
+  const calls = tools.invocations().filter((call) => call.at >= epoch)
+  const first = Math.min(...calls.map((call) => call.at)) - epoch
+  const last = Math.max(...calls.map((call) => call.at)) - epoch
+  return { before: first, tools: last - first, after: milliseconds - last }
 }
 
 function countPerRun(tools: StandIns, runs: number): number {
