@@ -59,4 +59,10 @@ export function missing(name: string, what: string): string {
   return line
 }
 
+/** A figure without a target, kept with the target lines at the end. */
+export function note(line: string): void {
+  console.log(line)
+  targetLines.push(line)
+}
+
 export const times = (digits: number) => (value: number) => `${value.toFixed(digits)}×`

@@ -19,10 +19,16 @@ export function buildTrivyDb(root: string, out: string): TrivyDb {
   }
   try {
     // trivydb -in advisories.json -out DIR writes trivy.db, metadata.json and db.tar.gz.
-    execFileSync('go', ['run', '.', '-in', 'advisories.json', '-out', out], {
+    // As the real-tool tier builds it: no cgo, the installed Go, the module's go.sum as it is.
+    execFileSync('go', ['run', '-trimpath', '.', '-in', path.join(builder, 'advisories.json'), '-out', out], {
       cwd: builder,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, GOFLAGS: '-mod=readonly' },
+      env: {
+        ...process.env,
+        CGO_ENABLED: '0',
+        GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local',
+        GOFLAGS: '-mod=readonly',
+      },
     })
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()
