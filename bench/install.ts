@@ -1,15 +1,13 @@
 // Part 4: a cold install of both tools from the loopback mirror throttled to a fixed bandwidth per connection,
 // against the slower of the two downloads alone; then a warm install, which must make no request at all.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { newRunner } from '../__tests__/harness/run-action.js'
 import { startMirror, type Mirror } from '../__tests__/support/mirror.js'
 import { pushImage } from '../__tests__/support/push.js'
 import { startRegistry } from '../__tests__/support/registry.js'
 import { MB, mb, ms, printTable, ratio, target, times } from './format.js'
 import { signingInputs, timedRun } from './overhead.js'
+import { scratchDir, scratchRunner } from './scratch.js'
 import { standIns, type StandIns } from './stand-ins.js'
 
 export interface InstallBenchOptions {
@@ -23,7 +21,7 @@ export async function runInstallBench(options: InstallBenchOptions): Promise<voi
   try {
     const image = await pushImage(registry.host, 'bench/install', 'v1')
     const repository = `${registry.host}/bench/install`
-    const tools = standIns(mkdtempSync(path.join(tmpdir(), 'vouch-bench-tools-')), {
+    const tools = standIns(scratchDir('vouch-bench-tools-'), {
       report: options.report,
       repository,
       digest: image.digest,
@@ -46,7 +44,7 @@ export async function runInstallBench(options: InstallBenchOptions): Promise<voi
         ...signingInputs(tools, mirror.url),
         cache: 'false',
       }
-      const runner = await newRunner()
+      const runner = await scratchRunner()
       const before = mirror.requests.length
       const coldStarted = Date.now()
       const cold = await timedRun(inputs, runner)

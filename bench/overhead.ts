@@ -1,16 +1,16 @@
 // Part 2: the bundled action run as the runner runs it, with a warm tool cache and stand-in tools that answer at
 // once, against a bare `node -e ''`; the bundle's size and import time. Part 5: Trivy invocations per platform,
 // counted from the stand-ins' argv logs of a single-image run and of a two-platform index run.
-import { mkdtempSync, readdirSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { newRunner, runAction, type ActionRun, type RunnerDirs } from '../__tests__/harness/run-action.js'
+import { runAction, type ActionRun, type RunnerDirs } from '../__tests__/harness/run-action.js'
 import { startMirror } from '../__tests__/support/mirror.js'
 import { pushImage, pushIndex } from '../__tests__/support/push.js'
 import { startRegistry } from '../__tests__/support/registry.js'
 import { mb, median, ms, printTable, ratio, target, times } from './format.js'
 import { actionNode, timeSpawn } from './spawn.js'
+import { scratchDir, scratchRunner } from './scratch.js'
 import { standIns, type StandIns } from './stand-ins.js'
 
 /** A key-signing setup as a workflow would pass it; the stand-in cosign never reads it. */
@@ -49,7 +49,7 @@ export async function runOverheadBench(options: { root: string; runs: number; re
   try {
     const image = await pushImage(registry.host, 'bench/app', 'v1')
     const repository = `${registry.host}/bench/app`
-    const tools = standIns(mkdtempSync(path.join(tmpdir(), 'vouch-bench-tools-')), {
+    const tools = standIns(scratchDir('vouch-bench-tools-'), {
       report: options.report,
       repository,
       digest: image.digest,
@@ -57,7 +57,7 @@ export async function runOverheadBench(options: { root: string; runs: number; re
     const mirror = await startMirror(tools.assets)
     try {
       const inputs = { image: `${repository}:v1`, digest: image.digest, ...signingInputs(tools, mirror.url) }
-      const runner = await newRunner()
+      const runner = await scratchRunner()
       await timedRun(inputs, runner) // fills the tool cache
       const requestsWhenWarm = mirror.requests.length
       const action: number[] = []
@@ -155,7 +155,7 @@ async function scansPerImage(
 ): Promise<void> {
   const before = singleTools.invocations().length
   singleTools.reset()
-  await timedRun(single, await newRunner())
+  await timedRun(single, await scratchRunner())
   const singleScans = singleTools
     .invocations()
     .slice(before)
@@ -163,7 +163,7 @@ async function scansPerImage(
 
   const platforms = ['linux/amd64', 'linux/arm64']
   const index = await pushIndex(host, 'bench/multi', 'v1', platforms)
-  const tools = standIns(mkdtempSync(path.join(tmpdir(), 'vouch-bench-tools-')), {
+  const tools = standIns(scratchDir('vouch-bench-tools-'), {
     report,
     repository: `${host}/bench/multi`,
     digest: index.digest,
@@ -171,7 +171,7 @@ async function scansPerImage(
   const mirror = await startMirror(tools.assets)
   try {
     const inputs = { image: `${host}/bench/multi:v1`, digest: index.digest, ...signingInputs(tools, mirror.url) }
-    await timedRun(inputs, await newRunner())
+    await timedRun(inputs, await scratchRunner())
   } finally {
     await mirror.close()
   }

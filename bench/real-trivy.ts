@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { realTool } from '../__tests__/e2e/support/real-tools.js'
-import { newRunner, type RunnerDirs } from '../__tests__/harness/run-action.js'
+import { type RunnerDirs } from '../__tests__/harness/run-action.js'
 import { startMirror } from '../__tests__/support/mirror.js'
 import { startRegistry } from '../__tests__/support/registry.js'
 import { assetPath, runnerPlatform } from '../src/tools/assets.js'
 import { median, missing, ms, note, printTable, ratio, target, times } from './format.js'
 import { pushAlpineImage } from './real-image.js'
 import { timeSpawn } from './spawn.js'
+import { scratchRunner } from './scratch.js'
 import { buildTrivyDb, seedTrivyCache } from './trivy-db.js'
 import { timedRun } from './overhead.js'
 import { trivyLabels } from '../__tests__/support/tools.js'
@@ -78,7 +79,7 @@ async function measure(setup: Setup): Promise<void> {
     const releases = packReleases(trivy, cosign, path.join(work, 'release'))
     const mirror = await startMirror(releases.assets)
     try {
-      const runner = await newRunner()
+      const runner = await scratchRunner()
       seedTrivyCache(setup.db, path.join(runner.temp, 'vouch-trivy-cache'))
       const handCache = path.join(work, 'hand-cache')
       seedTrivyCache(setup.db, handCache)
@@ -131,8 +132,7 @@ async function vouch(
   inputs: Record<string, string>,
   runner: RunnerDirs,
 ): Promise<{ total: number; scan: number; found: string }> {
-  const passes = inputs.sign === 'false'
-  const { milliseconds, run } = await timedRun(inputs, runner, { env: TRIVY_ENV, signs: !passes })
+  const { milliseconds, run } = await timedRun(inputs, runner, { env: TRIVY_ENV, signs: inputs.sign !== 'false' })
   const predicate = JSON.parse(readFileSync(run.outputs.predicate ?? '', 'utf8')) as {
     metadata: { scanStartedOn: string; scanFinishedOn: string }
   }

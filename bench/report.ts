@@ -11,6 +11,7 @@ import { INSTALL_DEFAULTS, runInstallBench } from './install.js'
 import { runOverheadBench } from './overhead.js'
 import { runPipelineBench } from './pipeline.js'
 import { runRealTrivyBench } from './real-trivy.js'
+import { removeScratch } from './scratch.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // A real report that passes the default budgets (4 MEDIUM, all fixed): the stand-in Trivy writes it.
@@ -63,6 +64,7 @@ for (const [name, run] of parts) {
     process.exitCode = 1
   }
 }
+removeScratch()
 
 console.log(
   `\nTargets (load average ${loadavg()

@@ -4,7 +4,7 @@
 // a vuln attestation of the digest. Packed as release assets shaped like the real ones, for the loopback mirror.
 import { createHash, randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { assetPath, runnerPlatform } from '../src/tools/assets.js'
 import { trivyLabels, type ToolFixtureInputs } from '../__tests__/support/tools.js'
@@ -85,7 +85,9 @@ export function standIns(state: string, options: StandInOptions): StandIns {
             .slice(0, -1)
           return { tool, argv, at: Number(name.split('-')[0]) / 1e6 }
         }),
-    reset: () => execFileSync('rm', ['-f', path.join(state, 'signed'), path.join(state, 'optional.json')]),
+    reset: () => {
+      for (const file of ['signed', 'optional.json']) rmSync(path.join(state, file), { force: true })
+    },
   }
 }
 
