@@ -39,6 +39,8 @@ export interface Target {
   unit: (value: number) => string
   /** Wanted exactly `limit`, not at most. */
   exact?: boolean
+  /** Said after the target, e.g. the same ratio in CPU time. */
+  detail?: string
 }
 
 /** Every target line of the run, printed again together at the end. */
@@ -46,7 +48,9 @@ export const targetLines: string[] = []
 
 export function target(t: Target): string {
   const met = t.exact ? t.value === t.limit : t.value <= t.limit
-  const line = `${t.name}: ${t.unit(t.value)} (target ${t.exact ? '' : '≤ '}${t.unit(t.limit)}) ${met ? 'ok' : 'over'}`
+  const line =
+    `${t.name}: ${t.unit(t.value)} (target ${t.exact ? '' : '≤ '}${t.unit(t.limit)}${t.detail ?? ''}) ` +
+    (met ? 'ok' : 'over')
   console.log(line)
   targetLines.push(line)
   return line
