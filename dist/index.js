@@ -37746,8 +37746,7 @@ function rule(finding) {
         },
     };
 }
-function sarif_location(finding, image) {
-    const uri = locationUri(finding, image);
+function sarif_location(finding, uri) {
     return {
         physicalLocation: {
             artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
@@ -37771,12 +37770,21 @@ function renderSarif(context) {
         else if (Number(securitySeverity(finding)) > Number(securitySeverity(seen.finding)))
             seen.finding = finding;
     }
+    // An OS result's findings all share its target: each distinct place becomes a URI once, not once per finding.
+    const uris = new Map();
+    const uriOf = (finding) => {
+        const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`;
+        let uri = uris.get(key);
+        if (uri === undefined)
+            uris.set(key, (uri = locationUri(finding, image)));
+        return uri;
+    };
     const results = entries.map(({ finding, ignored }) => ({
         ruleId: finding.id,
         ruleIndex: rules.get(finding.id)?.index ?? 0,
         level: sarifLevel(finding.severity),
         message: { text: resultMessage(finding) },
-        locations: [sarif_location(finding, image)],
+        locations: [sarif_location(finding, uriOf(finding))],
         ...(ignored === undefined
             ? {}
             : {

@@ -6,7 +6,7 @@ import { Ajv } from 'ajv'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { artifactOfTarget, locationUri, renderSarif, securitySeverity, type SarifLog } from '../../src/render/sarif.js'
-import { SEVERITIES, type Severity } from '../../src/report/model.js'
+import { SEVERITIES, type Finding, type Severity } from '../../src/report/model.js'
 import type { GateResult } from '../../src/report/verdict.js'
 import { uniqueFindings } from '../../src/report/merge.js'
 import { budgets, exception, finding, fixturePath, fixtureReport, gateOf, IMAGE, readJsonFixture } from './builders.js'
@@ -200,6 +200,26 @@ describe('location URIs', () => {
     const item = finding({ target, resultClass, pkgPath })
     expect(locationUri(item, IMAGE)).toBe(uri)
   })
+})
+
+test('findings that share a target, or differ only in class or path, each get their own location URI', () => {
+  const places: Partial<Finding>[] = [
+    { target: 'app (alpine 3.19.1)', resultClass: 'os-pkgs' },
+    { target: 'app (alpine 3.19.1)', resultClass: 'os-pkgs' },
+    { target: 'app (alpine 3.19.1)', resultClass: undefined },
+    { target: 'app (alpine 3.19.1)', resultClass: '' },
+    { target: 'Java', resultClass: 'lang-pkgs', pkgPath: 'app/a.jar' },
+    { target: 'Java', resultClass: 'lang-pkgs', pkgPath: 'app/b.jar' },
+    { target: 'Java', resultClass: 'lang-pkgs' },
+  ]
+  const findings = places.map((place, index) => finding({ ...place, id: `CVE-2024-${1000 + index}` }))
+  const log = renderSarif({ gate: gateOf(findings, { budgets: budgets() }), trivyVersion: '0.74.0', image: IMAGE })
+  const uris = log.runs[0]?.results.map((result) => result.locations[0]?.physicalLocation.artifactLocation.uri)
+  const byId = new Map(log.runs[0]?.results.map((result, index) => [result.ruleId, uris?.[index]]))
+  for (const item of findings) expect(byId.get(item.id)).toBe(locationUri(item, IMAGE))
+  // The places really differ: a class left out (read from the target) is not an empty class.
+  expect(uris?.[2]).not.toBe(uris?.[3])
+  expect(uris?.[4]).not.toBe(uris?.[6])
 })
 
 test('results name the platforms a finding was seen on', () => {

@@ -38,8 +38,18 @@ export interface Mirror {
   close(): Promise<void>
 }
 
+export interface MirrorOptions {
+  /**
+   * Serve every asset body at this many bytes per second, per connection (as a network path limits each flow), in
+   * slices every THROTTLE_TICK_MS. Unset: as fast as the loopback goes.
+   */
+  bytesPerSecond?: number
+}
+
+export const THROTTLE_TICK_MS = 20
+
 /** `assets`: URL path (`/aquasecurity/trivy/releases/download/v0.74.99/trivy_…tar.gz`) -> bytes. */
-export async function startMirror(assets: Map<string, Buffer>): Promise<Mirror> {
+export async function startMirror(assets: Map<string, Buffer>, options: MirrorOptions = {}): Promise<Mirror> {
   const faults = new Map<string, MirrorFault>()
   // Faults that happen once remember that they did.
   const spent = new Set<string>()
@@ -102,7 +112,29 @@ export async function startMirror(assets: Map<string, Buffer>): Promise<Mirror> 
         return
       }
     }
+    if (options.bytesPerSecond !== undefined) return throttled(headers, asset, options.bytesPerSecond)
     send(200, headers, asset)
+
+    function throttled(head: Record<string, string | number>, body: Buffer, bytesPerSecond: number): void {
+      record.status = 200
+      response.writeHead(200, head)
+      const started = Date.now()
+      let sent = 0
+      const tick = (): void => {
+        if (response.destroyed) return
+        // What the bandwidth allows by now, so that timer lateness does not slow the rate down.
+        const due = Math.min(body.length, Math.floor(((Date.now() - started) / 1000) * bytesPerSecond))
+        if (due > sent) response.write(body.subarray(sent, due))
+        sent = Math.max(sent, due)
+        if (sent >= body.length) return void response.end()
+        const timer = setTimeout(() => {
+          timers.delete(timer)
+          tick()
+        }, THROTTLE_TICK_MS)
+        timers.add(timer)
+      }
+      tick()
+    }
   }
 
   const server = createServer(serve)

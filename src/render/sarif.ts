@@ -159,8 +159,7 @@ function rule(finding: Finding): SarifRule {
   }
 }
 
-function location(finding: Finding, image: string): SarifLocation {
-  const uri = locationUri(finding, image)
+function location(finding: Finding, uri: string): SarifLocation {
   return {
     physicalLocation: {
       artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
@@ -185,12 +184,21 @@ export function renderSarif(context: SarifContext): SarifLog {
     else if (Number(securitySeverity(finding)) > Number(securitySeverity(seen.finding))) seen.finding = finding
   }
 
+  // An OS result's findings all share its target: each distinct place becomes a URI once, not once per finding.
+  const uris = new Map<string, string>()
+  const uriOf = (finding: Finding): string => {
+    const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`
+    let uri = uris.get(key)
+    if (uri === undefined) uris.set(key, (uri = locationUri(finding, image)))
+    return uri
+  }
+
   const results = entries.map(({ finding, ignored }): SarifResult => ({
     ruleId: finding.id,
     ruleIndex: rules.get(finding.id)?.index ?? 0,
     level: sarifLevel(finding.severity),
     message: { text: resultMessage(finding) },
-    locations: [location(finding, image)],
+    locations: [location(finding, uriOf(finding))],
     ...(ignored === undefined
       ? {}
       : {
