@@ -135,8 +135,10 @@ export async function buildMatrix(format: Format, tools: MatrixTools): Promise<R
     {
       name: 'by-tag',
       pod: pod('by-tag', production, { containers: [tagged] }),
-      // ClusterPolicy verifies the tag and pins it (mutateDigest). The CLI runs ImageValidatingPolicy's validation
-      // only, without the mutating pass a cluster runs first, so `verifyDigest` refuses the tag there.
+      // ClusterPolicy resolves the tag, verifies the digest and (Enforce) pins it; the CLI applies that patch but
+      // never prints it (cmd/cli/kubectl-kyverno/processor/policy_processor.go prints mutate responses only,
+      // v1.19.0), so the pinning itself shows only in a cluster. The CLI runs ImageValidatingPolicy's validation
+      // without the mutating pass a cluster runs first, so `verifyDigest` refuses the tag there.
       expect: { cpol: 'admit', cpolEarlier: 'admit', ivpol: 'deny' },
       why: 'signed image named by its tag',
     },

@@ -1,0 +1,69 @@
+// The suites shipped in policies/ pass on the real CLIs, as a platform team runs them: `kyverno test` on the
+// validate-only folder (no registry needed) with both Kyverno releases, and `gator verify` on the Gatekeeper suite.
+// Each also fails when an expectation is wrong, so a pass means the policies did what the suite says.
+import { execFile } from 'node:child_process'
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, test } from 'vitest'
+import { realTool, REAL_TOOLS } from '../support/real-tools.js'
+
+const run = promisify(execFile)
+const POLICIES = path.resolve(import.meta.dirname, '../../../policies')
+
+async function exitCode(binary: string, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout } = await run(binary, args, { maxBuffer: 16 * 1024 * 1024 })
+    return { code: 0, output: stdout }
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string }
+    return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` }
+  }
+}
+
+/** A copy of policies/ with the first occurrence of `from` in `file` replaced by `to`. */
+async function withWrongExpectation(file: string, from: string, to: string): Promise<string> {
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'vouch-policies-'))
+  await cp(POLICIES, copy, { recursive: true })
+  const target = path.join(copy, file)
+  const text = await readFile(target, 'utf8')
+  expect(text).toContain(from)
+  await writeFile(target, text.replace(from, to))
+  return copy
+}
+
+// `kyverno test` exits non-zero when any result differs from the suite (cmd/cli/kubectl-kyverno/commands/test,
+// v1.19.0), and 0 when all hold.
+describe.each([REAL_TOOLS.kyverno, REAL_TOOLS.kyvernoEarlier])('kyverno test with Kyverno %s', (version) => {
+  const kyverno = (): string => realTool('kyverno', version)
+  const suite = 'kyverno/tests/image-rules'
+
+  test('the shipped image-rules suite passes', async () => {
+    const result = await exitCode(kyverno(), ['test', path.join(POLICIES, suite)])
+    expect(result.output).toMatch(/Test Summary: \d+ tests passed and 0 tests failed/)
+    expect(result.code).toBe(0)
+  })
+
+  test('the suite fails when one expected result is wrong', async () => {
+    const copy = await withWrongExpectation(`${suite}/kyverno-test.yaml`, 'result: pass', 'result: fail')
+    const result = await exitCode(kyverno(), ['test', path.join(copy, suite)])
+    expect(result.code).not.toBe(0)
+  })
+})
+
+describe('gator verify', () => {
+  const gator = (): string => realTool('gator', REAL_TOOLS.gator)
+
+  test('the shipped Gatekeeper suite passes', async () => {
+    const result = await exitCode(gator(), ['verify', path.join(POLICIES, 'gatekeeper/tests')])
+    expect(result.output).not.toMatch(/FAIL/)
+    expect(result.code).toBe(0)
+  })
+
+  test('the suite fails when one expected violation is wrong', async () => {
+    const copy = await withWrongExpectation('gatekeeper/tests/suite.yaml', "violations: 'no'", "violations: 'yes'")
+    const result = await exitCode(gator(), ['verify', path.join(copy, 'gatekeeper/tests')])
+    expect(result.code).not.toBe(0)
+  })
+})
