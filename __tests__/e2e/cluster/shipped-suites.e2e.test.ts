@@ -22,7 +22,7 @@ async function exitCode(binary: string, args: string[]): Promise<{ code: number;
   }
 }
 
-/** A copy of policies/ with the first occurrence of `from` in `file` replaced by `to`. */
+/** A copy of policies/ with the first occurrence of `from` in `file` replaced by `to` (a wrong expectation, or a mistake). */
 async function withWrongExpectation(file: string, from: string, to: string): Promise<string> {
   const copy = await mkdtemp(path.join(os.tmpdir(), 'vouch-policies-'))
   await cp(POLICIES, copy, { recursive: true })
@@ -53,6 +53,48 @@ describe.each([REAL_TOOLS.kyverno, REAL_TOOLS.kyvernoEarlier])('kyverno test wit
     expect(result.output).toContain('Want fail, got pass')
     if (version === REAL_TOOLS.kyverno) expect(result.code).not.toBe(0)
     else expect(result.code).toBe(0)
+  })
+})
+
+// `kyverno apply` validates each policy as Kyverno's admission webhook does and counts a refused one as an error,
+// still exiting 0 (seen on v1.19.0 and v1.15.2): so the summary line is what tells.
+describe.each([
+  [
+    REAL_TOOLS.kyverno,
+    [
+      'restrict-image-registries',
+      'disallow-latest-tag',
+      'require-scan-annotation',
+      'verify-vouch-signature',
+      'verify-vouch-bundle',
+    ],
+  ],
+  // ImageValidatingPolicy v1 is served from 1.17.
+  [
+    REAL_TOOLS.kyvernoEarlier,
+    ['restrict-image-registries', 'disallow-latest-tag', 'require-scan-annotation', 'verify-vouch-signature'],
+  ],
+])('Kyverno %s loads the committed policies', (version, names) => {
+  const pod = path.join(POLICIES, 'gatekeeper/tests/pods/system-namespace.yaml')
+  const load = (file: string) =>
+    exitCode(realTool('kyverno', version), ['apply', file, '--resource', pod, '--remove-color'])
+
+  test.each(names)('%s.yaml is accepted', async (name) => {
+    const result = await load(path.join(POLICIES, `kyverno/${name}.yaml`))
+    expect(result.output).toMatch(/error: 0,/)
+    expect(result.code).toBe(0)
+  })
+
+  test('and refuses mutateDigest under Audit, the mistake the CRD default invites', async () => {
+    const copy = await withWrongExpectation(
+      'kyverno/verify-vouch-signature.yaml',
+      'mutateDigest: false',
+      'mutateDigest: true',
+    )
+    const result = await load(path.join(copy, 'kyverno/verify-vouch-signature.yaml'))
+    // v1.15.2 names only the policy; v1.19.0 also prints the reason (api/kyverno/v1/image_verification_types.go).
+    if (version === REAL_TOOLS.kyverno) expect(result.output).toContain('mutateDigest must be set to false')
+    expect(result.output).toMatch(/error: 1,/)
   })
 })
 
