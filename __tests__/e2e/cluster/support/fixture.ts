@@ -9,6 +9,8 @@ import { generateKeyPair, type KeyPair } from './cosign.js'
 export interface ClusterFixture {
   registry: StartedRegistry
   cosign: string
+  /** cosign v2.6.1: a team that pins vouch's `cosign-version` to the v2 line signs with it. */
+  cosignV2: string
   keys: KeyPair
   otherKeys: KeyPair
   options: PolicyOptions
@@ -35,5 +37,5 @@ export async function clusterFixture(): Promise<ClusterFixture> {
     if (found === undefined) throw new Error(`no rendered ${file}`)
     return found.text
   }
-  return { registry, cosign, keys, otherKeys, options, policy }
+  return { registry, cosign, cosignV2: realTool('cosign', REAL_TOOLS.cosignV2), keys, otherKeys, options, policy }
 }

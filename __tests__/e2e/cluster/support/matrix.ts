@@ -53,6 +53,7 @@ const all = (outcome: Outcome): Record<Engine, Outcome> => ({ cpol: outcome, cpo
 
 export interface MatrixTools {
   cosign: string
+  cosignV2: string
   host: string
   keys: KeyPair
   otherKeys: KeyPair
@@ -60,7 +61,7 @@ export interface MatrixTools {
 
 /** Pushes and signs every image the matrix needs in one signature format, and returns the rows. */
 export async function buildMatrix(format: Format, tools: MatrixTools): Promise<Row[]> {
-  const { cosign, host, keys, otherKeys } = tools
+  const { cosign, cosignV2, host, keys, otherKeys } = tools
   const key = DEFAULT_ANNOTATION_KEY
   const image = async (name: string, tag = 'v1'): Promise<string> => {
     const pushed = await pushImage(host, `${format}/${name}`, tag)
@@ -68,6 +69,8 @@ export async function buildMatrix(format: Format, tools: MatrixTools): Promise<R
   }
   const signed = await image('passed')
   await vouchSign(cosign, keys, signed, passedScan, format, key)
+  const signedV2 = await image('passed-cosign-v2')
+  await vouchSign(cosignV2, keys, signedV2, passedScan, format, key)
   const unsigned = await image('unsigned')
   const failed = await image('failed')
   if ((await vouchSign(cosign, keys, failed, failedScan, format, key)) !== 'not signed') {
