@@ -16,12 +16,13 @@ function readKey(file: string): string {
 
 try {
   const { options, out } = parsePolicyFlags(process.argv.slice(2), readKey)
-  for (const file of renderPolicies(options)) {
+  const files = renderPolicies(options)
+  for (const file of files) {
     const target = path.join(out, file.path)
     mkdirSync(path.dirname(target), { recursive: true })
     writeFileSync(target, file.text)
   }
-  process.stdout.write(`Rendered ${renderPolicies(options).length} files into ${out}/\n`)
+  process.stdout.write(`Rendered ${files.length} files into ${out}/\n`)
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
   process.exitCode = 1
