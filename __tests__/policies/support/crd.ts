@@ -1,5 +1,6 @@
 // Validates a policy's spec against the openAPIV3Schema of the Kyverno CRD that serves it, the way the API
-// server does with strict field validation: unknown fields are errors, not silently pruned.
+// server does with strict field validation (unknown fields are errors, not silently pruned), and applies the CRD's
+// defaults as the API server would, so a test sees the object Kyverno sees (`mutateDigest` defaults to true).
 
 import { Ajv, type ErrorObject } from 'ajv'
 import { loadFixtureYaml } from './files.js'
@@ -20,6 +21,7 @@ const KUBERNETES_KEYWORDS = [
   'x-kubernetes-validations',
 ]
 
+/** Validates `spec` in place: the CRD's defaults are written into it. */
 export type SpecValidator = (spec: unknown) => ErrorObject[]
 
 const validators = new Map<string, SpecValidator>()
@@ -36,7 +38,7 @@ export function specValidator(apiVersion: string, kind: string): SpecValidator {
   const served = crd.spec.versions.find((candidate) => candidate.name === version)
   const spec = served?.schema.openAPIV3Schema.properties?.spec
   if (spec === undefined) throw new Error(`${file} serves no ${version} spec schema`)
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true })
+  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, useDefaults: true })
   ajv.addVocabulary(KUBERNETES_KEYWORDS)
   const validate = ajv.compile(closeUnknownFields(structuredClone(spec)))
   const validator: SpecValidator = (candidate) => (validate(candidate) ? [] : (validate.errors ?? []))
