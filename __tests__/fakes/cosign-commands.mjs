@@ -181,13 +181,19 @@ export const handlers = {
     const { target, signer } = verifyTarget(flags, image, ctx)
     const type = one(flags, '--type')
     const found = pick(load(ctx).attestations, target, flags, ctx)
-    if (found.length === 0) fail(10, 'no matching attestations: no attestations found')
+    // cosign v3.0.6 pkg/cosign/verify.go: a plain fmt.Errorf("no matching attestations: %s", …) with nothing to
+    // join when there are none, so exit 1 (cmd/cosign/errors/exit_code_lookup.go's default), not 10.
+    if (found.length === 0) fail(1, 'no matching attestations: ')
     const verified = found
       .filter((record) => record.signer === signer)
       .filter((record) => record.tlog || bool(flags, '--insecure-ignore-tlog', false))
       .filter((record) => type === undefined || record.predicateType === (type === 'vuln' ? VULN : type))
+    // cosign v3.0.6 cmd/cosign/cli/verify/verify_attestation.go:268: a plain error (exit 1) listing what was found.
     if (verified.length === 0)
-      fail(12, `no matching attestations: none of the attestations matched the predicate type: ${type}`)
+      fail(
+        1,
+        `none of the attestations matched the predicate type: ${type}, found: ${found.map((record) => record.predicateType).join(',')}`,
+      )
     header(ctx, image, { annotations: false, tlog: verified.every((r) => r.tlog), keyless: !signer.startsWith('key:') })
     for (const record of verified) {
       const statement = {
