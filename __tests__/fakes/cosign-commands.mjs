@@ -135,6 +135,7 @@ export const handlers = {
   },
 
   verify({ flags, image }, ctx) {
+    warnIgnoredTlog(flags, ctx, 'signature')
     const { target, signer } = verifyTarget(flags, image, ctx)
     const annotations = (flags.get('--annotations') ?? []).map((pair) => [
       pair.slice(0, pair.indexOf('=')),
@@ -178,6 +179,7 @@ export const handlers = {
   },
 
   'verify-attestation'({ flags, image }, ctx) {
+    warnIgnoredTlog(flags, ctx, 'attestation')
     const { target, signer } = verifyTarget(flags, image, ctx)
     const type = one(flags, '--type')
     const found = pick(load(ctx).attestations, target, flags, ctx)
@@ -442,6 +444,14 @@ function pick(records, target, flags, ctx) {
   const bundles = mine.filter((r) => r.format === 'bundle')
   const useBundles = bool(flags, '--new-bundle-format', ctx.major >= 3) && bundles.length > 0
   return useBundles ? bundles : mine.filter((r) => r.format === 'legacy')
+}
+
+// cosign v3.0.6 cmd/cosign/cli/verify.go (ignoreTLogMessage, printed by internal/ui Warnf) before verifying anything.
+function warnIgnoredTlog(flags, ctx, what) {
+  if (!bool(flags, '--insecure-ignore-tlog', false)) return
+  ctx.io.stderr.write(
+    `WARNING: Skipping tlog verification is an insecure practice that lacks transparency and auditability verification for the ${what}.\n`,
+  )
 }
 
 function header(ctx, image, { annotations, tlog, keyless }) {
