@@ -1,6 +1,7 @@
 // The harness end to end into admission: the real Kyverno CLI applies a ClusterPolicy verifyImages rule (the test
 // key, the signed gate annotation) to pods, reading signatures that the action made with the real cosign.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cosignSign, generateKeyPair } from './support/cosign.js'
 import { kyvernoApply, pod, signaturePolicy } from './support/kyverno.js'
 import { PASSING, pushAlpine, VULNERABLE } from './support/images.js'
 import { runVouch, startE2eWorld, type E2eWorld } from './support/world.js'
@@ -35,5 +36,16 @@ describe('kyverno apply of a verifyImages ClusterPolicy for the test key', () =>
     expect(result.exitCode).not.toBe(0)
     expect(result.stdout).toMatch(/pass: 0, fail: [1-9]\d*, warn: 0, error: 0/)
     expect(result.stdout).toContain('no signatures found')
+  })
+
+  it('denies a pod of an image signed with the gate annotation by another key', async () => {
+    const other = await generateKeyPair('another-key-password')
+    const pushed = await pushAlpine(world.registry.host, 'app/other-key', '1.0', PASSING)
+    const image = `${world.registry.host}/app/other-key@${pushed.digest}`
+    const signed = await cosignSign(other, image, { 'security.example.com/scan-status': 'passed' })
+    expect(signed.exitCode, signed.stderr).toBe(0)
+    const result = await kyvernoApply(policy, pod('other-key', image))
+    expect(result.exitCode).not.toBe(0)
+    expect(result.stdout).toMatch(/pass: 0, fail: [1-9]\d*, warn: 0, error: 0/)
   })
 })

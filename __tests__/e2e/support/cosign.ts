@@ -120,3 +120,29 @@ export function verifiedPayloads(
   const text = stdout.trim()
   return text === '' ? [] : (JSON.parse(text) as ReturnType<typeof verifiedPayloads>)
 }
+
+export interface SignOptions extends VerifyOptions {
+  /** `legacy` (the `.sig` tag, default) or `bundle` (cosign v3 only). */
+  format?: 'legacy' | 'bundle'
+}
+
+/**
+ * Signs `image` (repo@sha256:…) with the real cosign and no transparency log, as a user or another pipeline would:
+ * for signatures the action did not make (another key, other annotations). cosign v3 refuses --tlog-upload=false
+ * unless --use-signing-config=false (FACTS.md, "Running them offline").
+ */
+export async function cosignSign(
+  key: KeyPair,
+  image: string,
+  annotations: Record<string, string>,
+  options: SignOptions = {},
+): Promise<ToolRun> {
+  const version = options.version ?? REAL_TOOLS.cosign
+  const v3 = version.startsWith('v3')
+  const format = options.format ?? 'legacy'
+  const args = ['sign', '--yes', '--key', 'env://COSIGN_PRIVATE_KEY', '--tlog-upload=false', '--allow-http-registry']
+  if (v3) args.push('--use-signing-config=false', `--new-bundle-format=${format === 'bundle'}`)
+  for (const [name, value] of Object.entries(annotations)) args.push('-a', `${name}=${value}`)
+  const env = { ...(await userEnv(options)), COSIGN_PRIVATE_KEY: key.privateKey, COSIGN_PASSWORD: key.password }
+  return runTool(realTool('cosign', version), [...args, image], env)
+}
