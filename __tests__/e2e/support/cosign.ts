@@ -1,7 +1,7 @@
 // The real cosign, run the way a user checks what vouch signed: a key pair from `cosign generate-key-pair`, and
 // `cosign verify` / `verify-attestation` against the loopback registry with no transparency log.
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { RegistryCredentials } from '../../support/registry.js'
@@ -80,6 +80,21 @@ async function userEnv(options: VerifyOptions): Promise<Record<string, string>> 
   return env
 }
 
+/** Runs cosign with a fresh user environment, removed afterwards. */
+async function asUser(
+  options: VerifyOptions,
+  binary: string,
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<ToolRun> {
+  const env = await userEnv(options)
+  try {
+    return await runTool(binary, args, { ...env, ...extra })
+  } finally {
+    await rm(env.HOME!, { recursive: true, force: true })
+  }
+}
+
 /** `cosign verify --key cosign.pub -a k=v … --insecure-ignore-tlog=true --allow-http-registry IMAGE`. */
 export async function cosignVerify(
   key: KeyPair,
@@ -90,7 +105,7 @@ export async function cosignVerify(
   const cosign = realTool('cosign', options.version ?? REAL_TOOLS.cosign)
   const args = ['verify', '--key', key.publicKey, '--insecure-ignore-tlog=true', '--allow-http-registry']
   for (const [name, value] of Object.entries(annotations)) args.push('-a', `${name}=${value}`)
-  return runTool(cosign, [...args, image], await userEnv(options))
+  return asUser(options, cosign, [...args, image])
 }
 
 /** `cosign verify-attestation --type vuln`; its stdout holds one DSSE envelope (JSON) per verified attestation. */
@@ -101,7 +116,7 @@ export async function cosignVerifyAttestation(
 ): Promise<ToolRun> {
   const cosign = realTool('cosign', options.version ?? REAL_TOOLS.cosign)
   const args = ['verify-attestation', '--key', key.publicKey, '--type', 'vuln', '--insecure-ignore-tlog=true']
-  return runTool(cosign, [...args, '--allow-http-registry', image], await userEnv(options))
+  return asUser(options, cosign, [...args, '--allow-http-registry', image])
 }
 
 /** The in-toto statements inside verify-attestation's output (one envelope per line, payload base64). */
@@ -143,6 +158,6 @@ export async function cosignSign(
   const args = ['sign', '--yes', '--key', 'env://COSIGN_PRIVATE_KEY', '--tlog-upload=false', '--allow-http-registry']
   if (v3) args.push('--use-signing-config=false', `--new-bundle-format=${format === 'bundle'}`)
   for (const [name, value] of Object.entries(annotations)) args.push('-a', `${name}=${value}`)
-  const env = { ...(await userEnv(options)), COSIGN_PRIVATE_KEY: key.privateKey, COSIGN_PASSWORD: key.password }
-  return runTool(realTool('cosign', version), [...args, image], env)
+  const secrets = { COSIGN_PRIVATE_KEY: key.privateKey, COSIGN_PASSWORD: key.password }
+  return asUser(options, realTool('cosign', version), [...args, image], secrets)
 }

@@ -1,7 +1,7 @@
 // The real Kyverno CLI as the cluster would judge a pod: `kyverno apply POLICY --resource POD --registry` evaluates
 // a ClusterPolicy verifyImages rule against the loopback registry, with no cluster. Offline, a key attestor needs
 // `rekor: {ignoreTlog: true, url: …}` and `ctlog: {ignoreSCT: true}` (without ctlog it fetches CT keys through TUF).
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { stringify } from 'yaml'
@@ -71,9 +71,20 @@ export async function kyvernoApply(
   const dir = await mkdtemp(path.join(tmpdir(), 'vouch-e2e-kyverno-'))
   await writeFile(path.join(dir, 'policy.yaml'), stringify(policy))
   await writeFile(path.join(dir, 'pod.yaml'), stringify(resource))
-  return runTool(
-    realTool('kyverno', version),
-    ['apply', path.join(dir, 'policy.yaml'), '--resource', path.join(dir, 'pod.yaml'), '--registry', '--remove-color'],
-    { HOME: dir, DOCKER_CONFIG: dir },
-  )
+  try {
+    return await runTool(
+      realTool('kyverno', version),
+      [
+        'apply',
+        path.join(dir, 'policy.yaml'),
+        '--resource',
+        path.join(dir, 'pod.yaml'),
+        '--registry',
+        '--remove-color',
+      ],
+      { HOME: dir, DOCKER_CONFIG: dir },
+    )
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }

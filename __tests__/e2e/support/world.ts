@@ -52,6 +52,8 @@ export interface E2eWorld {
   dbRepository: string
   /** One tool cache for every run of the world: the first run installs through the mirror, later ones reuse it. */
   toolCache: string
+  /** The runner folders of every run (each holds unpacked real binaries and a Trivy cache): removed by close(). */
+  runners: RunnerDirs[]
   close(): Promise<void>
 }
 
@@ -66,6 +68,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
   ])
   await pushTrivyDb(registry.host)
   const toolCache = await mkdtemp(path.join(tmpdir(), 'vouch-e2e-tool-cache-'))
+  const runners: RunnerDirs[] = []
   return {
     registry,
     mirror,
@@ -73,12 +76,11 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     downRegistry,
     dbRepository: `${downRegistry.host}/aquasec/trivy-db:2,${registry.host}/trivy-db:2`,
     toolCache,
+    runners,
     close: async () => {
       await Promise.all([registry.stop(), mirror.close(), downRegistry.close()])
-      await Promise.all([
-        rm(key.dir, { recursive: true, force: true }),
-        rm(toolCache, { recursive: true, force: true }),
-      ])
+      const folders = [key.dir, toolCache, ...runners.map((runner) => runner.root)]
+      await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })))
     },
   }
 }
@@ -131,6 +133,7 @@ export async function runVouch(
   options: VouchOptions = {},
 ): Promise<VouchRun> {
   const runner = options.runner ?? { ...(await newRunner()), toolCache: world.toolCache }
+  world.runners.push(runner)
   const trace = path.join(runner.root, 'execve.trace')
   const run = await runAction({
     runner,
