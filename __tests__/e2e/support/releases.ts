@@ -60,7 +60,7 @@ function pack(name: Released): ReleasedTool {
   return { tool, version, binary, path: assetPath(tool, version, asset), file, sha256 }
 }
 
-/** For the global setup: packs what changed, and returns the folder of every release for VOUCH_E2E_RELEASES. */
+/** For the global setup: packs what changed and describes every release (the tier reads it from VOUCH_E2E_RELEASES). */
 export function packReleases(): Record<Released, ReleasedTool> {
   return { trivy: pack('trivy'), cosign: pack('cosign'), cosignV2: pack('cosignV2') }
 }
