@@ -6,8 +6,9 @@
 # Pins and how each is built come from the tools' own sources at these tags:
 #   trivy     github.com/aquasecurity/trivy v0.74.0: go.mod needs go 1.26 and encoding/json/v2 (GOEXPERIMENT=jsonv2);
 #             the version is pkg/version/app.ver (magefiles/build.go ldflags).
-#   cosign    github.com/sigstore/cosign/v3 v3.0.6 and /v2 v2.6.1: version is sigs.k8s.io/release-utils/version.gitVersion
-#             (Makefile LDFLAGS).
+#   cosign    github.com/sigstore/cosign/v3 v3.0.6 and /v2 v2.6.1: `go install …@tag` records the tag in the build
+#             info, which release-utils reports; the gitVersion ldflag (Makefile LDFLAGS) counts only when the
+#             module is built as the main module.
 #   kyverno   github.com/kyverno/kyverno v1.19.0 and v1.15.2 (cmd/cli/kubectl-kyverno; v1.16.x and v1.17.0 have no
 #             checksum-database entry, so the proxy refuses them): go.mod has replace directives, so
 #             it is built as the main module from a copy of the module folder; version is
@@ -71,6 +72,20 @@ want cosign && build cosign v3.0.6 version go_install github.com/sigstore/cosign
   "-X sigs.k8s.io/release-utils/version.gitVersion=v3.0.6"
 want cosign && build cosign v2.6.1 version go_install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.1 \
   "-X sigs.k8s.io/release-utils/version.gitVersion=v2.6.1"
+# The same Trivy and cosign again, reporting a prerelease version of their tag: vouch pins the sha256 of each upstream
+# release asset, and a binary built here is a different file, so vouch rightly refuses it under the pinned tag. Under
+# this unpinned label the tier installs it through vouch's real path, with `trivy-sha256`/`cosign-sha256` set to the
+# hash of the archive it serves. Only the link step runs again (the packages come from the Go build cache).
+E2E_LABEL="${VOUCH_E2E_LABEL:-e2e}"
+want trivy && build trivy "v0.74.0-$E2E_LABEL" --version go_install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0 \
+  "-X github.com/aquasecurity/trivy/pkg/version/app.ver=0.74.0-$E2E_LABEL" GOEXPERIMENT=jsonv2
+# cosign is built as the main module here: sigs.k8s.io/release-utils v0.12.4 (version/version.go, getGitVersion)
+# reports the build info's module version whenever there is one, as `go install …@v3.0.6` records, and falls back to
+# the gitVersion ldflag only for a "(devel)" main module.
+want cosign && build cosign "v3.0.6-$E2E_LABEL" version main_module_build github.com/sigstore/cosign/v3 v3.0.6 ./cmd/cosign \
+  "-X sigs.k8s.io/release-utils/version.gitVersion=v3.0.6-$E2E_LABEL"
+want cosign && build cosign "v2.6.1-$E2E_LABEL" version main_module_build github.com/sigstore/cosign/v2 v2.6.1 ./cmd/cosign \
+  "-X sigs.k8s.io/release-utils/version.gitVersion=v2.6.1-$E2E_LABEL"
 want kyverno && build kyverno v1.19.0 version main_module_build github.com/kyverno/kyverno v1.19.0 ./cmd/cli/kubectl-kyverno \
   "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=v1.19.0"
 want kyverno && build kyverno v1.15.2 version main_module_build github.com/kyverno/kyverno v1.15.2 ./cmd/cli/kubectl-kyverno \

@@ -144,6 +144,7 @@ export const handlers = {
   },
 
   verify({ flags, image }, ctx) {
+    warnIgnoredTlog(flags, ctx, 'signature')
     const { target, signer } = verifyTarget(flags, image, ctx)
     const annotations = Object.entries(annotationsMap(flags, ''))
     const found = pick(load(ctx).signatures, target, flags)
@@ -187,12 +188,15 @@ export const handlers = {
   },
 
   'verify-attestation'({ flags, image }, ctx) {
+    warnIgnoredTlog(flags, ctx, 'attestation')
     const { target, signer } = verifyTarget(flags, image, ctx)
     // --type defaults to `custom`, as in cosign; every refusal exits 1 (only `verify` maps errors to 10-13,
     // cmd/cosign/cli/verify/verify.go cosignError.WrapError).
     const type = bool(flags, 'type', 'custom')
     const found = pick(load(ctx).attestations, target, flags)
-    if (found.length === 0) fail(1, 'no matching attestations: no attestations found')
+    if (found.length === 0) // cosign v3.0.6 pkg/cosign/verify.go: fmt.Errorf("no matching attestations: %s", …) with nothing to join when
+    // there are none (confirmed with the real binary).
+    fail(1, 'no matching attestations: ')
     const trusted = found
       .filter((record) => record.signer === signer)
       .filter((record) => record.tlog || bool(flags, 'insecure-ignore-tlog', false))
@@ -452,6 +456,14 @@ function pick(records, target, flags) {
   const bundles = mine.filter((r) => r.format === 'bundle')
   const useBundles = bool(flags, 'new-bundle-format', false) && bundles.length > 0
   return useBundles ? bundles : mine.filter((r) => r.format === 'legacy')
+}
+
+// cosign v3.0.6 cmd/cosign/cli/verify.go (ignoreTLogMessage, printed by internal/ui Warnf) before verifying anything.
+function warnIgnoredTlog(flags, ctx, what) {
+  if (!bool(flags, 'insecure-ignore-tlog', false)) return
+  ctx.io.stderr.write(
+    `WARNING: Skipping tlog verification is an insecure practice that lacks transparency and auditability verification for the ${what}.\n`,
+  )
 }
 
 function header(ctx, image, { annotations, tlog, keyless }) {

@@ -141,18 +141,28 @@ function ensureDb(cacheDir, option, fault) {
     .map((repo) => repo.trim())
     .filter(Boolean)
   if (fault === 'toomanyrequests' || (fault === 'toomanyrequests-once' && firstFailure(cacheDir))) {
-    for (const repository of repositories) {
+    // trivy v0.74.0 pkg/oci/artifact.go (Artifacts.Download): a temporary error moves on to the next repository,
+    // and when none is left the FATAL line lists every error (hashicorp/go-multierror's format).
+    const errors = []
+    repositories.forEach((repository, index) => {
       const [, host, path, tag = 'latest'] = /^([^/]+)\/(.+?)(?::([^:/]+))?$/.exec(repository) ?? []
+      const error =
+        'OCI repository error: 1 error occurred:\n\t* ' +
+        `GET https://${host}/v2/${path}/manifests/${tag}: TOOMANYREQUESTS: retry-after: 78.409µs, allowed: 44000/minute\n\n`
+      errors.push(error)
       logLine('INFO', `[vulndb] Downloading artifact...\trepo="${repository}"`)
       logLine(
         'ERROR',
-        `[vulndb] Failed to download artifact\trepo="${repository}" err="OCI repository error: 1 error occurred:\\n\\t* ` +
-          `GET https://${host}/v2/${path}/manifests/${tag}: TOOMANYREQUESTS: retry-after: 78.409µs, allowed: 44000/minute\\n\\n"`,
+        `[vulndb] Failed to download artifact\trepo="${repository}" err="${error.replaceAll('\n', '\\n').replaceAll('\t', '\\t')}"`,
       )
-    }
+      if (index < repositories.length - 1)
+        logLine('INFO', '[vulndb] Trying to download artifact from other repository...')
+    })
+    const count = `${errors.length} error${errors.length === 1 ? '' : 's'} occurred:`
     return fatal(
       'run error: init error: DB error: failed to download vulnerability DB: OCI artifact error: ' +
-        'failed to download vulnerability DB: failed to download artifact from any source',
+        `failed to download vulnerability DB: failed to download artifact from any source: ${count}\n` +
+        errors.map((error) => `\t* ${error}`).join('\n'),
     )
   }
   logLine('INFO', `[vulndb] Downloading artifact...\trepo="${repositories[0]}"`)

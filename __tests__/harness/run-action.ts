@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Reuse a runner's directories across runs (e.g. a warm tool cache). */
   runner?: RunnerDirs
   timeoutMs?: number
+  /** A command the node process runs under, such as `strace -f -e trace=execve -o FILE` to record every argv. */
+  wrapper?: string[]
 }
 
 export interface RunnerDirs {
@@ -131,7 +133,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...options.env,
   }
 
-  const child = spawn(nodeBinary, [path.join(repoRoot, 'dist/index.js')], {
+  const [command = nodeBinary, ...args] = [...(options.wrapper ?? []), nodeBinary, path.join(repoRoot, 'dist/index.js')]
+  const child = spawn(command, args, {
     cwd: runner.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

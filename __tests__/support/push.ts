@@ -30,6 +30,8 @@ export interface PushOptions {
   credentials?: RegistryCredentials
   /** Added to the layer's file, so that two images of one platform have two digests. */
   note?: string
+  /** The layer's files (path inside the image -> content); by default one `etc/vouch-test` naming the image. */
+  files?: Record<string, string>
 }
 
 /** Pushes a single-platform image and tags it (or pushes it by digest only when `tag` is undefined). */
@@ -42,9 +44,10 @@ export async function pushImage(
   const registry = new Pusher(host, repo, options.credentials)
   const platform = parsePlatform(options.platform ?? 'linux/amd64')
   const docker = options.format === 'docker'
-  const layerTar = tarFile(
-    'etc/vouch-test',
-    `${repo} ${platform.os}/${platform.architecture}/${platform.variant ?? ''}${options.note ?? ''}\n`,
+  const layerTar = tarFiles(
+    options.files ?? {
+      'etc/vouch-test': `${repo} ${platform.os}/${platform.architecture}/${platform.variant ?? ''}${options.note ?? ''}\n`,
+    },
   )
   const layer = await registry.blob(gzipSync(layerTar))
   const config = await registry.blob(
@@ -89,7 +92,13 @@ export async function pushIndex(
   repo: string,
   tag: string,
   platforms: string[],
-  options: { withAttestation?: boolean; credentials?: RegistryCredentials; format?: 'oci' | 'docker' } = {},
+  options: {
+    withAttestation?: boolean
+    credentials?: RegistryCredentials
+    format?: 'oci' | 'docker'
+    /** Each platform's layer files (see PushOptions.files). */
+    files?: (platform: string) => Record<string, string>
+  } = {},
 ): Promise<PushedIndex> {
   const docker = options.format === 'docker'
   const registry = new Pusher(host, repo, options.credentials)
@@ -102,6 +111,7 @@ export async function pushIndex(
       platform: name,
       format: docker ? 'docker' : 'oci',
       ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.files ? { files: options.files(name) } : {}),
     })
     pushed[name] = image.digest
     entries.push({
@@ -216,6 +226,40 @@ async function pushAttestation(registry: Pusher, subject: string): Promise<Pushe
   return registry.manifest(undefined, manifest, OCI_MANIFEST)
 }
 
+export interface ArtifactOptions {
+  /** The single layer's bytes, media type and annotations (e.g. `org.opencontainers.image.title`). */
+  layer: { data: Buffer; mediaType: string; annotations?: Record<string, string> }
+  configMediaType: string
+  credentials?: RegistryCredentials
+}
+
+/** Pushes a one-layer OCI artifact (an OCI image manifest whose config and layer carry the artifact's own types). */
+export async function pushArtifact(
+  host: string,
+  repo: string,
+  tag: string,
+  options: ArtifactOptions,
+): Promise<PushedManifest> {
+  const registry = new Pusher(host, repo, options.credentials)
+  const layer = await registry.blob(options.layer.data)
+  const config = await registry.blob(Buffer.from('{}'))
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: options.configMediaType, ...config },
+      layers: [
+        {
+          mediaType: options.layer.mediaType,
+          ...layer,
+          ...(options.layer.annotations ? { annotations: options.layer.annotations } : {}),
+        },
+      ],
+    }),
+  )
+  return registry.manifest(tag, manifest, OCI_MANIFEST)
+}
+
 class Pusher {
   constructor(
     private readonly host: string,
@@ -271,9 +315,15 @@ function sha256(data: Buffer): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`
 }
 
-// One regular file in a POSIX ustar archive: a 512-byte header, the content padded to 512, two empty blocks.
-function tarFile(name: string, content: string): Buffer {
-  const data = Buffer.from(content)
+// Regular files in a POSIX ustar archive: per file a 512-byte header and the content padded to 512, then two
+// empty blocks. Folders are implied by the paths, as in layers that tools such as Trivy read.
+function tarFiles(files: Record<string, string>): Buffer {
+  const blocks: Buffer[] = []
+  for (const [name, content] of Object.entries(files)) blocks.push(...tarEntry(name, Buffer.from(content)))
+  return Buffer.concat([...blocks, Buffer.alloc(1024)])
+}
+
+function tarEntry(name: string, data: Buffer): Buffer[] {
   const header = Buffer.alloc(512)
   const field = (offset: number, length: number, value: string): void => {
     header.write(value, offset, length, 'ascii')
@@ -293,5 +343,5 @@ function tarFile(name: string, content: string): Buffer {
   for (const byte of header) checksum += byte
   field(148, 8, `${octal(checksum, 7)}\0`)
   const padding = Buffer.alloc((512 - (data.length % 512)) % 512)
-  return Buffer.concat([header, data, padding, Buffer.alloc(1024)])
+  return [header, data, padding]
 }

@@ -13,12 +13,24 @@ export const REAL_TOOLS = {
   gator: 'v3.23.0',
 } as const
 
-export function realToolsBin(): string {
-  if (process.env.VOUCH_E2E_BIN) return process.env.VOUCH_E2E_BIN
-  const cache =
+/**
+ * The unpinned prerelease label under which the tier installs its own builds of Trivy and cosign through vouch's
+ * install path (scripts/real-tools.sh builds `trivy-v0.74.0-e2e` and so on): vouch pins the upstream assets' sha256,
+ * which a local build can never match, and refuses a differing `trivy-sha256` for a pinned tag.
+ */
+export const E2E_LABEL = process.env.VOUCH_E2E_LABEL ?? 'e2e'
+export const labelled = (version: string): string => `${version}-${E2E_LABEL}`
+
+/** `${XDG_CACHE_HOME:-~/.cache}/vouch-e2e`, or $VOUCH_E2E_CACHE, as scripts/real-tools.sh uses it. */
+export function e2eCache(): string {
+  return (
     process.env.VOUCH_E2E_CACHE ??
     path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vouch-e2e')
-  return path.join(cache, 'bin')
+  )
+}
+
+export function realToolsBin(): string {
+  return process.env.VOUCH_E2E_BIN ?? path.join(e2eCache(), 'bin')
 }
 
 /** realTool('cosign', 'v2.6.1') is the path of that binary, or a thrown error naming the script that builds it. */
