@@ -33268,8 +33268,17 @@ function trivyEnvironment(step, options = {}) {
     }
     if (options.dockerConfigDir !== undefined)
         env.DOCKER_CONFIG = options.dockerConfigDir;
-    return env;
+    return { ...env, ...QUIET };
 }
+// Trivy calls home on every scan unless told not to (pkg/notification/notice.go: the request is skipped only when
+// both are set, v0.74.0), and draws a progress bar into the log. As variables rather than flags, since a release
+// older than these flags ignores an unknown TRIVY_* variable but refuses an unknown flag (pkg/flag/options.go binds
+// each flag to TRIVY_<NAME>).
+const QUIET = {
+    TRIVY_SKIP_VERSION_CHECK: 'true',
+    TRIVY_DISABLE_TELEMETRY: 'true',
+    TRIVY_NO_PROGRESS: 'true',
+};
 /** The Exec every Trivy run goes through: whatever the caller asks, Trivy gets exactly `environment`. */
 function trivyExec(exec, environment) {
     return (command, args, options = {}) => exec(command, args, { ...options, env: environment, replaceEnv: true });
@@ -33419,8 +33428,9 @@ function distrustedDb(meta, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/trivy/run.ts
-// Runs Trivy once per image: the image itself, or each image of an index by its own digest. The DB is fetched by the first run only; a failed DB download is
-// retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
+// Runs Trivy once per image: the image itself, or each image of an index by its own digest. The DB is fetched by the
+// first run only, from each `db-repository` location in turn; a failed DB download is retried with backoff, then
+// replaced by a cached DB younger than 7 days, else the scan is an error.
 
 
 
@@ -33478,7 +33488,9 @@ async function scanPlatforms(run) {
         scans.push(await lib_core/* group */.Os(`Trivy: ${title}`, () => run.scan(image)));
     }
     const meta = await readDbMetadata(options.cacheDir);
-    const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0]);
+    const repository = run.usedCachedFallback
+        ? undefined
+        : (run.downloadedFrom ?? run.firstTried ?? options.dbRepositories[0]);
     return {
         scans,
         db: {
@@ -33497,6 +33509,8 @@ class Runner {
     dbReady = false;
     usedCachedFallback = false;
     downloadedFrom;
+    /** The first location of the run that got past the DB download, when Trivy stopped at an earlier one. */
+    firstTried;
     constructor(options, cwd, now, 
     /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
     dockerConfigDir) {
@@ -33516,12 +33530,12 @@ class Runner {
         const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(image.digest));
         const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 };
         const skipDbUpdate = this.dbReady;
-        let outcome = await this.invoke(image, reportFile, skipDbUpdate);
+        let outcome = await this.downloadRound(image, reportFile, skipDbUpdate);
         for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
             const delayMs = baseDelayMs * 2 ** (attempt - 1);
             lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`);
             await (this.options.sleep ?? defaultSleep)(delayMs);
-            outcome = await this.invoke(image, reportFile, skipDbUpdate);
+            outcome = await this.downloadRound(image, reportFile, skipDbUpdate);
         }
         if (this.isRetryable(outcome) && !skipDbUpdate)
             outcome = await this.fallBack(image, reportFile, outcome);
@@ -33535,6 +33549,28 @@ class Runner {
             startedAt: outcome.startedAt,
             finishedAt: outcome.finishedAt,
         };
+    }
+    /**
+     * One pass over `db-repository`, in order. Trivy moves on to its next `--db-repository` by itself only after a
+     * temporary registry error (408, 429, 5xx) or BLOB_UNKNOWN; at a location it cannot reach, or that holds no DB, it
+     * stops with "failed to download artifact from <location>" (trivy v0.74.0 pkg/oci/artifact.go `Download`,
+     * `shouldTryOtherRepo`). vouch then hands it the locations after that one, so every location is tried in order.
+     */
+    async downloadRound(image, reportFile, skipDbUpdate) {
+        let locations = this.options.dbRepositories;
+        let outcome = await this.invoke(image, reportFile, skipDbUpdate, locations);
+        while (!skipDbUpdate && this.isRetryable(outcome)) {
+            const stoppedAt = stoppedAtLocation(outcome.stderr, locations);
+            if (stoppedAt === undefined || stoppedAt === locations.length - 1)
+                break;
+            const rest = locations.slice(stoppedAt + 1);
+            lib_core/* info */.pq(`Trivy could not download a DB from ${locations[stoppedAt]}; trying ${rest.join(', ')}`);
+            locations = rest;
+            outcome = await this.invoke(image, reportFile, skipDbUpdate, locations);
+        }
+        if (locations !== this.options.dbRepositories && !this.isRetryable(outcome))
+            this.firstTried = locations[0];
+        return outcome;
     }
     isRetryable(outcome) {
         return outcome.exitCode === 1 && !isScanTimeout(outcome.stderr) && isDbDownloadFailure(outcome.stderr);
@@ -33581,12 +33617,12 @@ class Runner {
             throw this.dbFailure(outcome);
         throw new ScanFailure(`Trivy failed scanning ${target} (exit code ${outcome.exitCode}): ${stderrTail(outcome.stderr, 10)}`, "Trivy's full output is in the log group above; check that the runner can pull the image with the given credentials.");
     }
-    async invoke(image, reportFile, skipDbUpdate) {
+    async invoke(image, reportFile, skipDbUpdate, dbRepositories = this.options.dbRepositories) {
         const { options } = this;
         const args = scanArgs({
             image: image.pinned,
             outputFile: reportFile,
-            dbRepositories: options.dbRepositories,
+            dbRepositories,
             cacheDir: options.cacheDir,
             timeoutSeconds: options.timeoutSeconds,
             vex: options.vex,
@@ -33622,6 +33658,14 @@ async function isFile(path) {
 }
 function defaultSleep(ms) {
     return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+}
+/** Which of `locations` Trivy gave up at without trying the rest, from its fatal "failed to download artifact from X". */
+function stoppedAtLocation(stderr, locations) {
+    const stopped = /failed to download artifact from (?!any source)(\S+?): /.exec(stderr)?.[1];
+    if (stopped === undefined)
+        return undefined;
+    const index = locations.findIndex((location) => location === stopped || stopped.endsWith(`/${location}`));
+    return index === -1 ? undefined : index;
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules

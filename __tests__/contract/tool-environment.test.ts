@@ -66,18 +66,26 @@ describe('what Trivy gets: an allowlist, never cosign’s', () => {
         'PATH',
         'SSL_CERT_FILE',
         'TMPDIR',
+        'TRIVY_DISABLE_TELEMETRY',
         'TRIVY_JAVA_DB_REPOSITORY',
         'TRIVY_NO_PROGRESS',
         'TRIVY_PASSWORD',
+        'TRIVY_SKIP_VERSION_CHECK',
         'TRIVY_USERNAME',
         'no_proxy',
       ].sort(),
     )
   })
 
+  test('Trivy never calls home and draws no progress bar, whatever the step says', () => {
+    const quiet = { TRIVY_SKIP_VERSION_CHECK: 'true', TRIVY_DISABLE_TELEMETRY: 'true', TRIVY_NO_PROGRESS: 'true' }
+    expect(trivyEnvironment({ TRIVY_DISABLE_TELEMETRY: 'false', TRIVY_NO_PROGRESS: 'false' })).toEqual(quiet)
+  })
+
   test('on a Windows runner, what Go needs is kept whatever the case of its name', () => {
     const windows = { Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', USERPROFILE: 'C:\\Users\\runner', TEMP: 'C:\\t' }
-    expect(trivyEnvironment({ ...windows, COSIGN_PASSWORD: 'pw' })).toEqual(windows)
+    const quiet = { TRIVY_SKIP_VERSION_CHECK: 'true', TRIVY_DISABLE_TELEMETRY: 'true', TRIVY_NO_PROGRESS: 'true' }
+    expect(trivyEnvironment({ ...windows, COSIGN_PASSWORD: 'pw' })).toEqual({ ...windows, ...quiet })
   })
 
   test('with vouch’s docker config, that config replaces the runner’s and Trivy’s own credentials go', () => {

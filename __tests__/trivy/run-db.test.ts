@@ -73,6 +73,47 @@ describe('retrying the DB download', () => {
   })
 })
 
+// trivy v0.74.0 pkg/oci/artifact.go `Download`: a location it cannot reach ends the download there, without the rest.
+const UNREACHABLE = (location: string): Step => ({
+  exitCode: 1,
+  stderr:
+    `2026-11-30T10:00:00Z\tINFO\t[vulndb] Downloading artifact...\trepo="${location}"\n` +
+    '2026-11-30T10:00:00Z\tFATAL\tFatal error\tinit error: DB error: failed to download vulnerability DB: OCI artifact ' +
+    `error: failed to download vulnerability DB: failed to download artifact from ${location}: OCI repository error: ` +
+    `Get "https://${location.split('/')[0]}/v2/": dial tcp 127.0.0.1:9: connect: connection refused\n`,
+})
+
+describe('walking db-repository in order', () => {
+  const LOCATIONS = [
+    'registry.internal/trivy-db:2',
+    'mirror.gcr.io/aquasec/trivy-db:2',
+    'ghcr.io/aquasecurity/trivy-db:2',
+  ]
+  const dbFlag = (calls: { args: string[] }[]) =>
+    calls.map((call) => call.args[call.args.indexOf('--db-repository') + 1])
+
+  test('a location Trivy cannot reach is passed over: the next run starts at the location after it', async () => {
+    const { result, calls, sleeps } = scan([UNREACHABLE(LOCATIONS[0]!), OK], 2, { dbRepositories: LOCATIONS })
+    const { db } = await result
+    expect(dbFlag(calls)).toEqual([LOCATIONS.join(','), LOCATIONS.slice(1).join(',')])
+    expect(sleeps).toEqual([])
+    expect(db.repository).toBe(LOCATIONS[1])
+  })
+
+  test('when the last location cannot be reached either, the round is over and the retry starts again at the first', async () => {
+    const steps = [UNREACHABLE(LOCATIONS[0]!), UNREACHABLE(LOCATIONS[1]!), UNREACHABLE(LOCATIONS[2]!), OK]
+    const { result, calls, sleeps } = scan(steps, 2, { dbRepositories: LOCATIONS })
+    await result
+    expect(dbFlag(calls)).toEqual([
+      LOCATIONS.join(','),
+      LOCATIONS.slice(1).join(','),
+      LOCATIONS[2],
+      LOCATIONS.join(','),
+    ])
+    expect(sleeps).toEqual([2000])
+  })
+})
+
 describe('falling back to the cached DB', () => {
   test('retries exhausted and a cached DB younger than 7 days: one more run with it, and a warning', async () => {
     await seedDb(scope.dirs.cacheDir)

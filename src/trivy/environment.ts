@@ -84,7 +84,17 @@ export function trivyEnvironment(
     if (needed || HARMLESS_TRIVY.has(name) || credentials || STAND_IN_SWITCHES.test(name)) env[name] = value
   }
   if (options.dockerConfigDir !== undefined) env.DOCKER_CONFIG = options.dockerConfigDir
-  return env
+  return { ...env, ...QUIET }
+}
+
+// Trivy calls home on every scan unless told not to (pkg/notification/notice.go: the request is skipped only when
+// both are set, v0.74.0), and draws a progress bar into the log. As variables rather than flags, since a release
+// older than these flags ignores an unknown TRIVY_* variable but refuses an unknown flag (pkg/flag/options.go binds
+// each flag to TRIVY_<NAME>).
+const QUIET: Record<string, string> = {
+  TRIVY_SKIP_VERSION_CHECK: 'true',
+  TRIVY_DISABLE_TELEMETRY: 'true',
+  TRIVY_NO_PROGRESS: 'true',
 }
 
 /** The Exec every Trivy run goes through: whatever the caller asks, Trivy gets exactly `environment`. */

@@ -1,5 +1,6 @@
-// Runs Trivy once per image: the image itself, or each image of an index by its own digest. The DB is fetched by the first run only; a failed DB download is
-// retried with backoff, then replaced by a cached DB younger than 7 days, else the scan is an error.
+// Runs Trivy once per image: the image itself, or each image of an index by its own digest. The DB is fetched by the
+// first run only, from each `db-repository` location in turn; a failed DB download is retried with backoff, then
+// replaced by a cached DB younger than 7 days, else the scan is an error.
 import * as core from '@actions/core'
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -148,7 +149,9 @@ async function scanPlatforms(run: Runner): Promise<TrivyScanResult> {
     scans.push(await core.group(`Trivy: ${title}`, () => run.scan(image)))
   }
   const meta = await readDbMetadata(options.cacheDir)
-  const repository = run.usedCachedFallback ? undefined : (run.downloadedFrom ?? options.dbRepositories[0])
+  const repository = run.usedCachedFallback
+    ? undefined
+    : (run.downloadedFrom ?? run.firstTried ?? options.dbRepositories[0])
   return {
     scans,
     db: {
@@ -171,6 +174,8 @@ class Runner {
   private dbReady = false
   usedCachedFallback = false
   downloadedFrom: string | undefined
+  /** The first location of the run that got past the DB download, when Trivy stopped at an earlier one. */
+  firstTried: string | undefined
 
   constructor(
     readonly options: TrivyScanOptions,
@@ -193,12 +198,12 @@ class Runner {
     const reportFile = join(this.options.outputDir, reportFileName(image.digest))
     const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 }
     const skipDbUpdate = this.dbReady
-    let outcome = await this.invoke(image, reportFile, skipDbUpdate)
+    let outcome = await this.downloadRound(image, reportFile, skipDbUpdate)
     for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
       const delayMs = baseDelayMs * 2 ** (attempt - 1)
       core.info(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`)
       await (this.options.sleep ?? defaultSleep)(delayMs)
-      outcome = await this.invoke(image, reportFile, skipDbUpdate)
+      outcome = await this.downloadRound(image, reportFile, skipDbUpdate)
     }
     if (this.isRetryable(outcome) && !skipDbUpdate) outcome = await this.fallBack(image, reportFile, outcome)
     await this.check(outcome, image, reportFile)
@@ -211,6 +216,27 @@ class Runner {
       startedAt: outcome.startedAt,
       finishedAt: outcome.finishedAt,
     }
+  }
+
+  /**
+   * One pass over `db-repository`, in order. Trivy moves on to its next `--db-repository` by itself only after a
+   * temporary registry error (408, 429, 5xx) or BLOB_UNKNOWN; at a location it cannot reach, or that holds no DB, it
+   * stops with "failed to download artifact from <location>" (trivy v0.74.0 pkg/oci/artifact.go `Download`,
+   * `shouldTryOtherRepo`). vouch then hands it the locations after that one, so every location is tried in order.
+   */
+  private async downloadRound(image: TrivyImage, reportFile: string, skipDbUpdate: boolean): Promise<Outcome> {
+    let locations = this.options.dbRepositories
+    let outcome = await this.invoke(image, reportFile, skipDbUpdate, locations)
+    while (!skipDbUpdate && this.isRetryable(outcome)) {
+      const stoppedAt = stoppedAtLocation(outcome.stderr, locations)
+      if (stoppedAt === undefined || stoppedAt === locations.length - 1) break
+      const rest = locations.slice(stoppedAt + 1)
+      core.info(`Trivy could not download a DB from ${locations[stoppedAt]}; trying ${rest.join(', ')}`)
+      locations = rest
+      outcome = await this.invoke(image, reportFile, skipDbUpdate, locations)
+    }
+    if (locations !== this.options.dbRepositories && !this.isRetryable(outcome)) this.firstTried = locations[0]
+    return outcome
   }
 
   private isRetryable(outcome: Outcome): boolean {
@@ -279,12 +305,17 @@ class Runner {
     )
   }
 
-  private async invoke(image: TrivyImage, reportFile: string, skipDbUpdate: boolean): Promise<Outcome> {
+  private async invoke(
+    image: TrivyImage,
+    reportFile: string,
+    skipDbUpdate: boolean,
+    dbRepositories: string[] = this.options.dbRepositories,
+  ): Promise<Outcome> {
     const { options } = this
     const args = scanArgs({
       image: image.pinned,
       outputFile: reportFile,
-      dbRepositories: options.dbRepositories,
+      dbRepositories,
       cacheDir: options.cacheDir,
       timeoutSeconds: options.timeoutSeconds,
       vex: options.vex,
@@ -324,4 +355,12 @@ async function isFile(path: string): Promise<boolean> {
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolvePromise) => setTimeout(resolvePromise, ms))
+}
+
+/** Which of `locations` Trivy gave up at without trying the rest, from its fatal "failed to download artifact from X". */
+function stoppedAtLocation(stderr: string, locations: string[]): number | undefined {
+  const stopped = /failed to download artifact from (?!any source)(\S+?): /.exec(stderr)?.[1]
+  if (stopped === undefined) return undefined
+  const index = locations.findIndex((location) => location === stopped || stopped.endsWith(`/${location}`))
+  return index === -1 ? undefined : index
 }
