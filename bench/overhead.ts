@@ -176,9 +176,10 @@ async function scansPerImage(
     await mirror.close()
   }
   const scans = tools.invocations().filter((call) => call.tool === 'trivy' && call.argv[0] === 'image')
+  // Each image of the index is scanned as itself, `repo@<its digest>` (the last argument), never by --platform.
   const perPlatform = platforms.map((platform) => ({
     platform,
-    count: scans.filter((call) => call.argv[call.argv.indexOf('--platform') + 1] === platform).length,
+    count: scans.filter((call) => call.argv.at(-1)?.endsWith(`@${index.platforms[platform]}`) === true).length,
   }))
   printTable('Scans per image: `trivy image` invocations, from the stand-in argv logs', [
     ['image', 'platforms', 'trivy image calls', 'per platform'],

@@ -93,10 +93,14 @@ export function standIns(state: string, options: StandInOptions): StandIns {
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
 
-/** The report as Trivy writes it for `repository@digest`. */
-function reportFor(options: { report: string; repository: string; digest: string }): string {
+// Where the report names what was scanned: the stand-in puts the image it was given there, as Trivy does, so that an
+// index's images each get a report naming their own digest.
+const SCANNED = '@@SCANNED@@'
+
+/** The report as Trivy writes it, with SCANNED where the image scanned goes. */
+function reportFor(options: { report: string }): string {
   const report = JSON.parse(readFileSync(options.report, 'utf8')) as Record<string, unknown>
-  const pinned = `${options.repository}@${options.digest}`
+  const pinned = SCANNED
   report.ArtifactName = pinned
   report.Metadata = { ...(report.Metadata as object), RepoDigests: [pinned] }
   return `${JSON.stringify(report, null, 2)}\n`
@@ -125,7 +129,7 @@ case "$1" in
     esac
     exit 0 ;;
   image)
-    mkdir -p "$cache/db" && cp "${state}/metadata.json" "$cache/db/metadata.json" && cp "${state}/report.json" "$out"
+    mkdir -p "$cache/db" && cp "${state}/metadata.json" "$cache/db/metadata.json" && sed "s|${SCANNED}|$prev|g" "${state}/report.json" > "$out"
     exit $? ;;
 esac
 echo "Error: unknown command \\"$1\\" for \\"trivy\\"" >&2
