@@ -69,7 +69,9 @@ describe('stand-in tools', () => {
 
   it('write a report naming the image, and record every argv', () => {
     const out = path.join(work, 'trivy.json')
-    run('trivy', ['image', '--format', 'json', '--output', out, '--cache-dir', path.join(work, 'cache'), 'x'])
+    const scanned = `${repository}@${DIGEST}`
+    run('trivy', ['image', '--format', 'json', '--output', out, '--cache-dir', path.join(work, 'cache'), scanned])
+    expect(JSON.parse(readFileSync(out, 'utf8')).ArtifactName).toBe(scanned)
     expect(readTrivyReport(readFileSync(out, 'utf8'), { digest: DIGEST }).findings).toHaveLength(4)
     const last = tools.invocations().at(-1)
     expect(last?.tool).toBe('trivy')
@@ -81,7 +83,7 @@ describe('stand-in tools', () => {
       out,
       '--cache-dir',
       path.join(work, 'cache'),
-      'x',
+      scanned,
     ])
   })
 
