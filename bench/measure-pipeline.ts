@@ -11,7 +11,7 @@ import { decide, holdGate } from '../src/report/gate.js'
 import { mergeReports } from '../src/report/merge.js'
 import { readTrivyReport } from '../src/report/trivy.js'
 import { renderSummary } from '../src/render/summary.js'
-import { renderSarif } from '../src/render/sarif.js'
+import { renderSarif, sarifFileText } from '../src/render/sarif.js'
 import { renderPredicate } from '../src/render/predicate.js'
 import type { Budgets } from '../src/report/model.js'
 import type { Exception } from '../src/report/verdict.js'
@@ -49,7 +49,7 @@ function pipeline(): Record<string, number> {
     budgets: BUDGETS,
     reportPaths: { json: '/tmp/vouch/trivy.json', sarif: '/tmp/vouch/trivy.sarif', predicate: '/tmp/vouch/p.json' },
   })
-  const sarif = `${JSON.stringify(renderSarif({ gate, trivyVersion: TRIVY, image }), null, 2)}\n`
+  const sarif = sarifFileText(renderSarif({ gate, trivyVersion: TRIVY, image }))
   const predicate = `${JSON.stringify(
     renderPredicate({
       gate,

@@ -5,7 +5,14 @@ import { join, relative } from 'node:path'
 import { Ajv } from 'ajv'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { artifactOfTarget, locationUri, renderSarif, securitySeverity, type SarifLog } from '../../src/render/sarif.js'
+import {
+  artifactOfTarget,
+  locationUri,
+  renderSarif,
+  sarifFileText,
+  securitySeverity,
+  type SarifLog,
+} from '../../src/render/sarif.js'
 import { SEVERITIES, type Finding, type Severity } from '../../src/report/model.js'
 import type { GateResult } from '../../src/report/verdict.js'
 import { uniqueFindings } from '../../src/report/merge.js'
@@ -291,5 +298,14 @@ describe('the artifact of an OS target', () => {
     expect(locationUri(finding({ target: `alpine:3.10 ${opens}`, resultClass: 'os-pkgs' }), IMAGE)).toBe(
       encodeURI(`alpine:3.10 ${opens}`).replace(/^alpine:/, './alpine:'),
     )
+  })
+})
+
+describe('the SARIF file', () => {
+  test('is the log on one line, compact, ending in a newline', () => {
+    const log = renderSarif({ gate: gateOf([finding({ id: 'CVE-2024-1' })]), trivyVersion: '0.74.0', image: IMAGE })
+    const text = sarifFileText(log)
+    expect(JSON.parse(text)).toEqual(log)
+    expect(text.indexOf('\n')).toBe(text.length - 1)
   })
 })

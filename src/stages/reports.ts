@@ -4,7 +4,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
-import { renderSarif } from '../render/sarif.js'
+import { renderSarif, sarifFileText } from '../render/sarif.js'
 import { renderPredicate } from '../render/predicate.js'
 import type { ImageTarget } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
@@ -42,7 +42,7 @@ export async function writeReports(request: {
   })
   await Promise.all([
     writeJsonReport(scan, files.json),
-    writeFile(files.sarif, `${JSON.stringify(sarif, null, 2)}\n`),
+    writeFile(files.sarif, sarifFileText(sarif)),
     writeFile(files.predicate, `${JSON.stringify(predicate)}\n`),
   ])
   core.info(`Reports: ${files.json}, ${files.sarif}, ${files.predicate}`)
