@@ -32113,7 +32113,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4947);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2489);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
@@ -32433,7 +32433,7 @@ function readTool(get, tool) {
 
 /***/ }),
 
-/***/ 4947:
+/***/ 2489:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33668,10 +33668,13 @@ function stoppedAtLocation(stderr, locations) {
     return index === -1 ? undefined : index;
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/exec.ts
 // The one way vouch runs a program: argument arrays, an explicit environment, stdin closed.
+
 
 
 
@@ -33692,20 +33695,53 @@ const WITHHELD = /^(INPUT_.*|ACTIONS_ID_TOKEN_REQUEST_.*|ACTIONS_RUNTIME_TOKEN|A
 function isWithheld(name) {
     return WITHHELD.test(name);
 }
-const exec_exec = async (command, args, options = {}) => {
-    const result = await (0,lib_exec/* getExecOutput */.H)(command, args, {
+const exec_exec = (command, args, options = {}) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
         env: options.replaceEnv === true ? toolEnvironment(options.env ?? {}) : toolEnvironment(process.env, options.env),
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-        // An empty stdin: cosign must never wait for a password prompt.
-        input: Buffer.alloc(0),
-        ignoreReturnCode: true,
-        // Never @actions/exec's own echo: it prints `[command]` with the raw argv and the output as the tool wrote it,
-        // where a registry's string could start a line with `::error::`. Callers log their command line themselves.
-        silent: true,
-        ...(options.echo === true ? { listeners: { stdline: echoLine, errline: echoLine } } : {}),
+        // stdin is /dev/null: cosign must never wait for a password prompt, and there is no pipe to write into, so a
+        // tool that exits at once cannot fail the write with EPIPE (@actions/exec's `input` writes the child's stdin
+        // with no error handler, which crashed the action when the tool had already gone).
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
     });
-    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-};
+    // No `[command]` echo of the raw argv, and no output as the tool wrote it: a registry's string could start a
+    // line with `::error::`. Callers log their command line themselves; echoed output is made log-safe line by line.
+    const stdout = collect(child.stdout, options.echo === true);
+    const stderr = collect(child.stderr, options.echo === true);
+    child.once('error', (error) => reject(new Error(`could not run ${command}: ${error.message}`, { cause: error })));
+    child.once('close', (code, signal) => {
+        stdout.flush();
+        stderr.flush();
+        // A tool killed by a signal has no exit code: it did not succeed.
+        resolve({ exitCode: code ?? (signal === null ? 1 : 128), stdout: stdout.text(), stderr: stderr.text() });
+    });
+});
+/** A tool's output stream, kept whole for the caller and, with `echo`, logged a line at a time as it arrives. */
+function collect(stream, echo) {
+    const chunks = [];
+    // A character split across two chunks is decoded whole.
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    let partial = '';
+    stream.on('data', (chunk) => {
+        chunks.push(chunk);
+        if (!echo)
+            return;
+        const lines = (partial + decoder.write(chunk)).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines)
+            echoLine(line);
+    });
+    return {
+        text: () => Buffer.concat(chunks).toString('utf8'),
+        flush: () => {
+            partial += decoder.end();
+            if (echo && partial !== '')
+                echoLine(partial);
+            partial = '';
+        },
+    };
+}
 /** One line of a tool's output in the log: a progress bar's last redraw only, and nothing the runner would run. */
 function echoLine(line) {
     lib_core/* info */.pq(logSafe(line.replace(/\r$/, '').split('\r').pop() ?? ''));
@@ -34857,6 +34893,8 @@ var external_stream_ = __nccwpck_require__(2203);
 var external_util_ = __nccwpck_require__(9023);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
 var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -49180,9 +49218,10 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec),
-  H: () => (/* binding */ getExecOutput)
+  m: () => (/* binding */ exec)
 });
+
+// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -49839,8 +49878,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
