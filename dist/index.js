@@ -32155,7 +32155,140 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5214:
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs),
+/* harmony export */   V: () => (/* binding */ readBoolean)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _image_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3564);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
+/* harmony import */ var _image_allowed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3801);
+/* harmony import */ var _tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8868);
+/* harmony import */ var _inputs_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8463);
+// The action's inputs, read once at the edge and turned into one typed value. Every bad value is an
+// InputError that names the input and quotes the value, thrown before anything is downloaded or run.
+
+
+
+
+
+
+function readInputs(read) {
+    const get = (name) => read(name).trim();
+    const optional = (name) => get(name) || undefined;
+    const digest = optional('digest');
+    if (digest !== undefined && !(0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .isDigest */ .Bc)(digest)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
+    }
+    const imageText = get('image');
+    if (imageText === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', imageText, 'is required');
+    const parsed = (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReference */ .F2)(imageText, 'image');
+    const image = digest === undefined ? parsed : (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .pinDigest */ .GU)(parsed, digest, 'digest');
+    const username = get('registry-username');
+    const password = read('registry-password');
+    if ((username === '') !== (password === '')) {
+        const missing = username === '' ? 'registry-username' : 'registry-password';
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
+    }
+    const annotationKey = (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key');
+    const ignoreFile = optional('ignore-file');
+    const toolsMirror = optional('tools-mirror');
+    return {
+        image,
+        budgets: readBudgets(get),
+        ignoreUnfixed: readBoolean(get, 'ignore-unfixed'),
+        ...(ignoreFile === undefined ? {} : { ignoreFile }),
+        strictExceptions: readBoolean(get, 'strict-exceptions'),
+        vex: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('vex')),
+        platforms: readPlatforms(get('platforms')),
+        allowedRegistries: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
+        enforce: readBoolean(get, 'enforce'),
+        sign: readBoolean(get, 'sign'),
+        attest: readBoolean(get, 'attest'),
+        cosignKey: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readCosignKey */ .RO)(read('cosign-key')),
+        cosignPassword: read('cosign-password'),
+        signatureFormat: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readSignatureFormat */ .A2)(get('signature-format')),
+        tlogUpload: readBoolean(get, 'tlog-upload'),
+        annotationKey,
+        annotations: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotations */ .ti)(read('annotations'), annotationKey),
+        trivy: readTool(get, 'trivy'),
+        cosign: readTool(get, 'cosign'),
+        ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readMirror */ .ar)(toolsMirror) }),
+        dbRepositories: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDbRepositories */ .dN)(get('db-repository')),
+        cache: readBoolean(get, 'cache'),
+        ...(username === '' ? {} : { registryCredentials: { username, password } }),
+        outputDir: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readOutputDir */ .hV)(get('output-dir')),
+        summary: readBoolean(get, 'summary'),
+        timeoutSeconds: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDuration */ .$7)(get('timeout'), 'timeout'),
+    };
+}
+// YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function readBoolean(get, name) {
+    const value = get(name);
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
+}
+function readBudgets(get) {
+    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .SEVERITIES */ .oC.map((severity) => {
+        const name = `max-${severity.toLowerCase()}`;
+        const value = get(name);
+        if (value === '')
+            return [severity, null];
+        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
+        }
+        return [severity, Number(value)];
+    });
+    return Object.fromEntries(entries);
+}
+// os/arch[/variant], as in an OCI image index.
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+function readPlatforms(value) {
+    if (value === '' || value === 'all')
+        return 'all';
+    const platforms = value.split(',').map((platform) => platform.trim());
+    for (const platform of platforms) {
+        if (!PLATFORM.test(platform)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
+        }
+    }
+    return [...new Set(platforms)];
+}
+// Release tags only: v + semver. Nothing like `latest` or a branch.
+const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
+function readTool(get, tool) {
+    const version = get(`${tool}-version`);
+    if (!RELEASE_TAG.test(version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
+    }
+    if ((0,_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .isRefusedVersion */ .to)(tool, version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, `is a compromised release and is refused, whatever its suffix (${_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .REFUSED_VERSIONS */ .h6[tool].join(', ')})`);
+    }
+    if (tool === 'cosign' && !/^v[23]\./.test(version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
+    }
+    const sha256 = get(`${tool}-sha256`).toLowerCase();
+    if (sha256 === '')
+        return { version };
+    if (!/^[0-9a-f]{64}$/.test(sha256)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
+    }
+    return { version, sha256 };
+}
+
+
+/***/ }),
+
+/***/ 8463:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32300,139 +32433,6 @@ function readDuration(value, input) {
 
 /***/ }),
 
-/***/ 8422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs),
-/* harmony export */   V: () => (/* binding */ readBoolean)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _image_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3564);
-/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
-/* harmony import */ var _image_allowed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3801);
-/* harmony import */ var _tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8868);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5214);
-// The action's inputs, read once at the edge and turned into one typed value. Every bad value is an
-// InputError that names the input and quotes the value, thrown before anything is downloaded or run.
-
-
-
-
-
-
-function readInputs(read) {
-    const get = (name) => read(name).trim();
-    const optional = (name) => get(name) || undefined;
-    const digest = optional('digest');
-    if (digest !== undefined && !(0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .isDigest */ .Bc)(digest)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
-    }
-    const imageText = get('image');
-    if (imageText === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', imageText, 'is required');
-    const parsed = (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReference */ .F2)(imageText, 'image');
-    const image = digest === undefined ? parsed : (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .pinDigest */ .GU)(parsed, digest, 'digest');
-    const username = get('registry-username');
-    const password = read('registry-password');
-    if ((username === '') !== (password === '')) {
-        const missing = username === '' ? 'registry-username' : 'registry-password';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
-    }
-    const annotationKey = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key');
-    const ignoreFile = optional('ignore-file');
-    const toolsMirror = optional('tools-mirror');
-    return {
-        image,
-        budgets: readBudgets(get),
-        ignoreUnfixed: readBoolean(get, 'ignore-unfixed'),
-        ...(ignoreFile === undefined ? {} : { ignoreFile }),
-        strictExceptions: readBoolean(get, 'strict-exceptions'),
-        vex: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('vex')),
-        platforms: readPlatforms(get('platforms')),
-        allowedRegistries: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
-        enforce: readBoolean(get, 'enforce'),
-        sign: readBoolean(get, 'sign'),
-        attest: readBoolean(get, 'attest'),
-        cosignKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readCosignKey */ .RO)(read('cosign-key')),
-        cosignPassword: read('cosign-password'),
-        signatureFormat: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readSignatureFormat */ .A2)(get('signature-format')),
-        tlogUpload: readBoolean(get, 'tlog-upload'),
-        annotationKey,
-        annotations: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotations */ .ti)(read('annotations'), annotationKey),
-        trivy: readTool(get, 'trivy'),
-        cosign: readTool(get, 'cosign'),
-        ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readMirror */ .ar)(toolsMirror) }),
-        dbRepositories: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDbRepositories */ .dN)(get('db-repository')),
-        cache: readBoolean(get, 'cache'),
-        ...(username === '' ? {} : { registryCredentials: { username, password } }),
-        outputDir: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readOutputDir */ .hV)(get('output-dir')),
-        summary: readBoolean(get, 'summary'),
-        timeoutSeconds: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDuration */ .$7)(get('timeout'), 'timeout'),
-    };
-}
-// YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function readBoolean(get, name) {
-    const value = get(name);
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
-}
-function readBudgets(get) {
-    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .SEVERITIES */ .oC.map((severity) => {
-        const name = `max-${severity.toLowerCase()}`;
-        const value = get(name);
-        if (value === '')
-            return [severity, null];
-        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
-        }
-        return [severity, Number(value)];
-    });
-    return Object.fromEntries(entries);
-}
-// os/arch[/variant], as in an OCI image index.
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-function readPlatforms(value) {
-    if (value === '' || value === 'all')
-        return 'all';
-    const platforms = value.split(',').map((platform) => platform.trim());
-    for (const platform of platforms) {
-        if (!PLATFORM.test(platform)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
-        }
-    }
-    return [...new Set(platforms)];
-}
-// Release tags only: v + semver. Nothing like `latest` or a branch.
-const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
-function readTool(get, tool) {
-    const version = get(`${tool}-version`);
-    if (!RELEASE_TAG.test(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
-    }
-    if ((0,_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .isRefusedVersion */ .to)(tool, version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, `is a compromised release and is refused, whatever its suffix (${_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .REFUSED_VERSIONS */ .h6[tool].join(', ')})`);
-    }
-    if (tool === 'cosign' && !/^v[23]\./.test(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
-    }
-    const sha256 = get(`${tool}-sha256`).toLowerCase();
-    if (sha256 === '')
-        return { version };
-    if (!/^[0-9a-f]{64}$/.test(sha256)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
-    }
-    return { version, sha256 };
-}
-
-
-/***/ }),
-
 /***/ 3675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32453,8 +32453,8 @@ var inputs = __nccwpck_require__(8422);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/image/reference.ts
 var image_reference = __nccwpck_require__(3564);
-// EXTERNAL MODULE: ./src/input-values.ts
-var input_values = __nccwpck_require__(5214);
+// EXTERNAL MODULE: ./src/inputs/values.ts
+var values = __nccwpck_require__(8463);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
@@ -38689,7 +38689,7 @@ function readableInputs(read) {
     }
     return {
         ...(image === undefined ? {} : { image }),
-        annotationKey: (0,input_values/* isAnnotationKey */.n8)(key) ? key : 'security.example.com/scan-status',
+        annotationKey: (0,values/* isAnnotationKey */.n8)(key) ? key : 'security.example.com/scan-status',
         enforce: given('enforce', true),
         summary: given('summary', true),
     };

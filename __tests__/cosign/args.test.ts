@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { InputError, SigningError } from '../../src/errors.js'
-import type { CosignKey, SignatureFormat } from '../../src/inputs.js'
+import type { SignatureFormat } from '../../src/cosign/args.js'
+import type { CosignKey } from '../../src/cosign/keys.js'
 import {
   attestArgs,
   checkFormatSupported,

@@ -4,7 +4,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { SigningError } from '../../src/errors.js'
-import type { CosignKey } from '../../src/inputs.js'
+import type { CosignKey } from '../../src/cosign/keys.js'
 import { SigningFailure, signAndAttest, type SigningOptions } from '../../src/cosign/run.js'
 import { fakeCosign } from './fake-exec.js'
 

@@ -3,8 +3,10 @@
 import semver from 'semver'
 import { InputError, SigningError } from '../errors.js'
 import { cosignAnnotationProblem } from '../cluster/annotations.js'
-import type { CosignKey, SignatureFormat } from '../inputs.js'
-import { PRIVATE_KEY_ENV, PUBLIC_KEY_ENV, type KeylessIdentity } from './keys.js'
+import { PRIVATE_KEY_ENV, PUBLIC_KEY_ENV, type CosignKey, type KeylessIdentity } from './keys.js'
+
+/** `legacy`: a signature and attestation as OCI tags; `bundle`: a Sigstore bundle as an OCI referrer. */
+export type SignatureFormat = 'legacy' | 'bundle'
 
 export {
   GITHUB_OIDC_ISSUER,

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { RegistryCredentials } from '../inputs.js'
+import type { RegistryCredentials } from '../image/credentials.js'
 
 /** go-containerregistry looks Docker Hub up under docker login's historical key, not under `docker.io`. */
 const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/'

@@ -3,7 +3,9 @@
 import * as core from '@actions/core'
 import { SigningError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
-import type { CosignKey, RegistryCredentials, SignatureFormat } from '../inputs.js'
+import type { RegistryCredentials } from '../image/credentials.js'
+import type { SignatureFormat } from './args.js'
+import type { CosignKey } from './keys.js'
 import {
   PUBLIC_KEY_ENV,
   attestArgs,

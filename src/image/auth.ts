@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
-import type { RegistryCredentials } from '../inputs.js'
+import type { RegistryCredentials } from './credentials.js'
 import { dockerConfigCredentials, type DockerConfig } from './docker-config.js'
 import { isLoopbackRegistry } from './reference.js'
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import type { RegistryCredentials } from '../inputs.js'
+import type { RegistryCredentials } from './credentials.js'
 
 /** The parsed `auths` of a docker config, keyed by registry host as vouch names it (`docker.io`, `ghcr.io`, `localhost:5000`). */
 export interface DockerConfig {

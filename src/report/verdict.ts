@@ -13,6 +13,12 @@ export interface Exception {
   source: string
 }
 
+/** What an ignore file holds: its exceptions, and what vouch noticed about the file while reading it. */
+export interface ParsedIgnoreFile {
+  exceptions: Exception[]
+  warnings: string[]
+}
+
 export type IgnoreReason =
   | { kind: 'exception'; exception: Exception }
   | { kind: 'unfixed' }

@@ -15,7 +15,7 @@ import { mergeReports } from '../report/merge.js'
 import { decide, holdGate } from '../report/gate.js'
 import type { ScanReport } from '../report/model.js'
 import type { Exception, GateResult, Verdict } from '../report/verdict.js'
-import type { InstalledTool } from '../tools/install.js'
+import type { InstalledTool } from '../tools/request.js'
 import type { ImageTarget } from './resolve.js'
 
 export interface ScanOutcome {

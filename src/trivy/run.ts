@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { ScanError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
 import { withDockerConfig } from '../cosign/docker-config.js'
-import type { RegistryCredentials } from '../inputs.js'
+import type { RegistryCredentials } from '../image/credentials.js'
 import { commandLine, reportFileName, scanArgs } from './args.js'
 import { trivyEnvironment, trivyExec } from './environment.js'
 import {
