@@ -32113,7 +32113,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3675);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7126);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
@@ -32433,7 +32433,7 @@ function readDuration(value, input) {
 
 /***/ }),
 
-/***/ 3675:
+/***/ 7126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32698,12 +32698,101 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/cosign/docker-config.ts
-// Registry credentials for cosign without a command line: a docker config written to a fresh private folder under
-// RUNNER_TEMP for the length of one call, pointed to by DOCKER_CONFIG, and removed whatever happens.
+;// CONCATENATED MODULE: ./src/json.ts
+// Narrowing what JSON.parse returns, for the readers of registry replies, docker configs, cosign's and Trivy's output.
+/** A JSON object: not null, not an array. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/image/docker-config.ts
+// Docker configs, read and written. Read: the runner's (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`), the
+// `auths` credentials that `docker login` leaves behind, used for digest resolution when no
+// registry-username/registry-password is given. Written: a private one for the length of one cosign or Trivy call,
+// so that registry credentials reach the tool without a command line.
 
 
 
+
+
+/**
+ * Reads the docker config the way the docker CLI finds it. A missing file is no config; a file that cannot be parsed
+ * is warned about and ignored, so the registry's own 401 (which names the credentials tried) is what the user sees.
+ */
+async function readDockerConfig(env = process.env, home = external_node_os_default().homedir()) {
+    const directory = env.DOCKER_CONFIG !== undefined && env.DOCKER_CONFIG !== '' ? env.DOCKER_CONFIG : external_node_path_default().join(home, '.docker');
+    const file = external_node_path_default().join(directory, 'config.json');
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT') {
+            lib_core/* debug */.Yz(`No docker config at ${file}`);
+            return undefined;
+        }
+        lib_core/* warning */.$e(`Could not read the docker config ${file}: ${error.message}`);
+        return undefined;
+    }
+    try {
+        return { path: file, ...parseDockerConfig(text) };
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`Ignoring the docker config ${file}: ${error.message}`);
+        return undefined;
+    }
+}
+/** Parses a docker config's text. Throws on text that is not a JSON object; skips `auths` entries it cannot use. */
+function parseDockerConfig(text) {
+    const parsed = JSON.parse(text);
+    if (!isRecord(parsed))
+        throw new Error('it is not a JSON object');
+    if (typeof parsed.credsStore === 'string' || isRecord(parsed.credHelpers)) {
+        // Running a helper binary is out of scope; docker login in CI writes `auths` unless a helper is configured.
+        lib_core/* debug */.Yz('The docker config names credential helpers (credsStore/credHelpers); vouch does not consult them');
+    }
+    const auths = {};
+    const entries = isRecord(parsed.auths) ? Object.entries(parsed.auths) : [];
+    for (const [key, entry] of entries) {
+        const credentials = isRecord(entry) ? entryCredentials(entry) : undefined;
+        if (credentials === undefined)
+            continue;
+        const registry = registryOfKey(key);
+        // A plain host key wins over a URL form of the same host, as docker's lookup tries it first.
+        if (auths[registry] === undefined || key === registry)
+            auths[registry] = credentials;
+    }
+    return { auths };
+}
+/** The docker config's credentials for a registry, if it has an entry for it. */
+function dockerConfigCredentials(config, registry) {
+    return config?.auths[registryOfKey(registry)];
+}
+/**
+ * The registry host an `auths` key names: `https://ghcr.io` and `ghcr.io/v2/` are `ghcr.io`;
+ * `https://index.docker.io/v1/` (docker login's key for Docker Hub) and `registry-1.docker.io` are `docker.io`.
+ */
+function registryOfKey(key) {
+    const host = key
+        .trim()
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .split('/', 1)[0]
+        .toLowerCase();
+    return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+}
+// `auth` is base64 of `user:password` (the password may itself contain `:`); some tools write the two fields instead.
+function entryCredentials(entry) {
+    if (typeof entry.auth === 'string' && entry.auth !== '') {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0)
+            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    if (typeof entry.username === 'string' && typeof entry.password === 'string' && entry.username !== '') {
+        return { username: entry.username, password: entry.password };
+    }
+    return undefined;
+}
 /** go-containerregistry looks Docker Hub up under docker login's historical key, not under `docker.io`. */
 const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 /**
@@ -32754,6 +32843,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 ;// CONCATENATED MODULE: ./src/cosign/output.ts
 // What cosign prints when it verifies, read back and held against what vouch just signed. cosign checking a
 // signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
+
 
 
 /** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
@@ -32901,9 +32991,6 @@ function describe(annotations) {
     const entries = Object.entries(annotations);
     return entries.length === 0 ? 'no annotations' : entries.map(([key, value]) => `${key}=${value}`).join(', ');
 }
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 ;// CONCATENATED MODULE: ./src/cosign/runner.ts
 // Runs one cosign subcommand: argument array, explicit environment, output captured, and a retry with back-off when
@@ -32942,6 +33029,21 @@ function cosignRunner(options) {
         },
         probe: (step, args, extraEnv = {}) => attempt(step, args, extraEnv),
     };
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// The run's secrets, registered with the runner before anything can print them: the runner then replaces each with
+// *** in every log line, whoever prints it (vouch, cosign, Trivy).
+
+/** Masks the password, the registry password and a PEM key: whole and line by line, as the runner masks lines. */
+function maskSecrets({ key, password, credentials }) {
+    const secrets = [password, credentials?.password ?? ''];
+    if (key.kind === 'pem') {
+        secrets.push(key.pem, ...key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
+    }
+    for (const secret of secrets)
+        if (secret.trim() !== '')
+            lib_core/* setSecret */.Pq(secret.trim());
 }
 
 ;// CONCATENATED MODULE: ./src/cosign/verify.ts
@@ -33018,6 +33120,7 @@ async function findBundleSignature(cosign, options, before) {
 
 
 
+
 /** A signing failure that still knows how far it got: the signature may exist even though verification failed. */
 class SigningFailure extends errors/* SigningError */.uJ {
     result;
@@ -33038,7 +33141,7 @@ async function signAndAttest(options) {
     checkFormatSupported(options.format, options.cosignVersion);
     // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
     const identity = checkKeylessReady(options.key, options.env);
-    maskSecrets(options);
+    maskSecrets({ key: options.key, password: options.password, credentials: options.credentials });
     if (identity !== undefined && !options.tlogUpload) {
         lib_core/* warning */.$e('Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
             'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.');
@@ -33120,16 +33223,6 @@ async function derivePublicKey(cosign, key) {
 /** Present: checkKeylessReady refused to go on without them. */
 function oidcRequest(env) {
     return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' };
-}
-function maskSecrets(options) {
-    const secrets = [options.password, options.credentials?.password ?? ''];
-    if (options.key.kind === 'pem') {
-        // The runner masks line by line, so each line of the key body is registered as well as the whole.
-        secrets.push(options.key.pem, ...options.key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
-    }
-    for (const secret of secrets)
-        if (secret.trim().length >= 4)
-            lib_core/* setSecret */.Pq(secret.trim());
 }
 function failureMessage(image, result, error) {
     if (!result.signed)
@@ -33695,95 +33788,6 @@ async function readErrorText(response, limit = 64 * 1024) {
     return bytes === undefined ? `(a body of more than ${limit} bytes, not read)` : Buffer.from(bytes).toString('utf8');
 }
 
-;// CONCATENATED MODULE: ./src/image/docker-config.ts
-// The runner's docker config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`): the `auths` credentials that
-// `docker login` leaves behind, used for digest resolution when no registry-username/registry-password is given.
-
-
-
-
-/**
- * Reads the docker config the way the docker CLI finds it. A missing file is no config; a file that cannot be parsed
- * is warned about and ignored, so the registry's own 401 (which names the credentials tried) is what the user sees.
- */
-async function readDockerConfig(env = process.env, home = external_node_os_default().homedir()) {
-    const directory = env.DOCKER_CONFIG !== undefined && env.DOCKER_CONFIG !== '' ? env.DOCKER_CONFIG : external_node_path_default().join(home, '.docker');
-    const file = external_node_path_default().join(directory, 'config.json');
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT') {
-            lib_core/* debug */.Yz(`No docker config at ${file}`);
-            return undefined;
-        }
-        lib_core/* warning */.$e(`Could not read the docker config ${file}: ${error.message}`);
-        return undefined;
-    }
-    try {
-        return { path: file, ...parseDockerConfig(text) };
-    }
-    catch (error) {
-        lib_core/* warning */.$e(`Ignoring the docker config ${file}: ${error.message}`);
-        return undefined;
-    }
-}
-/** Parses a docker config's text. Throws on text that is not a JSON object; skips `auths` entries it cannot use. */
-function parseDockerConfig(text) {
-    const parsed = JSON.parse(text);
-    if (!docker_config_isRecord(parsed))
-        throw new Error('it is not a JSON object');
-    if (typeof parsed.credsStore === 'string' || docker_config_isRecord(parsed.credHelpers)) {
-        // Running a helper binary is out of scope; docker login in CI writes `auths` unless a helper is configured.
-        lib_core/* debug */.Yz('The docker config names credential helpers (credsStore/credHelpers); vouch does not consult them');
-    }
-    const auths = {};
-    const entries = docker_config_isRecord(parsed.auths) ? Object.entries(parsed.auths) : [];
-    for (const [key, entry] of entries) {
-        const credentials = docker_config_isRecord(entry) ? entryCredentials(entry) : undefined;
-        if (credentials === undefined)
-            continue;
-        const registry = registryOfKey(key);
-        // A plain host key wins over a URL form of the same host, as docker's lookup tries it first.
-        if (auths[registry] === undefined || key === registry)
-            auths[registry] = credentials;
-    }
-    return { auths };
-}
-/** The docker config's credentials for a registry, if it has an entry for it. */
-function dockerConfigCredentials(config, registry) {
-    return config?.auths[registryOfKey(registry)];
-}
-/**
- * The registry host an `auths` key names: `https://ghcr.io` and `ghcr.io/v2/` are `ghcr.io`;
- * `https://index.docker.io/v1/` (docker login's key for Docker Hub) and `registry-1.docker.io` are `docker.io`.
- */
-function registryOfKey(key) {
-    const host = key
-        .trim()
-        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-        .split('/', 1)[0]
-        .toLowerCase();
-    return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
-}
-// `auth` is base64 of `user:password` (the password may itself contain `:`); some tools write the two fields instead.
-function entryCredentials(entry) {
-    if (typeof entry.auth === 'string' && entry.auth !== '') {
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        if (colon > 0)
-            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-    if (typeof entry.username === 'string' && typeof entry.password === 'string' && entry.username !== '') {
-        return { username: entry.username, password: entry.password };
-    }
-    return undefined;
-}
-function docker_config_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 ;// CONCATENATED MODULE: ./src/image/auth.ts
 // Registry authentication, as docker does it: send the request, and on a 401 answer the WWW-Authenticate challenge
 // (Bearer: fetch a token from the realm; Basic: send the credentials) and retry once. Tokens are kept for the run.
@@ -34037,6 +34041,7 @@ function cacheKey(session) {
 
 
 
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -34153,7 +34158,7 @@ function manifestType(session, manifest) {
 function parseManifest(session, body) {
     try {
         const parsed = JSON.parse(Buffer.from(body).toString('utf8'));
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+        if (isRecord(parsed))
             return parsed;
     }
     catch {
@@ -34185,11 +34190,11 @@ function indexPlatforms(entries, indexDigest) {
         if (typeof fields.mediaType === 'string' && isIndexType(fields.mediaType)) {
             return refuse(`${digest}, an index inside the index, whose images vouch cannot scan each by digest`);
         }
-        const annotations = registry_isRecord(fields.annotations) ? fields.annotations : {};
+        const annotations = isRecord(fields.annotations) ? fields.annotations : {};
         const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION;
         if (fields.platform === undefined || fields.platform === null)
             return { digest, ...(attestation ? { attestation } : {}) };
-        if (!registry_isRecord(fields.platform))
+        if (!isRecord(fields.platform))
             return refuse(`${digest} with a platform that is not an object`);
         const platform = fields.platform;
         const word = (name, required) => {
@@ -34212,9 +34217,6 @@ function indexPlatforms(entries, indexDigest) {
             ...(attestation ? { attestation } : {}),
         };
     });
-}
-function registry_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** A registry's value as JSON, cut short: one line whatever it holds. */
 function quote(value) {
@@ -34329,9 +34331,109 @@ function chooseImages(wanted, contents, pinned) {
     return chosen;
 }
 
-;// CONCATENATED MODULE: ./src/tools/actions-cache.ts
+;// CONCATENATED MODULE: ./src/cache/actions-cache.ts
+// The one adapter over the Actions cache, for the Trivy DB and for verified tool assets: a thin, never-failing layer
+// where a missing cache service or a failed save costs a download next time, never the run. @actions/cache is
+// loaded only when a run uses the cache (it is large).
+
+
+const DB_CACHE_PREFIX = 'vouch-trivy-db-';
+/** One key per UTC day: the first job of the day saves the DB, the rest of the day's jobs restore it. */
+function dbCacheKey(now) {
+    return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
+}
+/** `@actions/cache`, imported only when a run uses it, or undefined when it cannot be loaded. */
+async function loadActionsCache() {
+    try {
+        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`@actions/cache could not be loaded: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+async function available(cache) {
+    const service = cache ?? (await loadActionsCache());
+    if (service === undefined)
+        return undefined;
+    try {
+        if (service.isFeatureAvailable())
+            return service;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`the Actions cache service could not be checked: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+    lib_core/* debug */.Yz('the Actions cache service is not available here; nothing restored or saved');
+    return undefined;
+}
+/** The key that was restored (the exact key or one starting with a restore key), or undefined. */
+async function restoreDirectory(paths, key, restoreKeys, cache) {
+    const service = await available(cache);
+    if (service === undefined)
+        return undefined;
+    try {
+        const restored = await (restoreKeys.length === 0
+            ? service.restoreCache(paths, key)
+            : service.restoreCache(paths, key, restoreKeys));
+        lib_core/* debug */.Yz(restored === undefined ? `No cache entry for ${key}` : `Restored cache entry ${restored}`);
+        return restored;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Could not restore cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+/** True when saved. An existing key (ReserveCacheError), a missing path or a service error is a debug line. */
+async function saveDirectory(paths, key, cache) {
+    const service = await available(cache);
+    if (service === undefined)
+        return false;
+    try {
+        const id = await service.saveCache(paths, key);
+        // @actions/cache reports some failures (such as a key saved meanwhile by a parallel job) as -1.
+        if (id === -1) {
+            lib_core/* debug */.Yz(`Cache entry ${key} was not saved`);
+            return false;
+        }
+        lib_core/* debug */.Yz(`Saved cache entry ${key}`);
+        return true;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Could not save cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return false;
+    }
+}
+/**
+ * Restores the Trivy DB, runs the scan, and saves the DB in a `finally`: a failing gate or a failed scan still
+ * leaves today's DB for the next run (and for its cached-DB fallback). Nothing is saved when today's exact key
+ * was restored, since a key can be written only once.
+ */
+async function withDbCache(options, scan) {
+    const key = dbCacheKey(options.now);
+    const restored = await restoreDirectory(options.paths, key, [DB_CACHE_PREFIX], options.cache);
+    try {
+        return await scan();
+    }
+    finally {
+        if (restored !== key && (await worthSaving(options)))
+            await saveDirectory(options.paths, key, options.cache);
+    }
+}
+async function worthSaving(options) {
+    try {
+        return (await options.worthSaving?.()) ?? true;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Not saving the DB cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tools/asset-cache.ts
 // Keeps verified release assets between workflow runs with the Actions cache. Best effort: a missing cache service
 // or any failure is a debug line, never a failed step; whatever is restored is hashed again by the caller.
+
 
 
 
@@ -34343,59 +34445,33 @@ function chooseImages(wanted, contents, pinned) {
 function actionsCacheKey(tool, version, platform, sha256) {
     return `vouch-${tool}-asset-${version}-${platform.os}-${platform.arch}-${sha256}`;
 }
-/** `@actions/cache`, imported only when a run uses it (it is large), or undefined when it cannot be loaded. */
-async function loadActionsCache() {
-    try {
-        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`@actions/cache could not be loaded: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-function usable(cache) {
-    if (cache === undefined)
-        return false;
-    try {
-        if (cache.isFeatureAvailable())
-            return true;
-        lib_core/* debug */.Yz('the Actions cache service is not available here; tools are not cached between runs');
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`the Actions cache service could not be checked: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-    return false;
-}
 /**
  * Restores the entry `key` into `dir` (emptied first: the cache service keys entries by path too, so `dir` is the
  * same fixed path on every run). Returns where the asset `name` would be in it on an exact hit, else undefined.
  * Nothing restored is trusted: the caller hashes it against the expected sha256 and removes `dir`.
  */
 async function restoreAssetFromActionsCache(cache, dir, key, name) {
-    if (!usable(cache))
+    if (cache === undefined)
         return undefined;
     try {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        const hit = await cache.restoreCache([dir], key);
-        if (hit === key)
-            return (0,external_node_path_.join)(dir, name);
-        lib_core/* debug */.Yz(`no Actions cache entry ${key}`);
     }
     catch (error) {
         lib_core/* debug */.Yz(`Actions cache restore of ${key} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
     }
-    return undefined;
+    const hit = await restoreDirectory([dir], key, [], cache);
+    return hit === key ? (0,external_node_path_.join)(dir, name) : undefined;
 }
 /** Saves a verified asset `file` as the only file of `dir` under `key`; `dir` is removed afterwards. */
 async function saveAssetToActionsCache(cache, file, dir, key) {
-    if (!usable(cache))
+    if (cache === undefined)
         return;
     try {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
         await (0,promises_namespaceObject.copyFile)(file, (0,external_node_path_.join)(dir, (0,external_node_path_.basename)(file)));
-        await cache.saveCache([dir], key);
-        lib_core/* debug */.Yz(`saved Actions cache entry ${key}`);
+        await saveDirectory([dir], key, cache);
     }
     catch (error) {
         // Another job saving the same key first is the common case; the entry is identical by construction.
@@ -35873,6 +35949,7 @@ async function addAssetToToolCache(file, asset, arch) {
 
 
 
+
 /**
  * Installs Trivy and (when requested) cosign in parallel, then checks each reports the version asked for.
  * Waits for both before failing, so no download is left running behind an error.
@@ -36601,101 +36678,6 @@ async function checkVexFiles(documents) {
         if (why !== undefined) {
             throw new errors/* InputError */.dz('vex', document, `must list VEX files that exist, URLs or Trivy's sources (${why})`);
         }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cache/actions-cache.ts
-// A thin, never-failing layer over the Actions cache: a missing cache service or a failed save costs a download
-// next time, never the run. @actions/cache is loaded only when a run uses the cache (it is large).
-
-
-const DB_CACHE_PREFIX = 'vouch-trivy-db-';
-/** One key per UTC day: the first job of the day saves the DB, the rest of the day's jobs restore it. */
-function dbCacheKey(now) {
-    return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
-}
-async function actions_cache_loadActionsCache() {
-    try {
-        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-async function available(cache) {
-    const service = cache ?? (await actions_cache_loadActionsCache());
-    if (service === undefined)
-        return undefined;
-    try {
-        if (service.isFeatureAvailable())
-            return service;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-    lib_core/* debug */.Yz('Actions cache service is not available on this runner; nothing restored or saved');
-    return undefined;
-}
-/** The key that was restored (the exact key or one starting with a restore key), or undefined. */
-async function restoreDirectory(paths, key, restoreKeys, cache) {
-    const service = await available(cache);
-    if (service === undefined)
-        return undefined;
-    try {
-        const restored = await service.restoreCache(paths, key, restoreKeys);
-        lib_core/* debug */.Yz(restored === undefined ? `No cache entry for ${key}` : `Restored cache entry ${restored}`);
-        return restored;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Could not restore cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-/** True when saved. An existing key (ReserveCacheError), a missing path or a service error is a debug line. */
-async function saveDirectory(paths, key, cache) {
-    const service = await available(cache);
-    if (service === undefined)
-        return false;
-    try {
-        const id = await service.saveCache(paths, key);
-        // @actions/cache reports some failures (such as a key saved meanwhile by a parallel job) as -1.
-        if (id === -1) {
-            lib_core/* debug */.Yz(`Cache entry ${key} was not saved`);
-            return false;
-        }
-        lib_core/* debug */.Yz(`Saved cache entry ${key}`);
-        return true;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Could not save cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return false;
-    }
-}
-/**
- * Restores the Trivy DB, runs the scan, and saves the DB in a `finally`: a failing gate or a failed scan still
- * leaves today's DB for the next run (and for its cached-DB fallback). Nothing is saved when today's exact key
- * was restored, since a key can be written only once.
- */
-async function withDbCache(options, scan) {
-    const key = dbCacheKey(options.now);
-    const restored = await restoreDirectory(options.paths, key, [DB_CACHE_PREFIX], options.cache);
-    try {
-        return await scan();
-    }
-    finally {
-        if (restored !== key && (await worthSaving(options)))
-            await saveDirectory(options.paths, key, options.cache);
-    }
-}
-async function worthSaving(options) {
-    try {
-        return (await options.worthSaving?.()) ?? true;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Not saving the DB cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return false;
     }
 }
 
@@ -37873,6 +37855,7 @@ function invocation(env) {
 
 
 
+
 async function writeReports(request) {
     const { inputs, target, scan, env } = request;
     await (0,promises_namespaceObject.mkdir)(inputs.outputDir, { recursive: true });
@@ -37917,14 +37900,14 @@ async function writeJsonReport(scan, file) {
 }
 /** Several reports as one: each result names the image it came from by `Platform` (its label) and `Digest`. */
 function mergedReport(reports) {
-    const base = (isObject(reports[0]?.report) ? reports[0].report : {});
+    const base = (isRecord(reports[0]?.report) ? reports[0].report : {});
     const results = reports.flatMap(({ platform, digest, report }) => {
         const list = Array.isArray(report)
             ? report
-            : isObject(report) && Array.isArray(report.Results)
+            : isRecord(report) && Array.isArray(report.Results)
                 ? report.Results
                 : [];
-        return list.map((result) => isObject(result) ? { ...result, Platform: platform, Digest: digest } : result);
+        return list.map((result) => isRecord(result) ? { ...result, Platform: platform, Digest: digest } : result);
     });
     return {
         ...base,
@@ -37932,9 +37915,6 @@ function mergedReport(reports) {
         Images: reports.map(({ platform, digest }) => ({ Platform: platform, Digest: digest })),
         Results: results,
     };
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/stages/sign.ts
@@ -38599,9 +38579,10 @@ function summaryOf(published) {
 
 
 
+
 async function run(inputs, collaborators = {}) {
     const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
-    main_maskSecrets(inputs);
+    maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials });
     let target;
     let scanners;
     let scan;
@@ -38718,19 +38699,6 @@ function main_failure(verdict, inputs, target) {
         return { failMessage: message };
     lib_core/* warning */.$e(`${message}. enforce is false (audit mode): the step passes, and the image was not signed.`);
     return {};
-}
-/** Secrets are masked before anything can print them; a PEM line by line, as the runner masks lines. */
-function main_maskSecrets(inputs) {
-    if (inputs.cosignKey.kind === 'pem') {
-        for (const line of inputs.cosignKey.pem.split(/\r?\n/)) {
-            if (line.trim() !== '' && !line.startsWith('-----'))
-                lib_core/* setSecret */.Pq(line.trim());
-        }
-    }
-    if (inputs.cosignPassword !== '')
-        lib_core/* setSecret */.Pq(inputs.cosignPassword);
-    if (inputs.registryCredentials !== undefined)
-        lib_core/* setSecret */.Pq(inputs.registryCredentials.password);
 }
 
 

@@ -9,6 +9,7 @@ import { SigningFailure } from './cosign/run.js'
 import { ScanFailure } from './trivy/run.js'
 import type { FailedStage, Verdict } from './report/verdict.js'
 import { exec as realExec, type Exec } from './exec.js'
+import { maskSecrets } from './secrets.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
 import { installScanners, type Scanners } from './stages/install.js'
 import { checkBeforeNetwork } from './stages/preflight.js'
@@ -33,7 +34,7 @@ export interface Collaborators {
 
 export async function run(inputs: Inputs, collaborators: Partial<Collaborators> = {}): Promise<Outcome> {
   const deps: Collaborators = { exec: realExec, env: process.env, now: () => new Date(), ...collaborators }
-  maskSecrets(inputs)
+  maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials })
 
   let target: ImageTarget | undefined
   let scanners: Scanners | undefined
@@ -156,15 +157,4 @@ function failure(verdict: Verdict, inputs?: Inputs, target?: ImageTarget): { fai
   if (inputs.enforce) return { failMessage: message }
   core.warning(`${message}. enforce is false (audit mode): the step passes, and the image was not signed.`)
   return {}
-}
-
-/** Secrets are masked before anything can print them; a PEM line by line, as the runner masks lines. */
-function maskSecrets(inputs: Inputs): void {
-  if (inputs.cosignKey.kind === 'pem') {
-    for (const line of inputs.cosignKey.pem.split(/\r?\n/)) {
-      if (line.trim() !== '' && !line.startsWith('-----')) core.setSecret(line.trim())
-    }
-  }
-  if (inputs.cosignPassword !== '') core.setSecret(inputs.cosignPassword)
-  if (inputs.registryCredentials !== undefined) core.setSecret(inputs.registryCredentials.password)
 }

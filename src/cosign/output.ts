@@ -2,6 +2,7 @@
 // signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
 import { SigningError } from '../errors.js'
 import { VULN_PREDICATE_TYPE } from './args.js'
+import { isRecord } from '../json.js'
 
 /** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
 export const SIGNATURE_TYPES = {
@@ -183,8 +184,4 @@ function stringOf(value: unknown): string {
 function describe(annotations: Record<string, string>): string {
   const entries = Object.entries(annotations)
   return entries.length === 0 ? 'no annotations' : entries.map(([key, value]) => `${key}=${value}`).join(', ')
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -20,8 +20,9 @@ import {
   type KeylessIdentity,
   type VerifyArgsOptions,
 } from './args.js'
-import { withDockerConfig } from './docker-config.js'
+import { withDockerConfig } from '../image/docker-config.js'
 import { cosignRunner, type CosignRunner } from './runner.js'
+import { maskSecrets } from '../secrets.js'
 import { findBundleSignature, signatureReferrers, verifyAttestation, verifySignature } from './verify.js'
 
 export interface SigningOptions {
@@ -93,7 +94,7 @@ export async function signAndAttest(options: SigningOptions): Promise<SigningRes
   checkFormatSupported(options.format, options.cosignVersion)
   // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
   const identity = checkKeylessReady(options.key, options.env)
-  maskSecrets(options)
+  maskSecrets({ key: options.key, password: options.password, credentials: options.credentials })
   if (identity !== undefined && !options.tlogUpload) {
     core.warning(
       'Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
@@ -187,15 +188,6 @@ async function derivePublicKey(cosign: CosignRunner, key: CosignKey): Promise<st
 /** Present: checkKeylessReady refused to go on without them. */
 function oidcRequest(env: NodeJS.ProcessEnv): { url: string; token: string } {
   return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' }
-}
-
-function maskSecrets(options: SigningOptions): void {
-  const secrets = [options.password, options.credentials?.password ?? '']
-  if (options.key.kind === 'pem') {
-    // The runner masks line by line, so each line of the key body is registered as well as the whole.
-    secrets.push(options.key.pem, ...options.key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')))
-  }
-  for (const secret of secrets) if (secret.trim().length >= 4) core.setSecret(secret.trim())
 }
 
 function failureMessage(image: string, result: SigningResult, error: unknown): string {

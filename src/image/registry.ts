@@ -8,6 +8,7 @@ import type { RegistryCredentials } from './credentials.js'
 import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
 import type { DockerConfig } from './docker-config.js'
 import { formatReference, isDigest, isLoopbackRegistry, type ImageReference } from './reference.js'
+import { isRecord } from '../json.js'
 
 export { readDockerConfig, type DockerConfig } from './docker-config.js'
 export { forgetTokens } from './auth.js'
@@ -172,8 +173,7 @@ function manifestType(session: RegistrySession, manifest: Record<string, unknown
 function parseManifest(session: RegistrySession, body: Uint8Array): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'))
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>
+    if (isRecord(parsed)) return parsed
   } catch {
     // Reported below with the same message as any other non-manifest.
   }
@@ -230,10 +230,6 @@ function indexPlatforms(entries: unknown, indexDigest: string): Platform[] {
       ...(attestation ? { attestation } : {}),
     }
   })
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** A registry's value as JSON, cut short: one line whatever it holds. */

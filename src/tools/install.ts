@@ -8,13 +8,8 @@ import * as core from '@actions/core'
 import { errorMessage, IntegrityError } from '../errors.js'
 import { exec as defaultExec, type Exec } from '../exec.js'
 import type { InstalledTool, ToolRequest } from './request.js'
-import {
-  actionsCacheKey,
-  loadActionsCache,
-  restoreAssetFromActionsCache,
-  saveAssetToActionsCache,
-  type ActionsCacheLike,
-} from './actions-cache.js'
+import { loadActionsCache, type ActionsCacheLike } from '../cache/actions-cache.js'
+import { actionsCacheKey, restoreAssetFromActionsCache, saveAssetToActionsCache } from './asset-cache.js'
 import { releaseAsset, runnerPlatform, type ReleaseAsset, type RunnerPlatform, type ToolName } from './assets.js'
 import { adoptCachedAsset, type Adopted } from './cached-asset.js'
 import { assertHashAllowed, expectedSha256, pinnedSha256 } from './checksums.js'
