@@ -31981,16 +31981,21 @@ function trimSpaces(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A4: () => (/* binding */ parsePinned),
 /* harmony export */   Bc: () => (/* binding */ isDigest),
 /* harmony export */   F2: () => (/* binding */ parseReference),
 /* harmony export */   FH: () => (/* binding */ formatReference),
 /* harmony export */   GU: () => (/* binding */ pinDigest),
+/* harmony export */   It: () => (/* binding */ manifestDigest),
 /* harmony export */   ct: () => (/* binding */ pinnedReference),
 /* harmony export */   jW: () => (/* binding */ isLoopbackRegistry)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 // Docker image references: parse what a user wrote into the fully qualified form docker would pull, format it back,
 // and pin it to a digest. The grammar is distribution/reference's (regexp.go); normalization is its ParseNormalizedNamed.
+
 
 const DOCKER_HUB = 'docker.io';
 // Docker Hub's legacy "index" name, which docker folds into docker.io.
@@ -32009,6 +32014,8 @@ const anyDigest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-
 const REGISTRY = new RegExp(`^${host}(?::[0-9]+)?$`);
 const PATH_TAG_DIGEST = new RegExp(`^(${remoteName})(?::(${tag}))?(?:@(${anyDigest}))?$`);
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+// A pinned reference as text; a repository that starts like an option (`-…`) could be read as a flag, so it is not one.
+const PINNED = /^([A-Za-z0-9[][^@\s]*)@([^@]*)$/;
 // A bare image ID; docker refuses it as a name because it cannot be told apart from an ID.
 const IMAGE_ID = /^[a-f0-9]{64}$/;
 const LOOPBACK = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]+)?$/;
@@ -32020,7 +32027,7 @@ const DIGEST_EXPECTED = 'must be a manifest digest, sha256: and 64 lower-case he
  * Anything that could pass as a command-line option or split an argument is refused before the grammar is tried.
  */
 function parseReference(text, input = 'image') {
-    const refuse = (expectation) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, text, expectation);
+    const refuse = (expectation) => new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, text, expectation);
     if (text === '')
         throw refuse(GRAMMAR);
     if (text.startsWith('-'))
@@ -32039,7 +32046,7 @@ function parseReference(text, input = 'image') {
     if (match === null)
         throw refuse(GRAMMAR);
     const [, repository = '', tagText, digest] = match;
-    if (digest !== undefined && !DIGEST.test(digest))
+    if (digest !== undefined && !isDigest(digest))
         throw refuse(`must pin a sha256 digest: ${DIGEST_EXPECTED}`);
     if (registry.length + 1 + repository.length > NAME_MAX) {
         throw refuse(`must have a name (registry/repository) of at most ${NAME_MAX} characters`);
@@ -32067,15 +32074,26 @@ function pinnedReference(ref) {
 /** The reference pinned to `digest`. A reference that already names another digest is an input error, never overridden. */
 function pinDigest(ref, digest, input = 'digest') {
     if (!isDigest(digest))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, digest, DIGEST_EXPECTED);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, digest, DIGEST_EXPECTED);
     if (ref.digest !== undefined && ref.digest !== digest) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, digest, `must match the digest in the image reference (${ref.digest}); the two disagree`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, digest, `must match the digest in the image reference (${ref.digest}); the two disagree`);
     }
     return { ...ref, digest };
 }
 /** `sha256:` and 64 lower-case hex digits, the only digest vouch scans and signs. */
 function isDigest(text) {
     return DIGEST.test(text);
+}
+/** The digest that names these manifest bytes: their sha256, as every registry computes it. */
+function manifestDigest(bytes) {
+    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** `repo@sha256:…` split in two, or undefined for text that is not a reference pinned to a digest. */
+function parsePinned(text) {
+    const match = PINNED.exec(text);
+    if (match === null || !isDigest(match[2]))
+        return undefined;
+    return { repository: match[1], digest: match[2] };
 }
 /** localhost, 127.0.0.1 or [::1], any port: the registries reached over plain HTTP, as docker does. */
 function isLoopbackRegistry(registry) {
@@ -32519,9 +32537,8 @@ function checkKeylessReady(key, env) {
 
 
 
+
 const VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
-// A repository that starts like an option (`-…`) could be read as a flag by cosign: refused with the rest.
-const PINNED = /^([A-Za-z0-9[][^@\s]*)@(sha256:[0-9a-f]{64})$/;
 function signArgs(options) {
     const image = requireDigest(options.image);
     return [
@@ -32593,13 +32610,16 @@ function checkFormatSupported(format, cosignVersion) {
 }
 /** Where a legacy signature is stored: the `sha256-<hex>.sig` tag beside the image, as `cosign triangulate` prints. */
 function legacySignatureTag(image) {
-    const [, repository, digest] = PINNED.exec(requireDigest(image));
+    const { repository, digest } = splitPinned(image);
     return `${repository}:${digest.replace(':', '-')}.sig`;
 }
 /** `repo@sha256:…` split in two; throws for anything that is not pinned to a digest. */
 function splitPinned(image) {
-    const [, repository, digest] = PINNED.exec(requireDigest(image));
-    return { repository: repository, digest: digest };
+    const pinned = (0,image_reference/* parsePinned */.A4)(image);
+    if (pinned === undefined) {
+        throw new errors/* SigningError */.uJ(`refusing to sign or verify ${JSON.stringify(image)}: cosign is only given repo@sha256:<digest>`);
+    }
+    return pinned;
 }
 /** A `cosign verify` line for the job summary, to paste into a shell: the public key is read from cosign.pub. */
 function verifyCommand(options) {
@@ -32678,9 +32698,7 @@ function annotationFlags(annotations) {
     });
 }
 function requireDigest(image) {
-    if (!PINNED.test(image)) {
-        throw new errors/* SigningError */.uJ(`refusing to sign or verify ${JSON.stringify(image)}: cosign is only given repo@sha256:<digest>`);
-    }
+    splitPinned(image);
     return image;
 }
 function parseVersion(cosignVersion) {
@@ -32846,6 +32864,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 
 
+
 /** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
 const SIGNATURE_TYPES = {
     legacy: 'cosign container image signature',
@@ -32898,8 +32917,8 @@ function checkVerifiedAttestation(statements, digest) {
 function parseTreeReferrers(stdout) {
     const referrers = [];
     for (const line of stdout.split(/\r?\n/)) {
-        const match = /(\S+) artifacts via OCI referrer: (\S+@sha256:[0-9a-f]{64})\s*$/.exec(line);
-        if (match !== null)
+        const match = /(\S+) artifacts via OCI referrer: (\S+)\s*$/.exec(line);
+        if (match !== null && (0,image_reference/* parsePinned */.A4)(match[2]) !== undefined)
             referrers.push({ type: match[1], reference: match[2] });
     }
     return referrers;
@@ -33236,9 +33255,9 @@ function failureMessage(image, result, error) {
 // Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
 
 
-const args_PINNED = /@sha256:[0-9a-f]{64}$/;
+
 function scanArgs(options) {
-    if (!args_PINNED.test(options.image)) {
+    if ((0,image_reference/* parsePinned */.A4)(options.image) === undefined) {
         throw new errors/* ScanError */.sC(`refusing to scan ${JSON.stringify(options.image)}: Trivy is only given image@sha256:<digest>`);
     }
     if (!Number.isSafeInteger(options.timeoutSeconds) || options.timeoutSeconds <= 0) {
@@ -33277,7 +33296,7 @@ function versionArgs(cacheDir) {
 }
 /** `trivy-<hex>.json`: named by the digest scanned, which no two images share (platform names can collide). */
 function reportFileName(digest) {
-    if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+    if (!(0,image_reference/* isDigest */.Bc)(digest))
         throw new errors/* ScanError */.sC(`no report file for ${JSON.stringify(digest)}`);
     return `trivy-${digest.slice('sha256:'.length)}.json`;
 }
@@ -33744,8 +33763,6 @@ function echoLine(line) {
     lib_core/* info */.pq(logSafe(line.replace(/\r$/, '').split('\r').pop() ?? ''));
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/capped-body.ts
 // Reads an HTTP response body with a byte cap, for every body vouch keeps (manifests, token answers, VEX documents,
 // error pages): past the cap the stream is cancelled, which closes the connection, so an endless or oversized body
@@ -33788,6 +33805,8 @@ async function readErrorText(response, limit = 64 * 1024) {
     return bytes === undefined ? `(a body of more than ${limit} bytes, not read)` : Buffer.from(bytes).toString('utf8');
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/image/auth.ts
 // Registry authentication, as docker does it: send the request, and on a 401 answer the WWW-Authenticate challenge
 // (Bearer: fetch a token from the realm; Basic: send the credentials) and retry once. Tokens are kept for the run.
@@ -34041,7 +34060,6 @@ function cacheKey(session) {
 
 
 
-
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -34114,7 +34132,7 @@ async function getManifest(session, reference) {
         throw new errors/* RegistryError */.gl(`${session.registry} sent more than ${MANIFEST_LIMIT} bytes for the manifest of ${session.image}; ` +
             'no registry serves a manifest that large, so it was not read');
     }
-    const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
+    const digest = (0,image_reference/* manifestDigest */.It)(body);
     const announced = response.headers.get('docker-content-digest');
     for (const expected of [
         (0,image_reference/* isDigest */.Bc)(reference) ? reference : undefined,
@@ -37034,11 +37052,11 @@ function readOs(top) {
     return typeof name === 'string' && name !== '' ? `${family} ${name}` : family;
 }
 // `name@sha256:<hex>` (or another registered algorithm); a name without a digest names none.
-const trivy_PINNED = /@([a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,})$/i;
+const PINNED = /@([a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,})$/i;
 /** Every digest the report names: RepoDigests, and the ArtifactName when it is pinned by digest. */
 function namedDigests(report) {
     const references = [...report.repoDigests, report.artifactName ?? ''];
-    return references.flatMap((reference) => trivy_PINNED.exec(reference)?.[1]?.toLowerCase() ?? []);
+    return references.flatMap((reference) => PINNED.exec(reference)?.[1]?.toLowerCase() ?? []);
 }
 function checkDigest(report, expected) {
     const named = namedDigests(report);

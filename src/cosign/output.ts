@@ -3,6 +3,7 @@
 import { SigningError } from '../errors.js'
 import { VULN_PREDICATE_TYPE } from './args.js'
 import { isRecord } from '../json.js'
+import { parsePinned } from '../image/reference.js'
 
 /** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
 export const SIGNATURE_TYPES = {
@@ -88,8 +89,9 @@ export function checkVerifiedAttestation(statements: InTotoStatement[], digest: 
 export function parseTreeReferrers(stdout: string): { type: string; reference: string }[] {
   const referrers: { type: string; reference: string }[] = []
   for (const line of stdout.split(/\r?\n/)) {
-    const match = /(\S+) artifacts via OCI referrer: (\S+@sha256:[0-9a-f]{64})\s*$/.exec(line)
-    if (match !== null) referrers.push({ type: match[1]!, reference: match[2]! })
+    const match = /(\S+) artifacts via OCI referrer: (\S+)\s*$/.exec(line)
+    if (match !== null && parsePinned(match[2]!) !== undefined)
+      referrers.push({ type: match[1]!, reference: match[2]! })
   }
   return referrers
 }

@@ -1,13 +1,19 @@
 // OCI distribution client: resolves a tag to the manifest digest the registry holds, checks a pinned digest, and lists
 // an index's platforms. Only loopback registries are reached over plain HTTP, as docker does.
-import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
 import type { RegistryCredentials } from './credentials.js'
 import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
 import type { DockerConfig } from './docker-config.js'
-import { formatReference, isDigest, isLoopbackRegistry, type ImageReference } from './reference.js'
+import {
+  formatReference,
+  isDigest,
+  isLoopbackRegistry,
+  manifestDigest,
+  type Digest,
+  type ImageReference,
+} from './reference.js'
 import { isRecord } from '../json.js'
 
 export { readDockerConfig, type DockerConfig } from './docker-config.js'
@@ -30,14 +36,14 @@ export interface Platform {
   os?: string
   architecture?: string
   variant?: string
-  digest: string
+  digest: Digest
   /** buildx's attestation manifest: not an image, never scanned, and signed only as part of the index. */
   attestation?: true
 }
 
 export interface ResolvedImage {
   /** sha256:…, the digest of the exact manifest bytes the registry holds. */
-  digest: string
+  digest: Digest
   mediaType: string
   /** Present when the manifest is an index or manifest list: every entry, attestation manifests included. */
   platforms?: Platform[]
@@ -119,7 +125,7 @@ async function getManifest(session: RegistrySession, reference: string): Promise
     )
   }
 
-  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`
+  const digest = manifestDigest(body)
   const announced = response.headers.get('docker-content-digest')
   for (const expected of [
     isDigest(reference) ? reference : undefined,
