@@ -32131,7 +32131,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7126);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7348);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
 
 
@@ -32451,7 +32451,7 @@ function readDuration(value, input) {
 
 /***/ }),
 
-/***/ 7126:
+/***/ 7348:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32858,6 +32858,25 @@ function logSafe(text) {
 }
 const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry loop, for downloads, cosign and Trivy: a number of tries in all and a wait that doubles before each
+// further one. What is worth another try, and what the log says about it, stay with each caller.
+const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Runs `tryOnce` until a result is not retryable or the tries run out, and returns the last result. */
+async function retrying(tryOnce, options) {
+    const attempts = Math.max(1, options.policy.attempts);
+    const sleep = options.sleep ?? sleepFor;
+    for (let attempt = 1;; attempt++) {
+        const result = await tryOnce(attempt);
+        const retryable = options.retryable(result);
+        if (retryable === false || attempt >= attempts)
+            return result;
+        const waitMs = typeof retryable === 'number' ? retryable : options.policy.baseDelayMs * 2 ** (attempt - 1);
+        options.onRetry?.(result, waitMs, attempt + 1, attempts);
+        await sleep(waitMs);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cosign/output.ts
 // What cosign prints when it verifies, read back and held against what vouch just signed. cosign checking a
 // signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
@@ -33019,24 +33038,20 @@ function describe(annotations) {
 
 
 
-const DEFAULT_RETRY = { attempts: 4, delayMs: 2_000 };
+
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 2_000 };
 // verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
 const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
 function cosignRunner(options) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const retry = options.retry ?? DEFAULT_RETRY;
     const attempt = async (step, args, extraEnv) => {
         lib_core/* info */.pq(logSafe(`cosign ${args.map(shellQuote).join(' ')}`));
-        for (let tried = 1;; tried++) {
-            const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false });
-            const transient = result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr);
-            if (!transient || tried >= retry.attempts)
-                return result;
-            const delay = retry.delayMs * 2 ** (tried - 1);
-            lib_core/* warning */.$e(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
-                `retrying in ${Math.round(delay / 1000)}s (attempt ${tried + 1} of ${retry.attempts})`);
-            await sleep(delay);
-        }
+        return retrying(() => options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false }), {
+            policy: options.retry ?? DEFAULT_RETRY,
+            ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+            retryable: (result) => result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr),
+            onRetry: (result, delay, next, attempts) => lib_core/* warning */.$e(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
+                `retrying in ${Math.round(delay / 1000)}s (attempt ${next} of ${attempts})`),
+        });
     };
     return {
         async run(step, args, extraEnv = {}) {
@@ -33526,6 +33541,7 @@ function distrustedDb(meta, now) {
 
 
 
+
 /** A scan error that carries what the user can do about it, apart from what went wrong. */
 class ScanFailure extends errors/* ScanError */.sC {
     reason;
@@ -33536,6 +33552,8 @@ class ScanFailure extends errors/* ScanError */.sC {
         this.remedy = remedy;
     }
 }
+// Tries that may download the DB before falling back to a cached one: 2 s, then 4 s between them.
+const run_DEFAULT_RETRY = { attempts: 3, baseDelayMs: 2000 };
 const DB_REMEDY = 'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
     'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.';
 /** `<cache-dir>/db/metadata.json`, or the Java DB's `<cache-dir>/java-db/metadata.json`, which has the same fields. */
@@ -33610,15 +33628,13 @@ class Runner {
     exec;
     async scan(image) {
         const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(image.digest));
-        const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 };
         const skipDbUpdate = this.dbReady;
-        let outcome = await this.invoke(image, reportFile, skipDbUpdate);
-        for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
-            const delayMs = baseDelayMs * 2 ** (attempt - 1);
-            lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`);
-            await (this.options.sleep ?? defaultSleep)(delayMs);
-            outcome = await this.invoke(image, reportFile, skipDbUpdate);
-        }
+        let outcome = await retrying(() => this.invoke(image, reportFile, skipDbUpdate), {
+            policy: this.options.retry ?? run_DEFAULT_RETRY,
+            ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+            retryable: (tried) => this.isRetryable(tried),
+            onRetry: (_, delayMs, attempt, attempts) => lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt} of ${attempts})`),
+        });
         if (this.isRetryable(outcome) && !skipDbUpdate)
             outcome = await this.fallBack(image, reportFile, outcome);
         await this.check(outcome, image, reportFile);
@@ -33652,7 +33668,7 @@ class Runner {
         return this.invoke(image, reportFile, true);
     }
     dbFailure(outcome, noFallback) {
-        const attempts = this.options.retry?.attempts ?? 3;
+        const attempts = (this.options.retry ?? run_DEFAULT_RETRY).attempts;
         const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
         const said = `Trivy said: ${stderrTail(outcome.stderr, 3)}`;
         if (isJavaDbFailure(outcome.stderr)) {
@@ -33715,9 +33731,6 @@ async function isFile(path) {
     catch {
         return false;
     }
-}
-function defaultSleep(ms) {
-    return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
@@ -34562,12 +34575,12 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 const download_DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
 const DEFAULT_READ_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_BYTES = 1 << 30;
 // A Retry-After longer than this is not worth holding a CI job for.
 const MAX_RETRY_AFTER_MS = 60_000;
-const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A failure worth another try; `waitMs` overrides the backoff (Retry-After). */
 class Retryable extends Error {
     status;
@@ -34584,30 +34597,38 @@ class Retryable extends Error {
  * (and the HTTP status when there was one); no partial file is left behind.
  */
 async function downloadAsset(url, path, options = {}) {
-    const retry = options.retry ?? download_DEFAULT_RETRY;
-    const sleep = options.sleep ?? sleepFor;
-    const attempts = Math.max(1, retry.attempts);
-    for (let attempt = 1;; attempt++) {
+    const policy = options.retry ?? download_DEFAULT_RETRY;
+    const attempts = Math.max(1, policy.attempts);
+    const outcome = await retrying(async () => {
         try {
-            return await downloadOnce(url, path, options);
+            return { downloaded: await downloadOnce(url, path, options) };
         }
         catch (error) {
             await removePartial(path, options.log);
-            if (error instanceof errors/* DownloadError */.nV)
-                throw error;
-            if (!(error instanceof Retryable)) {
-                throw new errors/* DownloadError */.nV(`could not download ${url} to ${path}: ${(0,errors/* errorMessage */.gJ)(error)}`, url, undefined, {
-                    cause: error,
-                });
-            }
-            if (attempt >= attempts) {
-                throw new errors/* DownloadError */.nV(`could not download ${url} after ${attempts} attempts: ${error.message}`, url, error.status, { cause: error });
-            }
-            const waitMs = error.waitMs ?? retry.baseDelayMs * 2 ** (attempt - 1);
-            options.log?.(`${error.message}; retrying in ${waitMs} ms (attempt ${attempt + 1} of ${attempts})`);
-            await sleep(waitMs);
+            return { error };
         }
+    }, {
+        policy,
+        ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+        retryable: (tried) => 'error' in tried && tried.error instanceof Retryable && (tried.error.waitMs ?? true),
+        onRetry: (tried, waitMs, attempt) => {
+            const message = 'error' in tried ? (0,errors/* errorMessage */.gJ)(tried.error) : '';
+            options.log?.(`${message}; retrying in ${waitMs} ms (attempt ${attempt} of ${attempts})`);
+        },
+    });
+    if ('downloaded' in outcome)
+        return outcome.downloaded;
+    const { error } = outcome;
+    if (error instanceof errors/* DownloadError */.nV)
+        throw error;
+    if (!(error instanceof Retryable)) {
+        throw new errors/* DownloadError */.nV(`could not download ${url} to ${path}: ${(0,errors/* errorMessage */.gJ)(error)}`, url, undefined, {
+            cause: error,
+        });
     }
+    throw new errors/* DownloadError */.nV(`could not download ${url} after ${attempts} attempts: ${error.message}`, url, error.status, {
+        cause: error,
+    });
 }
 async function downloadOnce(url, path, options) {
     const fetchAsset = options.fetch ?? fetch;

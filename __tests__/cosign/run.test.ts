@@ -268,7 +268,7 @@ describe('failures after signing keep the signature', () => {
 describe('retries and reruns', () => {
   test('a Rekor 429 is retried after a back-off and then succeeds', async () => {
     fake = withFault('sign-429-once')
-    const result = await signAndAttest(options({ exec: fake.exec, retry: { attempts: 3, delayMs: 500 } }))
+    const result = await signAndAttest(options({ exec: fake.exec, retry: { attempts: 3, baseDelayMs: 500 } }))
     expect(result.verified).toBe(true)
     expect(fake.subcommands().filter((name) => name === 'sign')).toHaveLength(2)
     expect(sleeps).toEqual([500])

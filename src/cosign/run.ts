@@ -23,6 +23,7 @@ import {
 import { withDockerConfig } from '../image/docker-config.js'
 import { cosignRunner, type CosignRunner } from './runner.js'
 import { maskSecrets } from '../secrets.js'
+import type { RetryPolicy } from '../retry.js'
 import { findBundleSignature, signatureReferrers, verifyAttestation, verifySignature } from './verify.js'
 
 export interface SigningOptions {
@@ -51,7 +52,7 @@ export interface SigningOptions {
   exec: Exec
   sleep?: (ms: number) => Promise<void>
   /** Tries per cosign call for rate limits and 5xx answers, and the first back-off (doubled each time). */
-  retry?: { attempts: number; delayMs: number }
+  retry?: RetryPolicy
 }
 
 export interface SigningResult {

@@ -8,6 +8,7 @@ import { ScanError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
 import { withDockerConfig } from '../image/docker-config.js'
 import type { RegistryCredentials } from '../image/credentials.js'
+import { retrying, type RetryPolicy } from '../retry.js'
 import { commandLine, reportFileName, scanArgs } from './args.js'
 import { trivyEnvironment, trivyExec } from './environment.js'
 import {
@@ -51,7 +52,7 @@ export interface TrivyScanOptions {
   now?: () => Date
   sleep?: (ms: number) => Promise<void>
   /** Runs that may download the DB before falling back: `attempts` in all, waiting base, 2×base, 4×base… */
-  retry?: { attempts: number; baseDelayMs: number }
+  retry?: RetryPolicy
 }
 
 /** One image to scan, pinned by its own digest. */
@@ -100,6 +101,9 @@ export class ScanFailure extends ScanError {
     super(`${reason} ${remedy}`, options)
   }
 }
+
+// Tries that may download the DB before falling back to a cached one: 2 s, then 4 s between them.
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 2000 }
 
 const DB_REMEDY =
   'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
@@ -191,15 +195,14 @@ class Runner {
 
   async scan(image: TrivyImage): Promise<PlatformScan> {
     const reportFile = join(this.options.outputDir, reportFileName(image.digest))
-    const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 }
     const skipDbUpdate = this.dbReady
-    let outcome = await this.invoke(image, reportFile, skipDbUpdate)
-    for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
-      const delayMs = baseDelayMs * 2 ** (attempt - 1)
-      core.info(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`)
-      await (this.options.sleep ?? defaultSleep)(delayMs)
-      outcome = await this.invoke(image, reportFile, skipDbUpdate)
-    }
+    let outcome = await retrying(() => this.invoke(image, reportFile, skipDbUpdate), {
+      policy: this.options.retry ?? DEFAULT_RETRY,
+      ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+      retryable: (tried) => this.isRetryable(tried),
+      onRetry: (_, delayMs, attempt, attempts) =>
+        core.info(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt} of ${attempts})`),
+    })
     if (this.isRetryable(outcome) && !skipDbUpdate) outcome = await this.fallBack(image, reportFile, outcome)
     await this.check(outcome, image, reportFile)
     this.dbReady = true
@@ -239,7 +242,7 @@ class Runner {
   }
 
   private dbFailure(outcome: Outcome, noFallback?: string): ScanFailure {
-    const attempts = this.options.retry?.attempts ?? 3
+    const attempts = (this.options.retry ?? DEFAULT_RETRY).attempts
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`
     const said = `Trivy said: ${stderrTail(outcome.stderr, 3)}`
     if (isJavaDbFailure(outcome.stderr)) {
@@ -320,8 +323,4 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false
   }
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms))
 }
