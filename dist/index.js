@@ -33168,8 +33168,9 @@ class SigningFailure extends errors/* SigningError */.uJ {
 }
 const NOT_SIGNED = { signed: false, attested: false, verified: false };
 async function signAndAttest(options) {
-    // FAIL CLOSED. The one gate: nothing below runs unless the verdict passed and signing was asked for.
-    if (options.verdictStatus !== 'passed' || options.sign !== true)
+    // FAIL CLOSED. The gate is main.ts's check, carried here by the PassedVerdict type; this is its backstop for a
+    // value forced past the type (from JavaScript, or a cast): nothing below runs for it, nor when `sign` is off.
+    if (options.verdict.status !== 'passed' || options.sign !== true)
         return { ...NOT_SIGNED };
     const { digest } = splitPinned(options.image);
     checkFormatSupported(options.format, options.cosignVersion);
@@ -37957,8 +37958,8 @@ function mergedReport(reports) {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/sign.ts
-// Signs the scanned digest and attaches the scan: only when every image the signature covers was scanned (here), and
-// only for a passed verdict (the guard lives in signAndAttest).
+// Signs the scanned digest and attaches the scan: only for a passed verdict (the type of `verdict` says so; main.ts
+// decides it), and only when every image the signature covers was scanned (here).
 
 
 
@@ -37983,7 +37984,7 @@ async function signImage(request) {
         cosignVersion: cosign.version,
         image: target.pinned,
         isIndex: target.isIndex,
-        verdictStatus: scan.verdict.status,
+        verdict: request.verdict,
         sign: inputs.sign,
         attest: inputs.attest,
         key: inputs.cosignKey,
@@ -38648,6 +38649,7 @@ async function run(inputs, collaborators = {}) {
                 target,
                 cosign: scanners.cosign,
                 scan,
+                verdict,
                 files,
                 exec: deps.exec,
                 env: deps.env,

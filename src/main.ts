@@ -62,6 +62,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
         target,
         cosign: scanners.cosign,
         scan,
+        verdict,
         files,
         exec: deps.exec,
         env: deps.env,

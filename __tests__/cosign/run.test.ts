@@ -7,6 +7,8 @@ import { SigningError } from '../../src/errors.js'
 import type { CosignKey } from '../../src/cosign/keys.js'
 import { SigningFailure, signAndAttest, type SigningOptions } from '../../src/cosign/run.js'
 import { fakeCosign } from './fake-exec.js'
+import { decide, holdGate } from '../../src/report/gate.js'
+import type { PassedVerdict } from '../../src/report/verdict.js'
 
 vi.mock('@actions/core', async (original) => ({
   ...(await original<typeof import('@actions/core')>()),
@@ -25,6 +27,17 @@ const PEM: CosignKey = {
   kind: 'pem',
   pem: `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${PEM_MARKER}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----`,
 }
+const NO_BUDGETS = { CRITICAL: null, HIGH: null, MEDIUM: null, LOW: null, UNKNOWN: null }
+const PASSED = decide(
+  holdGate({
+    findings: [],
+    modified: [],
+    budgets: NO_BUDGETS,
+    exceptions: [],
+    ignoreUnfixed: false,
+    today: '2026-01-01',
+  }),
+) as PassedVerdict
 const ANNOTATIONS: [string, string][] = [
   ['security.example.com/scan-status', 'passed'],
   ['security.example.com/max-critical', '0'],
@@ -65,7 +78,7 @@ function options(over: Partial<SigningOptions> = {}): SigningOptions {
     cosignVersion: 'v3.0.6',
     image: IMAGE,
     isIndex: false,
-    verdictStatus: 'passed',
+    verdict: PASSED,
     sign: true,
     attest: true,
     key: PEM,
@@ -95,14 +108,19 @@ const withFault = (fault: string, version = 'v3.0.6') =>
     VOUCH_FAKE_COSIGN_VERSION: version,
   })
 
+/** A verdict that is not passed, forced past the type as JavaScript or a cast could: signAndAttest still refuses it. */
+function forcedVerdict(status: 'failed' | 'error'): PassedVerdict {
+  return { ...PASSED, status } as unknown as PassedVerdict
+}
+
 describe('fail closed', () => {
   test.each([
-    ['a failed verdict', { verdictStatus: 'failed' as const }],
-    ['an error verdict', { verdictStatus: 'error' as const }],
+    ['a failed verdict', { verdict: forcedVerdict('failed') }],
+    ['an error verdict', { verdict: forcedVerdict('error') }],
     ['sign: false', { sign: false }],
     [
       'a failed verdict with a keyless key and no OIDC',
-      { verdictStatus: 'failed' as const, key: { kind: 'keyless' } as CosignKey },
+      { verdict: forcedVerdict('failed'), key: { kind: 'keyless' } as CosignKey },
     ],
   ])('%s runs cosign not at all and reports nothing signed', async (_name, over) => {
     expect(await signAndAttest(options(over))).toEqual({ signed: false, attested: false, verified: false })

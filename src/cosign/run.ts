@@ -24,6 +24,7 @@ import { withDockerConfig } from '../image/docker-config.js'
 import { cosignRunner, type CosignRunner } from './runner.js'
 import { maskSecrets } from '../secrets.js'
 import type { RetryPolicy } from '../retry.js'
+import type { PassedVerdict } from '../report/verdict.js'
 import { findBundleSignature, signatureReferrers, verifyAttestation, verifySignature } from './verify.js'
 
 export interface SigningOptions {
@@ -33,7 +34,8 @@ export interface SigningOptions {
   image: string
   /** The digest is a multi-platform index: each platform's manifest is signed too. */
   isIndex: boolean
-  verdictStatus: 'passed' | 'failed' | 'error'
+  /** The gate's decision: the type admits only a passed verdict, so a caller must have checked it. */
+  verdict: PassedVerdict
   sign: boolean
   attest: boolean
   key: CosignKey
@@ -88,8 +90,9 @@ export class SigningFailure extends SigningError {
 const NOT_SIGNED: SigningResult = { signed: false, attested: false, verified: false }
 
 export async function signAndAttest(options: SigningOptions): Promise<SigningResult> {
-  // FAIL CLOSED. The one gate: nothing below runs unless the verdict passed and signing was asked for.
-  if (options.verdictStatus !== 'passed' || options.sign !== true) return { ...NOT_SIGNED }
+  // FAIL CLOSED. The gate is main.ts's check, carried here by the PassedVerdict type; this is its backstop for a
+  // value forced past the type (from JavaScript, or a cast): nothing below runs for it, nor when `sign` is off.
+  if ((options.verdict.status as string) !== 'passed' || options.sign !== true) return { ...NOT_SIGNED }
 
   const { digest } = splitPinned(options.image)
   checkFormatSupported(options.format, options.cosignVersion)

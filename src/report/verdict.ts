@@ -56,6 +56,9 @@ export type ScanStatus = 'passed' | 'failed' | 'error'
 /** Where a run stopped with an error, in the order of the flow: what the summary's headline says failed. */
 export type FailedStage = 'inputs' | 'resolve' | 'install' | 'scan' | 'reports' | 'sign'
 
+/** The only verdict an image is signed on: signImage and signAndAttest take nothing else. */
+export type PassedVerdict = Extract<Verdict, { status: 'passed' }>
+
 export type Verdict =
   | { status: 'passed'; gate: GateResult }
   | { status: 'failed'; gate: GateResult }
