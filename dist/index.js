@@ -31757,6 +31757,7 @@ function signedAnnotations(context) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Tk: () => (/* binding */ UnsupportedPlatformError),
 /* harmony export */   cs: () => (/* binding */ IntegrityError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
@@ -31764,7 +31765,8 @@ function signedAnnotations(context) {
 /* harmony export */   nV: () => (/* binding */ DownloadError),
 /* harmony export */   qC: () => (/* binding */ VouchError),
 /* harmony export */   sC: () => (/* binding */ ScanError),
-/* harmony export */   uJ: () => (/* binding */ SigningError)
+/* harmony export */   uJ: () => (/* binding */ SigningError),
+/* harmony export */   xv: () => (/* binding */ causeText)
 /* harmony export */ });
 // The error classes a user can act on. index.ts is the one place that turns any of them into a failed step.
 // Each carries its own remedy: the advice in the summary and the failure message comes from what failed, never from
@@ -31870,6 +31872,22 @@ class SigningError extends VouchError {
                     'needs `permissions: id-token: write`; pushing the signature needs a registry login with push access.',
         });
     }
+}
+/** No release of the tool exists for this runner's os/arch; the message names both. */
+class UnsupportedPlatformError extends VouchError {
+    name = 'UnsupportedPlatformError';
+}
+/**
+ * What lies under an error, for the log: the chain of causes (a socket error under a failed fetch, the exec error
+ * under a tool that would not start). Undefined when the error has none.
+ */
+function causeText(error) {
+    const causes = [];
+    for (let cause = error instanceof Error ? error.cause : undefined; cause !== undefined && causes.length < 5;) {
+        causes.push(errorMessage(cause));
+        cause = cause instanceof Error ? cause.cause : undefined;
+    }
+    return causes.length === 0 ? undefined : causes.join(' <- ');
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
@@ -32131,8 +32149,12 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7348);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(801);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
+
+
 
 
 
@@ -32164,8 +32186,9 @@ catch (error) {
     // fails the step, and nothing lets it pass.
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('scan-status', 'error');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof Error ? error : String(error));
-    if (error instanceof Error && error.cause !== undefined)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`cause: ${String(error.cause)}`);
+    const cause = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .causeText */ .xv)(error);
+    if (cause !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_log_safe_js__WEBPACK_IMPORTED_MODULE_4__/* .logSafe */ .s)(`underneath: ${cause}`));
 }
 
 __webpack_async_result__();
@@ -32451,7 +32474,36 @@ function readDuration(value, input) {
 
 /***/ }),
 
-/***/ 7348:
+/***/ 6963:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ logSafe)
+/* harmony export */ });
+// Text from a registry, a report or a tool's output, made fit for the step log. The runner reads any log line that
+// starts with `::name::` (or the older `##[name]`) as a workflow command, so a line break inside such text would let
+// it forge an error annotation, mask or unmask values, or stop command processing. Pure: text in, text out.
+// Line breaks (U+2028/2029 too), every other control character, and the bidirectional and zero-width controls that
+// make text read differently from what it is.
+// eslint-disable-next-line no-control-regex -- control characters are what this escapes
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// What the runner takes for a command once leading whitespace is trimmed.
+const COMMAND_START = /^(\s*)(::|##\[)/;
+/**
+ * One line that the runner prints and never runs: each control character as a `\n`, `\r`, `\t`-style or `\u…` escape,
+ * and a leading `::` or `##[` escaped as `\u003a:` or `\u0023#[`. Tabs stay, as tools use them between fields.
+ */
+function logSafe(text) {
+    return text
+        .replace(UNSAFE, (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(COMMAND_START, (_, space, start) => `${space}\\u00${start === '::' ? '3a' : '23'}${start.slice(1)}`);
+}
+const ESCAPES = { '\n': '\\n', '\r': '\\r' };
+
+
+/***/ }),
+
+/***/ 801:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32837,27 +32889,8 @@ function dockerConfigJson(credentials, registry) {
     return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/log-safe.ts
-// Text from a registry, a report or a tool's output, made fit for the step log. The runner reads any log line that
-// starts with `::name::` (or the older `##[name]`) as a workflow command, so a line break inside such text would let
-// it forge an error annotation, mask or unmask values, or stop command processing. Pure: text in, text out.
-// Line breaks (U+2028/2029 too), every other control character, and the bidirectional and zero-width controls that
-// make text read differently from what it is.
-// eslint-disable-next-line no-control-regex -- control characters are what this escapes
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-// What the runner takes for a command once leading whitespace is trimmed.
-const COMMAND_START = /^(\s*)(::|##\[)/;
-/**
- * One line that the runner prints and never runs: each control character as a `\n`, `\r`, `\t`-style or `\u…` escape,
- * and a leading `::` or `##[` escaped as `\u003a:` or `\u0023#[`. Tabs stay, as tools use them between fields.
- */
-function logSafe(text) {
-    return text
-        .replace(UNSAFE, (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(COMMAND_START, (_, space, start) => `${space}\\u00${start === '::' ? '3a' : '23'}${start.slice(1)}`);
-}
-const ESCAPES = { '\n': '\\n', '\r': '\\r' };
-
+// EXTERNAL MODULE: ./src/log-safe.ts
+var log_safe = __nccwpck_require__(6963);
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry loop, for downloads, cosign and Trivy: a number of tries in all and a wait that doubles before each
 // further one. What is worth another try, and what the log says about it, stay with each caller.
@@ -33044,7 +33077,7 @@ const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 2_000 };
 const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
 function cosignRunner(options) {
     const attempt = async (step, args, extraEnv) => {
-        lib_core/* info */.pq(logSafe(`cosign ${args.map(shellQuote).join(' ')}`));
+        lib_core/* info */.pq((0,log_safe/* logSafe */.s)(`cosign ${args.map(shellQuote).join(' ')}`));
         return retrying(() => options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false }), {
             policy: options.retry ?? DEFAULT_RETRY,
             ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
@@ -33321,7 +33354,7 @@ function reportFileName(digest) {
  * argument is made log-safe, since an image reference or a path may carry what a registry chose.
  */
 function commandLine(command, args) {
-    return logSafe([command, ...args].map(quoteForLog).join(' '));
+    return (0,log_safe/* logSafe */.s)([command, ...args].map(quoteForLog).join(' '));
 }
 function quoteForLog(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
@@ -33774,7 +33807,7 @@ const exec_exec = async (command, args, options = {}) => {
 };
 /** One line of a tool's output in the log: a progress bar's last redraw only, and nothing the runner would run. */
 function echoLine(line) {
-    lib_core/* info */.pq(logSafe(line.replace(/\r$/, '').split('\r').pop() ?? ''));
+    lib_core/* info */.pq((0,log_safe/* logSafe */.s)(line.replace(/\r$/, '').split('\r').pop() ?? ''));
 }
 
 ;// CONCATENATED MODULE: ./src/capped-body.ts
@@ -34300,7 +34333,7 @@ async function resolveImage(inputs, env) {
     const resolved = await resolveDigest(inputs.image, options);
     const reference = (0,image_reference/* pinDigest */.GU)(inputs.image, resolved.digest);
     const pinned = (0,image_reference/* pinnedReference */.ct)(reference);
-    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${logSafe(resolved.mediaType)})`);
+    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${(0,log_safe/* logSafe */.s)(resolved.mediaType)})`);
     const target = { reference, pinned, digest: resolved.digest, insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry) };
     if (resolved.platforms === undefined) {
         if (inputs.platforms !== 'all') {
@@ -34320,7 +34353,7 @@ async function resolveImage(inputs, env) {
                 'and signs nothing in it');
         }
     }
-    lib_core/* info */.pq(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`);
+    lib_core/* info */.pq(`Images to scan: ${images.map((image) => (0,log_safe/* logSafe */.s)(`${image.label} ${image.digest}`)).join(', ')}`);
     return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
 }
 /** The images of an index, each pinned by its own digest: every entry that is not a buildx attestation manifest. */
@@ -36725,7 +36758,7 @@ async function checkVexFiles(documents) {
 // Says where a text stops being JSON, so a broken Trivy report can be fixed or reported with a line and column.
 // JSON.parse names a position only for some errors; this scanner finds it for all of them.
 const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-const json_error_ESCAPES = '"\\/bfnrt';
+const ESCAPES = '"\\/bfnrt';
 const HEX4 = /[0-9a-fA-F]{4}/y;
 /** Where the first JSON syntax error in `text` is; undefined when the text is JSON. */
 function findJsonError(text) {
@@ -36768,7 +36801,7 @@ function errorOffset(text) {
                     return false;
                 i += 6;
             }
-            else if (escape !== '' && json_error_ESCAPES.includes(escape)) {
+            else if (escape !== '' && ESCAPES.includes(escape)) {
                 i += 2;
             }
             else {
@@ -37972,7 +38005,7 @@ async function signImage(request) {
     // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
     const unscanned = unscannedImages(target, scan);
     if (unscanned.length > 0) {
-        const names = unscanned.map((image) => logSafe(image.label ?? image.digest));
+        const names = unscanned.map((image) => (0,log_safe/* logSafe */.s)(image.label ?? image.digest));
         const skippedReason = `the index also holds ${names.join(', ')}, which ${names.length === 1 ? 'was' : 'were'} not scanned; ` +
             'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it; ' +
             'an index with images of another operating system is never signed.';
@@ -38006,7 +38039,7 @@ async function signImage(request) {
         exec: request.exec,
     }));
     if (result.signed)
-        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${logSafe(result.signature)}` : ''}`);
+        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${(0,log_safe/* logSafe */.s)(result.signature)}` : ''}`);
     return result;
 }
 /** The images a signature on the target would cover that no scan of this run was for (by digest). */
@@ -38620,6 +38653,7 @@ function summaryOf(published) {
 
 
 
+
 async function run(inputs, collaborators = {}) {
     const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
     maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials });
@@ -38663,6 +38697,10 @@ async function run(inputs, collaborators = {}) {
         // A failure after signing (attest, verify) still names the signature, so it can be inspected.
         signing = signing ?? partialSigning(error);
         verdict = { ...errorVerdict(error, stage), ...(scan ? { gate: scan.gate } : {}) };
+        // The summary says what failed; the log also keeps what lay under it (a socket error, a tool that would not start).
+        const cause = (0,errors/* causeText */.xv)(error);
+        if (cause !== undefined)
+            lib_core/* info */.pq((0,log_safe/* logSafe */.s)(`The ${stage} step failed; underneath: ${cause}`));
     }
     await publish({
         inputs,
@@ -38783,16 +38821,14 @@ function findingKey(finding) {
 /* harmony export */   d5: () => (/* binding */ describePlatform),
 /* harmony export */   oy: () => (/* binding */ releaseAsset)
 /* harmony export */ });
-/* unused harmony exports TOOLS, UnsupportedPlatformError, assetPath */
+/* unused harmony exports TOOLS, assetPath */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 // Which release asset of Trivy or cosign fits this runner, and where to download it (GitHub or a mirror laid
 // out like GitHub releases). Pure: the runner's os/arch come in as arguments.
+
 const TOOLS = (/* unused pure expression or super */ null && (['trivy', 'cosign']));
 function platformKey(platform) {
     return `${platform.os}/${platform.arch}`;
-}
-/** No release of the tool exists for this runner. */
-class UnsupportedPlatformError extends Error {
-    name = 'UnsupportedPlatformError';
 }
 const RUNNER_OS = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' };
 const RUNNER_ARCH = { X64: 'amd64', ARM64: 'arm64', ARM: 'arm' };
@@ -38818,7 +38854,7 @@ function runnerPlatform(env = process.env, nodePlatform = process.platform, node
         const described = runnerOs || runnerArch
             ? `RUNNER_OS=${runnerOs ?? ''} RUNNER_ARCH=${runnerArch ?? ''}`
             : `${nodePlatform}/${nodeArch}`;
-        throw new UnsupportedPlatformError(`vouch does not support this runner (${described}); supported: Linux, macOS, Windows on X64, ARM64, ARM`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UnsupportedPlatformError */ .Tk(`vouch does not support this runner (${described}); supported: Linux, macOS, Windows on X64, ARM64, ARM`);
     }
     return { os, arch };
 }
@@ -38873,7 +38909,7 @@ function assetName(tool, version, platform) {
     return `cosign-${platform.os}-${platform.arch}${platform.os === 'windows' ? '.exe' : ''}`;
 }
 function unsupported(tool, version, platform) {
-    return new UnsupportedPlatformError(`${tool} ${version} has no release asset for this runner (${describePlatform(platform)}, ${platformKey(platform)})`);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UnsupportedPlatformError */ .Tk(`${tool} ${version} has no release asset for this runner (${describePlatform(platform)}, ${platformKey(platform)})`);
 }
 const REPOSITORY = { trivy: 'aquasecurity/trivy', cosign: 'sigstore/cosign' };
 const GITHUB = 'https://github.com';

@@ -2,7 +2,7 @@
 // It never fails the step itself: it returns the outcome, and index.ts fails the step once.
 import * as core from '@actions/core'
 import { readBoolean, type InputReader, type Inputs } from './inputs.js'
-import { VouchError, errorMessage } from './errors.js'
+import { VouchError, causeText, errorMessage } from './errors.js'
 import { formatReference, parseReference } from './image/reference.js'
 import { isAnnotationKey } from './inputs/values.js'
 import { SigningFailure } from './cosign/run.js'
@@ -10,6 +10,7 @@ import { ScanFailure } from './trivy/run.js'
 import type { FailedStage, Verdict } from './report/verdict.js'
 import { exec as realExec, type Exec } from './exec.js'
 import { maskSecrets } from './secrets.js'
+import { logSafe } from './log-safe.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
 import { installScanners, type Scanners } from './stages/install.js'
 import { checkBeforeNetwork } from './stages/preflight.js'
@@ -74,6 +75,9 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     // A failure after signing (attest, verify) still names the signature, so it can be inspected.
     signing = signing ?? partialSigning(error)
     verdict = { ...errorVerdict(error, stage), ...(scan ? { gate: scan.gate } : {}) }
+    // The summary says what failed; the log also keeps what lay under it (a socket error, a tool that would not start).
+    const cause = causeText(error)
+    if (cause !== undefined) core.info(logSafe(`The ${stage} step failed; underneath: ${cause}`))
   }
 
   await publish({
