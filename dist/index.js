@@ -32149,7 +32149,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(801);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7643);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
@@ -32503,7 +32503,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 /***/ }),
 
-/***/ 801:
+/***/ 7643:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33063,7 +33063,7 @@ function describe(annotations) {
     return entries.length === 0 ? 'no annotations' : entries.map(([key, value]) => `${key}=${value}`).join(', ');
 }
 
-;// CONCATENATED MODULE: ./src/cosign/runner.ts
+;// CONCATENATED MODULE: ./src/cosign/command.ts
 // Runs one cosign subcommand: argument array, explicit environment, output captured, and a retry with back-off when
 // Rekor, Fulcio or the registry answered 429 or 5xx. Anything else is reported at once with cosign's own words.
 
@@ -33178,7 +33178,7 @@ async function findBundleSignature(cosign, options, before) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/cosign/run.ts
+;// CONCATENATED MODULE: ./src/cosign/signing.ts
 // The cosign adapter: sign the scanned digest only when the verdict passed, attach the scan as a vuln attestation,
 // and verify both (what cosign checked, and what the payload says) before reporting success.
 
@@ -36182,7 +36182,7 @@ function tempRoot() {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/install.ts
-// Installs the scanners this run needs, in parallel, each verified by sha256 before it runs.
+// Installs the tools this run needs (Trivy, and cosign when it signs), in parallel, each verified by sha256 before it runs.
 
 
 
@@ -36201,7 +36201,7 @@ function checkToolRequests(inputs, env) {
         (0,checksums/* expectedSha256 */.UY)(tool, inputs[tool], platform);
     }
 }
-async function installScanners(inputs, exec, env = process.env) {
+async function installRunTools(inputs, exec, env = process.env) {
     // cosign is needed only to sign; a run with `sign: false` never downloads it.
     const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy';
     return lib_core/* group */.Os(label, async () => {
@@ -38536,7 +38536,7 @@ function tooSmall(verdict, limit) {
     return truncateBytes(`## vouch: ${verdict.status}\n\nThe summary did not fit in ${limit} bytes; see the reports.\n`, limit);
 }
 
-;// CONCATENATED MODULE: ./src/render/annotations.ts
+;// CONCATENATED MODULE: ./src/render/workflow-annotations.ts
 
 
 /** How many findings get a line of their own; the rest are counted in one line. */
@@ -38571,7 +38571,7 @@ function workflowAnnotations(verdict) {
 
 
 function outputsOf(published) {
-    const { inputs, verdict, target, scanners, scan, files, signing } = published;
+    const { inputs, verdict, target, tools, scan, files, signing } = published;
     const gate = verdict.gate;
     const count = (value) => (value === undefined ? '' : String(value));
     return {
@@ -38589,8 +38589,8 @@ function outputsOf(published) {
         'json-report': files?.json ?? '',
         'sarif-report': files?.sarif ?? '',
         predicate: files?.predicate ?? '',
-        'trivy-version': scanners?.trivy.version ?? '',
-        'cosign-version': scanners?.cosign?.version ?? '',
+        'trivy-version': tools?.trivy.version ?? '',
+        'cosign-version': tools?.cosign?.version ?? '',
         'db-updated-at': scan?.db.updatedAt ?? '',
     };
 }
@@ -38617,12 +38617,12 @@ async function publish(published) {
     }
 }
 function summaryOf(published) {
-    const { inputs, verdict, target, scanners, scan, files, signing, now } = published;
+    const { inputs, verdict, target, tools, scan, files, signing, now } = published;
     return renderSummary({
         verdict,
         image: target?.pinned ?? '',
         platforms: target?.platformNames ?? [],
-        ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
+        ...(tools === undefined ? {} : { trivyVersion: tools.trivy.version }),
         ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
         ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
         now,
@@ -38658,7 +38658,7 @@ async function run(inputs, collaborators = {}) {
     const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
     maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials });
     let target;
-    let scanners;
+    let tools;
     let scan;
     let files;
     let signing;
@@ -38670,9 +38670,9 @@ async function run(inputs, collaborators = {}) {
         stage = 'resolve';
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, deps.env));
         stage = 'install';
-        scanners = await installScanners(inputs, deps.exec);
+        tools = await installRunTools(inputs, deps.exec);
         stage = 'scan';
-        scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now });
+        scan = await scanAndGate({ inputs, target, trivy: tools.trivy, exceptions, exec: deps.exec, now: deps.now });
         verdict = scan.verdict;
         stage = 'reports';
         files = await writeReports({ inputs, target, scan, env: deps.env });
@@ -38681,7 +38681,7 @@ async function run(inputs, collaborators = {}) {
             signing = await signImage({
                 inputs,
                 target,
-                cosign: scanners.cosign,
+                cosign: tools.cosign,
                 scan,
                 verdict,
                 files,
@@ -38706,7 +38706,7 @@ async function run(inputs, collaborators = {}) {
         inputs,
         verdict,
         target,
-        scanners,
+        tools,
         scan,
         files,
         signing,

@@ -5,14 +5,15 @@ import { readBoolean, type InputReader, type Inputs } from './inputs.js'
 import { VouchError, causeText, errorMessage } from './errors.js'
 import { formatReference, parseReference } from './image/reference.js'
 import { isAnnotationKey } from './inputs/values.js'
-import { SigningFailure } from './cosign/run.js'
+import { SigningFailure } from './cosign/signing.js'
 import { ScanFailure } from './trivy/run.js'
 import type { FailedStage, Verdict } from './report/verdict.js'
 import { exec as realExec, type Exec } from './exec.js'
 import { maskSecrets } from './secrets.js'
 import { logSafe } from './log-safe.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
-import { installScanners, type Scanners } from './stages/install.js'
+import { installRunTools } from './stages/install.js'
+import type { InstalledTools } from './tools/install.js'
 import { checkBeforeNetwork } from './stages/preflight.js'
 import { scanAndGate, type ScanOutcome } from './stages/scan.js'
 import { writeReports, type ReportFiles } from './stages/reports.js'
@@ -38,7 +39,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials })
 
   let target: ImageTarget | undefined
-  let scanners: Scanners | undefined
+  let tools: InstalledTools | undefined
   let scan: ScanOutcome | undefined
   let files: ReportFiles | undefined
   let signing: SigningOutcome | undefined
@@ -50,9 +51,9 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     stage = 'resolve'
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, deps.env))
     stage = 'install'
-    scanners = await installScanners(inputs, deps.exec)
+    tools = await installRunTools(inputs, deps.exec)
     stage = 'scan'
-    scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now })
+    scan = await scanAndGate({ inputs, target, trivy: tools.trivy, exceptions, exec: deps.exec, now: deps.now })
     verdict = scan.verdict
     stage = 'reports'
     files = await writeReports({ inputs, target, scan, env: deps.env })
@@ -61,7 +62,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
       signing = await signImage({
         inputs,
         target,
-        cosign: scanners.cosign,
+        cosign: tools.cosign,
         scan,
         verdict,
         files,
@@ -84,7 +85,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     inputs,
     verdict,
     target,
-    scanners,
+    tools,
     scan,
     files,
     signing,

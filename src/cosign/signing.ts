@@ -21,7 +21,7 @@ import {
   type VerifyArgsOptions,
 } from './args.js'
 import { withDockerConfig } from '../image/docker-config.js'
-import { cosignRunner, type CosignRunner } from './runner.js'
+import { cosignRunner, type CosignRunner } from './command.js'
 import { maskSecrets } from '../secrets.js'
 import type { RetryPolicy } from '../retry.js'
 import type { PassedVerdict } from '../report/verdict.js'
