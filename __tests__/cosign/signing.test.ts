@@ -9,6 +9,7 @@ import { SigningFailure, signAndAttest, type SigningOptions } from '../../src/co
 import { fakeCosign } from './fake-exec.js'
 import { decide, holdGate } from '../../src/report/gate.js'
 import type { PassedVerdict } from '../../src/report/verdict.js'
+import { ANNOTATIONS } from './default-annotations.js'
 
 vi.mock('@actions/core', async (original) => ({
   ...(await original<typeof import('@actions/core')>()),
@@ -38,15 +39,6 @@ const PASSED = decide(
     today: '2026-01-01',
   }),
 ) as PassedVerdict
-const ANNOTATIONS: [string, string][] = [
-  ['security.example.com/scan-status', 'passed'],
-  ['security.example.com/max-critical', '0'],
-  ['security.example.com/max-high', '0'],
-  ['security.example.com/max-medium', 'unlimited'],
-  ['security.example.com/max-low', 'unlimited'],
-  ['security.example.com/max-unknown', 'unlimited'],
-  ['security.example.com/scanner', 'trivy@v0.74.0'],
-]
 const KEYLESS_ENV = {
   GITHUB_WORKFLOW_REF: 'acme/app/.github/workflows/release.yml@refs/heads/main',
   ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/x',
