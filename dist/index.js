@@ -33267,10 +33267,11 @@ async function signAttestVerify(options, cosign, digest, identity, result) {
         await cosign.run('sign', signArgs({ ...common, annotations: options.annotations, key: options.key, recursive: options.isIndex }));
     }
     result.signed = true;
-    result.signature =
-        options.format === 'legacy'
-            ? legacySignatureTag(options.image)
-            : await findBundleSignature(cosign, options, referrersBefore);
+    const signature = options.format === 'legacy'
+        ? legacySignatureTag(options.image)
+        : await findBundleSignature(cosign, options, referrersBefore);
+    if (signature !== undefined)
+        result.signature = signature;
     if (options.attest) {
         // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
         await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }));
@@ -34347,7 +34348,7 @@ async function resolveImage(inputs, env) {
     // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
     // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
     for (const image of images) {
-        const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options);
+        const child = await resolveDigest({ registry: reference.registry, repository: reference.repository, digest: image.digest }, options);
         if (child.platforms !== undefined) {
             throw new errors/* RegistryError */.gl(`The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
                 'and signs nothing in it');

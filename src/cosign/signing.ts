@@ -167,10 +167,11 @@ async function signAttestVerify(
     )
   }
   result.signed = true
-  result.signature =
+  const signature =
     options.format === 'legacy'
       ? legacySignatureTag(options.image)
       : await findBundleSignature(cosign, options, referrersBefore)
+  if (signature !== undefined) result.signature = signature
 
   if (options.attest) {
     // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).

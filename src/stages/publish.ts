@@ -20,14 +20,15 @@ export type PublishedInputs = Pick<Inputs, 'annotationKey' | 'enforce' | 'summar
 export interface Published {
   inputs: PublishedInputs
   verdict: Verdict
-  target?: ImageTarget
-  tools?: InstalledTools
-  scan?: ScanOutcome
-  files?: ReportFiles
-  signing?: SigningOutcome
+  // Each may be absent or undefined: main.ts hands on what the run reached before it stopped.
+  target?: ImageTarget | undefined
+  tools?: InstalledTools | undefined
+  scan?: ScanOutcome | undefined
+  files?: ReportFiles | undefined
+  signing?: SigningOutcome | undefined
   now: Date
   /** Where the summary goes; the Actions job summary unless the caller (the CLI) says otherwise. */
-  writeSummary?: (markdown: string) => Promise<void>
+  writeSummary?: ((markdown: string) => Promise<void>) | undefined
 }
 
 export function outputsOf(published: Published): Record<string, string> {

@@ -65,7 +65,7 @@ async function writeJsonReport(scan: Pick<ScanOutcome, 'scans'>, file: string): 
 }
 
 /** Several reports as one: each result names the image it came from by `Platform` (its label) and `Digest`. */
-export function mergedReport(reports: { platform?: string; digest?: string; report: unknown }[]): unknown {
+export function mergedReport(reports: { platform?: string | undefined; digest?: string; report: unknown }[]): unknown {
   const base = (isRecord(reports[0]?.report) ? reports[0].report : {}) as Record<string, unknown>
   const results = reports.flatMap(({ platform, digest, report }) => {
     const list = Array.isArray(report)

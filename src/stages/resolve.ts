@@ -68,7 +68,10 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
   // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
   // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
   for (const image of images) {
-    const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options)
+    const child = await resolveDigest(
+      { registry: reference.registry, repository: reference.repository, digest: image.digest },
+      options,
+    )
     if (child.platforms !== undefined) {
       throw new RegistryError(
         `The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
