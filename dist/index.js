@@ -33613,7 +33613,7 @@ async function runTrivyScan(options) {
     const cwd = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'vouch-trivy-'));
     const { registryLogin } = options;
     try {
-        return await withDockerConfig(registryLogin?.credentials, registryLogin?.registry ?? '', options.runnerTemp ?? process.env.RUNNER_TEMP ?? '', (dockerConfigDir) => scanPlatforms(new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir)));
+        return await withDockerConfig(registryLogin?.credentials, registryLogin?.registry ?? '', options.runnerTemp ?? options.stepEnv.RUNNER_TEMP ?? '', (dockerConfigDir) => scanPlatforms(new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir)));
     }
     finally {
         await (0,promises_namespaceObject.rm)(cwd, { recursive: true, force: true });
@@ -33653,7 +33653,7 @@ class Runner {
         this.cwd = cwd;
         this.now = now;
         this.dockerConfigDir = dockerConfigDir;
-        const environment = trivyEnvironment(options.stepEnv ?? process.env, {
+        const environment = trivyEnvironment(options.stepEnv, {
             ...(dockerConfigDir === undefined ? {} : { dockerConfigDir }),
             ...(options.withheldEnv === undefined ? {} : { withheld: options.withheldEnv }),
         });
@@ -37280,9 +37280,9 @@ function compareText(a, b) {
 
 
 async function scanAndGate(request) {
-    const { inputs, target, trivy, exec, now } = request;
-    const work = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
-    const cacheDir = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache');
+    const { inputs, target, trivy, exec, now, env } = request;
+    const work = external_node_path_default().join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
+    const cacheDir = external_node_path_default().join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache');
     await (0,promises_namespaceObject.mkdir)(work, { recursive: true });
     const vex = await localVexDocuments(inputs.vex, work);
     const startedAt = now();
@@ -37301,7 +37301,8 @@ async function scanAndGate(request) {
         ...(inputs.registryCredentials === undefined
             ? {}
             : { registryLogin: { registry: target.reference.registry, credentials: inputs.registryCredentials } }),
-        ...(process.env.RUNNER_TEMP === undefined ? {} : { runnerTemp: process.env.RUNNER_TEMP }),
+        ...(env.RUNNER_TEMP === undefined ? {} : { runnerTemp: env.RUNNER_TEMP }),
+        stepEnv: env,
         exec,
         now,
     });
@@ -38673,7 +38674,15 @@ async function run(inputs, collaborators = {}) {
         stage = 'install';
         tools = await installRunTools(inputs, deps.exec);
         stage = 'scan';
-        scan = await scanAndGate({ inputs, target, trivy: tools.trivy, exceptions, exec: deps.exec, now: deps.now });
+        scan = await scanAndGate({
+            inputs,
+            target,
+            trivy: tools.trivy,
+            exceptions,
+            exec: deps.exec,
+            now: deps.now,
+            env: deps.env,
+        });
         verdict = scan.verdict;
         stage = 'reports';
         files = await writeReports({ inputs, target, scan, env: deps.env });

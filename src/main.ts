@@ -53,7 +53,15 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     stage = 'install'
     tools = await installRunTools(inputs, deps.exec)
     stage = 'scan'
-    scan = await scanAndGate({ inputs, target, trivy: tools.trivy, exceptions, exec: deps.exec, now: deps.now })
+    scan = await scanAndGate({
+      inputs,
+      target,
+      trivy: tools.trivy,
+      exceptions,
+      exec: deps.exec,
+      now: deps.now,
+      env: deps.env,
+    })
     verdict = scan.verdict
     stage = 'reports'
     files = await writeReports({ inputs, target, scan, env: deps.env })

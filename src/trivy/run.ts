@@ -45,8 +45,8 @@ export interface TrivyScanOptions {
   /** Where that docker config lives while Trivy runs (RUNNER_TEMP on a runner; the system's temp otherwise). */
   runnerTemp?: string
   exec: Exec
-  /** The step's environment, from which Trivy's is taken by allowlist (trivyEnvironment); process.env by default. */
-  stepEnv?: Record<string, string | undefined>
+  /** The step's environment, from which Trivy's is taken by allowlist (trivyEnvironment); handed in, never read here. */
+  stepEnv: Record<string, string | undefined>
   /** Variables Trivy must never get whatever the allowlist says: the one `cosign-key: env://NAME` names. */
   withheldEnv?: readonly string[]
   now?: () => Date
@@ -133,7 +133,7 @@ export async function runTrivyScan(options: TrivyScanOptions): Promise<TrivyScan
     return await withDockerConfig(
       registryLogin?.credentials,
       registryLogin?.registry ?? '',
-      options.runnerTemp ?? process.env.RUNNER_TEMP ?? '',
+      options.runnerTemp ?? options.stepEnv.RUNNER_TEMP ?? '',
       (dockerConfigDir) =>
         scanPlatforms(
           new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir),
@@ -183,7 +183,7 @@ class Runner {
     /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
     private readonly dockerConfigDir: string | undefined,
   ) {
-    const environment = trivyEnvironment(options.stepEnv ?? process.env, {
+    const environment = trivyEnvironment(options.stepEnv, {
       ...(dockerConfigDir === undefined ? {} : { dockerConfigDir }),
       ...(options.withheldEnv === undefined ? {} : { withheld: options.withheldEnv }),
     })
