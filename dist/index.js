@@ -31757,6 +31757,7 @@ function signedAnnotations(context) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Tk: () => (/* binding */ UnsupportedPlatformError),
 /* harmony export */   cs: () => (/* binding */ IntegrityError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
@@ -31764,7 +31765,8 @@ function signedAnnotations(context) {
 /* harmony export */   nV: () => (/* binding */ DownloadError),
 /* harmony export */   qC: () => (/* binding */ VouchError),
 /* harmony export */   sC: () => (/* binding */ ScanError),
-/* harmony export */   uJ: () => (/* binding */ SigningError)
+/* harmony export */   uJ: () => (/* binding */ SigningError),
+/* harmony export */   xv: () => (/* binding */ causeText)
 /* harmony export */ });
 // The error classes a user can act on. index.ts is the one place that turns any of them into a failed step.
 // Each carries its own remedy: the advice in the summary and the failure message comes from what failed, never from
@@ -31870,6 +31872,22 @@ class SigningError extends VouchError {
                     'needs `permissions: id-token: write`; pushing the signature needs a registry login with push access.',
         });
     }
+}
+/** No release of the tool exists for this runner's os/arch; the message names both. */
+class UnsupportedPlatformError extends VouchError {
+    name = 'UnsupportedPlatformError';
+}
+/**
+ * What lies under an error, for the log: the chain of causes (a socket error under a failed fetch, the exec error
+ * under a tool that would not start). Undefined when the error has none.
+ */
+function causeText(error) {
+    const causes = [];
+    for (let cause = error instanceof Error ? error.cause : undefined; cause !== undefined && causes.length < 5;) {
+        causes.push(errorMessage(cause));
+        cause = cause instanceof Error ? cause.cause : undefined;
+    }
+    return causes.length === 0 ? undefined : causes.join(' <- ');
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
@@ -31981,16 +31999,21 @@ function trimSpaces(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A4: () => (/* binding */ parsePinned),
 /* harmony export */   Bc: () => (/* binding */ isDigest),
 /* harmony export */   F2: () => (/* binding */ parseReference),
 /* harmony export */   FH: () => (/* binding */ formatReference),
 /* harmony export */   GU: () => (/* binding */ pinDigest),
+/* harmony export */   It: () => (/* binding */ manifestDigest),
 /* harmony export */   ct: () => (/* binding */ pinnedReference),
 /* harmony export */   jW: () => (/* binding */ isLoopbackRegistry)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 // Docker image references: parse what a user wrote into the fully qualified form docker would pull, format it back,
 // and pin it to a digest. The grammar is distribution/reference's (regexp.go); normalization is its ParseNormalizedNamed.
+
 
 const DOCKER_HUB = 'docker.io';
 // Docker Hub's legacy "index" name, which docker folds into docker.io.
@@ -32009,6 +32032,8 @@ const anyDigest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-
 const REGISTRY = new RegExp(`^${host}(?::[0-9]+)?$`);
 const PATH_TAG_DIGEST = new RegExp(`^(${remoteName})(?::(${tag}))?(?:@(${anyDigest}))?$`);
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+// A pinned reference as text; a repository that starts like an option (`-…`) could be read as a flag, so it is not one.
+const PINNED = /^([A-Za-z0-9[][^@\s]*)@([^@]*)$/;
 // A bare image ID; docker refuses it as a name because it cannot be told apart from an ID.
 const IMAGE_ID = /^[a-f0-9]{64}$/;
 const LOOPBACK = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]+)?$/;
@@ -32020,7 +32045,7 @@ const DIGEST_EXPECTED = 'must be a manifest digest, sha256: and 64 lower-case he
  * Anything that could pass as a command-line option or split an argument is refused before the grammar is tried.
  */
 function parseReference(text, input = 'image') {
-    const refuse = (expectation) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, text, expectation);
+    const refuse = (expectation) => new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, text, expectation);
     if (text === '')
         throw refuse(GRAMMAR);
     if (text.startsWith('-'))
@@ -32039,7 +32064,7 @@ function parseReference(text, input = 'image') {
     if (match === null)
         throw refuse(GRAMMAR);
     const [, repository = '', tagText, digest] = match;
-    if (digest !== undefined && !DIGEST.test(digest))
+    if (digest !== undefined && !isDigest(digest))
         throw refuse(`must pin a sha256 digest: ${DIGEST_EXPECTED}`);
     if (registry.length + 1 + repository.length > NAME_MAX) {
         throw refuse(`must have a name (registry/repository) of at most ${NAME_MAX} characters`);
@@ -32067,15 +32092,26 @@ function pinnedReference(ref) {
 /** The reference pinned to `digest`. A reference that already names another digest is an input error, never overridden. */
 function pinDigest(ref, digest, input = 'digest') {
     if (!isDigest(digest))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, digest, DIGEST_EXPECTED);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, digest, DIGEST_EXPECTED);
     if (ref.digest !== undefined && ref.digest !== digest) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, digest, `must match the digest in the image reference (${ref.digest}); the two disagree`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, digest, `must match the digest in the image reference (${ref.digest}); the two disagree`);
     }
     return { ...ref, digest };
 }
 /** `sha256:` and 64 lower-case hex digits, the only digest vouch scans and signs. */
 function isDigest(text) {
     return DIGEST.test(text);
+}
+/** The digest that names these manifest bytes: their sha256, as every registry computes it. */
+function manifestDigest(bytes) {
+    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** `repo@sha256:…` split in two, or undefined for text that is not a reference pinned to a digest. */
+function parsePinned(text) {
+    const match = PINNED.exec(text);
+    if (match === null || !isDigest(match[2]))
+        return undefined;
+    return { repository: match[1], digest: match[2] };
 }
 /** localhost, 127.0.0.1 or [::1], any port: the registries reached over plain HTTP, as docker does. */
 function isLoopbackRegistry(registry) {
@@ -32113,8 +32149,12 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2489);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5267);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
+
+
 
 
 
@@ -32146,8 +32186,9 @@ catch (error) {
     // fails the step, and nothing lets it pass.
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('scan-status', 'error');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof Error ? error : String(error));
-    if (error instanceof Error && error.cause !== undefined)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`cause: ${String(error.cause)}`);
+    const cause = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .causeText */ .xv)(error);
+    if (cause !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_log_safe_js__WEBPACK_IMPORTED_MODULE_4__/* .logSafe */ .s)(`underneath: ${cause}`));
 }
 
 __webpack_async_result__();
@@ -32155,7 +32196,140 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5214:
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs),
+/* harmony export */   V: () => (/* binding */ readBoolean)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _image_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3564);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
+/* harmony import */ var _image_allowed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3801);
+/* harmony import */ var _tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8868);
+/* harmony import */ var _inputs_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8463);
+// The action's inputs, read once at the edge and turned into one typed value. Every bad value is an
+// InputError that names the input and quotes the value, thrown before anything is downloaded or run.
+
+
+
+
+
+
+function readInputs(read) {
+    const get = (name) => read(name).trim();
+    const optional = (name) => get(name) || undefined;
+    const digest = optional('digest');
+    if (digest !== undefined && !(0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .isDigest */ .Bc)(digest)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
+    }
+    const imageText = get('image');
+    if (imageText === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', imageText, 'is required');
+    const parsed = (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReference */ .F2)(imageText, 'image');
+    const image = digest === undefined ? parsed : (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .pinDigest */ .GU)(parsed, digest, 'digest');
+    const username = get('registry-username');
+    const password = read('registry-password');
+    if ((username === '') !== (password === '')) {
+        const missing = username === '' ? 'registry-username' : 'registry-password';
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
+    }
+    const annotationKey = (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key');
+    const ignoreFile = optional('ignore-file');
+    const toolsMirror = optional('tools-mirror');
+    return {
+        image,
+        budgets: readBudgets(get),
+        ignoreUnfixed: readBoolean(get, 'ignore-unfixed'),
+        ...(ignoreFile === undefined ? {} : { ignoreFile }),
+        strictExceptions: readBoolean(get, 'strict-exceptions'),
+        vex: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('vex')),
+        platforms: readPlatforms(get('platforms')),
+        allowedRegistries: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
+        enforce: readBoolean(get, 'enforce'),
+        sign: readBoolean(get, 'sign'),
+        attest: readBoolean(get, 'attest'),
+        cosignKey: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readCosignKey */ .RO)(read('cosign-key')),
+        cosignPassword: read('cosign-password'),
+        signatureFormat: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readSignatureFormat */ .A2)(get('signature-format')),
+        tlogUpload: readBoolean(get, 'tlog-upload'),
+        annotationKey,
+        annotations: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotations */ .ti)(read('annotations'), annotationKey),
+        trivy: readTool(get, 'trivy'),
+        cosign: readTool(get, 'cosign'),
+        ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readMirror */ .ar)(toolsMirror) }),
+        dbRepositories: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDbRepositories */ .dN)(get('db-repository')),
+        cache: readBoolean(get, 'cache'),
+        ...(username === '' ? {} : { registryCredentials: { username, password } }),
+        outputDir: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readOutputDir */ .hV)(get('output-dir')),
+        summary: readBoolean(get, 'summary'),
+        timeoutSeconds: (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDuration */ .$7)(get('timeout'), 'timeout'),
+    };
+}
+// YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function readBoolean(get, name) {
+    const value = get(name);
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
+}
+function readBudgets(get) {
+    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .SEVERITIES */ .oC.map((severity) => {
+        const name = `max-${severity.toLowerCase()}`;
+        const value = get(name);
+        if (value === '')
+            return [severity, null];
+        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
+        }
+        return [severity, Number(value)];
+    });
+    return Object.fromEntries(entries);
+}
+// os/arch[/variant], as in an OCI image index.
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+function readPlatforms(value) {
+    if (value === '' || value === 'all')
+        return 'all';
+    const platforms = value.split(',').map((platform) => platform.trim());
+    for (const platform of platforms) {
+        if (!PLATFORM.test(platform)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
+        }
+    }
+    return [...new Set(platforms)];
+}
+// Release tags only: v + semver. Nothing like `latest` or a branch.
+const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
+function readTool(get, tool) {
+    const version = get(`${tool}-version`);
+    if (!RELEASE_TAG.test(version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
+    }
+    if ((0,_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .isRefusedVersion */ .to)(tool, version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, `is a compromised release and is refused, whatever its suffix (${_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .REFUSED_VERSIONS */ .h6[tool].join(', ')})`);
+    }
+    if (tool === 'cosign' && !/^v[23]\./.test(version)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
+    }
+    const sha256 = get(`${tool}-sha256`).toLowerCase();
+    if (sha256 === '')
+        return { version };
+    if (!/^[0-9a-f]{64}$/.test(sha256)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
+    }
+    return { version, sha256 };
+}
+
+
+/***/ }),
+
+/***/ 8463:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32300,140 +32474,36 @@ function readDuration(value, input) {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 6963:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs),
-/* harmony export */   V: () => (/* binding */ readBoolean)
+/* harmony export */   s: () => (/* binding */ logSafe)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _image_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3564);
-/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
-/* harmony import */ var _image_allowed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3801);
-/* harmony import */ var _tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8868);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5214);
-// The action's inputs, read once at the edge and turned into one typed value. Every bad value is an
-// InputError that names the input and quotes the value, thrown before anything is downloaded or run.
-
-
-
-
-
-
-function readInputs(read) {
-    const get = (name) => read(name).trim();
-    const optional = (name) => get(name) || undefined;
-    const digest = optional('digest');
-    if (digest !== undefined && !(0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .isDigest */ .Bc)(digest)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('digest', digest, 'must be a manifest digest, sha256: and 64 lower-case hex digits');
-    }
-    const imageText = get('image');
-    if (imageText === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('image', imageText, 'is required');
-    const parsed = (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseReference */ .F2)(imageText, 'image');
-    const image = digest === undefined ? parsed : (0,_image_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .pinDigest */ .GU)(parsed, digest, 'digest');
-    const username = get('registry-username');
-    const password = read('registry-password');
-    if ((username === '') !== (password === '')) {
-        const missing = username === '' ? 'registry-username' : 'registry-password';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(missing, '', 'must be set together with its partner credential input');
-    }
-    const annotationKey = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotationKey */ .ZB)(get('annotation-key'), 'annotation-key');
-    const ignoreFile = optional('ignore-file');
-    const toolsMirror = optional('tools-mirror');
-    return {
-        image,
-        budgets: readBudgets(get),
-        ignoreUnfixed: readBoolean(get, 'ignore-unfixed'),
-        ...(ignoreFile === undefined ? {} : { ignoreFile }),
-        strictExceptions: readBoolean(get, 'strict-exceptions'),
-        vex: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('vex')),
-        platforms: readPlatforms(get('platforms')),
-        allowedRegistries: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .lines */ .Mn)(read('allowed-registries')).map((pattern) => (0,_image_allowed_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRegistryPattern */ .ml)(pattern, 'allowed-registries')),
-        enforce: readBoolean(get, 'enforce'),
-        sign: readBoolean(get, 'sign'),
-        attest: readBoolean(get, 'attest'),
-        cosignKey: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readCosignKey */ .RO)(read('cosign-key')),
-        cosignPassword: read('cosign-password'),
-        signatureFormat: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readSignatureFormat */ .A2)(get('signature-format')),
-        tlogUpload: readBoolean(get, 'tlog-upload'),
-        annotationKey,
-        annotations: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readAnnotations */ .ti)(read('annotations'), annotationKey),
-        trivy: readTool(get, 'trivy'),
-        cosign: readTool(get, 'cosign'),
-        ...(toolsMirror === undefined ? {} : { toolsMirror: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readMirror */ .ar)(toolsMirror) }),
-        dbRepositories: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDbRepositories */ .dN)(get('db-repository')),
-        cache: readBoolean(get, 'cache'),
-        ...(username === '' ? {} : { registryCredentials: { username, password } }),
-        outputDir: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readOutputDir */ .hV)(get('output-dir')),
-        summary: readBoolean(get, 'summary'),
-        timeoutSeconds: (0,_input_values_js__WEBPACK_IMPORTED_MODULE_4__/* .readDuration */ .$7)(get('timeout'), 'timeout'),
-    };
+// Text from a registry, a report or a tool's output, made fit for the step log. The runner reads any log line that
+// starts with `::name::` (or the older `##[name]`) as a workflow command, so a line break inside such text would let
+// it forge an error annotation, mask or unmask values, or stop command processing. Pure: text in, text out.
+// Line breaks (U+2028/2029 too), every other control character, and the bidirectional and zero-width controls that
+// make text read differently from what it is.
+// eslint-disable-next-line no-control-regex -- control characters are what this escapes
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// What the runner takes for a command once leading whitespace is trimmed.
+const COMMAND_START = /^(\s*)(::|##\[)/;
+/**
+ * One line that the runner prints and never runs: each control character as a `\n`, `\r`, `\t`-style or `\u…` escape,
+ * and a leading `::` or `##[` escaped as `\u003a:` or `\u0023#[`. Tabs stay, as tools use them between fields.
+ */
+function logSafe(text) {
+    return text
+        .replace(UNSAFE, (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(COMMAND_START, (_, space, start) => `${space}\\u00${start === '::' ? '3a' : '23'}${start.slice(1)}`);
 }
-// YAML 1.2 core schema booleans, exactly what core.getBooleanInput accepts.
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function readBoolean(get, name) {
-    const value = get(name);
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a YAML 1.2 boolean: true, True, TRUE, false, False or FALSE');
-}
-function readBudgets(get) {
-    const entries = _report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .SEVERITIES */ .oC.map((severity) => {
-        const name = `max-${severity.toLowerCase()}`;
-        const value = get(name);
-        if (value === '')
-            return [severity, null];
-        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, value, 'must be a whole number ≥ 0, or empty for no limit');
-        }
-        return [severity, Number(value)];
-    });
-    return Object.fromEntries(entries);
-}
-// os/arch[/variant], as in an OCI image index.
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-function readPlatforms(value) {
-    if (value === '' || value === 'all')
-        return 'all';
-    const platforms = value.split(',').map((platform) => platform.trim());
-    for (const platform of platforms) {
-        if (!PLATFORM.test(platform)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('platforms', value, `must be all or a comma list of os/arch[/variant] such as linux/amd64; ${JSON.stringify(platform)} is not one`);
-        }
-    }
-    return [...new Set(platforms)];
-}
-// Release tags only: v + semver. Nothing like `latest` or a branch.
-const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
-function readTool(get, tool) {
-    const version = get(`${tool}-version`);
-    if (!RELEASE_TAG.test(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, 'must be a release tag: v and a semantic version, such as v1.2.3');
-    }
-    if ((0,_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .isRefusedVersion */ .to)(tool, version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-version`, version, `is a compromised release and is refused, whatever its suffix (${_tools_checksums_js__WEBPACK_IMPORTED_MODULE_3__/* .REFUSED_VERSIONS */ .h6[tool].join(', ')})`);
-    }
-    if (tool === 'cosign' && !/^v[23]\./.test(version)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('cosign-version', version, 'must be a cosign v2.x or v3.x release');
-    }
-    const sha256 = get(`${tool}-sha256`).toLowerCase();
-    if (sha256 === '')
-        return { version };
-    if (!/^[0-9a-f]{64}$/.test(sha256)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${tool}-sha256`, get(`${tool}-sha256`), 'must be a sha256: 64 hex digits');
-    }
-    return { version, sha256 };
-}
+const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 
 /***/ }),
 
-/***/ 2489:
+/***/ 5267:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32453,8 +32523,8 @@ var inputs = __nccwpck_require__(8422);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/image/reference.ts
 var image_reference = __nccwpck_require__(3564);
-// EXTERNAL MODULE: ./src/input-values.ts
-var input_values = __nccwpck_require__(5214);
+// EXTERNAL MODULE: ./src/inputs/values.ts
+var values = __nccwpck_require__(8463);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
@@ -32519,9 +32589,8 @@ function checkKeylessReady(key, env) {
 
 
 
+
 const VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
-// A repository that starts like an option (`-…`) could be read as a flag by cosign: refused with the rest.
-const PINNED = /^([A-Za-z0-9[][^@\s]*)@(sha256:[0-9a-f]{64})$/;
 function signArgs(options) {
     const image = requireDigest(options.image);
     return [
@@ -32593,13 +32662,16 @@ function checkFormatSupported(format, cosignVersion) {
 }
 /** Where a legacy signature is stored: the `sha256-<hex>.sig` tag beside the image, as `cosign triangulate` prints. */
 function legacySignatureTag(image) {
-    const [, repository, digest] = PINNED.exec(requireDigest(image));
+    const { repository, digest } = splitPinned(image);
     return `${repository}:${digest.replace(':', '-')}.sig`;
 }
 /** `repo@sha256:…` split in two; throws for anything that is not pinned to a digest. */
 function splitPinned(image) {
-    const [, repository, digest] = PINNED.exec(requireDigest(image));
-    return { repository: repository, digest: digest };
+    const pinned = (0,image_reference/* parsePinned */.A4)(image);
+    if (pinned === undefined) {
+        throw new errors/* SigningError */.uJ(`refusing to sign or verify ${JSON.stringify(image)}: cosign is only given repo@sha256:<digest>`);
+    }
+    return pinned;
 }
 /** A `cosign verify` line for the job summary, to paste into a shell: the public key is read from cosign.pub. */
 function verifyCommand(options) {
@@ -32678,9 +32750,7 @@ function annotationFlags(annotations) {
     });
 }
 function requireDigest(image) {
-    if (!PINNED.test(image)) {
-        throw new errors/* SigningError */.uJ(`refusing to sign or verify ${JSON.stringify(image)}: cosign is only given repo@sha256:<digest>`);
-    }
+    splitPinned(image);
     return image;
 }
 function parseVersion(cosignVersion) {
@@ -32698,12 +32768,101 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/cosign/docker-config.ts
-// Registry credentials for cosign without a command line: a docker config written to a fresh private folder under
-// RUNNER_TEMP for the length of one call, pointed to by DOCKER_CONFIG, and removed whatever happens.
+;// CONCATENATED MODULE: ./src/json.ts
+// Narrowing what JSON.parse returns, for the readers of registry replies, docker configs, cosign's and Trivy's output.
+/** A JSON object: not null, not an array. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/image/docker-config.ts
+// Docker configs, read and written. Read: the runner's (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`), the
+// `auths` credentials that `docker login` leaves behind, used for digest resolution when no
+// registry-username/registry-password is given. Written: a private one for the length of one cosign or Trivy call,
+// so that registry credentials reach the tool without a command line.
 
 
 
+
+
+/**
+ * Reads the docker config the way the docker CLI finds it. A missing file is no config; a file that cannot be parsed
+ * is warned about and ignored, so the registry's own 401 (which names the credentials tried) is what the user sees.
+ */
+async function readDockerConfig(env = process.env, home = external_node_os_default().homedir()) {
+    const directory = env.DOCKER_CONFIG !== undefined && env.DOCKER_CONFIG !== '' ? env.DOCKER_CONFIG : external_node_path_default().join(home, '.docker');
+    const file = external_node_path_default().join(directory, 'config.json');
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT') {
+            lib_core/* debug */.Yz(`No docker config at ${file}`);
+            return undefined;
+        }
+        lib_core/* warning */.$e(`Could not read the docker config ${file}: ${error.message}`);
+        return undefined;
+    }
+    try {
+        return { path: file, ...parseDockerConfig(text) };
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`Ignoring the docker config ${file}: ${error.message}`);
+        return undefined;
+    }
+}
+/** Parses a docker config's text. Throws on text that is not a JSON object; skips `auths` entries it cannot use. */
+function parseDockerConfig(text) {
+    const parsed = JSON.parse(text);
+    if (!isRecord(parsed))
+        throw new Error('it is not a JSON object');
+    if (typeof parsed.credsStore === 'string' || isRecord(parsed.credHelpers)) {
+        // Running a helper binary is out of scope; docker login in CI writes `auths` unless a helper is configured.
+        lib_core/* debug */.Yz('The docker config names credential helpers (credsStore/credHelpers); vouch does not consult them');
+    }
+    const auths = {};
+    const entries = isRecord(parsed.auths) ? Object.entries(parsed.auths) : [];
+    for (const [key, entry] of entries) {
+        const credentials = isRecord(entry) ? entryCredentials(entry) : undefined;
+        if (credentials === undefined)
+            continue;
+        const registry = registryOfKey(key);
+        // A plain host key wins over a URL form of the same host, as docker's lookup tries it first.
+        if (auths[registry] === undefined || key === registry)
+            auths[registry] = credentials;
+    }
+    return { auths };
+}
+/** The docker config's credentials for a registry, if it has an entry for it. */
+function dockerConfigCredentials(config, registry) {
+    return config?.auths[registryOfKey(registry)];
+}
+/**
+ * The registry host an `auths` key names: `https://ghcr.io` and `ghcr.io/v2/` are `ghcr.io`;
+ * `https://index.docker.io/v1/` (docker login's key for Docker Hub) and `registry-1.docker.io` are `docker.io`.
+ */
+function registryOfKey(key) {
+    const host = key
+        .trim()
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .split('/', 1)[0]
+        .toLowerCase();
+    return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+}
+// `auth` is base64 of `user:password` (the password may itself contain `:`); some tools write the two fields instead.
+function entryCredentials(entry) {
+    if (typeof entry.auth === 'string' && entry.auth !== '') {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0)
+            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    if (typeof entry.username === 'string' && typeof entry.password === 'string' && entry.username !== '') {
+        return { username: entry.username, password: entry.password };
+    }
+    return undefined;
+}
 /** go-containerregistry looks Docker Hub up under docker login's historical key, not under `docker.io`. */
 const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 /**
@@ -32730,30 +32889,32 @@ function dockerConfigJson(credentials, registry) {
     return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/log-safe.ts
-// Text from a registry, a report or a tool's output, made fit for the step log. The runner reads any log line that
-// starts with `::name::` (or the older `##[name]`) as a workflow command, so a line break inside such text would let
-// it forge an error annotation, mask or unmask values, or stop command processing. Pure: text in, text out.
-// Line breaks (U+2028/2029 too), every other control character, and the bidirectional and zero-width controls that
-// make text read differently from what it is.
-// eslint-disable-next-line no-control-regex -- control characters are what this escapes
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-// What the runner takes for a command once leading whitespace is trimmed.
-const COMMAND_START = /^(\s*)(::|##\[)/;
-/**
- * One line that the runner prints and never runs: each control character as a `\n`, `\r`, `\t`-style or `\u…` escape,
- * and a leading `::` or `##[` escaped as `\u003a:` or `\u0023#[`. Tabs stay, as tools use them between fields.
- */
-function logSafe(text) {
-    return text
-        .replace(UNSAFE, (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(COMMAND_START, (_, space, start) => `${space}\\u00${start === '::' ? '3a' : '23'}${start.slice(1)}`);
+// EXTERNAL MODULE: ./src/log-safe.ts
+var log_safe = __nccwpck_require__(6963);
+;// CONCATENATED MODULE: ./src/retry.ts
+// The one retry loop, for downloads, cosign and Trivy: a number of tries in all and a wait that doubles before each
+// further one. What is worth another try, and what the log says about it, stay with each caller.
+const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Runs `tryOnce` until a result is not retryable or the tries run out, and returns the last result. */
+async function retrying(tryOnce, options) {
+    const attempts = Math.max(1, options.policy.attempts);
+    const sleep = options.sleep ?? sleepFor;
+    for (let attempt = 1;; attempt++) {
+        const result = await tryOnce(attempt);
+        const retryable = options.retryable(result);
+        if (retryable === false || attempt >= attempts)
+            return result;
+        const waitMs = typeof retryable === 'number' ? retryable : options.policy.baseDelayMs * 2 ** (attempt - 1);
+        options.onRetry?.(result, waitMs, attempt + 1, attempts);
+        await sleep(waitMs);
+    }
 }
-const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 ;// CONCATENATED MODULE: ./src/cosign/output.ts
 // What cosign prints when it verifies, read back and held against what vouch just signed. cosign checking a
 // signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
+
+
 
 
 /** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
@@ -32808,8 +32969,8 @@ function checkVerifiedAttestation(statements, digest) {
 function parseTreeReferrers(stdout) {
     const referrers = [];
     for (const line of stdout.split(/\r?\n/)) {
-        const match = /(\S+) artifacts via OCI referrer: (\S+@sha256:[0-9a-f]{64})\s*$/.exec(line);
-        if (match !== null)
+        const match = /(\S+) artifacts via OCI referrer: (\S+)\s*$/.exec(line);
+        if (match !== null && (0,image_reference/* parsePinned */.A4)(match[2]) !== undefined)
             referrers.push({ type: match[1], reference: match[2] });
     }
     return referrers;
@@ -32901,11 +33062,8 @@ function describe(annotations) {
     const entries = Object.entries(annotations);
     return entries.length === 0 ? 'no annotations' : entries.map(([key, value]) => `${key}=${value}`).join(', ');
 }
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-;// CONCATENATED MODULE: ./src/cosign/runner.ts
+;// CONCATENATED MODULE: ./src/cosign/command.ts
 // Runs one cosign subcommand: argument array, explicit environment, output captured, and a retry with back-off when
 // Rekor, Fulcio or the registry answered 429 or 5xx. Anything else is reported at once with cosign's own words.
 
@@ -32913,24 +33071,20 @@ function isRecord(value) {
 
 
 
-const DEFAULT_RETRY = { attempts: 4, delayMs: 2_000 };
+
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 2_000 };
 // verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
 const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
 function cosignRunner(options) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const retry = options.retry ?? DEFAULT_RETRY;
     const attempt = async (step, args, extraEnv) => {
-        lib_core/* info */.pq(logSafe(`cosign ${args.map(shellQuote).join(' ')}`));
-        for (let tried = 1;; tried++) {
-            const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false });
-            const transient = result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr);
-            if (!transient || tried >= retry.attempts)
-                return result;
-            const delay = retry.delayMs * 2 ** (tried - 1);
-            lib_core/* warning */.$e(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
-                `retrying in ${Math.round(delay / 1000)}s (attempt ${tried + 1} of ${retry.attempts})`);
-            await sleep(delay);
-        }
+        lib_core/* info */.pq((0,log_safe/* logSafe */.s)(`cosign ${args.map(shellQuote).join(' ')}`));
+        return retrying(() => options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false }), {
+            policy: options.retry ?? DEFAULT_RETRY,
+            ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+            retryable: (result) => result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr),
+            onRetry: (result, delay, next, attempts) => lib_core/* warning */.$e(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
+                `retrying in ${Math.round(delay / 1000)}s (attempt ${next} of ${attempts})`),
+        });
     };
     return {
         async run(step, args, extraEnv = {}) {
@@ -32942,6 +33096,21 @@ function cosignRunner(options) {
         },
         probe: (step, args, extraEnv = {}) => attempt(step, args, extraEnv),
     };
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// The run's secrets, registered with the runner before anything can print them: the runner then replaces each with
+// *** in every log line, whoever prints it (vouch, cosign, Trivy).
+
+/** Masks the password, the registry password and a PEM key: whole and line by line, as the runner masks lines. */
+function maskSecrets({ key, password, credentials }) {
+    const secrets = [password, credentials?.password ?? ''];
+    if (key.kind === 'pem') {
+        secrets.push(key.pem, ...key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
+    }
+    for (const secret of secrets)
+        if (secret.trim() !== '')
+            lib_core/* setSecret */.Pq(secret.trim());
 }
 
 ;// CONCATENATED MODULE: ./src/cosign/verify.ts
@@ -33009,9 +33178,10 @@ async function findBundleSignature(cosign, options, before) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/cosign/run.ts
+;// CONCATENATED MODULE: ./src/cosign/signing.ts
 // The cosign adapter: sign the scanned digest only when the verdict passed, attach the scan as a vuln attestation,
 // and verify both (what cosign checked, and what the payload says) before reporting success.
+
 
 
 
@@ -33031,14 +33201,15 @@ class SigningFailure extends errors/* SigningError */.uJ {
 }
 const NOT_SIGNED = { signed: false, attested: false, verified: false };
 async function signAndAttest(options) {
-    // FAIL CLOSED. The one gate: nothing below runs unless the verdict passed and signing was asked for.
-    if (options.verdictStatus !== 'passed' || options.sign !== true)
+    // FAIL CLOSED. The gate is main.ts's check, carried here by the PassedVerdict type; this is its backstop for a
+    // value forced past the type (from JavaScript, or a cast): nothing below runs for it, nor when `sign` is off.
+    if (options.verdict.status !== 'passed' || options.sign !== true)
         return { ...NOT_SIGNED };
     const { digest } = splitPinned(options.image);
     checkFormatSupported(options.format, options.cosignVersion);
     // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
     const identity = checkKeylessReady(options.key, options.env);
-    maskSecrets(options);
+    maskSecrets({ key: options.key, password: options.password, credentials: options.credentials });
     if (identity !== undefined && !options.tlogUpload) {
         lib_core/* warning */.$e('Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
             'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.');
@@ -33096,10 +33267,11 @@ async function signAttestVerify(options, cosign, digest, identity, result) {
         await cosign.run('sign', signArgs({ ...common, annotations: options.annotations, key: options.key, recursive: options.isIndex }));
     }
     result.signed = true;
-    result.signature =
-        options.format === 'legacy'
-            ? legacySignatureTag(options.image)
-            : await findBundleSignature(cosign, options, referrersBefore);
+    const signature = options.format === 'legacy'
+        ? legacySignatureTag(options.image)
+        : await findBundleSignature(cosign, options, referrersBefore);
+    if (signature !== undefined)
+        result.signature = signature;
     if (options.attest) {
         // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
         await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }));
@@ -33121,16 +33293,6 @@ async function derivePublicKey(cosign, key) {
 function oidcRequest(env) {
     return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' };
 }
-function maskSecrets(options) {
-    const secrets = [options.password, options.credentials?.password ?? ''];
-    if (options.key.kind === 'pem') {
-        // The runner masks line by line, so each line of the key body is registered as well as the whole.
-        secrets.push(options.key.pem, ...options.key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
-    }
-    for (const secret of secrets)
-        if (secret.trim().length >= 4)
-            lib_core/* setSecret */.Pq(secret.trim());
-}
 function failureMessage(image, result, error) {
     if (!result.signed)
         return `Signing ${image} failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
@@ -33143,9 +33305,9 @@ function failureMessage(image, result, error) {
 // Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
 
 
-const args_PINNED = /@sha256:[0-9a-f]{64}$/;
+
 function scanArgs(options) {
-    if (!args_PINNED.test(options.image)) {
+    if ((0,image_reference/* parsePinned */.A4)(options.image) === undefined) {
         throw new errors/* ScanError */.sC(`refusing to scan ${JSON.stringify(options.image)}: Trivy is only given image@sha256:<digest>`);
     }
     if (!Number.isSafeInteger(options.timeoutSeconds) || options.timeoutSeconds <= 0) {
@@ -33184,7 +33346,7 @@ function versionArgs(cacheDir) {
 }
 /** `trivy-<hex>.json`: named by the digest scanned, which no two images share (platform names can collide). */
 function reportFileName(digest) {
-    if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+    if (!(0,image_reference/* isDigest */.Bc)(digest))
         throw new errors/* ScanError */.sC(`no report file for ${JSON.stringify(digest)}`);
     return `trivy-${digest.slice('sha256:'.length)}.json`;
 }
@@ -33193,7 +33355,7 @@ function reportFileName(digest) {
  * argument is made log-safe, since an image reference or a path may carry what a registry chose.
  */
 function commandLine(command, args) {
-    return logSafe([command, ...args].map(quoteForLog).join(' '));
+    return (0,log_safe/* logSafe */.s)([command, ...args].map(quoteForLog).join(' '));
 }
 function quoteForLog(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
@@ -33440,6 +33602,7 @@ function distrustedDb(meta, now) {
 
 
 
+
 /** A scan error that carries what the user can do about it, apart from what went wrong. */
 class ScanFailure extends errors/* ScanError */.sC {
     reason;
@@ -33450,6 +33613,8 @@ class ScanFailure extends errors/* ScanError */.sC {
         this.remedy = remedy;
     }
 }
+// Tries that may download the DB before falling back to a cached one: 2 s, then 4 s between them.
+const run_DEFAULT_RETRY = { attempts: 3, baseDelayMs: 2000 };
 const DB_REMEDY = 'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
     'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.';
 /** `<cache-dir>/db/metadata.json`, or the Java DB's `<cache-dir>/java-db/metadata.json`, which has the same fields. */
@@ -33474,7 +33639,7 @@ async function runTrivyScan(options) {
     const cwd = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'vouch-trivy-'));
     const { registryLogin } = options;
     try {
-        return await withDockerConfig(registryLogin?.credentials, registryLogin?.registry ?? '', options.runnerTemp ?? process.env.RUNNER_TEMP ?? '', (dockerConfigDir) => scanPlatforms(new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir)));
+        return await withDockerConfig(registryLogin?.credentials, registryLogin?.registry ?? '', options.runnerTemp ?? options.stepEnv.RUNNER_TEMP ?? '', (dockerConfigDir) => scanPlatforms(new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir)));
     }
     finally {
         await (0,promises_namespaceObject.rm)(cwd, { recursive: true, force: true });
@@ -33518,7 +33683,7 @@ class Runner {
         this.cwd = cwd;
         this.now = now;
         this.dockerConfigDir = dockerConfigDir;
-        const environment = trivyEnvironment(options.stepEnv ?? process.env, {
+        const environment = trivyEnvironment(options.stepEnv, {
             ...(dockerConfigDir === undefined ? {} : { dockerConfigDir }),
             ...(options.withheldEnv === undefined ? {} : { withheld: options.withheldEnv }),
         });
@@ -33528,15 +33693,13 @@ class Runner {
     exec;
     async scan(image) {
         const reportFile = (0,external_node_path_.join)(this.options.outputDir, reportFileName(image.digest));
-        const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 };
         const skipDbUpdate = this.dbReady;
-        let outcome = await this.downloadRound(image, reportFile, skipDbUpdate);
-        for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
-            const delayMs = baseDelayMs * 2 ** (attempt - 1);
-            lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`);
-            await (this.options.sleep ?? defaultSleep)(delayMs);
-            outcome = await this.downloadRound(image, reportFile, skipDbUpdate);
-        }
+        let outcome = await retrying(() => this.downloadRound(image, reportFile, skipDbUpdate), {
+            policy: this.options.retry ?? run_DEFAULT_RETRY,
+            ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+            retryable: (tried) => this.isRetryable(tried),
+            onRetry: (_, delayMs, attempt, attempts) => lib_core/* info */.pq(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt} of ${attempts})`),
+        });
         if (this.isRetryable(outcome) && !skipDbUpdate)
             outcome = await this.fallBack(image, reportFile, outcome);
         await this.check(outcome, image, reportFile);
@@ -33592,7 +33755,7 @@ class Runner {
         return this.invoke(image, reportFile, true);
     }
     dbFailure(outcome, noFallback) {
-        const attempts = this.options.retry?.attempts ?? 3;
+        const attempts = (this.options.retry ?? run_DEFAULT_RETRY).attempts;
         const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
         const said = `Trivy said: ${stderrTail(outcome.stderr, 3)}`;
         if (isJavaDbFailure(outcome.stderr)) {
@@ -33655,9 +33818,6 @@ async function isFile(path) {
     catch {
         return false;
     }
-}
-function defaultSleep(ms) {
-    return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 }
 /** Which of `locations` Trivy gave up at without trying the rest, from its fatal "failed to download artifact from X". */
 function stoppedAtLocation(stderr, locations) {
@@ -33744,11 +33904,9 @@ function collect(stream, echo) {
 }
 /** One line of a tool's output in the log: a progress bar's last redraw only, and nothing the runner would run. */
 function echoLine(line) {
-    lib_core/* info */.pq(logSafe(line.replace(/\r$/, '').split('\r').pop() ?? ''));
+    lib_core/* info */.pq((0,log_safe/* logSafe */.s)(line.replace(/\r$/, '').split('\r').pop() ?? ''));
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/capped-body.ts
 // Reads an HTTP response body with a byte cap, for every body vouch keeps (manifests, token answers, VEX documents,
 // error pages): past the cap the stream is cancelled, which closes the connection, so an endless or oversized body
@@ -33791,95 +33949,8 @@ async function readErrorText(response, limit = 64 * 1024) {
     return bytes === undefined ? `(a body of more than ${limit} bytes, not read)` : Buffer.from(bytes).toString('utf8');
 }
 
-;// CONCATENATED MODULE: ./src/image/docker-config.ts
-// The runner's docker config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`): the `auths` credentials that
-// `docker login` leaves behind, used for digest resolution when no registry-username/registry-password is given.
-
-
-
-
-/**
- * Reads the docker config the way the docker CLI finds it. A missing file is no config; a file that cannot be parsed
- * is warned about and ignored, so the registry's own 401 (which names the credentials tried) is what the user sees.
- */
-async function readDockerConfig(env = process.env, home = external_node_os_default().homedir()) {
-    const directory = env.DOCKER_CONFIG !== undefined && env.DOCKER_CONFIG !== '' ? env.DOCKER_CONFIG : external_node_path_default().join(home, '.docker');
-    const file = external_node_path_default().join(directory, 'config.json');
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT') {
-            lib_core/* debug */.Yz(`No docker config at ${file}`);
-            return undefined;
-        }
-        lib_core/* warning */.$e(`Could not read the docker config ${file}: ${error.message}`);
-        return undefined;
-    }
-    try {
-        return { path: file, ...parseDockerConfig(text) };
-    }
-    catch (error) {
-        lib_core/* warning */.$e(`Ignoring the docker config ${file}: ${error.message}`);
-        return undefined;
-    }
-}
-/** Parses a docker config's text. Throws on text that is not a JSON object; skips `auths` entries it cannot use. */
-function parseDockerConfig(text) {
-    const parsed = JSON.parse(text);
-    if (!docker_config_isRecord(parsed))
-        throw new Error('it is not a JSON object');
-    if (typeof parsed.credsStore === 'string' || docker_config_isRecord(parsed.credHelpers)) {
-        // Running a helper binary is out of scope; docker login in CI writes `auths` unless a helper is configured.
-        lib_core/* debug */.Yz('The docker config names credential helpers (credsStore/credHelpers); vouch does not consult them');
-    }
-    const auths = {};
-    const entries = docker_config_isRecord(parsed.auths) ? Object.entries(parsed.auths) : [];
-    for (const [key, entry] of entries) {
-        const credentials = docker_config_isRecord(entry) ? entryCredentials(entry) : undefined;
-        if (credentials === undefined)
-            continue;
-        const registry = registryOfKey(key);
-        // A plain host key wins over a URL form of the same host, as docker's lookup tries it first.
-        if (auths[registry] === undefined || key === registry)
-            auths[registry] = credentials;
-    }
-    return { auths };
-}
-/** The docker config's credentials for a registry, if it has an entry for it. */
-function dockerConfigCredentials(config, registry) {
-    return config?.auths[registryOfKey(registry)];
-}
-/**
- * The registry host an `auths` key names: `https://ghcr.io` and `ghcr.io/v2/` are `ghcr.io`;
- * `https://index.docker.io/v1/` (docker login's key for Docker Hub) and `registry-1.docker.io` are `docker.io`.
- */
-function registryOfKey(key) {
-    const host = key
-        .trim()
-        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-        .split('/', 1)[0]
-        .toLowerCase();
-    return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
-}
-// `auth` is base64 of `user:password` (the password may itself contain `:`); some tools write the two fields instead.
-function entryCredentials(entry) {
-    if (typeof entry.auth === 'string' && entry.auth !== '') {
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        if (colon > 0)
-            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-    if (typeof entry.username === 'string' && typeof entry.password === 'string' && entry.username !== '') {
-        return { username: entry.username, password: entry.password };
-    }
-    return undefined;
-}
-function docker_config_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/image/transport.ts
 // One registry request: fetch with a timeout, following redirects by hand so that credentials stay with the origin
 // they were meant for and no redirect leaves https for plain http off loopback.
@@ -34213,7 +34284,7 @@ async function getManifest(session, reference) {
         throw new errors/* RegistryError */.gl(`${session.registry} sent more than ${MANIFEST_LIMIT} bytes for the manifest of ${session.image}; ` +
             'no registry serves a manifest that large, so it was not read');
     }
-    const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
+    const digest = (0,image_reference/* manifestDigest */.It)(body);
     const announced = response.headers.get('docker-content-digest');
     for (const expected of [
         (0,image_reference/* isDigest */.Bc)(reference) ? reference : undefined,
@@ -34257,7 +34328,7 @@ function manifestType(session, manifest) {
 function parseManifest(session, body) {
     try {
         const parsed = JSON.parse(Buffer.from(body).toString('utf8'));
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+        if (isRecord(parsed))
             return parsed;
     }
     catch {
@@ -34289,7 +34360,7 @@ function indexPlatforms(entries, indexDigest) {
         if (typeof fields.mediaType === 'string' && isIndexType(fields.mediaType)) {
             return refuse(`${digest}, an index inside the index, whose images vouch cannot scan each by digest`);
         }
-        const annotations = registry_isRecord(fields.annotations) ? fields.annotations : {};
+        const annotations = isRecord(fields.annotations) ? fields.annotations : {};
         const attestation = annotations['vnd.docker.reference.type'] === ATTESTATION;
         const subject = annotations['vnd.docker.reference.digest'];
         const marks = {
@@ -34298,7 +34369,7 @@ function indexPlatforms(entries, indexDigest) {
         };
         if (fields.platform === undefined || fields.platform === null)
             return { digest, ...marks };
-        if (!registry_isRecord(fields.platform))
+        if (!isRecord(fields.platform))
             return refuse(`${digest} with a platform that is not an object`);
         const platform = fields.platform;
         const word = (name, required) => {
@@ -34322,12 +34393,9 @@ function indexPlatforms(entries, indexDigest) {
         };
     });
 }
-function registry_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 /** A registry's value as JSON, cut short: one log-safe line whatever it holds. */
 function quote(value) {
-    const text = logSafe(JSON.stringify(value) ?? String(value));
+    const text = (0,log_safe/* logSafe */.s)(JSON.stringify(value) ?? String(value));
     return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 function failure(session, response, body, reference) {
@@ -34375,7 +34443,7 @@ async function resolveImage(inputs, env) {
     const resolved = await resolveDigest(inputs.image, options);
     const reference = (0,image_reference/* pinDigest */.GU)(inputs.image, resolved.digest);
     const pinned = (0,image_reference/* pinnedReference */.ct)(reference);
-    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${logSafe(resolved.mediaType)})`);
+    lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${(0,log_safe/* logSafe */.s)(resolved.mediaType)})`);
     const target = { reference, pinned, digest: resolved.digest, insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry) };
     if (resolved.platforms === undefined) {
         if (inputs.platforms !== 'all') {
@@ -34389,13 +34457,13 @@ async function resolveImage(inputs, env) {
     // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
     // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
     for (const image of images) {
-        const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options);
+        const child = await resolveDigest({ registry: reference.registry, repository: reference.repository, digest: image.digest }, options);
         if (child.platforms !== undefined) {
             throw new errors/* RegistryError */.gl(`The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
                 'and signs nothing in it');
         }
     }
-    lib_core/* info */.pq(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`);
+    lib_core/* info */.pq(`Images to scan: ${images.map((image) => (0,log_safe/* logSafe */.s)(`${image.label} ${image.digest}`)).join(', ')}`);
     return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
 }
 /**
@@ -34448,9 +34516,109 @@ function chooseImages(wanted, contents, pinned) {
     return chosen;
 }
 
-;// CONCATENATED MODULE: ./src/tools/actions-cache.ts
+;// CONCATENATED MODULE: ./src/cache/actions-cache.ts
+// The one adapter over the Actions cache, for the Trivy DB and for verified tool assets: a thin, never-failing layer
+// where a missing cache service or a failed save costs a download next time, never the run. @actions/cache is
+// loaded only when a run uses the cache (it is large).
+
+
+const DB_CACHE_PREFIX = 'vouch-trivy-db-';
+/** One key per UTC day: the first job of the day saves the DB, the rest of the day's jobs restore it. */
+function dbCacheKey(now) {
+    return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
+}
+/** `@actions/cache`, imported only when a run uses it, or undefined when it cannot be loaded. */
+async function loadActionsCache() {
+    try {
+        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`@actions/cache could not be loaded: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+async function available(cache) {
+    const service = cache ?? (await loadActionsCache());
+    if (service === undefined)
+        return undefined;
+    try {
+        if (service.isFeatureAvailable())
+            return service;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`the Actions cache service could not be checked: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+    lib_core/* debug */.Yz('the Actions cache service is not available here; nothing restored or saved');
+    return undefined;
+}
+/** The key that was restored (the exact key or one starting with a restore key), or undefined. */
+async function restoreDirectory(paths, key, restoreKeys, cache) {
+    const service = await available(cache);
+    if (service === undefined)
+        return undefined;
+    try {
+        const restored = await (restoreKeys.length === 0
+            ? service.restoreCache(paths, key)
+            : service.restoreCache(paths, key, restoreKeys));
+        lib_core/* debug */.Yz(restored === undefined ? `No cache entry for ${key}` : `Restored cache entry ${restored}`);
+        return restored;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Could not restore cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+/** True when saved. An existing key (ReserveCacheError), a missing path or a service error is a debug line. */
+async function saveDirectory(paths, key, cache) {
+    const service = await available(cache);
+    if (service === undefined)
+        return false;
+    try {
+        const id = await service.saveCache(paths, key);
+        // @actions/cache reports some failures (such as a key saved meanwhile by a parallel job) as -1.
+        if (id === -1) {
+            lib_core/* debug */.Yz(`Cache entry ${key} was not saved`);
+            return false;
+        }
+        lib_core/* debug */.Yz(`Saved cache entry ${key}`);
+        return true;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Could not save cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return false;
+    }
+}
+/**
+ * Restores the Trivy DB, runs the scan, and saves the DB in a `finally`: a failing gate or a failed scan still
+ * leaves today's DB for the next run (and for its cached-DB fallback). Nothing is saved when today's exact key
+ * was restored, since a key can be written only once.
+ */
+async function withDbCache(options, scan) {
+    const key = dbCacheKey(options.now);
+    const restored = await restoreDirectory(options.paths, key, [DB_CACHE_PREFIX], options.cache);
+    try {
+        return await scan();
+    }
+    finally {
+        if (restored !== key && (await worthSaving(options)))
+            await saveDirectory(options.paths, key, options.cache);
+    }
+}
+async function worthSaving(options) {
+    try {
+        return (await options.worthSaving?.()) ?? true;
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`Not saving the DB cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tools/asset-cache.ts
 // Keeps verified release assets between workflow runs with the Actions cache. Best effort: a missing cache service
 // or any failure is a debug line, never a failed step; whatever is restored is hashed again by the caller.
+
 
 
 
@@ -34462,59 +34630,33 @@ function chooseImages(wanted, contents, pinned) {
 function actionsCacheKey(tool, version, platform, sha256) {
     return `vouch-${tool}-asset-${version}-${platform.os}-${platform.arch}-${sha256}`;
 }
-/** `@actions/cache`, imported only when a run uses it (it is large), or undefined when it cannot be loaded. */
-async function loadActionsCache() {
-    try {
-        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`@actions/cache could not be loaded: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-function usable(cache) {
-    if (cache === undefined)
-        return false;
-    try {
-        if (cache.isFeatureAvailable())
-            return true;
-        lib_core/* debug */.Yz('the Actions cache service is not available here; tools are not cached between runs');
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`the Actions cache service could not be checked: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-    return false;
-}
 /**
  * Restores the entry `key` into `dir` (emptied first: the cache service keys entries by path too, so `dir` is the
  * same fixed path on every run). Returns where the asset `name` would be in it on an exact hit, else undefined.
  * Nothing restored is trusted: the caller hashes it against the expected sha256 and removes `dir`.
  */
 async function restoreAssetFromActionsCache(cache, dir, key, name) {
-    if (!usable(cache))
+    if (cache === undefined)
         return undefined;
     try {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        const hit = await cache.restoreCache([dir], key);
-        if (hit === key)
-            return (0,external_node_path_.join)(dir, name);
-        lib_core/* debug */.Yz(`no Actions cache entry ${key}`);
     }
     catch (error) {
         lib_core/* debug */.Yz(`Actions cache restore of ${key} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
     }
-    return undefined;
+    const hit = await restoreDirectory([dir], key, [], cache);
+    return hit === key ? (0,external_node_path_.join)(dir, name) : undefined;
 }
 /** Saves a verified asset `file` as the only file of `dir` under `key`; `dir` is removed afterwards. */
 async function saveAssetToActionsCache(cache, file, dir, key) {
-    if (!usable(cache))
+    if (cache === undefined)
         return;
     try {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
         await (0,promises_namespaceObject.copyFile)(file, (0,external_node_path_.join)(dir, (0,external_node_path_.basename)(file)));
-        await cache.saveCache([dir], key);
-        lib_core/* debug */.Yz(`saved Actions cache entry ${key}`);
+        await saveDirectory([dir], key, cache);
     }
     catch (error) {
         // Another job saving the same key first is the common case; the entry is identical by construction.
@@ -34587,12 +34729,12 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 const download_DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
 const DEFAULT_READ_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_BYTES = 1 << 30;
 // A Retry-After longer than this is not worth holding a CI job for.
 const MAX_RETRY_AFTER_MS = 60_000;
-const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A failure worth another try; `waitMs` overrides the backoff (Retry-After). */
 class Retryable extends Error {
     status;
@@ -34609,30 +34751,38 @@ class Retryable extends Error {
  * (and the HTTP status when there was one); no partial file is left behind.
  */
 async function downloadAsset(url, path, options = {}) {
-    const retry = options.retry ?? download_DEFAULT_RETRY;
-    const sleep = options.sleep ?? sleepFor;
-    const attempts = Math.max(1, retry.attempts);
-    for (let attempt = 1;; attempt++) {
+    const policy = options.retry ?? download_DEFAULT_RETRY;
+    const attempts = Math.max(1, policy.attempts);
+    const outcome = await retrying(async () => {
         try {
-            return await downloadOnce(url, path, options);
+            return { downloaded: await downloadOnce(url, path, options) };
         }
         catch (error) {
             await removePartial(path, options.log);
-            if (error instanceof errors/* DownloadError */.nV)
-                throw error;
-            if (!(error instanceof Retryable)) {
-                throw new errors/* DownloadError */.nV(`could not download ${url} to ${path}: ${(0,errors/* errorMessage */.gJ)(error)}`, url, undefined, {
-                    cause: error,
-                });
-            }
-            if (attempt >= attempts) {
-                throw new errors/* DownloadError */.nV(`could not download ${url} after ${attempts} attempts: ${error.message}`, url, error.status, { cause: error });
-            }
-            const waitMs = error.waitMs ?? retry.baseDelayMs * 2 ** (attempt - 1);
-            options.log?.(`${error.message}; retrying in ${waitMs} ms (attempt ${attempt + 1} of ${attempts})`);
-            await sleep(waitMs);
+            return { error };
         }
+    }, {
+        policy,
+        ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+        retryable: (tried) => 'error' in tried && tried.error instanceof Retryable && (tried.error.waitMs ?? true),
+        onRetry: (tried, waitMs, attempt) => {
+            const message = 'error' in tried ? (0,errors/* errorMessage */.gJ)(tried.error) : '';
+            options.log?.(`${message}; retrying in ${waitMs} ms (attempt ${attempt} of ${attempts})`);
+        },
+    });
+    if ('downloaded' in outcome)
+        return outcome.downloaded;
+    const { error } = outcome;
+    if (error instanceof errors/* DownloadError */.nV)
+        throw error;
+    if (!(error instanceof Retryable)) {
+        throw new errors/* DownloadError */.nV(`could not download ${url} to ${path}: ${(0,errors/* errorMessage */.gJ)(error)}`, url, undefined, {
+            cause: error,
+        });
     }
+    throw new errors/* DownloadError */.nV(`could not download ${url} after ${attempts} attempts: ${error.message}`, url, error.status, {
+        cause: error,
+    });
 }
 async function downloadOnce(url, path, options) {
     const fetchAsset = options.fetch ?? fetch;
@@ -35994,6 +36144,7 @@ async function addAssetToToolCache(file, asset, arch) {
 
 
 
+
 /**
  * Installs Trivy and (when requested) cosign in parallel, then checks each reports the version asked for.
  * Waits for both before failing, so no download is left running behind an error.
@@ -36153,7 +36304,7 @@ function tempRoot() {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/install.ts
-// Installs the scanners this run needs, in parallel, each verified by sha256 before it runs.
+// Installs the tools this run needs (Trivy, and cosign when it signs), in parallel, each verified by sha256 before it runs.
 
 
 
@@ -36172,7 +36323,7 @@ function checkToolRequests(inputs, env) {
         (0,checksums/* expectedSha256 */.UY)(tool, inputs[tool], platform);
     }
 }
-async function installScanners(inputs, exec, env = process.env) {
+async function installRunTools(inputs, exec, env = process.env) {
     // cosign is needed only to sign; a run with `sign: false` never downloads it.
     const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy';
     return lib_core/* group */.Os(label, async () => {
@@ -36725,106 +36876,11 @@ async function checkVexFiles(documents) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cache/actions-cache.ts
-// A thin, never-failing layer over the Actions cache: a missing cache service or a failed save costs a download
-// next time, never the run. @actions/cache is loaded only when a run uses the cache (it is large).
-
-
-const DB_CACHE_PREFIX = 'vouch-trivy-db-';
-/** One key per UTC day: the first job of the day saves the DB, the rest of the day's jobs restore it. */
-function dbCacheKey(now) {
-    return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
-}
-async function actions_cache_loadActionsCache() {
-    try {
-        return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-async function available(cache) {
-    const service = cache ?? (await actions_cache_loadActionsCache());
-    if (service === undefined)
-        return undefined;
-    try {
-        if (service.isFeatureAvailable())
-            return service;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Actions cache unavailable: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-    lib_core/* debug */.Yz('Actions cache service is not available on this runner; nothing restored or saved');
-    return undefined;
-}
-/** The key that was restored (the exact key or one starting with a restore key), or undefined. */
-async function restoreDirectory(paths, key, restoreKeys, cache) {
-    const service = await available(cache);
-    if (service === undefined)
-        return undefined;
-    try {
-        const restored = await service.restoreCache(paths, key, restoreKeys);
-        lib_core/* debug */.Yz(restored === undefined ? `No cache entry for ${key}` : `Restored cache entry ${restored}`);
-        return restored;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Could not restore cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-/** True when saved. An existing key (ReserveCacheError), a missing path or a service error is a debug line. */
-async function saveDirectory(paths, key, cache) {
-    const service = await available(cache);
-    if (service === undefined)
-        return false;
-    try {
-        const id = await service.saveCache(paths, key);
-        // @actions/cache reports some failures (such as a key saved meanwhile by a parallel job) as -1.
-        if (id === -1) {
-            lib_core/* debug */.Yz(`Cache entry ${key} was not saved`);
-            return false;
-        }
-        lib_core/* debug */.Yz(`Saved cache entry ${key}`);
-        return true;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Could not save cache entry ${key}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return false;
-    }
-}
-/**
- * Restores the Trivy DB, runs the scan, and saves the DB in a `finally`: a failing gate or a failed scan still
- * leaves today's DB for the next run (and for its cached-DB fallback). Nothing is saved when today's exact key
- * was restored, since a key can be written only once.
- */
-async function withDbCache(options, scan) {
-    const key = dbCacheKey(options.now);
-    const restored = await restoreDirectory(options.paths, key, [DB_CACHE_PREFIX], options.cache);
-    try {
-        return await scan();
-    }
-    finally {
-        if (restored !== key && (await worthSaving(options)))
-            await saveDirectory(options.paths, key, options.cache);
-    }
-}
-async function worthSaving(options) {
-    try {
-        return (await options.worthSaving?.()) ?? true;
-    }
-    catch (error) {
-        lib_core/* debug */.Yz(`Not saving the DB cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return false;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report/json-error.ts
 // Says where a text stops being JSON, so a broken Trivy report can be fixed or reported with a line and column.
 // JSON.parse names a position only for some errors; this scanner finds it for all of them.
 const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-const json_error_ESCAPES = '"\\/bfnrt';
+const ESCAPES = '"\\/bfnrt';
 const HEX4 = /[0-9a-fA-F]{4}/y;
 /** Where the first JSON syntax error in `text` is; undefined when the text is JSON. */
 function findJsonError(text) {
@@ -36867,7 +36923,7 @@ function errorOffset(text) {
                     return false;
                 i += 6;
             }
-            else if (escape !== '' && json_error_ESCAPES.includes(escape)) {
+            else if (escape !== '' && ESCAPES.includes(escape)) {
                 i += 2;
             }
             else {
@@ -37173,11 +37229,11 @@ function readOs(top) {
     return typeof name === 'string' && name !== '' ? `${family} ${name}` : family;
 }
 // `name@sha256:<hex>` (or another registered algorithm); a name without a digest names none.
-const trivy_PINNED = /@([a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,})$/i;
+const PINNED = /@([a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,})$/i;
 /** Every digest the report names: RepoDigests, and the ArtifactName when it is pinned by digest. */
 function namedDigests(report) {
     const references = [...report.repoDigests, report.artifactName ?? ''];
-    return references.flatMap((reference) => trivy_PINNED.exec(reference)?.[1]?.toLowerCase() ?? []);
+    return references.flatMap((reference) => PINNED.exec(reference)?.[1]?.toLowerCase() ?? []);
 }
 function checkDigest(report, expected) {
     const named = namedDigests(report);
@@ -37345,9 +37401,9 @@ function compareText(a, b) {
 
 
 async function scanAndGate(request) {
-    const { inputs, target, trivy, exec, now } = request;
-    const work = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
-    const cacheDir = external_node_path_default().join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache');
+    const { inputs, target, trivy, exec, now, env } = request;
+    const work = external_node_path_default().join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
+    const cacheDir = external_node_path_default().join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache');
     await (0,promises_namespaceObject.mkdir)(work, { recursive: true });
     const vex = await localVexDocuments(inputs.vex, work);
     const startedAt = now();
@@ -37366,7 +37422,8 @@ async function scanAndGate(request) {
         ...(inputs.registryCredentials === undefined
             ? {}
             : { registryLogin: { registry: target.reference.registry, credentials: inputs.registryCredentials } }),
-        ...(process.env.RUNNER_TEMP === undefined ? {} : { runnerTemp: process.env.RUNNER_TEMP }),
+        ...(env.RUNNER_TEMP === undefined ? {} : { runnerTemp: env.RUNNER_TEMP }),
+        stepEnv: env,
         exec,
         now,
     });
@@ -38035,6 +38092,7 @@ function invocation(env) {
 
 
 
+
 async function writeReports(request) {
     const { inputs, target, scan, env } = request;
     await (0,promises_namespaceObject.mkdir)(inputs.outputDir, { recursive: true });
@@ -38079,14 +38137,14 @@ async function writeJsonReport(scan, file) {
 }
 /** Several reports as one: each result names the image it came from by `Platform` (its label) and `Digest`. */
 function mergedReport(reports) {
-    const base = (isObject(reports[0]?.report) ? reports[0].report : {});
+    const base = (isRecord(reports[0]?.report) ? reports[0].report : {});
     const results = reports.flatMap(({ platform, digest, report }) => {
         const list = Array.isArray(report)
             ? report
-            : isObject(report) && Array.isArray(report.Results)
+            : isRecord(report) && Array.isArray(report.Results)
                 ? report.Results
                 : [];
-        return list.map((result) => isObject(result) ? { ...result, Platform: platform, Digest: digest } : result);
+        return list.map((result) => isRecord(result) ? { ...result, Platform: platform, Digest: digest } : result);
     });
     return {
         ...base,
@@ -38095,13 +38153,10 @@ function mergedReport(reports) {
         Results: results,
     };
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 ;// CONCATENATED MODULE: ./src/stages/sign.ts
-// Signs the scanned digest and attaches the scan: only when every image the signature covers was scanned (here), and
-// only for a passed verdict (the guard lives in signAndAttest).
+// Signs the scanned digest and attaches the scan: only for a passed verdict (the type of `verdict` says so; main.ts
+// decides it), and only when every image the signature covers was scanned (here).
 
 
 
@@ -38114,7 +38169,7 @@ async function signImage(request) {
     // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
     const unscanned = unscannedImages(target, scan);
     if (unscanned.length > 0) {
-        const names = unscanned.map((image) => logSafe(image.label ?? image.digest));
+        const names = unscanned.map((image) => (0,log_safe/* logSafe */.s)(image.label ?? image.digest));
         const skippedReason = `the index also holds ${names.join(', ')}, which ${names.length === 1 ? 'was' : 'were'} not scanned; ` +
             'a signature on the index would vouch for them too. Scan every platform (`platforms: all`) to sign it; ' +
             'an index with images of another operating system is never signed.';
@@ -38126,7 +38181,7 @@ async function signImage(request) {
         cosignVersion: cosign.version,
         image: target.pinned,
         isIndex: target.isIndex,
-        verdictStatus: scan.verdict.status,
+        verdict: request.verdict,
         sign: inputs.sign,
         attest: inputs.attest,
         key: inputs.cosignKey,
@@ -38148,7 +38203,7 @@ async function signImage(request) {
         exec: request.exec,
     }));
     if (result.signed)
-        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${logSafe(result.signature)}` : ''}`);
+        lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${(0,log_safe/* logSafe */.s)(result.signature)}` : ''}`);
     return result;
 }
 /** The images a signature on the target would cover that no scan of this run was for (by digest). */
@@ -38676,7 +38731,7 @@ function tooSmall(verdict, limit) {
     return truncateBytes(`## vouch: ${verdict.status}\n\nThe summary did not fit in ${limit} bytes; see the reports.\n`, limit);
 }
 
-;// CONCATENATED MODULE: ./src/render/annotations.ts
+;// CONCATENATED MODULE: ./src/render/workflow-annotations.ts
 
 
 /** How many findings get a line of their own; the rest are counted in one line. */
@@ -38711,7 +38766,7 @@ function workflowAnnotations(verdict) {
 
 
 function outputsOf(published) {
-    const { inputs, verdict, target, scanners, scan, files, signing } = published;
+    const { inputs, verdict, target, tools, scan, files, signing } = published;
     const gate = verdict.gate;
     const count = (value) => (value === undefined ? '' : String(value));
     return {
@@ -38729,8 +38784,8 @@ function outputsOf(published) {
         'json-report': files?.json ?? '',
         'sarif-report': files?.sarif ?? '',
         predicate: files?.predicate ?? '',
-        'trivy-version': scanners?.trivy.version ?? '',
-        'cosign-version': scanners?.cosign?.version ?? '',
+        'trivy-version': tools?.trivy.version ?? '',
+        'cosign-version': tools?.cosign?.version ?? '',
         'db-updated-at': scan?.db.updatedAt ?? '',
     };
 }
@@ -38757,12 +38812,12 @@ async function publish(published) {
     }
 }
 function summaryOf(published) {
-    const { inputs, verdict, target, scanners, scan, files, signing, now } = published;
+    const { inputs, verdict, target, tools, scan, files, signing, now } = published;
     return renderSummary({
         verdict,
         image: target?.pinned ?? '',
         platforms: target?.platformNames ?? [],
-        ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
+        ...(tools === undefined ? {} : { trivyVersion: tools.trivy.version }),
         ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
         ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
         now,
@@ -38792,11 +38847,13 @@ function summaryOf(published) {
 
 
 
+
+
 async function run(inputs, collaborators = {}) {
     const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
-    main_maskSecrets(inputs);
+    maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials });
     let target;
-    let scanners;
+    let tools;
     let scan;
     let files;
     let signing;
@@ -38808,9 +38865,17 @@ async function run(inputs, collaborators = {}) {
         stage = 'resolve';
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, deps.env));
         stage = 'install';
-        scanners = await installScanners(inputs, deps.exec);
+        tools = await installRunTools(inputs, deps.exec);
         stage = 'scan';
-        scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now });
+        scan = await scanAndGate({
+            inputs,
+            target,
+            trivy: tools.trivy,
+            exceptions,
+            exec: deps.exec,
+            now: deps.now,
+            env: deps.env,
+        });
         verdict = scan.verdict;
         stage = 'reports';
         files = await writeReports({ inputs, target, scan, env: deps.env });
@@ -38819,8 +38884,9 @@ async function run(inputs, collaborators = {}) {
             signing = await signImage({
                 inputs,
                 target,
-                cosign: scanners.cosign,
+                cosign: tools.cosign,
                 scan,
+                verdict,
                 files,
                 exec: deps.exec,
                 env: deps.env,
@@ -38834,12 +38900,16 @@ async function run(inputs, collaborators = {}) {
         // A failure after signing (attest, verify) still names the signature, so it can be inspected.
         signing = signing ?? partialSigning(error);
         verdict = { ...errorVerdict(error, stage), ...(scan ? { gate: scan.gate } : {}) };
+        // The summary says what failed; the log also keeps what lay under it (a socket error, a tool that would not start).
+        const cause = (0,errors/* causeText */.xv)(error);
+        if (cause !== undefined)
+            lib_core/* info */.pq((0,log_safe/* logSafe */.s)(`The ${stage} step failed; underneath: ${cause}`));
     }
     await publish({
         inputs,
         verdict,
         target,
-        scanners,
+        tools,
         scan,
         files,
         signing,
@@ -38882,7 +38952,7 @@ function readableInputs(read) {
     }
     return {
         ...(image === undefined ? {} : { image }),
-        annotationKey: (0,input_values/* isAnnotationKey */.n8)(key) ? key : 'security.example.com/scan-status',
+        annotationKey: (0,values/* isAnnotationKey */.n8)(key) ? key : 'security.example.com/scan-status',
         enforce: given('enforce', true),
         summary: given('summary', true),
     };
@@ -38911,19 +38981,6 @@ function main_failure(verdict, inputs, target) {
         return { failMessage: message };
     lib_core/* warning */.$e(`${message}. enforce is false (audit mode): the step passes, and the image was not signed.`);
     return {};
-}
-/** Secrets are masked before anything can print them; a PEM line by line, as the runner masks lines. */
-function main_maskSecrets(inputs) {
-    if (inputs.cosignKey.kind === 'pem') {
-        for (const line of inputs.cosignKey.pem.split(/\r?\n/)) {
-            if (line.trim() !== '' && !line.startsWith('-----'))
-                lib_core/* setSecret */.Pq(line.trim());
-        }
-    }
-    if (inputs.cosignPassword !== '')
-        lib_core/* setSecret */.Pq(inputs.cosignPassword);
-    if (inputs.registryCredentials !== undefined)
-        lib_core/* setSecret */.Pq(inputs.registryCredentials.password);
 }
 
 
@@ -38967,16 +39024,14 @@ function findingKey(finding) {
 /* harmony export */   d5: () => (/* binding */ describePlatform),
 /* harmony export */   oy: () => (/* binding */ releaseAsset)
 /* harmony export */ });
-/* unused harmony exports TOOLS, UnsupportedPlatformError, assetPath */
+/* unused harmony exports TOOLS, assetPath */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 // Which release asset of Trivy or cosign fits this runner, and where to download it (GitHub or a mirror laid
 // out like GitHub releases). Pure: the runner's os/arch come in as arguments.
+
 const TOOLS = (/* unused pure expression or super */ null && (['trivy', 'cosign']));
 function platformKey(platform) {
     return `${platform.os}/${platform.arch}`;
-}
-/** No release of the tool exists for this runner. */
-class UnsupportedPlatformError extends Error {
-    name = 'UnsupportedPlatformError';
 }
 const RUNNER_OS = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' };
 const RUNNER_ARCH = { X64: 'amd64', ARM64: 'arm64', ARM: 'arm' };
@@ -39002,7 +39057,7 @@ function runnerPlatform(env = process.env, nodePlatform = process.platform, node
         const described = runnerOs || runnerArch
             ? `RUNNER_OS=${runnerOs ?? ''} RUNNER_ARCH=${runnerArch ?? ''}`
             : `${nodePlatform}/${nodeArch}`;
-        throw new UnsupportedPlatformError(`vouch does not support this runner (${described}); supported: Linux, macOS, Windows on X64, ARM64, ARM`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UnsupportedPlatformError */ .Tk(`vouch does not support this runner (${described}); supported: Linux, macOS, Windows on X64, ARM64, ARM`);
     }
     return { os, arch };
 }
@@ -39057,7 +39112,7 @@ function assetName(tool, version, platform) {
     return `cosign-${platform.os}-${platform.arch}${platform.os === 'windows' ? '.exe' : ''}`;
 }
 function unsupported(tool, version, platform) {
-    return new UnsupportedPlatformError(`${tool} ${version} has no release asset for this runner (${describePlatform(platform)}, ${platformKey(platform)})`);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UnsupportedPlatformError */ .Tk(`${tool} ${version} has no release asset for this runner (${describePlatform(platform)}, ${platformKey(platform)})`);
 }
 const REPOSITORY = { trivy: 'aquasecurity/trivy', cosign: 'sigstore/cosign' };
 const GITHUB = 'https://github.com';

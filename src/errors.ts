@@ -115,6 +115,24 @@ export class SigningError extends VouchError {
   }
 }
 
+/** No release of the tool exists for this runner's os/arch; the message names both. */
+export class UnsupportedPlatformError extends VouchError {
+  override name = 'UnsupportedPlatformError'
+}
+
+/**
+ * What lies under an error, for the log: the chain of causes (a socket error under a failed fetch, the exec error
+ * under a tool that would not start). Undefined when the error has none.
+ */
+export function causeText(error: unknown): string | undefined {
+  const causes: string[] = []
+  for (let cause = error instanceof Error ? error.cause : undefined; cause !== undefined && causes.length < 5;) {
+    causes.push(errorMessage(cause))
+    cause = cause instanceof Error ? cause.cause : undefined
+  }
+  return causes.length === 0 ? undefined : causes.join(' <- ')
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }

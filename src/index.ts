@@ -2,6 +2,8 @@
 import * as core from '@actions/core'
 import { readInputs, type Inputs } from './inputs.js'
 import { failOnInputs, run, type Outcome } from './main.js'
+import { causeText } from './errors.js'
+import { logSafe } from './log-safe.js'
 
 async function main(): Promise<Outcome> {
   const read = (name: string): string => core.getInput(name)
@@ -28,5 +30,6 @@ try {
   // fails the step, and nothing lets it pass.
   core.setOutput('scan-status', 'error')
   core.setFailed(error instanceof Error ? error : String(error))
-  if (error instanceof Error && error.cause !== undefined) core.debug(`cause: ${String(error.cause)}`)
+  const cause = causeText(error)
+  if (cause !== undefined) core.info(logSafe(`underneath: ${cause}`))
 }

@@ -15,24 +15,11 @@ import {
   readMirror,
   readOutputDir,
   readSignatureFormat,
-} from './input-values.js'
-
-export type SignatureFormat = 'legacy' | 'bundle'
-
-/** How cosign gets its key. PEM contents never reach argv; they go through an environment variable. */
-export type CosignKey = { kind: 'keyless' } | { kind: 'pem'; pem: string } | { kind: 'uri'; uri: string }
-
-export interface ToolRequest {
-  /** A release tag, `v` + semver. */
-  version: string
-  /** A user-supplied sha256 (lower-case hex) for a version the action has no pin for. */
-  sha256?: string
-}
-
-export interface RegistryCredentials {
-  username: string
-  password: string
-}
+} from './inputs/values.js'
+import type { CosignKey } from './cosign/keys.js'
+import type { SignatureFormat } from './cosign/args.js'
+import type { RegistryCredentials } from './image/credentials.js'
+import type { ToolRequest } from './tools/request.js'
 
 export interface Inputs {
   /** The image, pinned to `digest` when that input was given. */

@@ -2,15 +2,18 @@
 // It never fails the step itself: it returns the outcome, and index.ts fails the step once.
 import * as core from '@actions/core'
 import { readBoolean, type InputReader, type Inputs } from './inputs.js'
-import { VouchError, errorMessage } from './errors.js'
+import { VouchError, causeText, errorMessage } from './errors.js'
 import { formatReference, parseReference } from './image/reference.js'
-import { isAnnotationKey } from './input-values.js'
-import { SigningFailure } from './cosign/run.js'
+import { isAnnotationKey } from './inputs/values.js'
+import { SigningFailure } from './cosign/signing.js'
 import { ScanFailure } from './trivy/run.js'
 import type { FailedStage, Verdict } from './report/verdict.js'
 import { exec as realExec, type Exec } from './exec.js'
+import { maskSecrets } from './secrets.js'
+import { logSafe } from './log-safe.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
-import { installScanners, type Scanners } from './stages/install.js'
+import { installRunTools } from './stages/install.js'
+import type { InstalledTools } from './tools/install.js'
 import { checkBeforeNetwork } from './stages/preflight.js'
 import { scanAndGate, type ScanOutcome } from './stages/scan.js'
 import { writeReports, type ReportFiles } from './stages/reports.js'
@@ -33,10 +36,10 @@ export interface Collaborators {
 
 export async function run(inputs: Inputs, collaborators: Partial<Collaborators> = {}): Promise<Outcome> {
   const deps: Collaborators = { exec: realExec, env: process.env, now: () => new Date(), ...collaborators }
-  maskSecrets(inputs)
+  maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials })
 
   let target: ImageTarget | undefined
-  let scanners: Scanners | undefined
+  let tools: InstalledTools | undefined
   let scan: ScanOutcome | undefined
   let files: ReportFiles | undefined
   let signing: SigningOutcome | undefined
@@ -48,9 +51,17 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     stage = 'resolve'
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, deps.env))
     stage = 'install'
-    scanners = await installScanners(inputs, deps.exec)
+    tools = await installRunTools(inputs, deps.exec)
     stage = 'scan'
-    scan = await scanAndGate({ inputs, target, trivy: scanners.trivy, exceptions, exec: deps.exec, now: deps.now })
+    scan = await scanAndGate({
+      inputs,
+      target,
+      trivy: tools.trivy,
+      exceptions,
+      exec: deps.exec,
+      now: deps.now,
+      env: deps.env,
+    })
     verdict = scan.verdict
     stage = 'reports'
     files = await writeReports({ inputs, target, scan, env: deps.env })
@@ -59,8 +70,9 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
       signing = await signImage({
         inputs,
         target,
-        cosign: scanners.cosign,
+        cosign: tools.cosign,
         scan,
+        verdict,
         files,
         exec: deps.exec,
         env: deps.env,
@@ -72,13 +84,16 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     // A failure after signing (attest, verify) still names the signature, so it can be inspected.
     signing = signing ?? partialSigning(error)
     verdict = { ...errorVerdict(error, stage), ...(scan ? { gate: scan.gate } : {}) }
+    // The summary says what failed; the log also keeps what lay under it (a socket error, a tool that would not start).
+    const cause = causeText(error)
+    if (cause !== undefined) core.info(logSafe(`The ${stage} step failed; underneath: ${cause}`))
   }
 
   await publish({
     inputs,
     verdict,
     target,
-    scanners,
+    tools,
     scan,
     files,
     signing,
@@ -156,15 +171,4 @@ function failure(verdict: Verdict, inputs?: Inputs, target?: ImageTarget): { fai
   if (inputs.enforce) return { failMessage: message }
   core.warning(`${message}. enforce is false (audit mode): the step passes, and the image was not signed.`)
   return {}
-}
-
-/** Secrets are masked before anything can print them; a PEM line by line, as the runner masks lines. */
-function maskSecrets(inputs: Inputs): void {
-  if (inputs.cosignKey.kind === 'pem') {
-    for (const line of inputs.cosignKey.pem.split(/\r?\n/)) {
-      if (line.trim() !== '' && !line.startsWith('-----')) core.setSecret(line.trim())
-    }
-  }
-  if (inputs.cosignPassword !== '') core.setSecret(inputs.cosignPassword)
-  if (inputs.registryCredentials !== undefined) core.setSecret(inputs.registryCredentials.password)
 }

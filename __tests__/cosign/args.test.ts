@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { InputError, SigningError } from '../../src/errors.js'
-import type { CosignKey, SignatureFormat } from '../../src/inputs.js'
+import type { SignatureFormat } from '../../src/cosign/args.js'
+import type { CosignKey } from '../../src/cosign/keys.js'
 import {
   attestArgs,
   checkFormatSupported,
@@ -13,6 +14,7 @@ import {
   verifyAttestationArgs,
   verifyCommand,
 } from '../../src/cosign/args.js'
+import { ANNOTATIONS } from './default-annotations.js'
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`
 const IMAGE = `ghcr.io/acme/app@${DIGEST}`
@@ -24,16 +26,6 @@ const PEM: CosignKey = {
 }
 const KMS: CosignKey = { kind: 'uri', uri: 'awskms:///arn:aws:kms:us-east-1:111122223333:key/abc' }
 const KEYLESS: CosignKey = { kind: 'keyless' }
-// What the signing stage hands over for the default budgets (signedAnnotations, __tests__/cluster).
-const ANNOTATIONS: [string, string][] = [
-  ['security.example.com/scan-status', 'passed'],
-  ['security.example.com/max-critical', '0'],
-  ['security.example.com/max-high', '0'],
-  ['security.example.com/max-medium', 'unlimited'],
-  ['security.example.com/max-low', 'unlimited'],
-  ['security.example.com/max-unknown', 'unlimited'],
-  ['security.example.com/scanner', 'trivy@v0.74.0'],
-]
 const A = ANNOTATIONS.flatMap(([key, value]) => ['-a', `${key}=${value}`])
 const LEGACY_V3 = ['--new-bundle-format=false', '--use-signing-config=false']
 

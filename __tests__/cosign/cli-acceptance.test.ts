@@ -12,7 +12,8 @@ import {
   verifyAttestationArgs,
   type Verifier,
 } from '../../src/cosign/args.js'
-import type { CosignKey, SignatureFormat } from '../../src/inputs.js'
+import type { SignatureFormat } from '../../src/cosign/args.js'
+import type { CosignKey } from '../../src/cosign/keys.js'
 import { pinnedVersions } from '../../src/tools/checksums.js'
 import { scanArgs, versionArgs } from '../../src/trivy/args.js'
 import { cosignFlagTable } from '../fakes/cosign-flags.mjs'

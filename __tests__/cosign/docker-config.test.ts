@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { dockerConfigJson, withDockerConfig } from '../../src/cosign/docker-config.js'
+import { dockerConfigJson, withDockerConfig } from '../../src/image/docker-config.js'
 
 let runnerTemp: string
 beforeEach(async () => {

@@ -8,6 +8,7 @@ import {
   parseReference,
   pinDigest,
   pinnedReference,
+  type Digest,
 } from '../../src/image/reference.js'
 
 // Most cases are docker's own, from github.com/distribution/reference (the module docker and containerd parse with):
@@ -111,7 +112,7 @@ describe('parseReference accepts docker references and normalizes them as docker
   test.each(valid)('%s', (input, registry, repository, tag, digest) => {
     const expected: ImageReference = { registry, repository }
     if (tag !== undefined) expected.tag = tag
-    if (digest !== undefined) expected.digest = digest
+    if (digest !== undefined) expected.digest = digest as Digest
     expect(parseReference(input)).toStrictEqual(expected)
   })
 

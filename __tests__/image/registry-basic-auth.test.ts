@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
-import type { ImageReference } from '../../src/image/reference.js'
+import type { Digest, ImageReference } from '../../src/image/reference.js'
 import { forgetTokens, readDockerConfig, resolveDigest } from '../../src/image/registry.js'
 import { pushImage, type PushedManifest } from '../support/push.js'
 import { startRegistry, type StartedRegistry } from '../support/registry.js'
@@ -107,6 +107,6 @@ describe('a 401 names the credentials tried, never the password', () => {
 })
 
 test('a digest reference is checked through the same authentication', async () => {
-  const resolved = await resolveDigest({ ...image(), digest: pushed.digest }, { credentials })
+  const resolved = await resolveDigest({ ...image(), digest: pushed.digest as Digest }, { credentials })
   expect(resolved).toEqual({ digest: pushed.digest, mediaType: pushed.mediaType })
 })

@@ -3,7 +3,7 @@
 import net from 'node:net'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
-import type { ImageReference } from '../../src/image/reference.js'
+import type { Digest, ImageReference } from '../../src/image/reference.js'
 import { forgetTokens, OCI_MANIFEST, resolveDigest, type RegistryOptions } from '../../src/image/registry.js'
 
 beforeEach(() => forgetTokens())
@@ -104,7 +104,7 @@ describe('an error answer becomes a RegistryError with the status and the regist
           statusText: 'Too Many Requests',
         }),
     )
-    const error = await failure({ ...image, tag: undefined, digest: DIGEST }, { fetch: registry.fetch })
+    const error = await failure({ ...image, tag: undefined, digest: DIGEST as Digest }, { fetch: registry.fetch })
     expect(error.message).toContain(`(TOOMANYREQUESTS: ${hubMessage})`)
     expect(error.message).toMatch(/The registry is rate-limiting requests\.$/)
   })
@@ -125,7 +125,7 @@ describe('a registry that returns another manifest than the one asked for is ref
 
   test('a pinned digest whose body hashes differently', async () => {
     const registry = fakeRegistry(() => new Response(manifest, { headers: { 'Content-Type': OCI_MANIFEST } }))
-    const error = await failure({ ...image, digest: DIGEST }, { fetch: registry.fetch })
+    const error = await failure({ ...image, digest: DIGEST as Digest }, { fetch: registry.fetch })
     expect(error.message).toMatch(
       /returned a manifest for registry\.example\.com\/org\/app:1\.0@sha256:a+ whose sha256 is sha256:[0-9a-f]{64}, not sha256:a+$/,
     )

@@ -1,7 +1,7 @@
 // Resolving tags and digests against a real registry (Debian's docker-registry on loopback), without auth.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
-import type { ImageReference } from '../../src/image/reference.js'
+import type { Digest, ImageReference } from '../../src/image/reference.js'
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -24,7 +24,7 @@ afterAll(async () => {
 const image = (repository: string, pin: { tag?: string; digest?: string }): ImageReference => ({
   registry: registry.host,
   repository,
-  ...pin,
+  ...(pin as { tag?: string; digest?: Digest }),
 })
 
 describe('a tag resolves to the digest the registry holds', () => {

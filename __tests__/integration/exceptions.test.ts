@@ -1,19 +1,14 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { newRunner } from '../harness/run-action.js'
-import { pushImage, reports, runScenario, startWorld, type World } from './world.js'
+import { reports, runScenario, worldWithImage } from './world.js'
 
 // Exceptions through the bundled action: the ignore file is read before anything is downloaded, applied by vouch
 // (never handed to Trivy), and every suppressed finding is listed with its reason.
-let world: World
-beforeAll(async () => {
-  world = await startWorld()
-  await pushImage(world.registry.host, 'team/exc', '1.0')
-})
-afterAll(async () => world.close())
+const scene = worldWithImage('team/exc', '1.0')
+const image = scene.image
 
-const image = () => `${world.registry.host}/team/exc:1.0`
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
 
 async function ignoreFile(name: string, text: string) {
@@ -30,7 +25,7 @@ describe('ignore-file', () => {
       '.trivyignore.yaml',
       `vulnerabilities:\n  - id: CVE-2019-14697\n    statement: musl is not reachable from the service\n    expired_at: ${day(30)}\n`,
     )
-    const run = await runScenario(world, image(), {
+    const run = await runScenario(scene.world, image(), {
       runner,
       reports: { default: reports.critical },
       inputs: { 'ignore-file': file, sign: 'false' },
@@ -47,7 +42,7 @@ describe('ignore-file', () => {
       '.trivyignore',
       `# accepted until the base image moves\nCVE-2019-14697 exp:${day(-1)}\n`,
     )
-    const run = await runScenario(world, image(), {
+    const run = await runScenario(scene.world, image(), {
       runner,
       reports: { default: reports.critical },
       inputs: { 'ignore-file': file, sign: 'false' },
@@ -59,23 +54,23 @@ describe('ignore-file', () => {
 
   test('strict-exceptions refuses an entry without a statement, before any download', async () => {
     const { runner, file } = await ignoreFile('.trivyignore', `CVE-2019-14697 exp:${day(30)}\n`)
-    const before = world.mirror.requests.length
-    const run = await runScenario(world, image(), {
+    const before = scene.world.mirror.requests.length
+    const run = await runScenario(scene.world, image(), {
       runner,
       inputs: { 'ignore-file': file, 'strict-exceptions': 'true' },
     })
     expect(run.exitCode).toBe(1)
     expect(run.errors.join('\n')).toMatch(/`ignore-file`|`strict-exceptions`/)
     expect(run.invocations).toEqual([])
-    expect(world.mirror.requests.length).toBe(before)
+    expect(scene.world.mirror.requests.length).toBe(before)
   })
 
   test('a missing ignore file is an input error naming ignore-file, before any download', async () => {
-    const before = world.mirror.requests.length
-    const run = await runScenario(world, image(), { inputs: { 'ignore-file': '/nonexistent/.trivyignore' } })
+    const before = scene.world.mirror.requests.length
+    const run = await runScenario(scene.world, image(), { inputs: { 'ignore-file': '/nonexistent/.trivyignore' } })
     expect(run.exitCode).toBe(1)
     expect(run.errors.join('\n')).toContain('`ignore-file`')
     expect(run.invocations).toEqual([])
-    expect(world.mirror.requests.length).toBe(before)
+    expect(scene.world.mirror.requests.length).toBe(before)
   })
 })

@@ -5,24 +5,19 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { pinnedSha256, pinnedVersions } from '../../src/tools/checksums.js'
 import { fakeExecutable } from '../support/tools.js'
 import { executablesUnder } from '../tools/installer-env.js'
 import { plantForgedInstall, poisonedTrivyArchive } from '../tools/poison.js'
-import { commands, pushImage, runScenario, startWorld, type ScenarioRun, type World } from './world.js'
+import { commands, runScenario, type ScenarioRun, worldWithImage } from './world.js'
 import { executables, expectFailedClosed, platform, requestsTo, serveTrivy } from './tools-world.js'
 
-let world: World
-beforeAll(async () => {
-  world = await startWorld()
-  await pushImage(world.registry.host, 'team/app', '1.0')
-})
-afterAll(async () => world.close())
+const scene = worldWithImage('team/app', '1.0')
+const image = scene.image
 
-const image = () => `${world.registry.host}/team/app:1.0`
-const trivyPath = () => world.tools.trivy.path
-const cosignPath = () => world.tools.cosign.path
+const trivyPath = () => scene.world.tools.trivy.path
+const cosignPath = () => scene.world.tools.cosign.path
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 /** The path the install stage printed for a tool: `trivy v0.74.99: /…/trivy (sha256 …)`. */
@@ -34,26 +29,26 @@ function installedPath(run: ScenarioRun, tool: 'trivy' | 'cosign'): string {
 
 /** The tool-cache entry that keeps the stand-in Trivy's asset. */
 function trivyEntry(run: ScenarioRun): string {
-  const arch = `${platform.os}-${platform.arch}-${world.tools.trivy.sha256}`
+  const arch = `${platform.os}-${platform.arch}-${scene.world.tools.trivy.sha256}`
   return path.join(run.runner.toolCache, 'trivy', '0.74.99', arch)
 }
 
 /** New mirror requests made while `body` ran. */
 async function counting<T>(body: () => Promise<T>): Promise<{ result: T; requests: number }> {
-  const before = world.mirror.requests.length
+  const before = scene.world.mirror.requests.length
   const result = await body()
-  return { result, requests: world.mirror.requests.length - before }
+  return { result, requests: scene.world.mirror.requests.length - before }
 }
 
 describe('a good archive', () => {
   test('keeps the asset in the tool cache, runs it unpacked under RUNNER_TEMP, checks identity, scans and signs', async () => {
-    const run = await runScenario(world, image())
+    const run = await runScenario(scene.world, image())
     expect(run.exitCode, run.stdout).toBe(0)
     expect(run.outputs).toMatchObject({
       'scan-status': 'passed',
       signed: 'true',
-      'trivy-version': world.tools.inputs['trivy-version'],
-      'cosign-version': world.tools.inputs['cosign-version'],
+      'trivy-version': scene.world.tools.inputs['trivy-version'],
+      'cosign-version': scene.world.tools.inputs['cosign-version'],
     })
     const calls = commands(run)
     expect(calls.indexOf('trivy --version')).toBeGreaterThanOrEqual(0)
@@ -67,26 +62,26 @@ describe('a good archive', () => {
     expect(trivy).toMatch(new RegExp(`^${temp}/vouch-trivy-\\w+/bin/trivy$`))
     expect(cosign).toMatch(new RegExp(`^${temp}/vouch-cosign-\\w+/bin/cosign$`))
     expect(readFileSync(trivy, 'utf8')).toBe(fakeExecutable('trivy', 'v0.74.99'))
-    expect(sha256(cosign)).toBe(world.tools.cosign.sha256)
+    expect(sha256(cosign)).toBe(scene.world.tools.cosign.sha256)
     // The tool cache keeps the verified release assets, not executables; the two tools that ran are the only ones.
-    expect(readdirSync(trivyEntry(run))).toEqual([world.tools.trivy.name])
-    expect(sha256(path.join(trivyEntry(run), world.tools.trivy.name))).toBe(world.tools.trivy.sha256)
+    expect(readdirSync(trivyEntry(run))).toEqual([scene.world.tools.trivy.name])
+    expect(sha256(path.join(trivyEntry(run), scene.world.tools.trivy.name))).toBe(scene.world.tools.trivy.sha256)
     expect(executablesUnder(toolCache)).toEqual([])
     expect(executables(run).sort()).toEqual([cosign, trivy].sort())
   })
 
   test('sign: false installs Trivy only: cosign is never requested from the mirror', async () => {
-    const before = world.mirror.requests.length
-    const run = await runScenario(world, image(), { inputs: { sign: 'false' } })
+    const before = scene.world.mirror.requests.length
+    const run = await runScenario(scene.world, image(), { inputs: { sign: 'false' } })
     expect(run.exitCode, run.stdout).toBe(0)
     expect(run.outputs).toMatchObject({ 'scan-status': 'passed', 'cosign-version': '' })
-    const requested = world.mirror.requests.slice(before).map((request) => request.path)
+    const requested = scene.world.mirror.requests.slice(before).map((request) => request.path)
     expect(requested).toEqual([trivyPath()])
     expect(commands(run)).toEqual(['trivy --version', 'trivy image'])
   })
 
   test('cache: true without an Actions cache service still passes, with no warning about the cache', async () => {
-    const run = await runScenario(world, image(), { inputs: { cache: 'true' } })
+    const run = await runScenario(scene.world, image(), { inputs: { cache: 'true' } })
     expect(run.exitCode, run.stdout).toBe(0)
     expect(run.outputs['scan-status']).toBe('passed')
     expect(run.warnings.filter((warning) => /cache/i.test(warning))).toEqual([])
@@ -96,9 +91,11 @@ describe('a good archive', () => {
 
 describe('the runner tool cache', () => {
   test('a second run on the same runner makes zero mirror requests, re-hashes each asset, and still scans', async () => {
-    const first = await runScenario(world, image())
+    const first = await runScenario(scene.world, image())
     expect(first.exitCode, first.stdout).toBe(0)
-    const { result: second, requests } = await counting(() => runScenario(world, image(), { runner: first.runner }))
+    const { result: second, requests } = await counting(() =>
+      runScenario(scene.world, image(), { runner: first.runner }),
+    )
     expect(requests).toBe(0)
     expect(second.exitCode, second.stdout).toBe(0)
     expect(second.outputs).toMatchObject({ 'scan-status': 'passed', signed: 'true' })
@@ -113,42 +110,50 @@ describe('the runner tool cache', () => {
   })
 
   test('a forged trivy, a forged record and a forged asset in the tool cache never run: downloaded again', async () => {
-    const first = await runScenario(world, image(), { inputs: { sign: 'false' } })
+    const first = await runScenario(scene.world, image(), { inputs: { sign: 'false' } })
     expect(first.exitCode, first.stdout).toBe(0)
     const entry = trivyEntry(first)
     const marker = path.join(first.runner.root, 'poisoned-trivy-ran')
     // Everything a writer of the tool cache can do: the asset, an executable beside it, and a record vouching for it.
-    writeFileSync(path.join(entry, world.tools.trivy.name), poisonedTrivyArchive(marker, 'v0.74.99'))
-    plantForgedInstall(entry, { ...world.tools.trivy, tool: 'trivy', version: 'v0.74.99', binary: 'trivy' }, marker)
+    writeFileSync(path.join(entry, scene.world.tools.trivy.name), poisonedTrivyArchive(marker, 'v0.74.99'))
+    plantForgedInstall(
+      entry,
+      { ...scene.world.tools.trivy, tool: 'trivy', version: 'v0.74.99', binary: 'trivy' },
+      marker,
+    )
 
-    const before = requestsTo(world, trivyPath()).length
-    const second = await runScenario(world, image(), { runner: first.runner, inputs: { sign: 'false' } })
+    const before = requestsTo(scene.world, trivyPath()).length
+    const second = await runScenario(scene.world, image(), { runner: first.runner, inputs: { sign: 'false' } })
     expect(existsSync(marker)).toBe(false)
     expect(second.warnings.join('\n')).toMatch(
       new RegExp(
         `trivy v0\\.74\\.99: not using the tool cache entry ${entry}: it has sha256 [0-9a-f]{64}, ` +
-          `but the \`trivy-sha256\` sha256 is ${world.tools.trivy.sha256}`,
+          `but the \`trivy-sha256\` sha256 is ${scene.world.tools.trivy.sha256}`,
       ),
     )
-    expect(requestsTo(world, trivyPath())).toHaveLength(before + 1)
+    expect(requestsTo(scene.world, trivyPath())).toHaveLength(before + 1)
     expect(second.exitCode, second.stdout).toBe(0)
     expect(commands(second)).toEqual(['trivy --version', 'trivy image'])
     expect(installedPath(second, 'trivy').startsWith(entry)).toBe(false)
     // The entry now holds the genuine asset again, and nothing in the tool cache is executable.
-    expect(readdirSync(entry)).toEqual([world.tools.trivy.name])
-    expect(sha256(path.join(entry, world.tools.trivy.name))).toBe(world.tools.trivy.sha256)
+    expect(readdirSync(entry)).toEqual([scene.world.tools.trivy.name])
+    expect(sha256(path.join(entry, scene.world.tools.trivy.name))).toBe(scene.world.tools.trivy.sha256)
     expect(executablesUnder(second.runner.toolCache)).toEqual([])
   })
 
   test('a forged trivy and record beside the genuine asset are ignored: zero downloads, the real tool runs', async () => {
-    const first = await runScenario(world, image(), { inputs: { sign: 'false' } })
+    const first = await runScenario(scene.world, image(), { inputs: { sign: 'false' } })
     expect(first.exitCode, first.stdout).toBe(0)
     const entry = trivyEntry(first)
     const marker = path.join(first.runner.root, 'forged-trivy-ran')
-    plantForgedInstall(entry, { ...world.tools.trivy, tool: 'trivy', version: 'v0.74.99', binary: 'trivy' }, marker)
+    plantForgedInstall(
+      entry,
+      { ...scene.world.tools.trivy, tool: 'trivy', version: 'v0.74.99', binary: 'trivy' },
+      marker,
+    )
 
     const { result: second, requests } = await counting(() =>
-      runScenario(world, image(), { runner: first.runner, inputs: { sign: 'false' } }),
+      runScenario(scene.world, image(), { runner: first.runner, inputs: { sign: 'false' } }),
     )
     expect(existsSync(marker)).toBe(false)
     expect(requests).toBe(0)
@@ -160,13 +165,13 @@ describe('the runner tool cache', () => {
 })
 
 test('Trivy and cosign are downloaded at the same time', async () => {
-  world.mirror.setFault(trivyPath(), 'slow')
-  world.mirror.setFault(cosignPath(), 'slow')
+  scene.world.mirror.setFault(trivyPath(), 'slow')
+  scene.world.mirror.setFault(cosignPath(), 'slow')
   try {
-    const before = world.mirror.requests.length
-    const run = await runScenario(world, image())
+    const before = scene.world.mirror.requests.length
+    const run = await runScenario(scene.world, image())
     expect(run.exitCode, run.stdout).toBe(0)
-    const recent = world.mirror.requests.slice(before)
+    const recent = scene.world.mirror.requests.slice(before)
     const trivy = recent.find((request) => request.path === trivyPath())
     const cosign = recent.find((request) => request.path === cosignPath())
     expect(trivy?.status).toBe(200)
@@ -175,29 +180,29 @@ test('Trivy and cosign are downloaded at the same time', async () => {
     expect(trivy!.start).toBeLessThan(cosign!.end)
     expect(cosign!.start).toBeLessThan(trivy!.end)
   } finally {
-    world.mirror.setFault(trivyPath(), undefined)
-    world.mirror.setFault(cosignPath(), undefined)
+    scene.world.mirror.setFault(trivyPath(), undefined)
+    scene.world.mirror.setFault(cosignPath(), undefined)
   }
 })
 
 describe('pins', () => {
   test('a pinned version served a stand-in by the mirror (a malicious release) fails on the pin', async () => {
-    const trivy = serveTrivy(world, 'v0.74.0')
+    const trivy = serveTrivy(scene.world, 'v0.74.0')
     const pin = pinnedSha256('trivy', 'v0.74.0', platform)
-    const run = await runScenario(world, image(), {
+    const run = await runScenario(scene.world, image(), {
       inputs: { sign: 'false', 'trivy-version': 'v0.74.0', 'trivy-sha256': '' },
     })
     expectFailedClosed(
       run,
       `${trivy.name} from ${trivy.url} has sha256 ${trivy.sha256}, but the pinned sha256 is ${pin}`,
     )
-    expect(requestsTo(world, trivy.path)).toHaveLength(1)
+    expect(requestsTo(scene.world, trivy.path)).toHaveLength(1)
     expect(executables(run)).toEqual([])
   })
 
   test('an unpinned version without trivy-sha256 is an input error before any download, cosign included', async () => {
     const { result: run, requests } = await counting(() =>
-      runScenario(world, image(), { inputs: { 'trivy-version': 'v0.74.98', 'trivy-sha256': '' } }),
+      runScenario(scene.world, image(), { inputs: { 'trivy-version': 'v0.74.98', 'trivy-sha256': '' } }),
     )
     expectFailedClosed(run, `\`trivy-sha256\` is required for trivy v0.74.98, which has no pinned hash`)
     expect(run.errors.join('\n')).toContain(`pinned versions: ${pinnedVersions('trivy').join(', ')}`)

@@ -1,15 +1,10 @@
 // Trivy runs with an allowlisted environment: the key that `cosign-key: env://NAME` names, cosign's settings and the
 // runner's tokens never reach any trivy invocation (`--version` included), through the bundled action, while cosign
 // still gets what it signs with. The stand-in tools record the names of their environment (fakes/lib.mjs).
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { pushImage, runScenario, startWorld, testKey, type World } from './world.js'
+import { expect, test } from 'vitest'
+import { runScenario, testKey, worldWithImage } from './world.js'
 
-let world: World
-beforeAll(async () => {
-  world = await startWorld()
-  await pushImage(world.registry.host, 'team/app', '1.0')
-})
-afterAll(async () => world.close())
+const scene = worldWithImage('team/app', '1.0')
 
 const NEVER_FOR_TRIVY = [
   'MY_SIGNING_KEY',
@@ -26,7 +21,7 @@ const NEVER_FOR_TRIVY = [
 ]
 
 test('no trivy invocation sees the signing key, cosign settings or runner tokens; cosign still signs', async () => {
-  const run = await runScenario(world, `${world.registry.host}/team/app:1.0`, {
+  const run = await runScenario(scene.world, `${scene.world.registry.host}/team/app:1.0`, {
     inputs: { 'cosign-key': 'env://MY_SIGNING_KEY', 'cosign-password': '' },
     env: {
       MY_SIGNING_KEY: testKey('ENVKEYMARK'),

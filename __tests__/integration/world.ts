@@ -4,6 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { newRunner, runAction, type ActionRun, type RunnerDirs } from '../harness/run-action.js'
 import { startRegistry, type StartedRegistry } from '../support/registry.js'
 import { pushImage, pushIndex } from '../support/push.js'
@@ -47,6 +48,26 @@ export async function startWorld(options: { trivyVersion?: string; cosignVersion
     close: async () => {
       await Promise.all([registry.stop(), mirror.close()])
     },
+  }
+}
+
+/**
+ * The world of one test file, with one image pushed to it: started before the file's tests and closed after them.
+ * `world` is there once the tests run; `image()` names the pushed image by its tag.
+ */
+export function worldWithImage(repository: string, tag: string): { readonly world: World; image: () => string } {
+  let started: World | undefined
+  beforeAll(async () => {
+    started = await startWorld()
+    await pushImage(started.registry.host, repository, tag)
+  })
+  afterAll(async () => started?.close())
+  return {
+    get world(): World {
+      if (started === undefined) throw new Error('the world is started before the tests, not while they are collected')
+      return started
+    },
+    image: () => `${started?.registry.host}/${repository}:${tag}`,
   }
 }
 

@@ -3,11 +3,11 @@ import {
   assetName,
   releaseAsset,
   runnerPlatform,
-  UnsupportedPlatformError,
   type RunnerPlatform,
   type ToolOs,
   type ToolArch,
 } from '../../src/tools/assets.js'
+import { UnsupportedPlatformError } from '../../src/errors.js'
 
 const platform = (os: ToolOs, arch: ToolArch): RunnerPlatform => ({ os, arch })
 

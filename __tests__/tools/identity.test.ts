@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { IntegrityError } from '../../src/errors.js'
 import type { Exec, ExecResult } from '../../src/exec.js'
 import { checkToolIdentity, parseCosignVersion, parseTrivyVersion } from '../../src/tools/identity.js'
-import type { InstalledTool } from '../../src/tools/install.js'
+import type { InstalledTool } from '../../src/tools/request.js'
 
 // The exact text of aquasecurity/trivy pkg/version/version_test.go (Test_VersionInfoString), with a release number.
 const TRIVY_WITH_DB = `Version: 0.74.0

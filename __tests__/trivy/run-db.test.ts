@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
 import {
-  IMAGE,
   JAVA_DB_RATE_LIMITED,
   OK,
   PANIC,
@@ -11,8 +10,8 @@ import {
   scriptedTrivy,
   seedDb,
   useScanWorkspace,
-  SINGLE,
   child,
+  scanOptions,
 } from './scripted-trivy.js'
 
 const RATE_LIMIT: Step = { exitCode: 1, stderr: RATE_LIMITED }
@@ -22,23 +21,18 @@ const scope = useScanWorkspace()
 function scan(steps: Step[], ageHours: number, overrides: Partial<TrivyScanOptions> = {}) {
   const trivy = scriptedTrivy(steps)
   const sleeps: number[] = []
-  const result = runTrivyScan({
-    trivyPath: 'trivy',
-    image: IMAGE,
-    images: [SINGLE],
-    outputDir: scope.dirs.outputDir,
-    cacheDir: scope.dirs.cacheDir,
-    dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
-    timeoutSeconds: 600,
-    vex: [],
-    insecure: false,
-    exec: trivy.exec,
-    now: () => hoursAfterBuild(ageHours),
-    sleep: async (ms) => {
-      sleeps.push(ms)
-    },
-    ...overrides,
-  })
+  const result = runTrivyScan(
+    scanOptions(scope.dirs, {
+      trivyPath: 'trivy',
+      insecure: false,
+      exec: trivy.exec,
+      now: () => hoursAfterBuild(ageHours),
+      sleep: async (ms) => {
+        sleeps.push(ms)
+      },
+      ...overrides,
+    }),
+  )
   return { result, calls: trivy.calls, sleeps }
 }
 

@@ -6,15 +6,14 @@ import { afterEach, expect, test, vi } from 'vitest'
 import type { Exec } from '../../src/exec.js'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
 import {
-  IMAGE,
   OK,
   PANIC,
   type Step,
   hoursAfterBuild,
   scriptedTrivy,
   useScanWorkspace,
-  SINGLE,
   child,
+  scanOptions,
 } from './scripted-trivy.js'
 
 const credentials = { username: 'robot', password: 'pa55,w0rd' }
@@ -42,22 +41,15 @@ function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
     seen.push({ dockerConfig, config })
     return trivy.exec(command, args, options)
   }
-  const result = runTrivyScan({
-    trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
-    image: IMAGE,
-    images: [SINGLE],
-    outputDir: scope.dirs.outputDir,
-    cacheDir: scope.dirs.cacheDir,
-    dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
-    timeoutSeconds: 600,
-    vex: [],
-    insecure: true,
-    runnerTemp: scope.dirs.root,
-    exec,
-    now: () => hoursAfterBuild(30),
-    sleep: async () => undefined,
-    ...overrides,
-  })
+  const result = runTrivyScan(
+    scanOptions(scope.dirs, {
+      trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
+      runnerTemp: scope.dirs.root,
+      exec,
+      now: () => hoursAfterBuild(30),
+      ...overrides,
+    }),
+  )
   return { result, seen, calls: trivy.calls }
 }
 

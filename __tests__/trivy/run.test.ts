@@ -17,31 +17,26 @@ import {
   hoursAfterBuild,
   scriptedTrivy,
   useScanWorkspace,
+  scanOptions,
+  DB_REPOSITORIES,
 } from './scripted-trivy.js'
 
-const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2']
 const scope = useScanWorkspace()
 
 function scan(steps: Step[], overrides: Partial<TrivyScanOptions> = {}) {
   const trivy = scriptedTrivy(steps)
   const sleeps: number[] = []
-  const result = runTrivyScan({
-    trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
-    image: IMAGE,
-    images: [SINGLE],
-    outputDir: scope.dirs.outputDir,
-    cacheDir: scope.dirs.cacheDir,
-    dbRepositories: DB_REPOSITORIES,
-    timeoutSeconds: 600,
-    vex: [],
-    insecure: true,
-    exec: trivy.exec,
-    now: () => hoursAfterBuild(30),
-    sleep: async (ms) => {
-      sleeps.push(ms)
-    },
-    ...overrides,
-  })
+  const result = runTrivyScan(
+    scanOptions(scope.dirs, {
+      trivyPath: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
+      exec: trivy.exec,
+      now: () => hoursAfterBuild(30),
+      sleep: async (ms) => {
+        sleeps.push(ms)
+      },
+      ...overrides,
+    }),
+  )
   return { result, calls: trivy.calls, sleeps }
 }
 

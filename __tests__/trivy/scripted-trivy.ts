@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, vi } from 'vitest'
 import type { Exec, ExecOptions } from '../../src/exec.js'
+import type { TrivyScanOptions } from '../../src/trivy/run.js'
 
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url)
 
@@ -19,6 +20,30 @@ export const DIGEST = 'sha256:0d2a5f0b4d6c1e9f8a7b3c5d2e1f0a9b8c7d6e5f4a3b2c1d0e
 export const IMAGE = `127.0.0.1:5000/team/app@${DIGEST}`
 /** The single-platform image as runTrivyScan takes it. */
 export const SINGLE = { pinned: IMAGE, digest: DIGEST }
+export const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2']
+
+/**
+ * The Trivy-run options the runTrivyScan tests start from: the single image, the workspace's folders, the default
+ * DB repositories and timeout, no VEX, the test process's environment and no waits. Each test names its Trivy.
+ */
+export function scanOptions(
+  dirs: { outputDir: string; cacheDir: string },
+  options: Pick<TrivyScanOptions, 'trivyPath' | 'exec' | 'now'> & Partial<TrivyScanOptions>,
+): TrivyScanOptions {
+  return {
+    image: IMAGE,
+    images: [SINGLE],
+    outputDir: dirs.outputDir,
+    cacheDir: dirs.cacheDir,
+    dbRepositories: DB_REPOSITORIES,
+    timeoutSeconds: 600,
+    vex: [],
+    insecure: true,
+    stepEnv: process.env,
+    sleep: async () => undefined,
+    ...options,
+  }
+}
 
 /** An image of an index: its own digest (`n` repeated), labelled by its platform. */
 export function child(label: string, n: string) {

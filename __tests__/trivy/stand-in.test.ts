@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { type Exec, exec } from '../../src/exec.js'
 import { ScanFailure, type TrivyScanOptions, runTrivyScan } from '../../src/trivy/run.js'
-import { IMAGE, REPORT, captureStdout, workspace, SINGLE, child } from './scripted-trivy.js'
+import { REPORT, captureStdout, workspace, child, scanOptions } from './scripted-trivy.js'
 
 const STAND_IN = fileURLToPath(new URL('../fakes/trivy.mjs', import.meta.url))
 const DB_UPDATED_AT = '2026-08-21T06:13:29.475327118Z'
@@ -48,21 +48,9 @@ async function invocations(): Promise<Invocation[]> {
 }
 
 function scan(overrides: Partial<TrivyScanOptions> = {}) {
-  return runTrivyScan({
-    trivyPath: STAND_IN,
-    image: IMAGE,
-    images: [SINGLE],
-    outputDir: dirs.outputDir,
-    cacheDir: dirs.cacheDir,
-    dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
-    timeoutSeconds: 600,
-    vex: [],
-    insecure: true,
-    exec: viaNode,
-    now: () => hoursAfterDb(30),
-    sleep: async () => undefined,
-    ...overrides,
-  })
+  return runTrivyScan(
+    scanOptions(dirs, { trivyPath: STAND_IN, exec: viaNode, now: () => hoursAfterDb(30), ...overrides }),
+  )
 }
 
 describe('with the stand-in trivy', () => {

@@ -1,5 +1,6 @@
-// A thin, never-failing layer over the Actions cache: a missing cache service or a failed save costs a download
-// next time, never the run. @actions/cache is loaded only when a run uses the cache (it is large).
+// The one adapter over the Actions cache, for the Trivy DB and for verified tool assets: a thin, never-failing layer
+// where a missing cache service or a failed save costs a download next time, never the run. @actions/cache is
+// loaded only when a run uses the cache (it is large).
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 
@@ -17,11 +18,12 @@ export function dbCacheKey(now: Date): string {
   return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`
 }
 
-async function loadActionsCache(): Promise<ActionsCacheLike | undefined> {
+/** `@actions/cache`, imported only when a run uses it, or undefined when it cannot be loaded. */
+export async function loadActionsCache(): Promise<ActionsCacheLike | undefined> {
   try {
     return await import('@actions/cache')
   } catch (error) {
-    core.debug(`Actions cache unavailable: ${errorMessage(error)}`)
+    core.debug(`@actions/cache could not be loaded: ${errorMessage(error)}`)
     return undefined
   }
 }
@@ -32,10 +34,10 @@ async function available(cache: ActionsCacheLike | undefined): Promise<ActionsCa
   try {
     if (service.isFeatureAvailable()) return service
   } catch (error) {
-    core.debug(`Actions cache unavailable: ${errorMessage(error)}`)
+    core.debug(`the Actions cache service could not be checked: ${errorMessage(error)}`)
     return undefined
   }
-  core.debug('Actions cache service is not available on this runner; nothing restored or saved')
+  core.debug('the Actions cache service is not available here; nothing restored or saved')
   return undefined
 }
 
@@ -49,7 +51,9 @@ export async function restoreDirectory(
   const service = await available(cache)
   if (service === undefined) return undefined
   try {
-    const restored = await service.restoreCache(paths, key, restoreKeys)
+    const restored = await (restoreKeys.length === 0
+      ? service.restoreCache(paths, key)
+      : service.restoreCache(paths, key, restoreKeys))
     core.debug(restored === undefined ? `No cache entry for ${key}` : `Restored cache entry ${restored}`)
     return restored
   } catch (error) {

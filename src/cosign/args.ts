@@ -3,8 +3,11 @@
 import semver from 'semver'
 import { InputError, SigningError } from '../errors.js'
 import { cosignAnnotationProblem } from '../cluster/annotations.js'
-import type { CosignKey, SignatureFormat } from '../inputs.js'
-import { PRIVATE_KEY_ENV, PUBLIC_KEY_ENV, type KeylessIdentity } from './keys.js'
+import { PRIVATE_KEY_ENV, PUBLIC_KEY_ENV, type CosignKey, type KeylessIdentity } from './keys.js'
+import { parsePinned, type Pinned } from '../image/reference.js'
+
+/** `legacy`: a signature and attestation as OCI tags; `bundle`: a Sigstore bundle as an OCI referrer. */
+export type SignatureFormat = 'legacy' | 'bundle'
 
 export {
   GITHUB_OIDC_ISSUER,
@@ -17,9 +20,6 @@ export {
 } from './keys.js'
 
 export const VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1'
-
-// A repository that starts like an option (`-…`) could be read as a flag by cosign: refused with the rest.
-const PINNED = /^([A-Za-z0-9[][^@\s]*)@(sha256:[0-9a-f]{64})$/
 
 /** How a signature is checked: the public key (in COSIGN_PUBLIC_KEY), or a keyless identity. */
 export type Verifier = { kind: 'public-key' } | ({ kind: 'keyless' } & KeylessIdentity)
@@ -135,14 +135,19 @@ export function checkFormatSupported(format: SignatureFormat, cosignVersion: str
 
 /** Where a legacy signature is stored: the `sha256-<hex>.sig` tag beside the image, as `cosign triangulate` prints. */
 export function legacySignatureTag(image: string): string {
-  const [, repository, digest] = PINNED.exec(requireDigest(image))!
-  return `${repository}:${digest!.replace(':', '-')}.sig`
+  const { repository, digest } = splitPinned(image)
+  return `${repository}:${digest.replace(':', '-')}.sig`
 }
 
 /** `repo@sha256:…` split in two; throws for anything that is not pinned to a digest. */
-export function splitPinned(image: string): { repository: string; digest: string } {
-  const [, repository, digest] = PINNED.exec(requireDigest(image))!
-  return { repository: repository!, digest: digest! }
+export function splitPinned(image: string): Pinned {
+  const pinned = parsePinned(image)
+  if (pinned === undefined) {
+    throw new SigningError(
+      `refusing to sign or verify ${JSON.stringify(image)}: cosign is only given repo@sha256:<digest>`,
+    )
+  }
+  return pinned
 }
 
 /** A `cosign verify` line for the job summary, to paste into a shell: the public key is read from cosign.pub. */
@@ -228,11 +233,7 @@ function annotationFlags(annotations: [string, string][]): string[] {
 }
 
 function requireDigest(image: string): string {
-  if (!PINNED.test(image)) {
-    throw new SigningError(
-      `refusing to sign or verify ${JSON.stringify(image)}: cosign is only given repo@sha256:<digest>`,
-    )
-  }
+  splitPinned(image)
   return image
 }
 

@@ -1,7 +1,9 @@
 // Who signs and how the key's secrets reach cosign: the environment for a key, the workflow identity for keyless.
 // Pure: the key and password go into environment variables, never into argv or a file.
 import { SigningError } from '../errors.js'
-import type { CosignKey } from '../inputs.js'
+
+/** How cosign gets its key. PEM contents never reach argv; they go through an environment variable. */
+export type CosignKey = { kind: 'keyless' } | { kind: 'pem'; pem: string } | { kind: 'uri'; uri: string }
 
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com'
 /** Where the PEM private key travels; argv names it as env://COSIGN_PRIVATE_KEY. */

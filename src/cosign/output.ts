@@ -2,6 +2,8 @@
 // signature is not enough: the payload it vouches for must name the scanned digest and carry the gate's annotations.
 import { SigningError } from '../errors.js'
 import { VULN_PREDICATE_TYPE } from './args.js'
+import { isRecord } from '../json.js'
+import { parsePinned } from '../image/reference.js'
 
 /** `critical.type` of a legacy simple-signing payload, and the predicate type of a cosign 3 bundle signature. */
 export const SIGNATURE_TYPES = {
@@ -87,8 +89,9 @@ export function checkVerifiedAttestation(statements: InTotoStatement[], digest: 
 export function parseTreeReferrers(stdout: string): { type: string; reference: string }[] {
   const referrers: { type: string; reference: string }[] = []
   for (const line of stdout.split(/\r?\n/)) {
-    const match = /(\S+) artifacts via OCI referrer: (\S+@sha256:[0-9a-f]{64})\s*$/.exec(line)
-    if (match !== null) referrers.push({ type: match[1]!, reference: match[2]! })
+    const match = /(\S+) artifacts via OCI referrer: (\S+)\s*$/.exec(line)
+    if (match !== null && parsePinned(match[2]!) !== undefined)
+      referrers.push({ type: match[1]!, reference: match[2]! })
   }
   return referrers
 }
@@ -183,8 +186,4 @@ function stringOf(value: unknown): string {
 function describe(annotations: Record<string, string>): string {
   const entries = Object.entries(annotations)
   return entries.length === 0 ? 'no annotations' : entries.map(([key, value]) => `${key}=${value}`).join(', ')
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

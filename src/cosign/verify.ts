@@ -12,7 +12,7 @@ import {
   parseTreeReferrers,
   parseVerifiedSignatures,
 } from './output.js'
-import type { CosignRunner } from './runner.js'
+import type { CosignRunner } from './command.js'
 
 export interface ExpectedSignature {
   digest: string

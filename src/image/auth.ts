@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
-import type { RegistryCredentials } from '../inputs.js'
+import type { RegistryCredentials } from './credentials.js'
 import { dockerConfigCredentials, type DockerConfig } from './docker-config.js'
 import { isLoopbackRegistry } from './reference.js'
 import { send } from './transport.js'

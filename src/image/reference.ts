@@ -1,6 +1,7 @@
 // Docker image references: parse what a user wrote into the fully qualified form docker would pull, format it back,
 // and pin it to a digest. The grammar is distribution/reference's (regexp.go); normalization is its ParseNormalizedNamed.
 
+import { createHash } from 'node:crypto'
 import { InputError } from '../errors.js'
 
 /** A parsed reference. registry is normalized (docker.io for Docker Hub); repository includes library/ for official images. */
@@ -11,8 +12,16 @@ export interface ImageReference {
   repository: string
   /** The tag as written; kept next to a digest, which is what gets scanned and signed. */
   tag?: string
-  /** sha256:<64 hex> */
-  digest?: string
+  digest?: Digest
+}
+
+/** `sha256:` and 64 lower-case hex digits, the only digest vouch scans and signs; made only by isDigest. */
+export type Digest = string & { readonly __digest: unique symbol }
+
+/** `repository@sha256:…` split at its digest: the only form Trivy and cosign are given an image in. */
+export interface Pinned {
+  repository: string
+  digest: Digest
 }
 
 const DOCKER_HUB = 'docker.io'
@@ -34,6 +43,8 @@ const anyDigest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-
 const REGISTRY = new RegExp(`^${host}(?::[0-9]+)?$`)
 const PATH_TAG_DIGEST = new RegExp(`^(${remoteName})(?::(${tag}))?(?:@(${anyDigest}))?$`)
 const DIGEST = /^sha256:[0-9a-f]{64}$/
+// A pinned reference as text; a repository that starts like an option (`-…`) could be read as a flag, so it is not one.
+const PINNED = /^([A-Za-z0-9[][^@\s]*)@([^@]*)$/
 // A bare image ID; docker refuses it as a name because it cannot be told apart from an ID.
 const IMAGE_ID = /^[a-f0-9]{64}$/
 const LOOPBACK = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]+)?$/
@@ -62,7 +73,7 @@ export function parseReference(text: string, input = 'image'): ImageReference {
   const match = PATH_TAG_DIGEST.exec(remainder)
   if (match === null) throw refuse(GRAMMAR)
   const [, repository = '', tagText, digest] = match
-  if (digest !== undefined && !DIGEST.test(digest)) throw refuse(`must pin a sha256 digest: ${DIGEST_EXPECTED}`)
+  if (digest !== undefined && !isDigest(digest)) throw refuse(`must pin a sha256 digest: ${DIGEST_EXPECTED}`)
   if (registry.length + 1 + repository.length > NAME_MAX) {
     throw refuse(`must have a name (registry/repository) of at most ${NAME_MAX} characters`)
   }
@@ -90,7 +101,7 @@ export function pinnedReference(ref: ImageReference): string {
 }
 
 /** The reference pinned to `digest`. A reference that already names another digest is an input error, never overridden. */
-export function pinDigest(ref: ImageReference, digest: string, input = 'digest'): ImageReference {
+export function pinDigest(ref: ImageReference, digest: string, input = 'digest'): ImageReference & { digest: Digest } {
   if (!isDigest(digest)) throw new InputError(input, digest, DIGEST_EXPECTED)
   if (ref.digest !== undefined && ref.digest !== digest) {
     throw new InputError(
@@ -103,8 +114,20 @@ export function pinDigest(ref: ImageReference, digest: string, input = 'digest')
 }
 
 /** `sha256:` and 64 lower-case hex digits, the only digest vouch scans and signs. */
-export function isDigest(text: string): boolean {
+export function isDigest(text: string): text is Digest {
   return DIGEST.test(text)
+}
+
+/** The digest that names these manifest bytes: their sha256, as every registry computes it. */
+export function manifestDigest(bytes: Uint8Array): Digest {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}` as Digest
+}
+
+/** `repo@sha256:…` split in two, or undefined for text that is not a reference pinned to a digest. */
+export function parsePinned(text: string): Pinned | undefined {
+  const match = PINNED.exec(text)
+  if (match === null || !isDigest(match[2]!)) return undefined
+  return { repository: match[1]!, digest: match[2] }
 }
 
 /** localhost, 127.0.0.1 or [::1], any port: the registries reached over plain HTTP, as docker does. */

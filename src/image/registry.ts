@@ -1,14 +1,21 @@
 // OCI distribution client: resolves a tag to the manifest digest the registry holds, checks a pinned digest, and lists
 // an index's platforms. Only loopback registries are reached over plain HTTP, as docker does.
-import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
 import { logSafe } from '../log-safe.js'
-import type { RegistryCredentials } from '../inputs.js'
+import type { RegistryCredentials } from './credentials.js'
 import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
 import type { DockerConfig } from './docker-config.js'
-import { formatReference, isDigest, isLoopbackRegistry, type ImageReference } from './reference.js'
+import {
+  formatReference,
+  isDigest,
+  isLoopbackRegistry,
+  manifestDigest,
+  type Digest,
+  type ImageReference,
+} from './reference.js'
+import { isRecord } from '../json.js'
 
 export { readDockerConfig, type DockerConfig } from './docker-config.js'
 export { forgetTokens } from './auth.js'
@@ -30,16 +37,16 @@ export interface Platform {
   os?: string
   architecture?: string
   variant?: string
-  digest: string
+  digest: Digest
   /** Annotated as buildx's attestation manifest: not an image, never scanned, signed only as part of the index. */
   attestation?: true
   /** The image an attestation manifest is about (its `vnd.docker.reference.digest` annotation). */
-  attests?: string
+  attests?: Digest
 }
 
 export interface ResolvedImage {
   /** sha256:…, the digest of the exact manifest bytes the registry holds. */
-  digest: string
+  digest: Digest
   mediaType: string
   /** Present when the manifest is an index or manifest list: every entry, attestation manifests included. */
   platforms?: Platform[]
@@ -121,7 +128,7 @@ async function getManifest(session: RegistrySession, reference: string): Promise
     )
   }
 
-  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`
+  const digest = manifestDigest(body)
   const announced = response.headers.get('docker-content-digest')
   for (const expected of [
     isDigest(reference) ? reference : undefined,
@@ -175,8 +182,7 @@ function manifestType(session: RegistrySession, manifest: Record<string, unknown
 function parseManifest(session: RegistrySession, body: Uint8Array): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'))
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>
+    if (isRecord(parsed)) return parsed
   } catch {
     // Reported below with the same message as any other non-manifest.
   }
@@ -237,10 +243,6 @@ function indexPlatforms(entries: unknown, indexDigest: string): Platform[] {
       ...marks,
     }
   })
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** A registry's value as JSON, cut short: one log-safe line whatever it holds. */

@@ -4,12 +4,7 @@ import { InputError } from '../errors.js'
 import type { Finding } from './model.js'
 import { isCalendarDate, parseIgnoreYaml } from './ignore-yaml.js'
 import { matchesGlob, parsePurl, purlMatches } from './patterns.js'
-import type { Exception } from './verdict.js'
-
-export interface ParsedIgnoreFile {
-  exceptions: Exception[]
-  warnings: string[]
-}
+import type { Exception, ParsedIgnoreFile } from './verdict.js'
 
 /** Reads the file as YAML when its name ends in .yaml/.yml, as Trivy decides, else as a .trivyignore. */
 export function parseIgnoreFile(text: string, fileName: string): ParsedIgnoreFile {

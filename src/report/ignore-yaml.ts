@@ -2,9 +2,8 @@
 // The other sections (misconfigurations, secrets, licenses) do not concern the gate and are reported as not applied.
 import { LineCounter, isNode, isSeq, parseDocument } from 'yaml'
 import { InputError, errorMessage } from '../errors.js'
-import type { ParsedIgnoreFile } from './exceptions.js'
 import { globToRegExp, parsePurl } from './patterns.js'
-import type { Exception } from './verdict.js'
+import type { Exception, ParsedIgnoreFile } from './verdict.js'
 
 const NOT_GATED = ['misconfigurations', 'secrets', 'licenses']
 const ENTRY_KEYS = ['id', 'statement', 'expired_at', 'paths', 'purls']

@@ -13,6 +13,12 @@ export interface Exception {
   source: string
 }
 
+/** What an ignore file holds: its exceptions, and what vouch noticed about the file while reading it. */
+export interface ParsedIgnoreFile {
+  exceptions: Exception[]
+  warnings: string[]
+}
+
 export type IgnoreReason =
   | { kind: 'exception'; exception: Exception }
   | { kind: 'unfixed' }
@@ -49,6 +55,9 @@ export type ScanStatus = 'passed' | 'failed' | 'error'
 
 /** Where a run stopped with an error, in the order of the flow: what the summary's headline says failed. */
 export type FailedStage = 'inputs' | 'resolve' | 'install' | 'scan' | 'reports' | 'sign'
+
+/** The only verdict an image is signed on: signImage and signAndAttest take nothing else. */
+export type PassedVerdict = Extract<Verdict, { status: 'passed' }>
 
 export type Verdict =
   | { status: 'passed'; gate: GateResult }

@@ -1,4 +1,4 @@
-// Installs the scanners this run needs, in parallel, each verified by sha256 before it runs.
+// Installs the tools this run needs (Trivy, and cosign when it signs), in parallel, each verified by sha256 before it runs.
 import * as core from '@actions/core'
 import type { Exec } from '../exec.js'
 import type { Inputs } from '../inputs.js'
@@ -7,8 +7,6 @@ import { releaseAsset, runnerPlatform } from '../tools/assets.js'
 import { expectedSha256 } from '../tools/checksums.js'
 import { checkToolIdentity } from '../tools/identity.js'
 import { signingKeyVariables, trivyEnvironment, trivyExec } from '../trivy/environment.js'
-
-export type Scanners = InstalledTools
 
 /**
  * What the installer would refuse, found before any network call: a runner no release is built for, a version
@@ -23,11 +21,11 @@ export function checkToolRequests(inputs: Inputs, env: NodeJS.ProcessEnv): void 
   }
 }
 
-export async function installScanners(
+export async function installRunTools(
   inputs: Inputs,
   exec: Exec,
   env: Record<string, string | undefined> = process.env,
-): Promise<Scanners> {
+): Promise<InstalledTools> {
   // cosign is needed only to sign; a run with `sign: false` never downloads it.
   const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy'
   return core.group(label, async () => {

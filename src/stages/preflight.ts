@@ -2,11 +2,11 @@
 // here is an InputError naming the input.
 import { stat } from 'node:fs/promises'
 import { InputError, SigningError } from '../errors.js'
-import type { CosignKey, Inputs } from '../inputs.js'
+import type { Inputs } from '../inputs.js'
 import { formatReference } from '../image/reference.js'
 import { describeAllowed, isAllowed } from '../image/allowed.js'
 import { checkFormatSupported } from '../cosign/args.js'
-import { checkKeylessReady } from '../cosign/keys.js'
+import { checkKeylessReady, type CosignKey } from '../cosign/keys.js'
 import { checkExtraAnnotations } from '../cluster/annotations.js'
 import type { Exception } from '../report/verdict.js'
 import { checkToolRequests } from './install.js'

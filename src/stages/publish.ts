@@ -6,9 +6,9 @@ import { pinnedReference } from '../image/reference.js'
 import type { Verdict } from '../report/verdict.js'
 import { gateAnnotation, podAnnotations } from '../cluster/annotations.js'
 import { renderSummary } from '../render/summary.js'
-import { workflowAnnotations } from '../render/annotations.js'
+import { workflowAnnotations } from '../render/workflow-annotations.js'
 import type { ImageTarget } from './resolve.js'
-import type { Scanners } from './install.js'
+import type { InstalledTools } from '../tools/install.js'
 import type { ScanOutcome } from './scan.js'
 import type { ReportFiles } from './reports.js'
 import type { SigningOutcome } from './sign.js'
@@ -20,18 +20,19 @@ export type PublishedInputs = Pick<Inputs, 'annotationKey' | 'enforce' | 'summar
 export interface Published {
   inputs: PublishedInputs
   verdict: Verdict
-  target?: ImageTarget
-  scanners?: Scanners
-  scan?: ScanOutcome
-  files?: ReportFiles
-  signing?: SigningOutcome
+  // Each may be absent or undefined: main.ts hands on what the run reached before it stopped.
+  target?: ImageTarget | undefined
+  tools?: InstalledTools | undefined
+  scan?: ScanOutcome | undefined
+  files?: ReportFiles | undefined
+  signing?: SigningOutcome | undefined
   now: Date
   /** Where the summary goes; the Actions job summary unless the caller (the CLI) says otherwise. */
-  writeSummary?: (markdown: string) => Promise<void>
+  writeSummary?: ((markdown: string) => Promise<void>) | undefined
 }
 
 export function outputsOf(published: Published): Record<string, string> {
-  const { inputs, verdict, target, scanners, scan, files, signing } = published
+  const { inputs, verdict, target, tools, scan, files, signing } = published
   const gate = verdict.gate
   const count = (value: number | undefined): string => (value === undefined ? '' : String(value))
   return {
@@ -49,8 +50,8 @@ export function outputsOf(published: Published): Record<string, string> {
     'json-report': files?.json ?? '',
     'sarif-report': files?.sarif ?? '',
     predicate: files?.predicate ?? '',
-    'trivy-version': scanners?.trivy.version ?? '',
-    'cosign-version': scanners?.cosign?.version ?? '',
+    'trivy-version': tools?.trivy.version ?? '',
+    'cosign-version': tools?.cosign?.version ?? '',
     'db-updated-at': scan?.db.updatedAt ?? '',
   }
 }
@@ -74,12 +75,12 @@ export async function publish(published: Published): Promise<void> {
 }
 
 export function summaryOf(published: Published): string {
-  const { inputs, verdict, target, scanners, scan, files, signing, now } = published
+  const { inputs, verdict, target, tools, scan, files, signing, now } = published
   return renderSummary({
     verdict,
     image: target?.pinned ?? '',
     platforms: target?.platformNames ?? [],
-    ...(scanners === undefined ? {} : { trivyVersion: scanners.trivy.version }),
+    ...(tools === undefined ? {} : { trivyVersion: tools.trivy.version }),
     ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
     ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
     now,

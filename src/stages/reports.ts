@@ -8,6 +8,7 @@ import { renderSarif, sarifFileText } from '../render/sarif.js'
 import { renderPredicate } from '../render/predicate.js'
 import type { ImageTarget } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
+import { isRecord } from '../json.js'
 
 export interface ReportFiles {
   json: string
@@ -64,16 +65,16 @@ async function writeJsonReport(scan: Pick<ScanOutcome, 'scans'>, file: string): 
 }
 
 /** Several reports as one: each result names the image it came from by `Platform` (its label) and `Digest`. */
-export function mergedReport(reports: { platform?: string; digest?: string; report: unknown }[]): unknown {
-  const base = (isObject(reports[0]?.report) ? reports[0].report : {}) as Record<string, unknown>
+export function mergedReport(reports: { platform?: string | undefined; digest?: string; report: unknown }[]): unknown {
+  const base = (isRecord(reports[0]?.report) ? reports[0].report : {}) as Record<string, unknown>
   const results = reports.flatMap(({ platform, digest, report }) => {
     const list = Array.isArray(report)
       ? report
-      : isObject(report) && Array.isArray(report.Results)
+      : isRecord(report) && Array.isArray(report.Results)
         ? report.Results
         : []
     return list.map((result: unknown) =>
-      isObject(result) ? { ...result, Platform: platform, Digest: digest } : result,
+      isRecord(result) ? { ...result, Platform: platform, Digest: digest } : result,
     )
   })
   return {
@@ -82,8 +83,4 @@ export function mergedReport(reports: { platform?: string; digest?: string; repo
     Images: reports.map(({ platform, digest }) => ({ Platform: platform, Digest: digest })),
     Results: results,
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -3,14 +3,14 @@ import * as core from '@actions/core'
 import { InputError, RegistryError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { logSafe } from '../log-safe.js'
-import { isLoopbackRegistry, pinDigest, pinnedReference, type ImageReference } from '../image/reference.js'
+import { isLoopbackRegistry, pinDigest, pinnedReference, type Digest, type ImageReference } from '../image/reference.js'
 import { platformName, readDockerConfig, resolveDigest, type Platform } from '../image/registry.js'
 
 /** One image that Trivy scans as itself: the image, or one child of the index by its own digest. */
 export interface ImageToScan {
   /** registry/repo@sha256:… of this very image, never of the index around it. */
   pinned: string
-  digest: string
+  digest: Digest
   /** `os/arch[/variant]` as the index declares it; undefined for a single image and for an entry without one. */
   platform?: string
   /**
@@ -25,7 +25,7 @@ export interface ImageTarget {
   reference: ImageReference
   /** registry/repo@sha256:…, the only form vouch scans and signs. */
   pinned: string
-  digest: string
+  digest: Digest
   /** The digest names an index (several platforms): signing is recursive. */
   isIndex: boolean
   /** What this run scans, one Trivy run each. */
@@ -68,7 +68,10 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
   // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
   // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
   for (const image of images) {
-    const child = await resolveDigest({ ...reference, tag: undefined, digest: image.digest }, options)
+    const child = await resolveDigest(
+      { registry: reference.registry, repository: reference.repository, digest: image.digest },
+      options,
+    )
     if (child.platforms !== undefined) {
       throw new RegistryError(
         `The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +

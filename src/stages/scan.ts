@@ -15,7 +15,7 @@ import { mergeReports } from '../report/merge.js'
 import { decide, holdGate } from '../report/gate.js'
 import type { ScanReport } from '../report/model.js'
 import type { Exception, GateResult, Verdict } from '../report/verdict.js'
-import type { InstalledTool } from '../tools/install.js'
+import type { InstalledTool } from '../tools/request.js'
 import type { ImageTarget } from './resolve.js'
 
 export interface ScanOutcome {
@@ -38,12 +38,14 @@ export interface ScanRequest {
   exceptions: Exception[]
   exec: Exec
   now: () => Date
+  /** The step's environment: RUNNER_TEMP, and what Trivy's allowlisted environment is taken from. */
+  env: Record<string, string | undefined>
 }
 
 export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
-  const { inputs, target, trivy, exec, now } = request
-  const work = path.join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan')
-  const cacheDir = path.join(process.env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache')
+  const { inputs, target, trivy, exec, now, env } = request
+  const work = path.join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan')
+  const cacheDir = path.join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-trivy-cache')
   await mkdir(work, { recursive: true })
   const vex = await localVexDocuments(inputs.vex, work)
 
@@ -64,7 +66,8 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
       ...(inputs.registryCredentials === undefined
         ? {}
         : { registryLogin: { registry: target.reference.registry, credentials: inputs.registryCredentials } }),
-      ...(process.env.RUNNER_TEMP === undefined ? {} : { runnerTemp: process.env.RUNNER_TEMP }),
+      ...(env.RUNNER_TEMP === undefined ? {} : { runnerTemp: env.RUNNER_TEMP }),
+      stepEnv: env,
       exec,
       now,
     })

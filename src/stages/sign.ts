@@ -1,14 +1,15 @@
-// Signs the scanned digest and attaches the scan: only when every image the signature covers was scanned (here), and
-// only for a passed verdict (the guard lives in signAndAttest).
+// Signs the scanned digest and attaches the scan: only for a passed verdict (the type of `verdict` says so; main.ts
+// decides it), and only when every image the signature covers was scanned (here).
 import * as core from '@actions/core'
 import type { Exec } from '../exec.js'
 import { logSafe } from '../log-safe.js'
 import type { Inputs } from '../inputs.js'
 import { signedAnnotations } from '../cluster/annotations.js'
-import { signAndAttest, type SigningResult } from '../cosign/run.js'
-import type { InstalledTool } from '../tools/install.js'
+import { signAndAttest, type SigningResult } from '../cosign/signing.js'
+import type { InstalledTool } from '../tools/request.js'
 import type { ImageTarget, ImageToScan } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
+import type { PassedVerdict } from '../report/verdict.js'
 import type { ReportFiles } from './reports.js'
 
 export interface SigningOutcome extends Partial<SigningResult> {
@@ -23,6 +24,8 @@ export interface SignRequest {
   target: ImageTarget
   cosign: InstalledTool | undefined
   scan: ScanOutcome
+  /** The scan's verdict, checked by the caller: nothing else can be signed. */
+  verdict: PassedVerdict
   files: ReportFiles
   exec: Exec
   env: NodeJS.ProcessEnv
@@ -49,7 +52,7 @@ export async function signImage(request: SignRequest): Promise<SigningOutcome> {
       cosignVersion: cosign.version,
       image: target.pinned,
       isIndex: target.isIndex,
-      verdictStatus: scan.verdict.status,
+      verdict: request.verdict,
       sign: inputs.sign,
       attest: inputs.attest,
       key: inputs.cosignKey,

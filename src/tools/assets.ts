@@ -1,5 +1,6 @@
 // Which release asset of Trivy or cosign fits this runner, and where to download it (GitHub or a mirror laid
 // out like GitHub releases). Pure: the runner's os/arch come in as arguments.
+import { UnsupportedPlatformError } from '../errors.js'
 
 export type ToolName = 'trivy' | 'cosign'
 export const TOOLS: readonly ToolName[] = ['trivy', 'cosign']
@@ -18,11 +19,6 @@ export type PlatformKey = `${ToolOs}/${ToolArch}`
 
 export function platformKey(platform: RunnerPlatform): PlatformKey {
   return `${platform.os}/${platform.arch}`
-}
-
-/** No release of the tool exists for this runner. */
-export class UnsupportedPlatformError extends Error {
-  override name = 'UnsupportedPlatformError'
 }
 
 const RUNNER_OS: Record<string, ToolOs> = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' }

@@ -1,7 +1,7 @@
 // Decides which sha256 a downloaded tool must have before vouch will run it: the hash pinned in vouch's own
 // source, or the user's hash for a version vouch has no pin for. Refused releases and known-bad hashes never pass.
 import { InputError, IntegrityError } from '../errors.js'
-import type { ToolRequest } from '../inputs.js'
+import type { ToolRequest } from './request.js'
 import { assetName, describePlatform, platformKey, type RunnerPlatform, type ToolName } from './assets.js'
 import { COSIGN_SHA256, TRIVY_SHA256, type VersionHashes } from './pins.js'
 

@@ -6,13 +6,9 @@ import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
 import { DownloadError, errorMessage } from '../errors.js'
+import { retrying, type RetryPolicy } from '../retry.js'
 
-export interface RetryPolicy {
-  /** Total tries, the first included. */
-  attempts: number
-  /** Wait before the second try; doubled before each further one. */
-  baseDelayMs: number
-}
+export type { RetryPolicy } from '../retry.js'
 
 export interface DownloadOptions {
   fetch?: typeof fetch
@@ -39,8 +35,6 @@ const DEFAULT_MAX_BYTES = 1 << 30
 // A Retry-After longer than this is not worth holding a CI job for.
 const MAX_RETRY_AFTER_MS = 60_000
 
-const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
 /** A failure worth another try; `waitMs` overrides the backoff (Retry-After). */
 class Retryable extends Error {
   constructor(
@@ -59,33 +53,38 @@ class Retryable extends Error {
  * (and the HTTP status when there was one); no partial file is left behind.
  */
 export async function downloadAsset(url: string, path: string, options: DownloadOptions = {}): Promise<Downloaded> {
-  const retry = options.retry ?? DEFAULT_RETRY
-  const sleep = options.sleep ?? sleepFor
-  const attempts = Math.max(1, retry.attempts)
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await downloadOnce(url, path, options)
-    } catch (error) {
-      await removePartial(path, options.log)
-      if (error instanceof DownloadError) throw error
-      if (!(error instanceof Retryable)) {
-        throw new DownloadError(`could not download ${url} to ${path}: ${errorMessage(error)}`, url, undefined, {
-          cause: error,
-        })
+  const policy = options.retry ?? DEFAULT_RETRY
+  const attempts = Math.max(1, policy.attempts)
+  const outcome = await retrying(
+    async (): Promise<{ downloaded: Downloaded } | { error: unknown }> => {
+      try {
+        return { downloaded: await downloadOnce(url, path, options) }
+      } catch (error) {
+        await removePartial(path, options.log)
+        return { error }
       }
-      if (attempt >= attempts) {
-        throw new DownloadError(
-          `could not download ${url} after ${attempts} attempts: ${error.message}`,
-          url,
-          error.status,
-          { cause: error },
-        )
-      }
-      const waitMs = error.waitMs ?? retry.baseDelayMs * 2 ** (attempt - 1)
-      options.log?.(`${error.message}; retrying in ${waitMs} ms (attempt ${attempt + 1} of ${attempts})`)
-      await sleep(waitMs)
-    }
+    },
+    {
+      policy,
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      retryable: (tried) => 'error' in tried && tried.error instanceof Retryable && (tried.error.waitMs ?? true),
+      onRetry: (tried, waitMs, attempt) => {
+        const message = 'error' in tried ? errorMessage(tried.error) : ''
+        options.log?.(`${message}; retrying in ${waitMs} ms (attempt ${attempt} of ${attempts})`)
+      },
+    },
+  )
+  if ('downloaded' in outcome) return outcome.downloaded
+  const { error } = outcome
+  if (error instanceof DownloadError) throw error
+  if (!(error instanceof Retryable)) {
+    throw new DownloadError(`could not download ${url} to ${path}: ${errorMessage(error)}`, url, undefined, {
+      cause: error,
+    })
   }
+  throw new DownloadError(`could not download ${url} after ${attempts} attempts: ${error.message}`, url, error.status, {
+    cause: error,
+  })
 }
 
 async function downloadOnce(url: string, path: string, options: DownloadOptions): Promise<Downloaded> {

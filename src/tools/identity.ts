@@ -2,7 +2,7 @@
 // that holds another release (a mislabelled mirror, a user hash for the wrong file) is caught before it scans.
 import { IntegrityError } from '../errors.js'
 import type { Exec } from '../exec.js'
-import type { InstalledTool } from './install.js'
+import type { InstalledTool } from './request.js'
 
 /**
  * `trivy --version` prints `Version: 0.74.0` on its first line, then (when a DB is cached) an indented

@@ -7,14 +7,9 @@ import { dirname, join } from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, IntegrityError } from '../errors.js'
 import { exec as defaultExec, type Exec } from '../exec.js'
-import type { ToolRequest } from '../inputs.js'
-import {
-  actionsCacheKey,
-  loadActionsCache,
-  restoreAssetFromActionsCache,
-  saveAssetToActionsCache,
-  type ActionsCacheLike,
-} from './actions-cache.js'
+import type { InstalledTool, ToolRequest } from './request.js'
+import { loadActionsCache, type ActionsCacheLike } from '../cache/actions-cache.js'
+import { actionsCacheKey, restoreAssetFromActionsCache, saveAssetToActionsCache } from './asset-cache.js'
 import { releaseAsset, runnerPlatform, type ReleaseAsset, type RunnerPlatform, type ToolName } from './assets.js'
 import { adoptCachedAsset, type Adopted } from './cached-asset.js'
 import { assertHashAllowed, expectedSha256, pinnedSha256 } from './checksums.js'
@@ -22,17 +17,6 @@ import { downloadAsset, type RetryPolicy } from './download.js'
 import { unpackAsset } from './extract.js'
 import { checkToolIdentity } from './identity.js'
 import { addAssetToToolCache, cachedAssetPath, toolCacheArch, toolCacheAvailable } from './tool-cache.js'
-
-export interface InstalledTool {
-  tool: ToolName
-  /** The release tag, `v0.74.0`. */
-  version: string
-  /** Absolute path of the executable. */
-  path: string
-  /** sha256 of the release asset, equal to the pinned or user-given hash. */
-  sha256: string
-  fromCache: 'tool-cache' | 'actions-cache' | false
-}
 
 export interface InstallOptions {
   /** `tools-mirror`: replaces https://github.com in download URLs. */

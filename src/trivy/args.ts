@@ -2,6 +2,7 @@
 // Trivy is never told about severities, unfixed findings, ignore files or exit codes: it only reports.
 import { ScanError } from '../errors.js'
 import { logSafe } from '../log-safe.js'
+import { isDigest, parsePinned } from '../image/reference.js'
 
 export interface ScanArgsOptions {
   /**
@@ -22,10 +23,8 @@ export interface ScanArgsOptions {
   skipDbUpdate?: boolean
 }
 
-const PINNED = /@sha256:[0-9a-f]{64}$/
-
 export function scanArgs(options: ScanArgsOptions): string[] {
-  if (!PINNED.test(options.image)) {
+  if (parsePinned(options.image) === undefined) {
     throw new ScanError(`refusing to scan ${JSON.stringify(options.image)}: Trivy is only given image@sha256:<digest>`)
   }
   if (!Number.isSafeInteger(options.timeoutSeconds) || options.timeoutSeconds <= 0) {
@@ -65,7 +64,7 @@ export function versionArgs(cacheDir: string): string[] {
 
 /** `trivy-<hex>.json`: named by the digest scanned, which no two images share (platform names can collide). */
 export function reportFileName(digest: string): string {
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new ScanError(`no report file for ${JSON.stringify(digest)}`)
+  if (!isDigest(digest)) throw new ScanError(`no report file for ${JSON.stringify(digest)}`)
   return `trivy-${digest.slice('sha256:'.length)}.json`
 }
 

@@ -2,7 +2,7 @@
 // mirrors and to find its temp and cache folders, and nothing else. Trivy never sees cosign's settings, the
 // variable that `cosign-key: env://NAME` names, the step's inputs or the runner's tokens, whatever the step holds.
 import type { Exec } from '../exec.js'
-import type { CosignKey } from '../inputs.js'
+import type { CosignKey } from '../cosign/keys.js'
 
 // Variables Trivy (Go's net/http, crypto/x509, os.TempDir, os.UserHomeDir, the docker keychain) reads to work at
 // all. Cloud SDK credentials (AWS_*, GOOGLE_*, AZURE_*) are not among them: they may be the very ones a KMS

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { ScanError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
-import { withDockerConfig } from '../cosign/docker-config.js'
-import type { RegistryCredentials } from '../inputs.js'
+import { withDockerConfig } from '../image/docker-config.js'
+import type { RegistryCredentials } from '../image/credentials.js'
+import { retrying, type RetryPolicy } from '../retry.js'
 import { commandLine, reportFileName, scanArgs } from './args.js'
 import { trivyEnvironment, trivyExec } from './environment.js'
 import {
@@ -45,14 +46,14 @@ export interface TrivyScanOptions {
   /** Where that docker config lives while Trivy runs (RUNNER_TEMP on a runner; the system's temp otherwise). */
   runnerTemp?: string
   exec: Exec
-  /** The step's environment, from which Trivy's is taken by allowlist (trivyEnvironment); process.env by default. */
-  stepEnv?: Record<string, string | undefined>
+  /** The step's environment, from which Trivy's is taken by allowlist (trivyEnvironment); handed in, never read here. */
+  stepEnv: Record<string, string | undefined>
   /** Variables Trivy must never get whatever the allowlist says: the one `cosign-key: env://NAME` names. */
   withheldEnv?: readonly string[]
   now?: () => Date
   sleep?: (ms: number) => Promise<void>
   /** Runs that may download the DB before falling back: `attempts` in all, waiting base, 2×base, 4×base… */
-  retry?: { attempts: number; baseDelayMs: number }
+  retry?: RetryPolicy
 }
 
 /** One image to scan, pinned by its own digest. */
@@ -102,6 +103,9 @@ export class ScanFailure extends ScanError {
   }
 }
 
+// Tries that may download the DB before falling back to a cached one: 2 s, then 4 s between them.
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 2000 }
+
 const DB_REMEDY =
   'Set `db-repository` to a mirror this runner can reach (for example a copy of ghcr.io/aquasecurity/trivy-db:2 ' +
   'in your own registry), and keep `cache: true` so that a DB younger than 7 days is reused when downloads fail.'
@@ -130,7 +134,7 @@ export async function runTrivyScan(options: TrivyScanOptions): Promise<TrivyScan
     return await withDockerConfig(
       registryLogin?.credentials,
       registryLogin?.registry ?? '',
-      options.runnerTemp ?? process.env.RUNNER_TEMP ?? '',
+      options.runnerTemp ?? options.stepEnv.RUNNER_TEMP ?? '',
       (dockerConfigDir) =>
         scanPlatforms(
           new Runner({ ...options, outputDir, cacheDir, vex: options.vex.map(absoluteVex) }, cwd, now, dockerConfigDir),
@@ -184,7 +188,7 @@ class Runner {
     /** vouch's docker config for the image's registry; undefined leaves Trivy the runner's own. */
     private readonly dockerConfigDir: string | undefined,
   ) {
-    const environment = trivyEnvironment(options.stepEnv ?? process.env, {
+    const environment = trivyEnvironment(options.stepEnv, {
       ...(dockerConfigDir === undefined ? {} : { dockerConfigDir }),
       ...(options.withheldEnv === undefined ? {} : { withheld: options.withheldEnv }),
     })
@@ -196,15 +200,14 @@ class Runner {
 
   async scan(image: TrivyImage): Promise<PlatformScan> {
     const reportFile = join(this.options.outputDir, reportFileName(image.digest))
-    const { attempts, baseDelayMs } = this.options.retry ?? { attempts: 3, baseDelayMs: 2000 }
     const skipDbUpdate = this.dbReady
-    let outcome = await this.downloadRound(image, reportFile, skipDbUpdate)
-    for (let attempt = 1; attempt < attempts && this.isRetryable(outcome); attempt++) {
-      const delayMs = baseDelayMs * 2 ** (attempt - 1)
-      core.info(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt + 1} of ${attempts})`)
-      await (this.options.sleep ?? defaultSleep)(delayMs)
-      outcome = await this.downloadRound(image, reportFile, skipDbUpdate)
-    }
+    let outcome = await retrying(() => this.downloadRound(image, reportFile, skipDbUpdate), {
+      policy: this.options.retry ?? DEFAULT_RETRY,
+      ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+      retryable: (tried) => this.isRetryable(tried),
+      onRetry: (_, delayMs, attempt, attempts) =>
+        core.info(`Trivy could not download a DB; retrying in ${delayMs / 1000}s (attempt ${attempt} of ${attempts})`),
+    })
     if (this.isRetryable(outcome) && !skipDbUpdate) outcome = await this.fallBack(image, reportFile, outcome)
     await this.check(outcome, image, reportFile)
     this.dbReady = true
@@ -265,7 +268,7 @@ class Runner {
   }
 
   private dbFailure(outcome: Outcome, noFallback?: string): ScanFailure {
-    const attempts = this.options.retry?.attempts ?? 3
+    const attempts = (this.options.retry ?? DEFAULT_RETRY).attempts
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`
     const said = `Trivy said: ${stderrTail(outcome.stderr, 3)}`
     if (isJavaDbFailure(outcome.stderr)) {
@@ -351,10 +354,6 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false
   }
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms))
 }
 
 /** Which of `locations` Trivy gave up at without trying the rest, from its fatal "failed to download artifact from X". */

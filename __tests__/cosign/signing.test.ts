@@ -4,9 +4,12 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { SigningError } from '../../src/errors.js'
-import type { CosignKey } from '../../src/inputs.js'
-import { SigningFailure, signAndAttest, type SigningOptions } from '../../src/cosign/run.js'
+import type { CosignKey } from '../../src/cosign/keys.js'
+import { SigningFailure, signAndAttest, type SigningOptions } from '../../src/cosign/signing.js'
 import { fakeCosign } from './fake-exec.js'
+import { decide, holdGate } from '../../src/report/gate.js'
+import type { PassedVerdict } from '../../src/report/verdict.js'
+import { ANNOTATIONS } from './default-annotations.js'
 
 vi.mock('@actions/core', async (original) => ({
   ...(await original<typeof import('@actions/core')>()),
@@ -25,15 +28,17 @@ const PEM: CosignKey = {
   kind: 'pem',
   pem: `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${PEM_MARKER}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----`,
 }
-const ANNOTATIONS: [string, string][] = [
-  ['security.example.com/scan-status', 'passed'],
-  ['security.example.com/max-critical', '0'],
-  ['security.example.com/max-high', '0'],
-  ['security.example.com/max-medium', 'unlimited'],
-  ['security.example.com/max-low', 'unlimited'],
-  ['security.example.com/max-unknown', 'unlimited'],
-  ['security.example.com/scanner', 'trivy@v0.74.0'],
-]
+const NO_BUDGETS = { CRITICAL: null, HIGH: null, MEDIUM: null, LOW: null, UNKNOWN: null }
+const PASSED = decide(
+  holdGate({
+    findings: [],
+    modified: [],
+    budgets: NO_BUDGETS,
+    exceptions: [],
+    ignoreUnfixed: false,
+    today: '2026-01-01',
+  }),
+) as PassedVerdict
 const KEYLESS_ENV = {
   GITHUB_WORKFLOW_REF: 'acme/app/.github/workflows/release.yml@refs/heads/main',
   ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/x',
@@ -65,7 +70,7 @@ function options(over: Partial<SigningOptions> = {}): SigningOptions {
     cosignVersion: 'v3.0.6',
     image: IMAGE,
     isIndex: false,
-    verdictStatus: 'passed',
+    verdict: PASSED,
     sign: true,
     attest: true,
     key: PEM,
@@ -95,14 +100,19 @@ const withFault = (fault: string, version = 'v3.0.6') =>
     VOUCH_FAKE_COSIGN_VERSION: version,
   })
 
+/** A verdict that is not passed, forced past the type as JavaScript or a cast could: signAndAttest still refuses it. */
+function forcedVerdict(status: 'failed' | 'error'): PassedVerdict {
+  return { ...PASSED, status } as unknown as PassedVerdict
+}
+
 describe('fail closed', () => {
   test.each([
-    ['a failed verdict', { verdictStatus: 'failed' as const }],
-    ['an error verdict', { verdictStatus: 'error' as const }],
+    ['a failed verdict', { verdict: forcedVerdict('failed') }],
+    ['an error verdict', { verdict: forcedVerdict('error') }],
     ['sign: false', { sign: false }],
     [
       'a failed verdict with a keyless key and no OIDC',
-      { verdictStatus: 'failed' as const, key: { kind: 'keyless' } as CosignKey },
+      { verdict: forcedVerdict('failed'), key: { kind: 'keyless' } as CosignKey },
     ],
   ])('%s runs cosign not at all and reports nothing signed', async (_name, over) => {
     expect(await signAndAttest(options(over))).toEqual({ signed: false, attested: false, verified: false })
@@ -268,7 +278,7 @@ describe('failures after signing keep the signature', () => {
 describe('retries and reruns', () => {
   test('a Rekor 429 is retried after a back-off and then succeeds', async () => {
     fake = withFault('sign-429-once')
-    const result = await signAndAttest(options({ exec: fake.exec, retry: { attempts: 3, delayMs: 500 } }))
+    const result = await signAndAttest(options({ exec: fake.exec, retry: { attempts: 3, baseDelayMs: 500 } }))
     expect(result.verified).toBe(true)
     expect(fake.subcommands().filter((name) => name === 'sign')).toHaveLength(2)
     expect(sleeps).toEqual([500])

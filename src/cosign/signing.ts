@@ -3,7 +3,9 @@
 import * as core from '@actions/core'
 import { SigningError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
-import type { CosignKey, RegistryCredentials, SignatureFormat } from '../inputs.js'
+import type { RegistryCredentials } from '../image/credentials.js'
+import type { SignatureFormat } from './args.js'
+import type { CosignKey } from './keys.js'
 import {
   PUBLIC_KEY_ENV,
   attestArgs,
@@ -18,8 +20,11 @@ import {
   type KeylessIdentity,
   type VerifyArgsOptions,
 } from './args.js'
-import { withDockerConfig } from './docker-config.js'
-import { cosignRunner, type CosignRunner } from './runner.js'
+import { withDockerConfig } from '../image/docker-config.js'
+import { cosignRunner, type CosignRunner } from './command.js'
+import { maskSecrets } from '../secrets.js'
+import type { RetryPolicy } from '../retry.js'
+import type { PassedVerdict } from '../report/verdict.js'
 import { findBundleSignature, signatureReferrers, verifyAttestation, verifySignature } from './verify.js'
 
 export interface SigningOptions {
@@ -29,7 +34,8 @@ export interface SigningOptions {
   image: string
   /** The digest is a multi-platform index: each platform's manifest is signed too. */
   isIndex: boolean
-  verdictStatus: 'passed' | 'failed' | 'error'
+  /** The gate's decision: the type admits only a passed verdict, so a caller must have checked it. */
+  verdict: PassedVerdict
   sign: boolean
   attest: boolean
   key: CosignKey
@@ -48,7 +54,7 @@ export interface SigningOptions {
   exec: Exec
   sleep?: (ms: number) => Promise<void>
   /** Tries per cosign call for rate limits and 5xx answers, and the first back-off (doubled each time). */
-  retry?: { attempts: number; delayMs: number }
+  retry?: RetryPolicy
 }
 
 export interface SigningResult {
@@ -84,14 +90,15 @@ export class SigningFailure extends SigningError {
 const NOT_SIGNED: SigningResult = { signed: false, attested: false, verified: false }
 
 export async function signAndAttest(options: SigningOptions): Promise<SigningResult> {
-  // FAIL CLOSED. The one gate: nothing below runs unless the verdict passed and signing was asked for.
-  if (options.verdictStatus !== 'passed' || options.sign !== true) return { ...NOT_SIGNED }
+  // FAIL CLOSED. The gate is main.ts's check, carried here by the PassedVerdict type; this is its backstop for a
+  // value forced past the type (from JavaScript, or a cast): nothing below runs for it, nor when `sign` is off.
+  if ((options.verdict.status as string) !== 'passed' || options.sign !== true) return { ...NOT_SIGNED }
 
   const { digest } = splitPinned(options.image)
   checkFormatSupported(options.format, options.cosignVersion)
   // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
   const identity = checkKeylessReady(options.key, options.env)
-  maskSecrets(options)
+  maskSecrets({ key: options.key, password: options.password, credentials: options.credentials })
   if (identity !== undefined && !options.tlogUpload) {
     core.warning(
       'Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
@@ -160,10 +167,11 @@ async function signAttestVerify(
     )
   }
   result.signed = true
-  result.signature =
+  const signature =
     options.format === 'legacy'
       ? legacySignatureTag(options.image)
       : await findBundleSignature(cosign, options, referrersBefore)
+  if (signature !== undefined) result.signature = signature
 
   if (options.attest) {
     // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
@@ -185,15 +193,6 @@ async function derivePublicKey(cosign: CosignRunner, key: CosignKey): Promise<st
 /** Present: checkKeylessReady refused to go on without them. */
 function oidcRequest(env: NodeJS.ProcessEnv): { url: string; token: string } {
   return { url: env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', token: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' }
-}
-
-function maskSecrets(options: SigningOptions): void {
-  const secrets = [options.password, options.credentials?.password ?? '']
-  if (options.key.kind === 'pem') {
-    // The runner masks line by line, so each line of the key body is registered as well as the whole.
-    secrets.push(options.key.pem, ...options.key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')))
-  }
-  for (const secret of secrets) if (secret.trim().length >= 4) core.setSecret(secret.trim())
 }
 
 function failureMessage(image: string, result: SigningResult, error: unknown): string {

@@ -1,8 +1,9 @@
 // The rules for single input values that are more than a number or a boolean: keys, annotations, URLs,
 // repositories, durations. Each bad value is an InputError naming the input and quoting the value.
-import { InputError } from './errors.js'
-import { checkExtraAnnotations, cosignAnnotationProblem } from './cluster/annotations.js'
-import type { CosignKey, SignatureFormat } from './inputs.js'
+import { InputError } from '../errors.js'
+import { checkExtraAnnotations, cosignAnnotationProblem } from '../cluster/annotations.js'
+import type { SignatureFormat } from '../cosign/args.js'
+import type { CosignKey } from '../cosign/keys.js'
 
 /** The non-blank lines of a multi-line input, trimmed. */
 export function lines(text: string): string[] {

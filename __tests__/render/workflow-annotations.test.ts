@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { ANNOTATED_FINDINGS, workflowAnnotations } from '../../src/render/annotations.js'
+import { ANNOTATED_FINDINGS, workflowAnnotations } from '../../src/render/workflow-annotations.js'
 import { budgets, exception, finding, fixtureFindings, gateOf, manyFindings, verdictOf } from './builders.js'
 
 describe('workflow annotations', () => {

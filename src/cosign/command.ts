@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { SigningError } from '../errors.js'
 import type { Exec, ExecResult } from '../exec.js'
 import { logSafe } from '../log-safe.js'
+import { retrying, type RetryPolicy } from '../retry.js'
 import { shellQuote } from './args.js'
 import { cosignFailure, isTransientFailure } from './output.js'
 
@@ -13,7 +14,7 @@ export interface CosignRunnerOptions {
   /** COSIGN_PASSWORD, COSIGN_PRIVATE_KEY, DOCKER_CONFIG…: never logged. */
   env: Record<string, string>
   sleep?: (ms: number) => Promise<void>
-  retry?: { attempts: number; delayMs: number }
+  retry?: RetryPolicy
 }
 
 export interface CosignRunner {
@@ -23,28 +24,27 @@ export interface CosignRunner {
   probe(step: string, args: string[], extraEnv?: Record<string, string>): Promise<ExecResult>
 }
 
-const DEFAULT_RETRY = { attempts: 4, delayMs: 2_000 }
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 2_000 }
 // verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
 const VERIFY_ANSWERS = new Set([10, 11, 12, 13])
 
 export function cosignRunner(options: CosignRunnerOptions): CosignRunner {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
-  const retry = options.retry ?? DEFAULT_RETRY
-
   const attempt = async (step: string, args: string[], extraEnv: Record<string, string>): Promise<ExecResult> => {
     core.info(logSafe(`cosign ${args.map(shellQuote).join(' ')}`))
-    for (let tried = 1; ; tried++) {
-      const result = await options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false })
-      const transient =
-        result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr)
-      if (!transient || tried >= retry.attempts) return result
-      const delay = retry.delayMs * 2 ** (tried - 1)
-      core.warning(
-        `cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
-          `retrying in ${Math.round(delay / 1000)}s (attempt ${tried + 1} of ${retry.attempts})`,
-      )
-      await sleep(delay)
-    }
+    return retrying(
+      () => options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false }),
+      {
+        policy: options.retry ?? DEFAULT_RETRY,
+        ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+        retryable: (result) =>
+          result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr),
+        onRetry: (result, delay, next, attempts) =>
+          core.warning(
+            `cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
+              `retrying in ${Math.round(delay / 1000)}s (attempt ${next} of ${attempts})`,
+          ),
+      },
+    )
   }
 
   return {
