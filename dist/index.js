@@ -39034,16 +39034,20 @@ function platformKey(platform) {
     return `${platform.os}/${platform.arch}`;
 }
 const RUNNER_OS = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' };
-const RUNNER_ARCH = { X64: 'amd64', ARM64: 'arm64', ARM: 'arm' };
+// One row per architecture vouch installs tools for: its name in release assets, in Node's `process.arch`, and in
+// the runner's `RUNNER_ARCH` (the runner sets only X64, ARM64 and ARM; the others are for local CLI runs).
+const ARCHES = [
+    { arch: 'amd64', node: 'x64', runner: 'X64', runnerSets: true },
+    { arch: 'arm64', node: 'arm64', runner: 'ARM64', runnerSets: true },
+    { arch: 'arm', node: 'arm', runner: 'ARM', runnerSets: true },
+    { arch: 'ppc64le', node: 'ppc64', runner: 'PPC64LE' },
+    { arch: 'riscv64', node: 'riscv64', runner: 'RISCV64' },
+    { arch: 's390x', node: 's390x', runner: 'S390X' },
+];
+const RUNNER_ARCH = Object.fromEntries(ARCHES.filter((row) => row.runnerSets).map((row) => [row.runner, row.arch]));
+const NODE_ARCH = Object.fromEntries(ARCHES.map((row) => [row.node, row.arch]));
+const ARCH_LABEL = Object.fromEntries(ARCHES.map((row) => [row.arch, row.runner]));
 const NODE_OS = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
-const NODE_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    ppc64: 'ppc64le',
-    riscv64: 'riscv64',
-    s390x: 's390x',
-};
 /**
  * The runner's platform: `RUNNER_OS` / `RUNNER_ARCH` as the Actions runner sets them, else Node's own
  * `process.platform` / `process.arch` (local CLI runs).
@@ -39066,14 +39070,6 @@ function lookup(table, key) {
     return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 const OS_LABEL = { linux: 'Linux', darwin: 'macOS', windows: 'Windows' };
-const ARCH_LABEL = {
-    amd64: 'X64',
-    arm64: 'ARM64',
-    arm: 'ARM',
-    ppc64le: 'PPC64LE',
-    riscv64: 'RISCV64',
-    s390x: 'S390X',
-};
 /** `Windows ARM64`: a platform in the runner's words, for messages. */
 function describePlatform(platform) {
     return `${OS_LABEL[platform.os]} ${ARCH_LABEL[platform.arch]}`;

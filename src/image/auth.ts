@@ -6,31 +6,13 @@ import { RegistryError } from '../errors.js'
 import type { RegistryCredentials } from './credentials.js'
 import { dockerConfigCredentials, type DockerConfig } from './docker-config.js'
 import { isLoopbackRegistry } from './reference.js'
+import type { Identity, RegistrySession } from './session.js'
 import { send } from './transport.js'
 
 // A token answer is a JWT or two in JSON: a few KiB. Anything near this is not one.
 const TOKEN_LIMIT = 1024 * 1024
 
-/** Where the credentials sent to a registry came from; named in 401 messages, the secrets never are. */
-export type CredentialSource = 'inputs' | 'docker config' | 'anonymous'
-
-export interface Identity {
-  source: CredentialSource
-  credentials?: RegistryCredentials
-  /** The docker config file, when the credentials came from one. */
-  configPath?: string
-}
-
-/** One image's conversation with its registry. */
-export interface RegistrySession {
-  /** The image as the user knows it, for messages. */
-  image: string
-  registry: string
-  repository: string
-  identity: Identity
-  fetch: typeof fetch
-  userAgent: string
-}
+export type { CredentialSource, Identity, RegistrySession } from './session.js'
 
 export interface Challenge {
   /** Lower case: `bearer` or `basic`. */

@@ -2,7 +2,7 @@
 // they were meant for and no redirect leaves https for plain http off loopback.
 import * as core from '@actions/core'
 import { RegistryError } from '../errors.js'
-import type { RegistrySession } from './auth.js'
+import type { RegistrySession } from './session.js'
 import { isLoopbackRegistry } from './reference.js'
 
 /** How long one registry request may take, body included. */

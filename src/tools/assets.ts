@@ -22,16 +22,20 @@ export function platformKey(platform: RunnerPlatform): PlatformKey {
 }
 
 const RUNNER_OS: Record<string, ToolOs> = { Linux: 'linux', macOS: 'darwin', Windows: 'windows' }
-const RUNNER_ARCH: Record<string, ToolArch> = { X64: 'amd64', ARM64: 'arm64', ARM: 'arm' }
+// One row per architecture vouch installs tools for: its name in release assets, in Node's `process.arch`, and in
+// the runner's `RUNNER_ARCH` (the runner sets only X64, ARM64 and ARM; the others are for local CLI runs).
+const ARCHES: readonly { arch: ToolArch; node: string; runner: string; runnerSets?: true }[] = [
+  { arch: 'amd64', node: 'x64', runner: 'X64', runnerSets: true },
+  { arch: 'arm64', node: 'arm64', runner: 'ARM64', runnerSets: true },
+  { arch: 'arm', node: 'arm', runner: 'ARM', runnerSets: true },
+  { arch: 'ppc64le', node: 'ppc64', runner: 'PPC64LE' },
+  { arch: 'riscv64', node: 'riscv64', runner: 'RISCV64' },
+  { arch: 's390x', node: 's390x', runner: 'S390X' },
+]
+const RUNNER_ARCH = Object.fromEntries(ARCHES.filter((row) => row.runnerSets).map((row) => [row.runner, row.arch]))
+const NODE_ARCH = Object.fromEntries(ARCHES.map((row) => [row.node, row.arch]))
+const ARCH_LABEL = Object.fromEntries(ARCHES.map((row) => [row.arch, row.runner])) as Record<ToolArch, string>
 const NODE_OS: Record<string, ToolOs> = { linux: 'linux', darwin: 'darwin', win32: 'windows' }
-const NODE_ARCH: Record<string, ToolArch> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  arm: 'arm',
-  ppc64: 'ppc64le',
-  riscv64: 'riscv64',
-  s390x: 's390x',
-}
 
 /**
  * The runner's platform: `RUNNER_OS` / `RUNNER_ARCH` as the Actions runner sets them, else Node's own
@@ -64,15 +68,6 @@ function lookup<T>(table: Record<string, T>, key: string): T | undefined {
 }
 
 const OS_LABEL: Record<ToolOs, string> = { linux: 'Linux', darwin: 'macOS', windows: 'Windows' }
-const ARCH_LABEL: Record<ToolArch, string> = {
-  amd64: 'X64',
-  arm64: 'ARM64',
-  arm: 'ARM',
-  ppc64le: 'PPC64LE',
-  riscv64: 'RISCV64',
-  s390x: 'S390X',
-}
-
 /** `Windows ARM64`: a platform in the runner's words, for messages. */
 export function describePlatform(platform: RunnerPlatform): string {
   return `${OS_LABEL[platform.os]} ${ARCH_LABEL[platform.arch]}`
