@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const cleanup = cleanupOnExit()
   const started = Date.now()
   try {
-    heading('The real tools (scripts/real-tools.sh: built once into ~/.cache/vouch-e2e/bin, then reused)')
+    heading('The real tools (scripts/real-tools.sh builds them once from their Go modules, then reuses them)')
     // The demo needs Trivy, cosign and the Kyverno CLI; gator is only for the real-tool tier's Gatekeeper tests.
     process.env.VOUCH_E2E_TOOLS ??= 'trivy cosign kyverno'
     const removeDb = setupRealTools()
