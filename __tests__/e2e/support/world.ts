@@ -60,13 +60,29 @@ export interface E2eWorld {
 export const KEY_PASSWORD = 'e2e-key-password-7d1f'
 
 export async function startE2eWorld(): Promise<E2eWorld> {
-  const [registry, mirror, key, downRegistry] = await Promise.all([
+  const started = await Promise.allSettled([
     startRegistry(),
     startMirror(releaseAssets()),
     generateKeyPair(KEY_PASSWORD),
     startDownRegistry(),
-  ])
-  await pushTrivyDb(registry.host)
+  ] as const)
+  const [registry, mirror, key, downRegistry] = started.map((result) =>
+    result.status === 'fulfilled' ? result.value : undefined,
+  ) as [StartedRegistry?, Mirror?, KeyPair?, Awaited<ReturnType<typeof startDownRegistry>>?]
+  const stopStarted = async (): Promise<void> => {
+    await Promise.all([registry?.stop(), mirror?.close(), downRegistry?.close()])
+    if (key !== undefined) await rm(key.dir, { recursive: true, force: true })
+  }
+  const failed = started.find((result) => result.status === 'rejected')
+  // A part that did not start fails the world; the parts that did are stopped, so nothing keeps running.
+  if (registry === undefined || mirror === undefined || key === undefined || downRegistry === undefined) {
+    await stopStarted()
+    throw (failed as PromiseRejectedResult).reason
+  }
+  await pushTrivyDb(registry.host).catch(async (error: unknown) => {
+    await stopStarted()
+    throw error
+  })
   const toolCache = await mkdtemp(path.join(tmpdir(), 'vouch-e2e-tool-cache-'))
   const runners: RunnerDirs[] = []
   return {
@@ -78,8 +94,8 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     toolCache,
     runners,
     close: async () => {
-      await Promise.all([registry.stop(), mirror.close(), downRegistry.close()])
-      const folders = [key.dir, toolCache, ...runners.map((runner) => runner.root)]
+      await stopStarted()
+      const folders = [toolCache, ...runners.map((runner) => runner.root)]
       await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })))
     },
   }

@@ -3,7 +3,7 @@
 // when any rule failed (cmd/cli/kubectl-kyverno/commands/apply/command.go `exit`, v1.19.0), so the exit code alone
 // cannot say which pod failed: the report can.
 import { execFile } from 'node:child_process'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -50,21 +50,35 @@ export function decisions(results: ReportResult[]): Map<string, Decision> {
 /** `kyverno apply` with `--registry` (image verification reads the loopback registry) over the given pods. */
 export async function applyPolicies(kyverno: string, policyText: string, pods: unknown[]): Promise<ReportResult[]> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'vouch-kyverno-'))
-  const policyFile = path.join(directory, 'policy.yaml')
-  const podsFile = path.join(directory, 'pods.yaml')
-  await writeFile(policyFile, policyText)
-  await writeFile(podsFile, pods.map((pod) => stringify(pod)).join('---\n'))
-  const args = ['apply', policyFile, '--resource', podsFile, '--registry', '--policy-report', '--output-format', 'json']
-  const output = await run(kyverno, args, { maxBuffer: 32 * 1024 * 1024 }).catch(
-    (error: { code?: number; stdout?: string; stderr?: string }) => {
-      // Exit 1 is "some rule failed"; anything else, or no report, is the CLI failing.
-      if (error.code !== 1 || !error.stdout?.includes('"results"')) {
-        throw new Error(`kyverno apply failed (exit ${error.code}): ${error.stderr ?? ''}`)
-      }
-      return { stdout: error.stdout }
-    },
-  )
-  const json = output.stdout.slice(output.stdout.indexOf('{'), output.stdout.lastIndexOf('}') + 1)
-  const report = JSON.parse(json) as { results?: ReportResult[] }
-  return report.results ?? []
+  try {
+    const policyFile = path.join(directory, 'policy.yaml')
+    const podsFile = path.join(directory, 'pods.yaml')
+    await writeFile(policyFile, policyText)
+    await writeFile(podsFile, pods.map((pod) => stringify(pod)).join('---\n'))
+    const args = [
+      'apply',
+      policyFile,
+      '--resource',
+      podsFile,
+      '--registry',
+      '--policy-report',
+      '--output-format',
+      'json',
+    ]
+    const output = await run(kyverno, args, { maxBuffer: 32 * 1024 * 1024 }).catch(
+      (error: { code?: number; stdout?: string; stderr?: string }) => {
+        // Exit 1 is "some rule failed"; anything else, or no report, is the CLI failing.
+        if (error.code !== 1 || !error.stdout?.includes('"results"')) {
+          throw new Error(`kyverno apply failed (exit ${error.code}): ${error.stderr ?? ''}`)
+        }
+        return { stdout: error.stdout }
+      },
+    )
+    const json = output.stdout.slice(output.stdout.indexOf('{'), output.stdout.lastIndexOf('}') + 1)
+    const report = JSON.parse(json) as { results?: ReportResult[] }
+    return report.results ?? []
+  } finally {
+    // Only the two input files are in it: removed whatever the CLI answered.
+    await rm(directory, { recursive: true, force: true })
+  }
 }
