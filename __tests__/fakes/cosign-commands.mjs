@@ -194,9 +194,10 @@ export const handlers = {
     // cmd/cosign/cli/verify/verify.go cosignError.WrapError).
     const type = bool(flags, 'type', 'custom')
     const found = pick(load(ctx).attestations, target, flags)
-    if (found.length === 0) // cosign v3.0.6 pkg/cosign/verify.go: fmt.Errorf("no matching attestations: %s", …) with nothing to join when
-    // there are none (confirmed with the real binary).
-    fail(1, 'no matching attestations: ')
+    if (found.length === 0)
+      // cosign v3.0.6 pkg/cosign/verify.go: fmt.Errorf("no matching attestations: %s", …) with nothing to join when
+      // there are none (confirmed with the real binary).
+      fail(1, 'no matching attestations: ')
     const trusted = found
       .filter((record) => record.signer === signer)
       .filter((record) => record.tlog || bool(flags, 'insecure-ignore-tlog', false))
