@@ -1,7 +1,7 @@
 // `npm run policies -- …`: each flag reaches the rendering, and each bad value is refused naming its flag.
 import { describe, expect, test } from 'vitest'
 import { renderPolicies } from '../../src/cluster/policies.js'
-import { parsePolicyFlags } from '../../src/cluster/policy-flags.js'
+import { parsePolicyFlags, policyUsage, POLICY_FLAGS } from '../../src/cluster/policy-flags.js'
 import { DEFAULT_POLICY_OPTIONS } from '../../src/cluster/policy-options.js'
 
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n'
@@ -68,5 +68,14 @@ describe('flags', () => {
   ])('%j is refused naming %s and quoting the value', (argv, flag, value) => {
     expect(() => parse(...argv)).toThrow(flag)
     expect(() => parse(...argv)).toThrow(JSON.stringify(value).slice(0, -1))
+  })
+})
+
+describe('npm run policies -- --help', () => {
+  test('names every flag the renderer reads, with the defaults it renders', () => {
+    const usage = policyUsage()
+    for (const flag of Object.keys(POLICY_FLAGS)) expect(usage).toContain(`--${flag} `)
+    expect(usage).toContain(`default ${DEFAULT_POLICY_OPTIONS.annotationKey}`)
+    expect(usage).toMatch(/--max-medium N\|unlimited\s+default unlimited/)
   })
 })

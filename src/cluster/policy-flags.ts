@@ -27,6 +27,30 @@ export const POLICY_FLAGS = {
   ...BUDGET_FLAGS,
 } as const
 
+/** `npm run policies -- --help`: every flag, with the default it renders when left out. */
+export function policyUsage(): string {
+  const d = DEFAULT_POLICY_OPTIONS
+  const budgets = SEVERITIES.map(
+    (severity) =>
+      `  --max-${severity.toLowerCase()} N|unlimited`.padEnd(36) + `default ${d.budgets[severity] ?? 'unlimited'}`,
+  )
+  return [
+    'Usage: npm run policies -- [flags]   renders the Kyverno and Gatekeeper policies (defaults: what policies/ holds)',
+    '',
+    '  --public-key FILE                 key-based attestor with this cosign public key (instead of keyless)',
+    '  --identity OWNER/REPO/.github/workflows/FILE@REF',
+    '                                    keyless attestor: the exact workflow identity that signs',
+    '  --no-tlog                         the images were signed with tlog-upload: false (ignore the Rekor log)',
+    `  --registries A/*,B/*              allowed registries (default ${d.registries.join(',')})`,
+    `  --namespaces P-*,…                enforced namespaces (default ${d.enforceNamespaces.join(',')})`,
+    `  --audit-namespaces S-*,…          audited namespaces (default ${d.auditNamespaces.join(',')})`,
+    `  --exclude-namespaces A,B          namespaces never checked (default ${d.excludedNamespaces.join(',')})`,
+    `  --annotation-key KEY              the gate annotation key (default ${d.annotationKey})`,
+    ...budgets,
+    '  --out DIR                         where to write (default policies)',
+  ].join('\n')
+}
+
 function list(value: string): string[] {
   return value
     .split(',')

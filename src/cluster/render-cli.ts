@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../errors.js'
 import { renderPolicies } from './policies.js'
-import { parsePolicyFlags } from './policy-flags.js'
+import { parsePolicyFlags, policyUsage } from './policy-flags.js'
 
 function readKey(file: string): string {
   try {
@@ -14,8 +14,17 @@ function readKey(file: string): string {
   }
 }
 
+const argv = process.argv.slice(2)
 try {
-  const { options, out } = parsePolicyFlags(process.argv.slice(2), readKey)
+  if (argv.includes('--help') || argv.includes('-h')) process.stdout.write(`${policyUsage()}\n`)
+  else render(argv)
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+}
+
+function render(args: string[]): void {
+  const { options, out } = parsePolicyFlags(args, readKey)
   const files = renderPolicies(options)
   for (const file of files) {
     const target = path.join(out, file.path)
@@ -23,7 +32,4 @@ try {
     writeFileSync(target, file.text)
   }
   process.stdout.write(`Rendered ${files.length} files into ${out}/\n`)
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
-  process.exitCode = 1
 }
