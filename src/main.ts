@@ -13,6 +13,7 @@ import { maskSecrets } from './secrets.js'
 import { logSafe } from './log-safe.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
 import { installRunTools } from './stages/install.js'
+import { signingKeyVariables } from './trivy/environment.js'
 import type { InstalledTools } from './tools/install.js'
 import { checkBeforeNetwork } from './stages/preflight.js'
 import { scanAndGate, type ScanOutcome } from './stages/scan.js'
@@ -47,17 +48,17 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   let stage: FailedStage = 'inputs'
   try {
     // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-    const exceptions = await checkBeforeNetwork(inputs, deps.env)
+    const plan = await checkBeforeNetwork(inputs, deps.env)
     stage = 'resolve'
-    target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, deps.env))
+    target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env))
     stage = 'install'
-    tools = await installRunTools(inputs, deps.exec)
+    tools = await installRunTools(plan, signingKeyVariables(inputs.cosignKey), deps.exec)
     stage = 'scan'
     scan = await scanAndGate({
       inputs,
       target,
       trivy: tools.trivy,
-      exceptions,
+      exceptions: plan.exceptions,
       exec: deps.exec,
       now: deps.now,
       env: deps.env,
@@ -69,6 +70,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     if (verdict.status === 'passed') {
       signing = await signImage({
         inputs,
+        signing: plan.signing,
         target,
         cosign: tools.cosign,
         scan,

@@ -20,17 +20,23 @@ const WORKFLOW = { GITHUB_WORKFLOW_REF: 'example/app/.github/workflows/release.y
 const BODY = 'eyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9\nQUJDREVGR0g='
 const pem = (type: string, body = BODY): string => `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----`
 
-function check(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
+/** The exceptions of the plan the check returns. */
+async function check(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
   const given: Record<string, string> = {
     ...defaults,
     image: 'ghcr.io/acme/shop:1.0',
     'output-dir': 'vouch-out',
     ...inputs,
   }
-  return checkBeforeNetwork(
+  const plan = await checkBeforeNetwork(
     readInputs((name) => given[name] ?? ''),
-    { RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', ...env },
+    {
+      RUNNER_OS: 'Linux',
+      RUNNER_ARCH: 'X64',
+      ...env,
+    },
   )
+  return plan.exceptions
 }
 
 async function refusal(promise: Promise<unknown>): Promise<InputError> {
