@@ -36321,14 +36321,13 @@ function tempRoot() {
 
 
 
-/** Installs the planned tools; `withheld` names the variables Trivy must never see (the `env://` of `cosign-key`). */
-async function installRunTools(plan, withheld, exec, env = process.env) {
+async function installRunTools(plan, exec, env = process.env) {
     const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign';
     return lib_core/* group */.Os(label, async () => {
         // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
         // other Trivy run: never cosign's key or password.
         const tools = await installPlannedTools(plan.tools, { cache: plan.cacheTools, exec: false });
-        const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld }));
+        const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: plan.trivyWithheld }));
         await Promise.all([
             checkToolIdentity(tools.trivy, trivyOnly),
             ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
@@ -36788,6 +36787,7 @@ async function loadExceptions(inputs) {
 
 
 
+
 /** The run's plan, or the InputError (or refusal) that stops it before anything is downloaded. */
 async function checkBeforeNetwork(inputs, env) {
     const written = (0,image_reference/* formatReference */.FH)(inputs.image);
@@ -36808,7 +36808,15 @@ async function checkBeforeNetwork(inputs, env) {
         checkSigningKey(inputs.cosignKey, env);
     await checkVexFiles(inputs.vex);
     const exceptions = await loadExceptions(inputs);
-    return { tools, cacheTools: inputs.cache, exceptions, signing: signingPlan(inputs), platforms: inputs.platforms };
+    return {
+        tools,
+        cacheTools: inputs.cache,
+        exceptions,
+        signing: signingPlan(inputs),
+        platforms: inputs.platforms,
+        // Whether or not the run signs: the key's variable is cosign's secret, never Trivy's.
+        trivyWithheld: signingKeyVariables(inputs.cosignKey),
+    };
 }
 function signingPlan(inputs) {
     if (!inputs.sign)
@@ -37412,7 +37420,6 @@ function compareText(a, b) {
 
 
 
-
 async function scanAndGate(request) {
     const { inputs, target, trivy, exec, now, env } = request;
     const work = external_node_path_default().join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
@@ -37424,7 +37431,7 @@ async function scanAndGate(request) {
         trivyPath: trivy.path,
         image: target.pinned,
         images: target.images,
-        withheldEnv: signingKeyVariables(inputs.cosignKey),
+        withheldEnv: request.trivyWithheld,
         outputDir: work,
         cacheDir,
         dbRepositories: inputs.dbRepositories,
@@ -38862,7 +38869,6 @@ function summaryOf(published) {
 
 
 
-
 async function run(inputs, collaborators = {}) {
     const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
     maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials });
@@ -38879,13 +38885,14 @@ async function run(inputs, collaborators = {}) {
         stage = 'resolve';
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env));
         stage = 'install';
-        tools = await installRunTools(plan, signingKeyVariables(inputs.cosignKey), deps.exec);
+        tools = await installRunTools(plan, deps.exec);
         stage = 'scan';
         scan = await scanAndGate({
             inputs,
             target,
             trivy: tools.trivy,
             exceptions: plan.exceptions,
+            trivyWithheld: plan.trivyWithheld,
             exec: deps.exec,
             now: deps.now,
             env: deps.env,

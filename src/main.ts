@@ -13,7 +13,6 @@ import { maskSecrets } from './secrets.js'
 import { logSafe } from './log-safe.js'
 import { resolveImage, type ImageTarget } from './stages/resolve.js'
 import { installRunTools } from './stages/install.js'
-import { signingKeyVariables } from './trivy/environment.js'
 import type { InstalledTools } from './tools/install.js'
 import { checkBeforeNetwork } from './stages/preflight.js'
 import { scanAndGate, type ScanOutcome } from './stages/scan.js'
@@ -52,13 +51,14 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     stage = 'resolve'
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env))
     stage = 'install'
-    tools = await installRunTools(plan, signingKeyVariables(inputs.cosignKey), deps.exec)
+    tools = await installRunTools(plan, deps.exec)
     stage = 'scan'
     scan = await scanAndGate({
       inputs,
       target,
       trivy: tools.trivy,
       exceptions: plan.exceptions,
+      trivyWithheld: plan.trivyWithheld,
       exec: deps.exec,
       now: deps.now,
       env: deps.env,

@@ -181,4 +181,12 @@ describe('the plan the stages take as given', () => {
     const plan = await planFor({ sign: 'false', 'trivy-version': 'v0.74.99', 'trivy-sha256': sha256 })
     expect(plan.tools.trivy).toMatchObject({ version: 'v0.74.99', sha256, source: '`trivy-sha256`' })
   })
+
+  test("the key's env://NAME is withheld from Trivy, whether or not the run signs", async () => {
+    const key = { 'cosign-key': 'env://RELEASE_KEY' }
+    const env = { RELEASE_KEY: pem('ENCRYPTED SIGSTORE PRIVATE KEY') }
+    expect((await planFor(key, env)).trivyWithheld).toEqual(['RELEASE_KEY'])
+    expect((await planFor({ ...key, sign: 'false' }, env)).trivyWithheld).toEqual(['RELEASE_KEY'])
+    expect((await planFor({ 'cosign-key': 'awskms:///alias/release' })).trivyWithheld).toEqual([])
+  })
 })

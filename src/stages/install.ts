@@ -7,10 +7,8 @@ import { checkToolIdentity } from '../tools/identity.js'
 import { trivyEnvironment, trivyExec } from '../trivy/environment.js'
 import type { RunPlan } from './plan.js'
 
-/** Installs the planned tools; `withheld` names the variables Trivy must never see (the `env://` of `cosign-key`). */
 export async function installRunTools(
-  plan: Pick<RunPlan, 'tools' | 'cacheTools'>,
-  withheld: string[],
+  plan: Pick<RunPlan, 'tools' | 'cacheTools' | 'trivyWithheld'>,
   exec: Exec,
   env: Record<string, string | undefined> = process.env,
 ): Promise<InstalledTools> {
@@ -19,7 +17,7 @@ export async function installRunTools(
     // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
     // other Trivy run: never cosign's key or password.
     const tools = await installPlannedTools(plan.tools, { cache: plan.cacheTools, exec: false })
-    const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld }))
+    const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: plan.trivyWithheld }))
     await Promise.all([
       checkToolIdentity(tools.trivy, trivyOnly),
       ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),

@@ -32,4 +32,6 @@ export interface RunPlan {
   signing: SigningPlan
   /** `all`, or the platforms of an index to scan. */
   platforms: Inputs['platforms']
+  /** Variables Trivy must never see, even if its allowlist names them: the `env://NAME` of `cosign-key`. */
+  trivyWithheld: string[]
 }

@@ -10,6 +10,7 @@ import { checkKeylessReady, type CosignKey } from '../cosign/keys.js'
 import { checkExtraAnnotations } from '../cluster/annotations.js'
 import { runnerPlatform } from '../tools/assets.js'
 import { planTools } from '../tools/plan.js'
+import { signingKeyVariables } from '../trivy/environment.js'
 import { loadExceptions } from './exceptions.js'
 import type { RunPlan, SigningPlan } from './plan.js'
 
@@ -39,7 +40,15 @@ export async function checkBeforeNetwork(inputs: Inputs, env: NodeJS.ProcessEnv)
   if (inputs.sign) checkSigningKey(inputs.cosignKey, env)
   await checkVexFiles(inputs.vex)
   const exceptions = await loadExceptions(inputs)
-  return { tools, cacheTools: inputs.cache, exceptions, signing: signingPlan(inputs), platforms: inputs.platforms }
+  return {
+    tools,
+    cacheTools: inputs.cache,
+    exceptions,
+    signing: signingPlan(inputs),
+    platforms: inputs.platforms,
+    // Whether or not the run signs: the key's variable is cosign's secret, never Trivy's.
+    trivyWithheld: signingKeyVariables(inputs.cosignKey),
+  }
 }
 
 function signingPlan(inputs: Inputs): SigningPlan {
