@@ -32149,7 +32149,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5267);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6200);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
@@ -32503,7 +32503,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 /***/ }),
 
-/***/ 5267:
+/***/ 6200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33206,7 +33206,8 @@ async function signAndAttest(options) {
     if (options.verdict.status !== 'passed' || options.sign !== true)
         return { ...NOT_SIGNED };
     const { digest } = splitPinned(options.image);
-    checkFormatSupported(options.format, options.cosignVersion);
+    // The format was checked against this cosign release once, in the run's plan before the network; the argument
+    // builders (signArgs, attestArgs, verifyArgs) refuse an impossible pair for any other caller, before it is signed.
     // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
     const identity = checkKeylessReady(options.key, options.env);
     maskSecrets({ key: options.key, password: options.password, credentials: options.credentials });
@@ -34434,7 +34435,8 @@ function isManifestType(mediaType) {
 
 
 
-async function resolveImage(inputs, env) {
+/** `platforms` is the plan's selection: which images of an index to scan. */
+async function resolveImage(inputs, platforms, env) {
     const dockerConfig = inputs.registryCredentials === undefined ? await readDockerConfig(env) : undefined;
     const options = {
         ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
@@ -34446,14 +34448,14 @@ async function resolveImage(inputs, env) {
     lib_core/* info */.pq(`${inputs.image.digest === undefined ? 'Resolved' : 'Checked'} ${pinned} (${(0,log_safe/* logSafe */.s)(resolved.mediaType)})`);
     const target = { reference, pinned, digest: resolved.digest, insecure: (0,image_reference/* isLoopbackRegistry */.jW)(reference.registry) };
     if (resolved.platforms === undefined) {
-        if (inputs.platforms !== 'all') {
-            lib_core/* warning */.$e(`platforms is ${inputs.platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`);
+        if (platforms !== 'all') {
+            lib_core/* warning */.$e(`platforms is ${platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`);
         }
         const image = { pinned, digest: resolved.digest };
         return { ...target, isIndex: false, images: [image], contents: [image], platformNames: [] };
     }
     const contents = indexImages(reference, resolved.platforms);
-    const images = chooseImages(inputs.platforms, contents, pinned);
+    const images = chooseImages(platforms, contents, pinned);
     // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
     // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
     for (const image of images) {
@@ -34627,7 +34629,7 @@ async function worthSaving(options) {
  * `vouch-trivy-asset-v0.74.0-linux-amd64-<sha256>`: one entry per exact verified asset. `asset` tells these entries
  * (the release asset) from the unpacked directories older vouch versions saved, which are never restored.
  */
-function actionsCacheKey(tool, version, platform, sha256) {
+function actionsCacheKey({ tool, version, platform, sha256 }) {
     return `vouch-${tool}-asset-${version}-${platform.os}-${platform.arch}-${sha256}`;
 }
 /**
@@ -34716,6 +34718,28 @@ async function adoptCachedAsset(cached, copy, sha256, source = 'expected') {
 
 // EXTERNAL MODULE: ./src/tools/checksums.ts + 1 modules
 var checksums = __nccwpck_require__(8868);
+;// CONCATENATED MODULE: ./src/tools/plan.ts
+
+
+/**
+ * One tool's asset and expected hash, or the error the installer would otherwise meet: a runner no release is built
+ * for, a version without a pinned or given sha256, a given sha256 that contradicts the pin, a refused release.
+ */
+function planTool(tool, request, platform, mirror) {
+    const { version } = request;
+    const asset = (0,assets/* releaseAsset */.oy)(tool, version, platform, mirror);
+    const sha256 = (0,checksums/* expectedSha256 */.UY)(tool, request, platform);
+    const source = (0,checksums/* pinnedSha256 */.MV)(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned';
+    return { tool, version, platform, asset, sha256, source };
+}
+/** Every tool's plan first: a missing `cosign-sha256` must fail before Trivy starts downloading, and the reverse. */
+function plan_planTools(inputs, platform) {
+    const trivy = planTool('trivy', inputs.trivy, platform, inputs.toolsMirror);
+    if (inputs.cosign === undefined)
+        return { trivy };
+    return { trivy, cosign: planTool('cosign', inputs.cosign, platform, inputs.toolsMirror) };
+}
+
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -36145,30 +36169,22 @@ async function addAssetToToolCache(file, asset, arch) {
 
 
 
+
+/** Plans the tools (asset and expected hash), then installs that plan: for callers that have no plan yet. */
+async function installTools(inputs, options = {}) {
+    const { platform = runnerPlatform(), ...rest } = options;
+    return installPlannedTools(planTools(inputs, platform), { ...rest, cache: inputs.cache });
+}
 /**
- * Installs Trivy and (when requested) cosign in parallel, then checks each reports the version asked for.
+ * Installs Trivy and (when planned) cosign in parallel, then checks each reports the version asked for.
  * Waits for both before failing, so no download is left running behind an error.
  */
-async function installTools(inputs, options = {}) {
+async function installPlannedTools(plan, options) {
     const { exec = exec_exec, ...rest } = options;
-    const requests = [['trivy', inputs.trivy]];
-    if (inputs.cosign !== undefined)
-        requests.push(['cosign', inputs.cosign]);
-    // Every tool's asset and expected hash first: a missing `cosign-sha256` must not leave Trivy downloading, nor
-    // a missing `trivy-sha256` cosign (the parallel installs would otherwise start before either one throws).
-    const platform = options.platform ?? (0,assets/* runnerPlatform */.GQ)();
-    for (const [tool, request] of requests) {
-        (0,assets/* releaseAsset */.oy)(tool, request.version, platform, inputs.toolsMirror);
-        (0,checksums/* expectedSha256 */.UY)(tool, request, platform);
-    }
-    const actionsCache = inputs.cache ? (options.actionsCache ?? (await loadActionsCache())) : undefined;
-    const shared = {
-        ...rest,
-        cache: inputs.cache,
-        ...(inputs.toolsMirror === undefined ? {} : { mirror: inputs.toolsMirror }),
-        ...(actionsCache === undefined ? {} : { actionsCache }),
-    };
-    const settled = await Promise.allSettled(requests.map(([tool, request]) => installTool(tool, request, shared)));
+    const planned = plan.cosign === undefined ? [plan.trivy] : [plan.trivy, plan.cosign];
+    const actionsCache = rest.cache ? (rest.actionsCache ?? (await loadActionsCache())) : undefined;
+    const shared = { ...rest, ...(actionsCache === undefined ? {} : { actionsCache }) };
+    const settled = await Promise.allSettled(planned.map((tool) => installTool(tool, shared)));
     const installed = settled.map((result) => {
         if (result.status === 'rejected')
             throw result.reason;
@@ -36184,17 +36200,12 @@ async function installTools(inputs, options = {}) {
  * `fromToolCache`/`fromActionsCache` (through adoptCachedAsset, on a private copy) or `fromMirror`, always before
  * `unpackAsset` extracts or chmods anything.
  */
-async function installTool(tool, request, options) {
-    const { version } = request;
-    const platform = options.platform ?? (0,assets/* runnerPlatform */.GQ)();
-    const asset = (0,assets/* releaseAsset */.oy)(tool, version, platform, options.mirror);
-    const sha256 = (0,checksums/* expectedSha256 */.UY)(tool, request, platform);
+async function installTool(planned, options) {
+    const { tool, version, platform, asset, sha256 } = planned;
     const wanted = {
-        asset,
-        sha256,
-        source: (0,checksums/* pinnedSha256 */.MV)(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned',
+        ...planned,
         arch: toolCacheArch(platform, sha256),
-        key: actionsCacheKey(tool, version, platform, sha256),
+        key: actionsCacheKey(planned),
         log: (message) => lib_core/* info */.pq(`${tool} ${version}: ${message}`),
     };
     // This run's own directory: the copy of the asset that is hashed, then the executable taken from that copy.
@@ -36304,39 +36315,19 @@ function tempRoot() {
 }
 
 ;// CONCATENATED MODULE: ./src/stages/install.ts
-// Installs the tools this run needs (Trivy, and cosign when it signs), in parallel, each verified by sha256 before it runs.
+// Installs the tools the plan names (Trivy, and cosign when the run signs), in parallel, each verified by sha256
+// before it runs.
 
 
 
 
-
-
-/**
- * What the installer would refuse, found before any network call: a runner no release is built for, a version
- * without a pinned or given sha256, a given sha256 that contradicts the pin, a refused release.
- */
-function checkToolRequests(inputs, env) {
-    const platform = (0,assets/* runnerPlatform */.GQ)(env);
-    const tools = inputs.sign ? ['trivy', 'cosign'] : ['trivy'];
-    for (const tool of tools) {
-        (0,assets/* releaseAsset */.oy)(tool, inputs[tool].version, platform, inputs.toolsMirror);
-        (0,checksums/* expectedSha256 */.UY)(tool, inputs[tool], platform);
-    }
-}
-async function installRunTools(inputs, exec, env = process.env) {
-    // cosign is needed only to sign; a run with `sign: false` never downloads it.
-    const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy';
+async function installRunTools(plan, exec, env = process.env) {
+    const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign';
     return lib_core/* group */.Os(label, async () => {
-        const tools = await installTools({
-            trivy: inputs.trivy,
-            ...(inputs.sign ? { cosign: inputs.cosign } : {}),
-            ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
-            cache: inputs.cache,
-        }, 
         // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
         // other Trivy run: never cosign's key or password.
-        { exec: false });
-        const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: signingKeyVariables(inputs.cosignKey) }));
+        const tools = await installPlannedTools(plan.tools, { cache: plan.cacheTools, exec: false });
+        const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: plan.trivyWithheld }));
         await Promise.all([
             checkToolIdentity(tools.trivy, trivyOnly),
             ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
@@ -36795,6 +36786,9 @@ async function loadExceptions(inputs) {
 
 
 
+
+
+/** The run's plan, or the InputError (or refusal) that stops it before anything is downloaded. */
 async function checkBeforeNetwork(inputs, env) {
     const written = (0,image_reference/* formatReference */.FH)(inputs.image);
     if (!(0,allowed/* isAllowed */.Jr)(inputs.image, written, inputs.allowedRegistries)) {
@@ -36803,11 +36797,38 @@ async function checkBeforeNetwork(inputs, env) {
     if (inputs.sign)
         checkFormatSupported(inputs.signatureFormat, inputs.cosign.version);
     (0,cluster_annotations/* checkExtraAnnotations */.fY)(inputs.annotationKey, inputs.annotations);
-    checkToolRequests(inputs, env);
+    // cosign is needed only to sign; a run with `sign: false` never downloads it.
+    const tools = plan_planTools({
+        trivy: inputs.trivy,
+        ...(inputs.sign ? { cosign: inputs.cosign } : {}),
+        ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
+        cache: inputs.cache,
+    }, (0,assets/* runnerPlatform */.GQ)(env));
     if (inputs.sign)
         checkSigningKey(inputs.cosignKey, env);
     await checkVexFiles(inputs.vex);
-    return loadExceptions(inputs);
+    const exceptions = await loadExceptions(inputs);
+    return {
+        tools,
+        cacheTools: inputs.cache,
+        exceptions,
+        signing: signingPlan(inputs),
+        platforms: inputs.platforms,
+        // Whether or not the run signs: the key's variable is cosign's secret, never Trivy's.
+        trivyWithheld: signingKeyVariables(inputs.cosignKey),
+    };
+}
+function signingPlan(inputs) {
+    if (!inputs.sign)
+        return { sign: false };
+    return {
+        sign: true,
+        key: inputs.cosignKey,
+        format: inputs.signatureFormat,
+        tlogUpload: inputs.tlogUpload,
+        attest: inputs.attest,
+        cosignVersion: inputs.cosign.version,
+    };
 }
 // cosign v3.0.6 pkg/cosign/keys.go LoadPrivateKey, which `cosign sign --key` reaches through
 // pkg/signature/keys.go loadKey (for a file and for env://NAME alike): `pem.Decode`, then the block type must be
@@ -37399,7 +37420,6 @@ function compareText(a, b) {
 
 
 
-
 async function scanAndGate(request) {
     const { inputs, target, trivy, exec, now, env } = request;
     const work = external_node_path_default().join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
@@ -37411,7 +37431,7 @@ async function scanAndGate(request) {
         trivyPath: trivy.path,
         image: target.pinned,
         images: target.images,
-        withheldEnv: signingKeyVariables(inputs.cosignKey),
+        withheldEnv: request.trivyWithheld,
         outputDir: work,
         cacheDir,
         dbRepositories: inputs.dbRepositories,
@@ -38162,8 +38182,8 @@ function mergedReport(reports) {
 
 
 async function signImage(request) {
-    const { inputs, target, cosign, scan, files } = request;
-    if (!inputs.sign || cosign === undefined)
+    const { inputs, signing, target, cosign, scan, files } = request;
+    if (!signing.sign || cosign === undefined)
         return { signed: false, attested: false, skippedReason: '`sign` is false' };
     // A signature vouches for every image it covers (cosign signs an index recursively, attestation manifests and all):
     // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
@@ -38178,16 +38198,16 @@ async function signImage(request) {
     }
     const result = await lib_core/* group */.Os(`Sign ${target.pinned}`, () => signAndAttest({
         cosignPath: cosign.path,
-        cosignVersion: cosign.version,
+        cosignVersion: signing.cosignVersion,
         image: target.pinned,
         isIndex: target.isIndex,
         verdict: request.verdict,
-        sign: inputs.sign,
-        attest: inputs.attest,
-        key: inputs.cosignKey,
+        sign: signing.sign,
+        attest: signing.attest,
+        key: signing.key,
         password: inputs.cosignPassword,
-        format: inputs.signatureFormat,
-        tlogUpload: inputs.tlogUpload,
+        format: signing.format,
+        tlogUpload: signing.tlogUpload,
         annotations: (0,cluster_annotations/* signedAnnotations */.t)({
             annotationKey: inputs.annotationKey,
             budgets: inputs.budgets,
@@ -38861,17 +38881,18 @@ async function run(inputs, collaborators = {}) {
     let stage = 'inputs';
     try {
         // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-        const exceptions = await checkBeforeNetwork(inputs, deps.env);
+        const plan = await checkBeforeNetwork(inputs, deps.env);
         stage = 'resolve';
-        target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, deps.env));
+        target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env));
         stage = 'install';
-        tools = await installRunTools(inputs, deps.exec);
+        tools = await installRunTools(plan, deps.exec);
         stage = 'scan';
         scan = await scanAndGate({
             inputs,
             target,
             trivy: tools.trivy,
-            exceptions,
+            exceptions: plan.exceptions,
+            trivyWithheld: plan.trivyWithheld,
             exec: deps.exec,
             now: deps.now,
             env: deps.env,
@@ -38883,6 +38904,7 @@ async function run(inputs, collaborators = {}) {
         if (verdict.status === 'passed') {
             signing = await signImage({
                 inputs,
+                signing: plan.signing,
                 target,
                 cosign: tools.cosign,
                 scan,

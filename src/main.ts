@@ -47,17 +47,18 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   let stage: FailedStage = 'inputs'
   try {
     // Everything that needs no network is checked first: a bad setup downloads, scans and signs nothing.
-    const exceptions = await checkBeforeNetwork(inputs, deps.env)
+    const plan = await checkBeforeNetwork(inputs, deps.env)
     stage = 'resolve'
-    target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, deps.env))
+    target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env))
     stage = 'install'
-    tools = await installRunTools(inputs, deps.exec)
+    tools = await installRunTools(plan, deps.exec)
     stage = 'scan'
     scan = await scanAndGate({
       inputs,
       target,
       trivy: tools.trivy,
-      exceptions,
+      exceptions: plan.exceptions,
+      trivyWithheld: plan.trivyWithheld,
       exec: deps.exec,
       now: deps.now,
       env: deps.env,
@@ -69,6 +70,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     if (verdict.status === 'passed') {
       signing = await signImage({
         inputs,
+        signing: plan.signing,
         target,
         cosign: tools.cosign,
         scan,

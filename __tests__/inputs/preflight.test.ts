@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { readInputs } from '../../src/inputs.js'
 import { checkBeforeNetwork } from '../../src/stages/preflight.js'
+import type { RunPlan } from '../../src/stages/plan.js'
+import { pinnedSha256 } from '../../src/tools/checksums.js'
 import { readActionYaml } from '../harness/run-action.js'
 
 let defaults: Record<string, string> = {}
@@ -20,7 +22,7 @@ const WORKFLOW = { GITHUB_WORKFLOW_REF: 'example/app/.github/workflows/release.y
 const BODY = 'eyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9\nQUJDREVGR0g='
 const pem = (type: string, body = BODY): string => `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----`
 
-function check(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
+function planFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<RunPlan> {
   const given: Record<string, string> = {
     ...defaults,
     image: 'ghcr.io/acme/shop:1.0',
@@ -29,8 +31,17 @@ function check(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Pro
   }
   return checkBeforeNetwork(
     readInputs((name) => given[name] ?? ''),
-    { RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', ...env },
+    {
+      RUNNER_OS: 'Linux',
+      RUNNER_ARCH: 'X64',
+      ...env,
+    },
   )
+}
+
+/** The exceptions of the plan the check returns. */
+async function check(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
+  return (await planFor(inputs, env)).exceptions
 }
 
 async function refusal(promise: Promise<unknown>): Promise<InputError> {
@@ -120,5 +131,62 @@ describe('vex', () => {
     const error = await refusal(check({ vex: `${file}\n${path}`, sign: 'false' }))
     expect(error).toMatchObject({ input: 'vex', value: path })
     expect(error.message).toContain(why)
+  })
+})
+
+describe('the plan the stages take as given', () => {
+  const LINUX_X64 = { os: 'linux', arch: 'amd64' } as const
+
+  test('a signing run: both tools with their release URLs and pinned sha256, the signing mode, the platforms', async () => {
+    const key = pem('ENCRYPTED SIGSTORE PRIVATE KEY')
+    const plan = await planFor({ 'cosign-key': key, platforms: 'linux/amd64,linux/arm64', 'tlog-upload': 'false' })
+    const trivy = defaults['trivy-version']!
+    const cosign = defaults['cosign-version']!
+    expect(plan.tools.trivy).toMatchObject({
+      tool: 'trivy',
+      version: trivy,
+      platform: LINUX_X64,
+      sha256: pinnedSha256('trivy', trivy, LINUX_X64),
+      source: 'pinned',
+    })
+    expect(plan.tools.trivy.asset.url).toBe(
+      `https://github.com/aquasecurity/trivy/releases/download/${trivy}/trivy_${trivy.slice(1)}_Linux-64bit.tar.gz`,
+    )
+    expect(plan.tools.cosign).toMatchObject({ tool: 'cosign', version: cosign, source: 'pinned' })
+    expect(plan.tools.cosign?.sha256).toBe(pinnedSha256('cosign', cosign, LINUX_X64))
+    expect(plan.tools.cosign?.asset.url).toBe(
+      `https://github.com/sigstore/cosign/releases/download/${cosign}/cosign-linux-amd64`,
+    )
+    expect(plan.signing).toEqual({
+      sign: true,
+      key: { kind: 'pem', pem: key },
+      format: defaults['signature-format'],
+      tlogUpload: false,
+      attest: defaults['attest'] === 'true',
+      cosignVersion: cosign,
+    })
+    expect(plan.platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(plan.cacheTools).toBe(defaults['cache'] === 'true')
+  })
+
+  test('sign: false plans no cosign and no signing; tools-mirror replaces github.com in the URL', async () => {
+    const plan = await planFor({ sign: 'false', 'tools-mirror': 'https://mirror.example/releases' })
+    expect(plan.tools.cosign).toBeUndefined()
+    expect(plan.signing).toEqual({ sign: false })
+    expect(plan.tools.trivy.asset.url).toMatch(/^https:\/\/mirror\.example\/releases\/aquasecurity\/trivy\/releases\//)
+  })
+
+  test('a user hash for an unpinned Trivy is the expected sha256, named as the input', async () => {
+    const sha256 = 'ab'.repeat(32)
+    const plan = await planFor({ sign: 'false', 'trivy-version': 'v0.74.99', 'trivy-sha256': sha256 })
+    expect(plan.tools.trivy).toMatchObject({ version: 'v0.74.99', sha256, source: '`trivy-sha256`' })
+  })
+
+  test("the key's env://NAME is withheld from Trivy, whether or not the run signs", async () => {
+    const key = { 'cosign-key': 'env://RELEASE_KEY' }
+    const env = { RELEASE_KEY: pem('ENCRYPTED SIGSTORE PRIVATE KEY') }
+    expect((await planFor(key, env)).trivyWithheld).toEqual(['RELEASE_KEY'])
+    expect((await planFor({ ...key, sign: 'false' }, env)).trivyWithheld).toEqual(['RELEASE_KEY'])
+    expect((await planFor({ 'cosign-key': 'awskms:///alias/release' })).trivyWithheld).toEqual([])
   })
 })

@@ -9,6 +9,7 @@ import { exec } from '../../src/exec.js'
 import type { ActionsCacheLike } from '../../src/cache/actions-cache.js'
 import { runnerPlatform } from '../../src/tools/assets.js'
 import { installTool, installTools, type InstallOptions } from '../../src/tools/install.js'
+import { planTool, type PlannedTool } from '../../src/tools/plan.js'
 import { startMirror, type Mirror } from '../support/mirror.js'
 import { toolFixture } from '../support/tools.js'
 import { useRunnerDirs, useStdout, useToolCache } from './installer-env.js'
@@ -63,10 +64,10 @@ afterAll(async () => {
   rmSync(store, { recursive: true, force: true })
 })
 
+/** Trivy's plan: its asset on the mirror and the fixture's sha256. */
+const trivyPlan = (): PlannedTool => planTool('trivy', trivyRequest, platform, mirror.url)
 const options = (): InstallOptions => ({
-  mirror: mirror.url,
   cache: true,
-  platform,
   actionsCache: cache,
   retry: { attempts: 1, baseDelayMs: 1 },
 })
@@ -75,7 +76,7 @@ const freshRunner = (): void => useToolCache(join(dirs().root, `toolcache-${Math
 
 describe('installTool with the Actions cache', () => {
   test('a fresh install saves the verified asset itself under the key of its exact sha256', async () => {
-    const installed = await installTool('trivy', trivyRequest, options())
+    const installed = await installTool(trivyPlan(), options())
     expect(installed.fromCache).toBe(false)
     expect(cache.calls).toContain(`save ${KEY}`)
     expect(readdirSync(join(store, KEY))).toEqual([fixture.trivy.name])
@@ -85,17 +86,17 @@ describe('installTool with the Actions cache', () => {
   })
 
   test('a new runner restores it with zero mirror requests, re-hashed, and keeps the asset in its tool cache', async () => {
-    await installTool('trivy', trivyRequest, options())
+    await installTool(trivyPlan(), options())
     freshRunner()
     const requests = mirror.requests.length
-    const restored = await installTool('trivy', trivyRequest, options())
+    const restored = await installTool(trivyPlan(), options())
     expect(restored.fromCache).toBe('actions-cache')
     expect(mirror.requests.length).toBe(requests)
     expect(stdout.lines()).toContain(
       'trivy v0.74.99: restored from the Actions cache; asset sha256 re-verified against the `trivy-sha256` hash',
     )
     expect(restored.path.startsWith(`${dirs().temp}/`)).toBe(true)
-    expect((await installTool('trivy', trivyRequest, options())).fromCache).toBe('tool-cache')
+    expect((await installTool(trivyPlan(), options())).fromCache).toBe('tool-cache')
     expect(stdout.warnings()).toEqual([])
   })
 
@@ -105,7 +106,7 @@ describe('installTool with the Actions cache', () => {
     ['a forged executable and record and no asset (the older layout)', 'absent', false],
     ['a forged executable and record beside a forged asset', 'forged-all', true],
   ] as const)('an Actions cache entry with %s never runs: downloaded again', async (_, how, warned) => {
-    await installTool('trivy', trivyRequest, options())
+    await installTool(trivyPlan(), options())
     const dir = join(store, KEY)
     const asset = join(dir, fixture.trivy.name)
     const marker = join(dirs().root, 'forged-tool-ran')
@@ -118,7 +119,7 @@ describe('installTool with the Actions cache', () => {
     }
     freshRunner()
     const requests = mirror.requests.length
-    const installed = await installTool('trivy', trivyRequest, options())
+    const installed = await installTool(trivyPlan(), options())
     await exec(installed.path, ['--version'])
     expect(existsSync(marker)).toBe(false)
     expect(installed.fromCache).toBe(false)
@@ -129,20 +130,20 @@ describe('installTool with the Actions cache', () => {
 
   test('no cache service: nothing is restored or saved, and the install works', async () => {
     cache.available = false
-    const installed = await installTool('trivy', trivyRequest, options())
+    const installed = await installTool(trivyPlan(), options())
     expect(installed.fromCache).toBe(false)
     expect(cache.calls.filter((call) => call !== 'isFeatureAvailable')).toEqual([])
   })
 
   test('a failing cache service costs a download, never the run', async () => {
     cache.failWith = new Error('Cache service responded with 503')
-    const installed = await installTool('trivy', trivyRequest, options())
+    const installed = await installTool(trivyPlan(), options())
     expect(installed.fromCache).toBe(false)
     expect(cache.calls).toEqual(expect.arrayContaining([`restore ${KEY}`, `save ${KEY}`]))
   })
 
   test('cache: false never touches the Actions cache', async () => {
-    await installTool('trivy', trivyRequest, { ...options(), cache: false })
+    await installTool(trivyPlan(), { ...options(), cache: false })
     expect(cache.calls).toEqual([])
   })
 })

@@ -5,6 +5,7 @@ import { DownloadError, InputError, IntegrityError } from '../../src/errors.js'
 import { exec } from '../../src/exec.js'
 import { assetPath, runnerPlatform } from '../../src/tools/assets.js'
 import { installTool, installTools, type InstallToolsOptions, type ToolsInputs } from '../../src/tools/install.js'
+import { planTool } from '../../src/tools/plan.js'
 import { startMirror, type Mirror, type MirrorFault } from '../support/mirror.js'
 import { packTrivy, toolFixture, trivyLabels, type PackedAsset } from '../support/tools.js'
 import { executablesUnder, fakeCalls, filesUnder, useRunnerDirs } from './installer-env.js'
@@ -131,7 +132,7 @@ describe('installTools from the mirror', () => {
   test('wrong bytes: the IntegrityError names the asset, the expected and the actual hash', async () => {
     mirror.setFault(trivyPath, 'wrong-bytes')
     const error = await rejection(
-      installTool('trivy', inputs().trivy, { ...OPTIONS, mirror: mirror.url, cache: false }),
+      installTool(planTool('trivy', inputs().trivy, platform, mirror.url), { ...OPTIONS, cache: false }),
     )
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error.message).toMatch(

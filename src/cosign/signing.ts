@@ -9,7 +9,6 @@ import type { CosignKey } from './keys.js'
 import {
   PUBLIC_KEY_ENV,
   attestArgs,
-  checkFormatSupported,
   checkKeylessReady,
   cosignEnv,
   legacySignatureTag,
@@ -95,7 +94,8 @@ export async function signAndAttest(options: SigningOptions): Promise<SigningRes
   if ((options.verdict.status as string) !== 'passed' || options.sign !== true) return { ...NOT_SIGNED }
 
   const { digest } = splitPinned(options.image)
-  checkFormatSupported(options.format, options.cosignVersion)
+  // The format was checked against this cosign release once, in the run's plan before the network; the argument
+  // builders (signArgs, attestArgs, verifyArgs) refuse an impossible pair for any other caller, before it is signed.
   // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
   const identity = checkKeylessReady(options.key, options.env)
   maskSecrets({ key: options.key, password: options.password, credentials: options.credentials })

@@ -1,46 +1,23 @@
-// Installs the tools this run needs (Trivy, and cosign when it signs), in parallel, each verified by sha256 before it runs.
+// Installs the tools the plan names (Trivy, and cosign when the run signs), in parallel, each verified by sha256
+// before it runs.
 import * as core from '@actions/core'
 import type { Exec } from '../exec.js'
-import type { Inputs } from '../inputs.js'
-import { installTools, type InstalledTools } from '../tools/install.js'
-import { releaseAsset, runnerPlatform } from '../tools/assets.js'
-import { expectedSha256 } from '../tools/checksums.js'
+import { installPlannedTools, type InstalledTools } from '../tools/install.js'
 import { checkToolIdentity } from '../tools/identity.js'
-import { signingKeyVariables, trivyEnvironment, trivyExec } from '../trivy/environment.js'
-
-/**
- * What the installer would refuse, found before any network call: a runner no release is built for, a version
- * without a pinned or given sha256, a given sha256 that contradicts the pin, a refused release.
- */
-export function checkToolRequests(inputs: Inputs, env: NodeJS.ProcessEnv): void {
-  const platform = runnerPlatform(env)
-  const tools = inputs.sign ? (['trivy', 'cosign'] as const) : (['trivy'] as const)
-  for (const tool of tools) {
-    releaseAsset(tool, inputs[tool].version, platform, inputs.toolsMirror)
-    expectedSha256(tool, inputs[tool], platform)
-  }
-}
+import { trivyEnvironment, trivyExec } from '../trivy/environment.js'
+import type { RunPlan } from './plan.js'
 
 export async function installRunTools(
-  inputs: Inputs,
+  plan: Pick<RunPlan, 'tools' | 'cacheTools' | 'trivyWithheld'>,
   exec: Exec,
   env: Record<string, string | undefined> = process.env,
 ): Promise<InstalledTools> {
-  // cosign is needed only to sign; a run with `sign: false` never downloads it.
-  const label = inputs.sign ? 'Install Trivy and cosign' : 'Install Trivy'
+  const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign'
   return core.group(label, async () => {
-    const tools = await installTools(
-      {
-        trivy: inputs.trivy,
-        ...(inputs.sign ? { cosign: inputs.cosign } : {}),
-        ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
-        cache: inputs.cache,
-      },
-      // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
-      // other Trivy run: never cosign's key or password.
-      { exec: false },
-    )
-    const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: signingKeyVariables(inputs.cosignKey) }))
+    // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
+    // other Trivy run: never cosign's key or password.
+    const tools = await installPlannedTools(plan.tools, { cache: plan.cacheTools, exec: false })
+    const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: plan.trivyWithheld }))
     await Promise.all([
       checkToolIdentity(tools.trivy, trivyOnly),
       ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),

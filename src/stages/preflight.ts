@@ -8,11 +8,14 @@ import { describeAllowed, isAllowed } from '../image/allowed.js'
 import { checkFormatSupported } from '../cosign/args.js'
 import { checkKeylessReady, type CosignKey } from '../cosign/keys.js'
 import { checkExtraAnnotations } from '../cluster/annotations.js'
-import type { Exception } from '../report/verdict.js'
-import { checkToolRequests } from './install.js'
+import { runnerPlatform } from '../tools/assets.js'
+import { planTools } from '../tools/plan.js'
+import { signingKeyVariables } from '../trivy/environment.js'
 import { loadExceptions } from './exceptions.js'
+import type { RunPlan, SigningPlan } from './plan.js'
 
-export async function checkBeforeNetwork(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Exception[]> {
+/** The run's plan, or the InputError (or refusal) that stops it before anything is downloaded. */
+export async function checkBeforeNetwork(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<RunPlan> {
   const written = formatReference(inputs.image)
   if (!isAllowed(inputs.image, written, inputs.allowedRegistries)) {
     throw new InputError(
@@ -24,10 +27,40 @@ export async function checkBeforeNetwork(inputs: Inputs, env: NodeJS.ProcessEnv)
   }
   if (inputs.sign) checkFormatSupported(inputs.signatureFormat, inputs.cosign.version)
   checkExtraAnnotations(inputs.annotationKey, inputs.annotations)
-  checkToolRequests(inputs, env)
+  // cosign is needed only to sign; a run with `sign: false` never downloads it.
+  const tools = planTools(
+    {
+      trivy: inputs.trivy,
+      ...(inputs.sign ? { cosign: inputs.cosign } : {}),
+      ...(inputs.toolsMirror === undefined ? {} : { toolsMirror: inputs.toolsMirror }),
+      cache: inputs.cache,
+    },
+    runnerPlatform(env),
+  )
   if (inputs.sign) checkSigningKey(inputs.cosignKey, env)
   await checkVexFiles(inputs.vex)
-  return loadExceptions(inputs)
+  const exceptions = await loadExceptions(inputs)
+  return {
+    tools,
+    cacheTools: inputs.cache,
+    exceptions,
+    signing: signingPlan(inputs),
+    platforms: inputs.platforms,
+    // Whether or not the run signs: the key's variable is cosign's secret, never Trivy's.
+    trivyWithheld: signingKeyVariables(inputs.cosignKey),
+  }
+}
+
+function signingPlan(inputs: Inputs): SigningPlan {
+  if (!inputs.sign) return { sign: false }
+  return {
+    sign: true,
+    key: inputs.cosignKey,
+    format: inputs.signatureFormat,
+    tlogUpload: inputs.tlogUpload,
+    attest: inputs.attest,
+    cosignVersion: inputs.cosign.version,
+  }
 }
 
 // cosign v3.0.6 pkg/cosign/keys.go LoadPrivateKey, which `cosign sign --key` reaches through

@@ -5,6 +5,7 @@ import type { Inputs } from '../inputs.js'
 import { logSafe } from '../log-safe.js'
 import { isLoopbackRegistry, pinDigest, pinnedReference, type Digest, type ImageReference } from '../image/reference.js'
 import { platformName, readDockerConfig, resolveDigest, type Platform } from '../image/registry.js'
+import type { RunPlan } from './plan.js'
 
 /** One image that Trivy scans as itself: the image, or one child of the index by its own digest. */
 export interface ImageToScan {
@@ -41,7 +42,12 @@ export interface ImageTarget {
   insecure: boolean
 }
 
-export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<ImageTarget> {
+/** `platforms` is the plan's selection: which images of an index to scan. */
+export async function resolveImage(
+  inputs: Inputs,
+  platforms: RunPlan['platforms'],
+  env: NodeJS.ProcessEnv,
+): Promise<ImageTarget> {
   const dockerConfig = inputs.registryCredentials === undefined ? await readDockerConfig(env) : undefined
   const options = {
     ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
@@ -54,9 +60,9 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
   const target = { reference, pinned, digest: resolved.digest, insecure: isLoopbackRegistry(reference.registry) }
 
   if (resolved.platforms === undefined) {
-    if (inputs.platforms !== 'all') {
+    if (platforms !== 'all') {
       core.warning(
-        `platforms is ${inputs.platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`,
+        `platforms is ${platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`,
       )
     }
     const image = { pinned, digest: resolved.digest }
@@ -64,7 +70,7 @@ export async function resolveImage(inputs: Inputs, env: NodeJS.ProcessEnv): Prom
   }
 
   const contents = indexImages(reference, resolved.platforms)
-  const images = chooseImages(inputs.platforms, contents, pinned)
+  const images = chooseImages(platforms, contents, pinned)
   // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
   // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
   for (const image of images) {
@@ -116,7 +122,7 @@ function indexImages(reference: ImageReference, entries: readonly Platform[]): I
  * by scanning it); a list scans each image of those platforms, duplicates included. What is left out is not
  * scanned, and an index with such an image is not signed (stages/sign.ts).
  */
-function chooseImages(wanted: Inputs['platforms'], contents: ImageToScan[], pinned: string): ImageToScan[] {
+function chooseImages(wanted: RunPlan['platforms'], contents: ImageToScan[], pinned: string): ImageToScan[] {
   const linux = contents.filter((image) => image.platform?.startsWith('linux/') === true)
   let chosen: ImageToScan[]
   if (wanted === 'all') {

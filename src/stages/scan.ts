@@ -8,7 +8,6 @@ import type { Exec } from '../exec.js'
 import type { Inputs } from '../inputs.js'
 import { withDbCache } from '../cache/actions-cache.js'
 import { distrustedDb } from '../trivy/db.js'
-import { signingKeyVariables } from '../trivy/environment.js'
 import { readDbMetadata, runTrivyScan, type DbState, type PlatformScan } from '../trivy/run.js'
 import { readTrivyReport } from '../report/trivy.js'
 import { mergeReports } from '../report/merge.js'
@@ -36,6 +35,8 @@ export interface ScanRequest {
   target: ImageTarget
   trivy: InstalledTool
   exceptions: Exception[]
+  /** The plan's variables that Trivy must never see. */
+  trivyWithheld: string[]
   exec: Exec
   now: () => Date
   /** The step's environment: RUNNER_TEMP, and what Trivy's allowlisted environment is taken from. */
@@ -55,7 +56,7 @@ export async function scanAndGate(request: ScanRequest): Promise<ScanOutcome> {
       trivyPath: trivy.path,
       image: target.pinned,
       images: target.images,
-      withheldEnv: signingKeyVariables(inputs.cosignKey),
+      withheldEnv: request.trivyWithheld,
       outputDir: work,
       cacheDir,
       dbRepositories: inputs.dbRepositories,

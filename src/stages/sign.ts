@@ -11,6 +11,7 @@ import type { ImageTarget, ImageToScan } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
 import type { PassedVerdict } from '../report/verdict.js'
 import type { ReportFiles } from './reports.js'
+import type { SigningPlan } from './plan.js'
 
 export interface SigningOutcome extends Partial<SigningResult> {
   signed: boolean
@@ -21,6 +22,8 @@ export interface SigningOutcome extends Partial<SigningResult> {
 
 export interface SignRequest {
   inputs: Inputs
+  /** How to sign, decided before the network. */
+  signing: SigningPlan
   target: ImageTarget
   cosign: InstalledTool | undefined
   scan: ScanOutcome
@@ -32,8 +35,8 @@ export interface SignRequest {
 }
 
 export async function signImage(request: SignRequest): Promise<SigningOutcome> {
-  const { inputs, target, cosign, scan, files } = request
-  if (!inputs.sign || cosign === undefined) return { signed: false, attested: false, skippedReason: '`sign` is false' }
+  const { inputs, signing, target, cosign, scan, files } = request
+  if (!signing.sign || cosign === undefined) return { signed: false, attested: false, skippedReason: '`sign` is false' }
   // A signature vouches for every image it covers (cosign signs an index recursively, attestation manifests and all):
   // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
   const unscanned = unscannedImages(target, scan)
@@ -49,16 +52,16 @@ export async function signImage(request: SignRequest): Promise<SigningOutcome> {
   const result = await core.group(`Sign ${target.pinned}`, () =>
     signAndAttest({
       cosignPath: cosign.path,
-      cosignVersion: cosign.version,
+      cosignVersion: signing.cosignVersion,
       image: target.pinned,
       isIndex: target.isIndex,
       verdict: request.verdict,
-      sign: inputs.sign,
-      attest: inputs.attest,
-      key: inputs.cosignKey,
+      sign: signing.sign,
+      attest: signing.attest,
+      key: signing.key,
       password: inputs.cosignPassword,
-      format: inputs.signatureFormat,
-      tlogUpload: inputs.tlogUpload,
+      format: signing.format,
+      tlogUpload: signing.tlogUpload,
       annotations: signedAnnotations({
         annotationKey: inputs.annotationKey,
         budgets: inputs.budgets,

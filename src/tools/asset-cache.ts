@@ -5,13 +5,13 @@ import { basename, join } from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { restoreDirectory, saveDirectory, type ActionsCacheLike } from '../cache/actions-cache.js'
-import type { RunnerPlatform, ToolName } from './assets.js'
+import type { PlannedTool } from './plan.js'
 
 /**
  * `vouch-trivy-asset-v0.74.0-linux-amd64-<sha256>`: one entry per exact verified asset. `asset` tells these entries
  * (the release asset) from the unpacked directories older vouch versions saved, which are never restored.
  */
-export function actionsCacheKey(tool: ToolName, version: string, platform: RunnerPlatform, sha256: string): string {
+export function actionsCacheKey({ tool, version, platform, sha256 }: PlannedTool): string {
   return `vouch-${tool}-asset-${version}-${platform.os}-${platform.arch}-${sha256}`
 }
 

@@ -7,23 +7,21 @@ import { dirname, join } from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, IntegrityError } from '../errors.js'
 import { exec as defaultExec, type Exec } from '../exec.js'
-import type { InstalledTool, ToolRequest } from './request.js'
+import type { InstalledTool } from './request.js'
 import { loadActionsCache, type ActionsCacheLike } from '../cache/actions-cache.js'
 import { actionsCacheKey, restoreAssetFromActionsCache, saveAssetToActionsCache } from './asset-cache.js'
-import { releaseAsset, runnerPlatform, type ReleaseAsset, type RunnerPlatform, type ToolName } from './assets.js'
+import { runnerPlatform, type ReleaseAsset, type RunnerPlatform } from './assets.js'
 import { adoptCachedAsset, type Adopted } from './cached-asset.js'
-import { assertHashAllowed, expectedSha256, pinnedSha256 } from './checksums.js'
+import { assertHashAllowed } from './checksums.js'
+import { planTools, type PlannedTool, type ToolPlan, type ToolsInputs } from './plan.js'
 import { downloadAsset, type RetryPolicy } from './download.js'
 import { unpackAsset } from './extract.js'
 import { checkToolIdentity } from './identity.js'
 import { addAssetToToolCache, cachedAssetPath, toolCacheArch, toolCacheAvailable } from './tool-cache.js'
 
 export interface InstallOptions {
-  /** `tools-mirror`: replaces https://github.com in download URLs. */
-  mirror?: string
   /** Also keep the tool between runs with the Actions cache. */
   cache: boolean
-  platform?: RunnerPlatform
   fetch?: typeof fetch
   /** `@actions/cache`, or a fake; loaded lazily when `cache` is on and none is given. */
   actionsCache?: ActionsCacheLike
@@ -32,46 +30,39 @@ export interface InstallOptions {
   readTimeoutMs?: number
 }
 
-export interface ToolsInputs {
-  trivy: ToolRequest
-  cosign?: ToolRequest
-  toolsMirror?: string
-  cache: boolean
-}
+export type { ToolsInputs } from './plan.js'
 
 export interface InstalledTools {
   trivy: InstalledTool
   cosign?: InstalledTool
 }
 
-export type InstallToolsOptions = Omit<InstallOptions, 'mirror' | 'cache'> & {
+export type InstallToolsOptions = Omit<InstallOptions, 'cache'> & {
+  /** The runner to plan for; this runner's own unless given. */
+  platform?: RunnerPlatform
   /** Runs `trivy --version` / `cosign version` to check identity; `false` skips it. */
   exec?: Exec | false
 }
 
+/** Plans the tools (asset and expected hash), then installs that plan: for callers that have no plan yet. */
+export async function installTools(inputs: ToolsInputs, options: InstallToolsOptions = {}): Promise<InstalledTools> {
+  const { platform = runnerPlatform(), ...rest } = options
+  return installPlannedTools(planTools(inputs, platform), { ...rest, cache: inputs.cache })
+}
+
 /**
- * Installs Trivy and (when requested) cosign in parallel, then checks each reports the version asked for.
+ * Installs Trivy and (when planned) cosign in parallel, then checks each reports the version asked for.
  * Waits for both before failing, so no download is left running behind an error.
  */
-export async function installTools(inputs: ToolsInputs, options: InstallToolsOptions = {}): Promise<InstalledTools> {
+export async function installPlannedTools(
+  plan: ToolPlan,
+  options: InstallOptions & { exec?: Exec | false },
+): Promise<InstalledTools> {
   const { exec = defaultExec, ...rest } = options
-  const requests: [ToolName, ToolRequest][] = [['trivy', inputs.trivy]]
-  if (inputs.cosign !== undefined) requests.push(['cosign', inputs.cosign])
-  // Every tool's asset and expected hash first: a missing `cosign-sha256` must not leave Trivy downloading, nor
-  // a missing `trivy-sha256` cosign (the parallel installs would otherwise start before either one throws).
-  const platform = options.platform ?? runnerPlatform()
-  for (const [tool, request] of requests) {
-    releaseAsset(tool, request.version, platform, inputs.toolsMirror)
-    expectedSha256(tool, request, platform)
-  }
-  const actionsCache = inputs.cache ? (options.actionsCache ?? (await loadActionsCache())) : undefined
-  const shared: InstallOptions = {
-    ...rest,
-    cache: inputs.cache,
-    ...(inputs.toolsMirror === undefined ? {} : { mirror: inputs.toolsMirror }),
-    ...(actionsCache === undefined ? {} : { actionsCache }),
-  }
-  const settled = await Promise.allSettled(requests.map(([tool, request]) => installTool(tool, request, shared)))
+  const planned = plan.cosign === undefined ? [plan.trivy] : [plan.trivy, plan.cosign]
+  const actionsCache = rest.cache ? (rest.actionsCache ?? (await loadActionsCache())) : undefined
+  const shared: InstallOptions = { ...rest, ...(actionsCache === undefined ? {} : { actionsCache }) }
+  const settled = await Promise.allSettled(planned.map((tool) => installTool(tool, shared)))
   const installed = settled.map((result) => {
     if (result.status === 'rejected') throw result.reason
     return result.value
@@ -81,12 +72,8 @@ export async function installTools(inputs: ToolsInputs, options: InstallToolsOpt
   return cosign === undefined ? { trivy } : { trivy, cosign }
 }
 
-/** What one install must end with: this asset, with this sha256. */
-interface Wanted {
-  asset: ReleaseAsset
-  sha256: string
-  /** Where the hash came from, for messages: `pinned` or `` `trivy-sha256` ``. */
-  source: string
+/** What one install must end with (the plan), and the cache names that carry its sha256. */
+interface Wanted extends PlannedTool {
   /** Tool-cache arch segment and Actions cache key, both carrying the expected sha256. */
   arch: string
   key: string
@@ -98,21 +85,12 @@ interface Wanted {
  * `fromToolCache`/`fromActionsCache` (through adoptCachedAsset, on a private copy) or `fromMirror`, always before
  * `unpackAsset` extracts or chmods anything.
  */
-export async function installTool(
-  tool: ToolName,
-  request: ToolRequest,
-  options: InstallOptions,
-): Promise<InstalledTool> {
-  const { version } = request
-  const platform = options.platform ?? runnerPlatform()
-  const asset = releaseAsset(tool, version, platform, options.mirror)
-  const sha256 = expectedSha256(tool, request, platform)
+export async function installTool(planned: PlannedTool, options: InstallOptions): Promise<InstalledTool> {
+  const { tool, version, platform, asset, sha256 } = planned
   const wanted: Wanted = {
-    asset,
-    sha256,
-    source: pinnedSha256(tool, version, platform) === undefined ? `\`${tool}-sha256\`` : 'pinned',
+    ...planned,
     arch: toolCacheArch(platform, sha256),
-    key: actionsCacheKey(tool, version, platform, sha256),
+    key: actionsCacheKey(planned),
     log: (message) => core.info(`${tool} ${version}: ${message}`),
   }
 
