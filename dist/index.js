@@ -34527,8 +34527,23 @@ const DB_CACHE_PREFIX = 'vouch-trivy-db-';
 function dbCacheKey(now) {
     return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
 }
-/** `@actions/cache`, imported only when a run uses it, or undefined when it cannot be loaded. */
-async function loadActionsCache() {
+/**
+ * Whether the runner has a cache service at all. The same rule as `isFeatureAvailable` in `@actions/cache` 6.3.0
+ * `lib/cache.js` (v2 needs `ACTIONS_RESULTS_URL`, v1 `ACTIONS_CACHE_URL`): when neither is set it would answer false
+ * whatever the version, so the package (about 36 ms to load) need not be imported to hear it.
+ */
+function cacheServiceConfigured(env = process.env) {
+    return Boolean(env['ACTIONS_CACHE_URL']) || Boolean(env['ACTIONS_RESULTS_URL']);
+}
+/**
+ * `@actions/cache`, imported only when a run uses it and the runner has a cache service, or undefined when there is
+ * none or it cannot be loaded.
+ */
+async function loadActionsCache(env = process.env) {
+    if (!cacheServiceConfigured(env)) {
+        lib_core/* debug */.Yz('no Actions cache service here (neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL); nothing restored or saved');
+        return undefined;
+    }
     try {
         return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
     }
