@@ -34529,8 +34529,23 @@ const DB_CACHE_PREFIX = 'vouch-trivy-db-';
 function dbCacheKey(now) {
     return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`;
 }
-/** `@actions/cache`, imported only when a run uses it, or undefined when it cannot be loaded. */
-async function loadActionsCache() {
+/**
+ * Whether the runner has a cache service at all. The same rule as `isFeatureAvailable` in `@actions/cache` 6.3.0
+ * `lib/cache.js` (v2 needs `ACTIONS_RESULTS_URL`, v1 `ACTIONS_CACHE_URL`): when neither is set it would answer false
+ * whatever the version, so the package (about 36 ms to load) need not be imported to hear it.
+ */
+function cacheServiceConfigured(env = process.env) {
+    return Boolean(env['ACTIONS_CACHE_URL']) || Boolean(env['ACTIONS_RESULTS_URL']);
+}
+/**
+ * `@actions/cache`, imported only when a run uses it and the runner has a cache service, or undefined when there is
+ * none or it cannot be loaded.
+ */
+async function loadActionsCache(env = process.env) {
+    if (!cacheServiceConfigured(env)) {
+        lib_core/* debug */.Yz('no Actions cache service here (neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL); nothing restored or saved');
+        return undefined;
+    }
     try {
         return await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
     }
@@ -34674,21 +34689,41 @@ var assets = __nccwpck_require__(5482);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/tools/hash.ts
-// sha256 of a file on disk, streamed so a 150 MB binary is never held in memory.
+// A copy hashed as it is written, streamed so a 150 MB binary is never held in memory.
 
 
-async function sha256File(path) {
+
+/**
+ * Copies `source` to `copy` (which must not exist yet) in one pass and returns the sha256 of the bytes written to
+ * `copy`: exactly what a later read of the copy would hash, without reading it again.
+ */
+async function copyHashingSha256(source, copy) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
-        hash.update(chunk);
+    const out = await (0,promises_namespaceObject.open)(copy, 'wx', 0o600);
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(source, { highWaterMark: 1 << 20 })) {
+            const data = chunk;
+            await writeAll(out, data);
+            hash.update(data);
+        }
+    }
+    finally {
+        await out.close();
+    }
     return hash.digest('hex');
+}
+/** Writes every byte of `data` at the handle's position (a write may take fewer bytes than offered). */
+async function writeAll(out, data) {
+    let offset = 0;
+    while (offset < data.length)
+        offset += (await out.write(data, offset, data.length - offset)).bytesWritten;
 }
 
 ;// CONCATENATED MODULE: ./src/tools/cached-asset.ts
 // Takes a release asset out of a cache (the runner tool cache, or an Actions cache restore) only after checking it
 // again: the file is copied into vouch's own fresh directory and the COPY is hashed, so the bytes compared with the
 // pinned (or user-given) sha256 are exactly the bytes that are later extracted or run, whatever happens to the cache.
-
+// The copy is hashed as it is written (one pass): the hashed bytes are the bytes written to the copy.
 
 
 /**
@@ -34703,8 +34738,7 @@ async function adoptCachedAsset(cached, copy, sha256, source = 'expected') {
     if (!stat.isFile())
         return { ok: false, tampered: true, reason: `${cached} is not a regular file` };
     try {
-        await (0,promises_namespaceObject.copyFile)(cached, copy, external_node_fs_.constants.COPYFILE_EXCL);
-        const actual = await sha256File(copy);
+        const actual = await copyHashingSha256(cached, copy);
         if (actual === sha256)
             return { ok: true };
         await (0,promises_namespaceObject.rm)(copy, { force: true });
@@ -35335,9 +35369,9 @@ function extractTar(file_1, dest_1) {
         // Create dest
         dest = yield _createExtractFolder(dest);
         // Determine whether GNU tar
-        lib_core/* debug */.Yz('Checking tar --version');
+        core.debug('Checking tar --version');
         let versionOutput = '';
-        yield (0,lib_exec/* exec */.m)('tar --version', [], {
+        yield exec('tar --version', [], {
             ignoreReturnCode: true,
             silent: true,
             listeners: {
@@ -35345,7 +35379,7 @@ function extractTar(file_1, dest_1) {
                 stderr: (data) => (versionOutput += data.toString())
             }
         });
-        lib_core/* debug */.Yz(versionOutput.trim());
+        core.debug(versionOutput.trim());
         const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
         // Initialize args
         let args;
@@ -35355,7 +35389,7 @@ function extractTar(file_1, dest_1) {
         else {
             args = [flags];
         }
-        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
+        if (core.isDebug() && !flags.includes('v')) {
             args.push('-v');
         }
         let destArg = dest;
@@ -35373,7 +35407,7 @@ function extractTar(file_1, dest_1) {
             args.push('--overwrite');
         }
         args.push('-C', destArg, '-f', fileArg);
-        yield (0,lib_exec/* exec */.m)(`tar`, args);
+        yield exec(`tar`, args);
         return dest;
     });
 }
@@ -35794,6 +35828,8 @@ const MAX_METADATA = 1 << 20;
  * header's moves where tar finds the next entry, so the lister skips what tar skips and reads what tar extracts.
  */
 class TarLister {
+    keep;
+    onData;
     entries = [];
     buffered = Buffer.alloc(0);
     skip = 0;
@@ -35804,11 +35840,28 @@ class TarLister {
     paxLink;
     paxSize;
     ended = false;
+    /** Bytes of the current entry's data still to hand to `onData`, and that entry's index. */
+    keptLeft = 0;
+    keptIndex = -1;
+    /**
+     * `keep` picks the regular-file entries whose data `onData` receives, in order: once with no bytes when the entry
+     * starts (so an empty file is still seen), then its bytes without the tar padding. The index is the entry's place
+     * in `entries`; a name that occurs twice starts again, as tar would overwrite it.
+     */
+    constructor(keep, onData) {
+        this.keep = keep;
+        this.onData = onData;
+    }
     write(chunk) {
         let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         while (data.length > 0 && !this.ended) {
             if (this.skip > 0) {
                 const skipped = Math.min(this.skip, data.length);
+                if (this.keptLeft > 0) {
+                    const piece = Math.min(this.keptLeft, skipped);
+                    this.onData?.(this.keptIndex, data.subarray(0, piece));
+                    this.keptLeft -= piece;
+                }
                 this.skip -= skipped;
                 data = data.subarray(skipped);
                 continue;
@@ -35861,9 +35914,16 @@ class TarLister {
         const linkName = this.paxLink ?? this.longLink ?? cString(block.subarray(157, 257));
         this.paxPath = this.longName = this.paxLink = this.longLink = this.paxSize = undefined;
         const entryType = tarType(type);
-        this.entries.push(entryType === 'symlink' || entryType === 'hardlink'
+        const entry = entryType === 'symlink' || entryType === 'hardlink'
             ? { name, type: entryType, linkName }
-            : { name, type: entryType });
+            : { name, type: entryType };
+        this.entries.push(entry);
+        this.keptLeft = 0;
+        if (entryType === 'file' && this.keep?.(entry) === true) {
+            this.keptIndex = this.entries.length - 1;
+            this.keptLeft = size;
+            this.onData?.(this.keptIndex, Buffer.alloc(0));
+        }
         // Links and directories carry no data; a size there is a malformed header, but skipping it is harmless.
         this.skip = padded;
     }
@@ -35998,8 +36058,10 @@ function zipType(name, host, mode) {
 }
 
 ;// CONCATENATED MODULE: ./src/tools/extract.ts
-// Unpacks a release asset whose sha256 was already verified: lists the archive first and refuses `..`, absolute
-// paths and links before anything is written, extracts into a fresh directory, then checks nothing escaped.
+// Unpacks a release asset whose sha256 was already verified. A `.tar.gz` is read once, in process: its entries are
+// listed and only the executable's bytes are written, under the name vouch chooses, kept unexecutable until every
+// entry was found safe (no `..`, absolute paths or links). A `.zip` is listed first and refused before anything is
+// written, then extracted into a fresh directory, and checked for anything that escaped.
 
 
 
@@ -36007,14 +36069,44 @@ function zipType(name, host, mode) {
 
 
 
-/** The entries of a `.tar.gz` or `.zip` file, read without extracting anything. */
-async function listArchive(file, kind) {
+
+// Large reads and inflated chunks: the Trivy archive inflates to about 170 MB.
+const CHUNK = 1 << 20;
+/**
+ * The entries of a `.tar.gz` or `.zip` file. With `binary` and `into` (tar.gz only), the data of the regular-file
+ * entry named `binary` (`./trivy` and `trivy` alike) is written to `into`, created with mode 0600, in the same
+ * single pass; a later entry of that name replaces it, as with tar. Nothing else is written.
+ */
+async function listArchive(file, kind, keep) {
     if (kind === 'zip')
         return listZipEntries(await (0,promises_namespaceObject.readFile)(file));
-    const lister = new TarLister();
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file).pipe((0,external_node_zlib_.createGunzip)()))
-        lister.write(chunk);
-    return lister.end();
+    const pieces = [];
+    const lister = new TarLister(keep === undefined ? undefined : (entry) => normalizeEntryName(entry.name) === keep.binary, (index, data) => pieces.push({ index, data }));
+    const source = (0,external_node_fs_.createReadStream)(file, { highWaterMark: CHUNK });
+    const inflate = (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK });
+    source.on('error', (error) => inflate.destroy(error));
+    let out;
+    let current = -1;
+    try {
+        for await (const chunk of source.pipe(inflate)) {
+            lister.write(chunk);
+            for (const { index, data } of pieces.splice(0)) {
+                if (keep === undefined)
+                    continue;
+                if (index !== current) {
+                    await out?.close();
+                    out = await (0,promises_namespaceObject.open)(keep.into, 'w', 0o600);
+                    current = index;
+                }
+                await writeAll(out, data);
+            }
+        }
+        return lister.end();
+    }
+    finally {
+        source.destroy();
+        await out?.close();
+    }
 }
 /**
  * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`, marks it executable and returns
@@ -36032,14 +36124,16 @@ async function unpackAsset(asset, file, dest) {
     }
     let entries;
     try {
-        entries = await listArchive(file, asset.kind);
+        entries = await listArchive(file, asset.kind, asset.kind === 'tar.gz' ? { binary: asset.binary, into: binaryPath } : undefined);
     }
     catch (error) {
+        await (0,promises_namespaceObject.rm)(binaryPath, { force: true });
         throw new errors/* IntegrityError */.cs(`${asset.name} could not be read as a ${asset.kind} archive: ${error.message}`, { cause: error });
     }
     for (const entry of entries) {
         const reason = unsafeEntry(entry);
         if (reason !== undefined) {
+            await (0,promises_namespaceObject.rm)(binaryPath, { force: true });
             throw new errors/* IntegrityError */.cs(`${asset.name} holds an unsafe entry ${JSON.stringify(entry.name)} (${reason}); refusing to extract it`);
         }
     }
@@ -36047,10 +36141,9 @@ async function unpackAsset(asset, file, dest) {
         const names = entries.slice(0, 20).map((entry) => entry.name);
         throw new errors/* IntegrityError */.cs(`${asset.name} has no ${asset.binary} at its top level (entries: ${names.join(', ') || 'none'})`);
     }
+    // A tar.gz's executable was written above, by name, from the checked listing: tar never runs.
     if (asset.kind === 'zip')
         await extractZip(file, dest);
-    else
-        await extractTar(file, dest);
     // Belt and braces: whatever tar or unzip did, nothing in dest may be a link, and the executable must be a file.
     await assertPlainTree(dest, asset.name);
     const binary = await (0,promises_namespaceObject.lstat)(binaryPath).catch(() => undefined);

@@ -85,7 +85,9 @@ describe('a good archive', () => {
     expect(run.exitCode, run.stdout).toBe(0)
     expect(run.outputs['scan-status']).toBe('passed')
     expect(run.warnings.filter((warning) => /cache/i.test(warning))).toEqual([])
-    expect(run.stdout).toContain('::debug::the Actions cache service is not available here')
+    expect(run.stdout).toContain(
+      '::debug::no Actions cache service here (neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL)',
+    )
   })
 })
 

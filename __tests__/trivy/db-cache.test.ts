@@ -1,6 +1,8 @@
 import { ReserveCacheError, ValidationError } from '@actions/cache'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
+  cacheServiceConfigured,
+  loadActionsCache,
   type ActionsCacheLike,
   DB_CACHE_PREFIX,
   dbCacheKey,
@@ -171,6 +173,30 @@ describe('restoreDirectory and saveDirectory', () => {
     vi.stubEnv('ACTIONS_CACHE_SERVICE_V2', '')
     await expect(restoreDirectory(PATHS, TODAY_KEY, [DB_CACHE_PREFIX])).resolves.toBeUndefined()
     await expect(saveDirectory(PATHS, TODAY_KEY)).resolves.toBe(false)
-    expect(debugLines().filter((line) => line.includes('not available'))).toHaveLength(2)
+    expect(debugLines().filter((line) => line.includes('no Actions cache service here'))).toHaveLength(2)
+  })
+
+  test('without a cache service @actions/cache is not even loaded; with one it is', async () => {
+    await expect(loadActionsCache({})).resolves.toBeUndefined()
+    await expect(loadActionsCache({ ACTIONS_CACHE_URL: '', ACTIONS_RESULTS_URL: '' })).resolves.toBeUndefined()
+    const loaded = await loadActionsCache({ ACTIONS_CACHE_URL: 'http://127.0.0.1:9/' })
+    expect(typeof loaded?.restoreCache).toBe('function')
+  })
+
+  // The skipped import is only safe while vouch's rule says "no service" wherever @actions/cache's would.
+  test.each<[Record<string, string>, boolean, boolean]>([
+    [{}, false, false],
+    [{ ACTIONS_CACHE_SERVICE_V2: 'true' }, false, false],
+    [{ ACTIONS_CACHE_URL: 'http://127.0.0.1:9/' }, true, true],
+    [{ ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/' }, true, false],
+    [{ ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_CACHE_URL: 'http://127.0.0.1:9/' }, true, false],
+    [{ ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/' }, true, true],
+  ])('%j: configured %s, and the real isFeatureAvailable %s', async (env, configured, available) => {
+    for (const name of ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2']) {
+      vi.stubEnv(name, env[name] ?? '')
+    }
+    const real = await import('@actions/cache')
+    expect(cacheServiceConfigured(env)).toBe(configured)
+    expect(real.isFeatureAvailable()).toBe(available)
   })
 })

@@ -18,8 +18,26 @@ export function dbCacheKey(now: Date): string {
   return `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`
 }
 
-/** `@actions/cache`, imported only when a run uses it, or undefined when it cannot be loaded. */
-export async function loadActionsCache(): Promise<ActionsCacheLike | undefined> {
+/**
+ * Whether the runner has a cache service at all. The same rule as `isFeatureAvailable` in `@actions/cache` 6.3.0
+ * `lib/cache.js` (v2 needs `ACTIONS_RESULTS_URL`, v1 `ACTIONS_CACHE_URL`): when neither is set it would answer false
+ * whatever the version, so the package (about 36 ms to load) need not be imported to hear it.
+ */
+export function cacheServiceConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env['ACTIONS_CACHE_URL']) || Boolean(env['ACTIONS_RESULTS_URL'])
+}
+
+/**
+ * `@actions/cache`, imported only when a run uses it and the runner has a cache service, or undefined when there is
+ * none or it cannot be loaded.
+ */
+export async function loadActionsCache(env: NodeJS.ProcessEnv = process.env): Promise<ActionsCacheLike | undefined> {
+  if (!cacheServiceConfigured(env)) {
+    core.debug(
+      'no Actions cache service here (neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL); nothing restored or saved',
+    )
+    return undefined
+  }
   try {
     return await import('@actions/cache')
   } catch (error) {

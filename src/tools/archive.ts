@@ -53,12 +53,30 @@ export class TarLister {
   private paxLink: string | undefined
   private paxSize: number | undefined
   private ended = false
+  /** Bytes of the current entry's data still to hand to `onData`, and that entry's index. */
+  private keptLeft = 0
+  private keptIndex = -1
+
+  /**
+   * `keep` picks the regular-file entries whose data `onData` receives, in order: once with no bytes when the entry
+   * starts (so an empty file is still seen), then its bytes without the tar padding. The index is the entry's place
+   * in `entries`; a name that occurs twice starts again, as tar would overwrite it.
+   */
+  constructor(
+    private readonly keep?: (entry: ArchiveEntry) => boolean,
+    private readonly onData?: (index: number, data: Buffer) => void,
+  ) {}
 
   write(chunk: Uint8Array): void {
     let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     while (data.length > 0 && !this.ended) {
       if (this.skip > 0) {
         const skipped = Math.min(this.skip, data.length)
+        if (this.keptLeft > 0) {
+          const piece = Math.min(this.keptLeft, skipped)
+          this.onData?.(this.keptIndex, data.subarray(0, piece))
+          this.keptLeft -= piece
+        }
         this.skip -= skipped
         data = data.subarray(skipped)
         continue
@@ -107,11 +125,17 @@ export class TarLister {
     const linkName = this.paxLink ?? this.longLink ?? cString(block.subarray(157, 257))
     this.paxPath = this.longName = this.paxLink = this.longLink = this.paxSize = undefined
     const entryType = tarType(type)
-    this.entries.push(
+    const entry: ArchiveEntry =
       entryType === 'symlink' || entryType === 'hardlink'
         ? { name, type: entryType, linkName }
-        : { name, type: entryType },
-    )
+        : { name, type: entryType }
+    this.entries.push(entry)
+    this.keptLeft = 0
+    if (entryType === 'file' && this.keep?.(entry) === true) {
+      this.keptIndex = this.entries.length - 1
+      this.keptLeft = size
+      this.onData?.(this.keptIndex, Buffer.alloc(0))
+    }
     // Links and directories carry no data; a size there is a malformed header, but skipping it is harmless.
     this.skip = padded
   }

@@ -1,9 +1,9 @@
 // Takes a release asset out of a cache (the runner tool cache, or an Actions cache restore) only after checking it
 // again: the file is copied into vouch's own fresh directory and the COPY is hashed, so the bytes compared with the
 // pinned (or user-given) sha256 are exactly the bytes that are later extracted or run, whatever happens to the cache.
-import { constants } from 'node:fs'
-import { copyFile, lstat, rm } from 'node:fs/promises'
-import { sha256File } from './hash.js'
+// The copy is hashed as it is written (one pass): the hashed bytes are the bytes written to the copy.
+import { lstat, rm } from 'node:fs/promises'
+import { copyHashingSha256 } from './hash.js'
 
 export type Adopted =
   | { ok: true }
@@ -25,8 +25,7 @@ export async function adoptCachedAsset(
   // A link or a FIFO in place of the asset is not something vouch ever writes.
   if (!stat.isFile()) return { ok: false, tampered: true, reason: `${cached} is not a regular file` }
   try {
-    await copyFile(cached, copy, constants.COPYFILE_EXCL)
-    const actual = await sha256File(copy)
+    const actual = await copyHashingSha256(cached, copy)
     if (actual === sha256) return { ok: true }
     await rm(copy, { force: true })
     return { ok: false, tampered: true, reason: `it has sha256 ${actual}, but the ${source} sha256 is ${sha256}` }

@@ -1,20 +1,59 @@
-// Unpacks a release asset whose sha256 was already verified: lists the archive first and refuses `..`, absolute
-// paths and links before anything is written, extracts into a fresh directory, then checks nothing escaped.
+// Unpacks a release asset whose sha256 was already verified. A `.tar.gz` is read once, in process: its entries are
+// listed and only the executable's bytes are written, under the name vouch chooses, kept unexecutable until every
+// entry was found safe (no `..`, absolute paths or links). A `.zip` is listed first and refused before anything is
+// written, then extracted into a fresh directory, and checked for anything that escaped.
 import { createReadStream } from 'node:fs'
-import { chmod, lstat, mkdir, readdir, readFile, rename } from 'node:fs/promises'
+import { chmod, lstat, mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import * as tc from '@actions/tool-cache'
 import { IntegrityError } from '../errors.js'
 import { listZipEntries, normalizeEntryName, TarLister, unsafeEntry, type ArchiveEntry } from './archive.js'
 import type { ReleaseAsset } from './assets.js'
+import { writeAll } from './hash.js'
 
-/** The entries of a `.tar.gz` or `.zip` file, read without extracting anything. */
-export async function listArchive(file: string, kind: 'tar.gz' | 'zip'): Promise<ArchiveEntry[]> {
+// Large reads and inflated chunks: the Trivy archive inflates to about 170 MB.
+const CHUNK = 1 << 20
+
+/**
+ * The entries of a `.tar.gz` or `.zip` file. With `binary` and `into` (tar.gz only), the data of the regular-file
+ * entry named `binary` (`./trivy` and `trivy` alike) is written to `into`, created with mode 0600, in the same
+ * single pass; a later entry of that name replaces it, as with tar. Nothing else is written.
+ */
+export async function listArchive(
+  file: string,
+  kind: 'tar.gz' | 'zip',
+  keep?: { binary: string; into: string },
+): Promise<ArchiveEntry[]> {
   if (kind === 'zip') return listZipEntries(await readFile(file))
-  const lister = new TarLister()
-  for await (const chunk of createReadStream(file).pipe(createGunzip())) lister.write(chunk as Buffer)
-  return lister.end()
+  const pieces: { index: number; data: Buffer }[] = []
+  const lister = new TarLister(
+    keep === undefined ? undefined : (entry) => normalizeEntryName(entry.name) === keep.binary,
+    (index, data) => pieces.push({ index, data }),
+  )
+  const source = createReadStream(file, { highWaterMark: CHUNK })
+  const inflate = createGunzip({ chunkSize: CHUNK })
+  source.on('error', (error) => inflate.destroy(error))
+  let out: FileHandle | undefined
+  let current = -1
+  try {
+    for await (const chunk of source.pipe(inflate)) {
+      lister.write(chunk as Buffer)
+      for (const { index, data } of pieces.splice(0)) {
+        if (keep === undefined) continue
+        if (index !== current) {
+          await out?.close()
+          out = await open(keep.into, 'w', 0o600)
+          current = index
+        }
+        await writeAll(out as FileHandle, data)
+      }
+    }
+    return lister.end()
+  } finally {
+    source.destroy()
+    await out?.close()
+  }
 }
 
 /**
@@ -33,8 +72,13 @@ export async function unpackAsset(asset: ReleaseAsset, file: string, dest: strin
   }
   let entries: ArchiveEntry[]
   try {
-    entries = await listArchive(file, asset.kind)
+    entries = await listArchive(
+      file,
+      asset.kind,
+      asset.kind === 'tar.gz' ? { binary: asset.binary, into: binaryPath } : undefined,
+    )
   } catch (error) {
+    await rm(binaryPath, { force: true })
     throw new IntegrityError(
       `${asset.name} could not be read as a ${asset.kind} archive: ${(error as Error).message}`,
       { cause: error },
@@ -43,6 +87,7 @@ export async function unpackAsset(asset: ReleaseAsset, file: string, dest: strin
   for (const entry of entries) {
     const reason = unsafeEntry(entry)
     if (reason !== undefined) {
+      await rm(binaryPath, { force: true })
       throw new IntegrityError(
         `${asset.name} holds an unsafe entry ${JSON.stringify(entry.name)} (${reason}); refusing to extract it`,
       )
@@ -55,8 +100,8 @@ export async function unpackAsset(asset: ReleaseAsset, file: string, dest: strin
     )
   }
 
+  // A tar.gz's executable was written above, by name, from the checked listing: tar never runs.
   if (asset.kind === 'zip') await tc.extractZip(file, dest)
-  else await tc.extractTar(file, dest)
 
   // Belt and braces: whatever tar or unzip did, nothing in dest may be a link, and the executable must be a file.
   await assertPlainTree(dest, asset.name)
