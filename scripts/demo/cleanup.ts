@@ -20,12 +20,17 @@ export function cleanupOnExit(): Cleanup {
         }
       })()),
   }
-  // 128 + signal number, as a shell reports a process ended by a signal.
+  // 128 + signal number, as a shell reports a process ended by a signal. The handler stays installed: Ctrl-C reaches
+  // the whole process group, and tsx's wrapper relays it again, so a second signal must not end the demo half-way
+  // through its cleanup (with `once`, the default action would kill it there).
+  let stopping = false
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return
+      stopping = true
       console.error(`\n${signal}: stopping the registries and removing the demo's folders`)
       void cleanup.run().finally(() => process.exit(code))
     })
