@@ -1,20 +1,14 @@
 // The bearer token flow (Docker Hub, GHCR, ECR…): challenge, token from the realm, retried request; tokens kept for
 // the run. A loopback token server fronts a real registry and records every request.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
 import { forgetTokens, resolveDigest } from '../../src/image/registry.js'
 import { pushImage, pushIndex } from '../support/push.js'
-import { startRegistry, type StartedRegistry } from '../support/registry.js'
+import { useRegistry } from '../support/registry.js'
 import { startTokenServer, TOKEN_SERVICE, type TokenServer, type TokenServerOptions } from '../support/token-server.js'
 
-let registry: StartedRegistry
 const servers: TokenServer[] = []
-beforeAll(async () => {
-  registry = await startRegistry()
-})
-afterAll(async () => {
-  await registry?.stop()
-})
+const registry = useRegistry()
 beforeEach(() => forgetTokens())
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.stop()))

@@ -4,11 +4,11 @@
 // loopback front, and 127.0.0.2 (loopback to the kernel, not to vouch) stands for a host off loopback.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
 import { forgetTokens, resolveDigest } from '../../src/image/registry.js'
 import { pushImage } from '../support/push.js'
-import { startRegistry, type StartedRegistry } from '../support/registry.js'
+import { useRegistry } from '../support/registry.js'
 
 interface Seen {
   method: string
@@ -21,14 +21,8 @@ interface Front {
   seen: Seen[]
 }
 
-let registry: StartedRegistry
 const servers: http.Server[] = []
-beforeAll(async () => {
-  registry = await startRegistry()
-})
-afterAll(async () => {
-  await registry?.stop()
-})
+const registry = useRegistry()
 beforeEach(() => forgetTokens())
 afterEach(async () => {
   await Promise.all(

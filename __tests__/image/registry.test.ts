@@ -1,5 +1,5 @@
 // Resolving tags and digests against a real registry (Debian's docker-registry on loopback), without auth.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
 import type { Digest, ImageReference } from '../../src/image/reference.js'
 import {
@@ -11,15 +11,9 @@ import {
   resolveDigest,
 } from '../../src/image/registry.js'
 import { pushEntries, pushImage, pushIndex } from '../support/push.js'
-import { startRegistry, type StartedRegistry } from '../support/registry.js'
+import { startRegistry, useRegistry } from '../support/registry.js'
 
-let registry: StartedRegistry
-beforeAll(async () => {
-  registry = await startRegistry()
-})
-afterAll(async () => {
-  await registry?.stop()
-})
+const registry = useRegistry()
 
 const image = (repository: string, pin: { tag?: string; digest?: string }): ImageReference => ({
   registry: registry.host,

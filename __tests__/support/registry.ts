@@ -5,6 +5,7 @@ import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import bcrypt from 'bcryptjs'
+import { afterAll, beforeAll } from 'vitest'
 
 export interface StartedRegistry {
   /** `127.0.0.1:PORT` */
@@ -126,4 +127,24 @@ async function writeHtpasswd(directory: string, credentials: RegistryCredentials
   const file = path.join(directory, 'htpasswd')
   await writeFile(file, `${credentials.username}:${bcrypt.hashSync(credentials.password, 5)}\n`)
   return ['auth:', '  htpasswd:', '    realm: vouch-test', `    path: ${JSON.stringify(file)}`].join('\n')
+}
+
+/**
+ * A registry for one test file: started before its first test, stopped after its last. The value's `host` is read
+ * inside tests (it is known only once the registry has started).
+ */
+export function useRegistry(options: RegistryOptions = {}): { readonly host: string } {
+  let started: StartedRegistry | undefined
+  beforeAll(async () => {
+    started = await startRegistry(options)
+  })
+  afterAll(async () => {
+    await started?.stop()
+  })
+  return {
+    get host(): string {
+      if (started === undefined) throw new Error('the test registry is not started yet: read host inside a test')
+      return started.host
+    },
+  }
 }
