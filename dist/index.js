@@ -32525,11 +32525,11 @@ var errors = __nccwpck_require__(3916);
 var image_reference = __nccwpck_require__(3564);
 // EXTERNAL MODULE: ./src/inputs/values.ts
 var values = __nccwpck_require__(8463);
+// EXTERNAL MODULE: ./src/cluster/annotations.ts
+var cluster_annotations = __nccwpck_require__(9828);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
-// EXTERNAL MODULE: ./src/cluster/annotations.ts
-var cluster_annotations = __nccwpck_require__(9828);
 ;// CONCATENATED MODULE: ./src/cosign/keys.ts
 // Who signs and how the key's secrets reach cosign: the environment for a key, the workflow identity for keyless.
 // Pure: the key and password go into environment variables, never into argv or a file.
@@ -33825,6 +33825,7 @@ function stoppedAtLocation(stderr, locations) {
     const stopped = /failed to download artifact from (?!any source)(\S+?): /.exec(stderr)?.[1];
     if (stopped === undefined)
         return undefined;
+    // Trivy names the location as go-containerregistry writes it, so a Docker Hub one gains `index.docker.io/`.
     const index = locations.findIndex((location) => location === stopped || stopped.endsWith(`/${location}`));
     return index === -1 ? undefined : index;
 }
@@ -38962,6 +38963,7 @@ function summaryOf(published) {
 
 
 
+
 async function run(inputs, collaborators = {}) {
     const deps = { exec: exec_exec, env: process.env, now: () => new Date(), ...collaborators };
     maskSecrets({ key: inputs.cosignKey, password: inputs.cosignPassword, credentials: inputs.registryCredentials });
@@ -39067,7 +39069,7 @@ function readableInputs(read) {
     }
     return {
         ...(image === undefined ? {} : { image }),
-        annotationKey: (0,values/* isAnnotationKey */.n8)(key) ? key : 'security.example.com/scan-status',
+        annotationKey: (0,values/* isAnnotationKey */.n8)(key) ? key : cluster_annotations/* DEFAULT_ANNOTATION_KEY */.Qy,
         enforce: given('enforce', true),
         summary: given('summary', true),
     };

@@ -5,6 +5,7 @@ import { readBoolean, type InputReader, type Inputs } from './inputs.js'
 import { VouchError, causeText, errorMessage } from './errors.js'
 import { formatReference, parseReference } from './image/reference.js'
 import { isAnnotationKey } from './inputs/values.js'
+import { DEFAULT_ANNOTATION_KEY } from './cluster/annotations.js'
 import { SigningFailure } from './cosign/signing.js'
 import { ScanFailure } from './trivy/run.js'
 import type { FailedStage, Verdict } from './report/verdict.js'
@@ -142,7 +143,7 @@ function readableInputs(read: InputReader): PublishedInputs {
   }
   return {
     ...(image === undefined ? {} : { image }),
-    annotationKey: isAnnotationKey(key) ? key : 'security.example.com/scan-status',
+    annotationKey: isAnnotationKey(key) ? key : DEFAULT_ANNOTATION_KEY,
     enforce: given('enforce', true),
     summary: given('summary', true),
   }

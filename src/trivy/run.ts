@@ -360,6 +360,7 @@ async function isFile(path: string): Promise<boolean> {
 function stoppedAtLocation(stderr: string, locations: string[]): number | undefined {
   const stopped = /failed to download artifact from (?!any source)(\S+?): /.exec(stderr)?.[1]
   if (stopped === undefined) return undefined
+  // Trivy names the location as go-containerregistry writes it, so a Docker Hub one gains `index.docker.io/`.
   const index = locations.findIndex((location) => location === stopped || stopped.endsWith(`/${location}`))
   return index === -1 ? undefined : index
 }
