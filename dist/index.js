@@ -34459,12 +34459,12 @@ async function resolveImage(inputs, platforms, env) {
     const images = chooseImages(platforms, contents, pinned);
     // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
     // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
-    for (const image of images) {
-        const child = await resolveDigest({ registry: reference.registry, repository: reference.repository, digest: image.digest }, options);
-        if (child.platforms !== undefined) {
-            throw new errors/* RegistryError */.gl(`The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
-                'and signs nothing in it');
-        }
+    // The reads go out together: an index of many platforms costs one round trip, not one per image.
+    const children = await Promise.all(images.map((image) => resolveDigest({ registry: reference.registry, repository: reference.repository, digest: image.digest }, options)));
+    const nested = images.find((_, position) => children[position]?.platforms !== undefined);
+    if (nested !== undefined) {
+        throw new errors/* RegistryError */.gl(`The index ${resolved.digest} lists ${nested.digest} as an image, but it is an index itself; vouch scans ` +
+            'and signs nothing in it');
     }
     lib_core/* info */.pq(`Images to scan: ${images.map((image) => (0,log_safe/* logSafe */.s)(`${image.label} ${image.digest}`)).join(', ')}`);
     return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
@@ -36111,7 +36111,8 @@ async function listArchive(file, kind, keep) {
 }
 /**
  * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`, marks it executable and returns
- * its path. Archives are listed and checked before extraction; a bare binary (cosign) is moved, not copied, so the
+ * its path. A tar.gz's executable is written while the archive is listed, and removed unless every entry passes
+the checks; a zip is listed and checked before it is extracted; a bare binary (cosign) is moved, not copied, so the
  * file that runs is the very file whose sha256 was checked. Throws IntegrityError for an archive with an unsafe entry
  * or without the expected executable.
  */
@@ -36142,10 +36143,10 @@ async function unpackAsset(asset, file, dest) {
         const names = entries.slice(0, 20).map((entry) => entry.name);
         throw new errors/* IntegrityError */.cs(`${asset.name} has no ${asset.binary} at its top level (entries: ${names.join(', ') || 'none'})`);
     }
-    // A tar.gz's executable was written above, by name, from the checked listing: tar never runs.
+    // A tar.gz's executable was written above, by name, while it was listed: tar never runs.
     if (asset.kind === 'zip')
         await extractZip(file, dest);
-    // Belt and braces: whatever tar or unzip did, nothing in dest may be a link, and the executable must be a file.
+    // Belt and braces: whatever unzip (or the listing's one write) did, nothing in dest may be a link, and the executable must be a file.
     await assertPlainTree(dest, asset.name);
     const binary = await (0,promises_namespaceObject.lstat)(binaryPath).catch(() => undefined);
     if (binary === undefined || !binary.isFile()) {
@@ -36415,7 +36416,7 @@ function tempRoot() {
 
 
 
-async function installRunTools(plan, exec, env = process.env) {
+async function installRunTools(plan, exec, env) {
     const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign';
     return lib_core/* group */.Os(label, async () => {
         // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
@@ -36881,7 +36882,6 @@ async function loadExceptions(inputs) {
 
 
 
-
 /** The run's plan, or the InputError (or refusal) that stops it before anything is downloaded. */
 async function checkBeforeNetwork(inputs, env) {
     const written = (0,image_reference/* formatReference */.FH)(inputs.image);
@@ -36890,7 +36890,6 @@ async function checkBeforeNetwork(inputs, env) {
     }
     if (inputs.sign)
         checkFormatSupported(inputs.signatureFormat, inputs.cosign.version);
-    (0,cluster_annotations/* checkExtraAnnotations */.fY)(inputs.annotationKey, inputs.annotations);
     // cosign is needed only to sign; a run with `sign: false` never downloads it.
     const tools = plan_planTools({
         trivy: inputs.trivy,
@@ -38663,7 +38662,8 @@ function findingsList(heading, findings, platformCount, options = {}) {
     const showPlatforms = platformCount > 1;
     // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
     const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]));
-    const shown = worstByPackage(findings, MAX_LISTED_ROWS).slice(0, MAX_LISTED_ROWS);
+    // splitByBreach (findings.ts) has already grouped the list by package, worst first.
+    const shown = findings.slice(0, MAX_LISTED_ROWS);
     return {
         heading,
         noun: 'finding',
@@ -38980,7 +38980,7 @@ async function run(inputs, collaborators = {}) {
         stage = 'resolve';
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env));
         stage = 'install';
-        tools = await installRunTools(plan, deps.exec);
+        tools = await installRunTools(plan, deps.exec, deps.env);
         stage = 'scan';
         scan = await scanAndGate({
             inputs,

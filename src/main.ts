@@ -52,7 +52,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     stage = 'resolve'
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env))
     stage = 'install'
-    tools = await installRunTools(plan, deps.exec)
+    tools = await installRunTools(plan, deps.exec, deps.env)
     stage = 'scan'
     scan = await scanAndGate({
       inputs,

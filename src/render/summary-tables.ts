@@ -3,7 +3,7 @@
 // Linear in the rows shown, not in the findings.
 import type { Finding } from '../report/model.js'
 import type { Exception, IgnoredFinding, IgnoreReason } from '../report/verdict.js'
-import { LISTED_FINDINGS, advisoryUrl, fixedText, worstByPackage } from './findings.js'
+import { LISTED_FINDINGS, advisoryUrl, fixedText } from './findings.js'
 import { byteLength, code, escapeText, formatCount, link, tableHeader, tableRow } from './markdown.js'
 
 /** Lists longer than this fold into <details>; a list that keeps rows open shows this many before the fold. */
@@ -79,7 +79,8 @@ export function findingsList(
   const showPlatforms = platformCount > 1
   // Said in the row, too: an expired exception is the usual reason a finding that passed before now breaches.
   const expired = new Map((options.expired ?? []).map((exception) => [exception.id, exception]))
-  const shown = worstByPackage(findings, MAX_LISTED_ROWS).slice(0, MAX_LISTED_ROWS)
+  // splitByBreach (findings.ts) has already grouped the list by package, worst first.
+  const shown = findings.slice(0, MAX_LISTED_ROWS)
   return {
     heading,
     noun: 'finding',

@@ -10,7 +10,7 @@ import type { RunPlan } from './plan.js'
 export async function installRunTools(
   plan: Pick<RunPlan, 'tools' | 'cacheTools' | 'trivyWithheld'>,
   exec: Exec,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
 ): Promise<InstalledTools> {
   const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign'
   return core.group(label, async () => {

@@ -7,7 +7,6 @@ import { formatReference } from '../image/reference.js'
 import { describeAllowed, isAllowed } from '../image/allowed.js'
 import { checkFormatSupported } from '../cosign/args.js'
 import { checkKeylessReady, type CosignKey } from '../cosign/keys.js'
-import { checkExtraAnnotations } from '../cluster/annotations.js'
 import { runnerPlatform } from '../tools/assets.js'
 import { planTools } from '../tools/plan.js'
 import { signingKeyVariables } from '../trivy/environment.js'
@@ -26,7 +25,6 @@ export async function checkBeforeNetwork(inputs: Inputs, env: NodeJS.ProcessEnv)
     )
   }
   if (inputs.sign) checkFormatSupported(inputs.signatureFormat, inputs.cosign.version)
-  checkExtraAnnotations(inputs.annotationKey, inputs.annotations)
   // cosign is needed only to sign; a run with `sign: false` never downloads it.
   const tools = planTools(
     {

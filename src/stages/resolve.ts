@@ -73,17 +73,18 @@ export async function resolveImage(
   const images = chooseImages(platforms, contents, pinned)
   // Each image is read by its own digest: one whose manifest is itself an index (whatever media type the entry
   // claims) would have Trivy scan one platform of it, while cosign --recursive signs every image under it.
-  for (const image of images) {
-    const child = await resolveDigest(
-      { registry: reference.registry, repository: reference.repository, digest: image.digest },
-      options,
+  // The reads go out together: an index of many platforms costs one round trip, not one per image.
+  const children = await Promise.all(
+    images.map((image) =>
+      resolveDigest({ registry: reference.registry, repository: reference.repository, digest: image.digest }, options),
+    ),
+  )
+  const nested = images.find((_, position) => children[position]?.platforms !== undefined)
+  if (nested !== undefined) {
+    throw new RegistryError(
+      `The index ${resolved.digest} lists ${nested.digest} as an image, but it is an index itself; vouch scans ` +
+        'and signs nothing in it',
     )
-    if (child.platforms !== undefined) {
-      throw new RegistryError(
-        `The index ${resolved.digest} lists ${image.digest} as an image, but it is an index itself; vouch scans ` +
-          'and signs nothing in it',
-      )
-    }
   }
   core.info(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`)
   return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') }

@@ -58,7 +58,8 @@ export async function listArchive(
 
 /**
  * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`, marks it executable and returns
- * its path. Archives are listed and checked before extraction; a bare binary (cosign) is moved, not copied, so the
+ * its path. A tar.gz's executable is written while the archive is listed, and removed unless every entry passes
+the checks; a zip is listed and checked before it is extracted; a bare binary (cosign) is moved, not copied, so the
  * file that runs is the very file whose sha256 was checked. Throws IntegrityError for an archive with an unsafe entry
  * or without the expected executable.
  */
@@ -100,10 +101,10 @@ export async function unpackAsset(asset: ReleaseAsset, file: string, dest: strin
     )
   }
 
-  // A tar.gz's executable was written above, by name, from the checked listing: tar never runs.
+  // A tar.gz's executable was written above, by name, while it was listed: tar never runs.
   if (asset.kind === 'zip') await tc.extractZip(file, dest)
 
-  // Belt and braces: whatever tar or unzip did, nothing in dest may be a link, and the executable must be a file.
+  // Belt and braces: whatever unzip (or the listing's one write) did, nothing in dest may be a link, and the executable must be a file.
   await assertPlainTree(dest, asset.name)
   const binary = await lstat(binaryPath).catch(() => undefined)
   if (binary === undefined || !binary.isFile()) {
