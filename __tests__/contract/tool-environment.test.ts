@@ -111,6 +111,7 @@ describe('what Trivy gets: an allowlist, never cosign’s', () => {
     }, trivyEnvironment(step))
     await exec('/opt/trivy', ['--version'])
     await exec('/opt/trivy', ['image'], { env: { COSIGN_PASSWORD: 'pw' }, echo: true })
+    expect(seen).toHaveLength(2)
     for (const options of seen) {
       expect(options?.replaceEnv).toBe(true)
       expect(options?.env).toEqual(trivyEnvironment(step))

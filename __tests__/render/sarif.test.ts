@@ -290,8 +290,8 @@ describe('the artifact of an OS target', () => {
     )
   })
 
-  // The regex takes seconds on these; the test bounds them only to make "must finish" concrete.
-  test('200,000 "(" finish, and come back whole or cut at the first one', { timeout: 5_000 }, () => {
+  // The quadratic regex took seconds on each of these (bench/ measures speed; this test only asks for the right answer).
+  test('200,000 "(" finish, and come back whole or cut at the first one', () => {
     const opens = '('.repeat(200_000)
     expect(artifactOfTarget(opens)).toBe(opens)
     expect(artifactOfTarget(`alpine:3.10 ${opens})`)).toBe('alpine:3.10')

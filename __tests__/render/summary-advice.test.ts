@@ -1,6 +1,14 @@
 // Each error class carries its own remedy, and the headline says which stage failed: the advice fits the error.
 import { describe, expect, test } from 'vitest'
-import { DownloadError, InputError, IntegrityError, RegistryError, ScanError, SigningError } from '../../src/errors.js'
+import {
+  DownloadError,
+  InputError,
+  IntegrityError,
+  RegistryError,
+  ScanError,
+  SigningError,
+  VouchError,
+} from '../../src/errors.js'
 import { errorVerdict } from '../../src/main.js'
 import { proseWithCode } from '../../src/render/markdown.js'
 import { renderSummary } from '../../src/render/summary.js'
@@ -150,6 +158,7 @@ describe('error → headline and remedy', () => {
 
   test('every error class is a VouchError with a remedy of its own', () => {
     for (const { error } of cases.slice(0, -1)) {
+      expect(error).toBeInstanceOf(VouchError)
       expect((error as { remedy?: string }).remedy).toMatch(/\S/)
     }
   })
