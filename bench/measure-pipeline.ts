@@ -59,6 +59,15 @@ function pipeline(): Record<string, number> {
       scanStartedOn: NOW,
       scanFinishedOn: NOW,
       image,
+      // As src/stages/reports.ts passes them: the gate facts name the key, and the invocation the run.
+      annotationKey: 'security.example.com/scan-status',
+      environment: {
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'example/app',
+        GITHUB_RUN_ID: '1',
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_WORKFLOW_REF: 'example/app/.github/workflows/release.yml@refs/heads/main',
+      },
     }),
   )}\n`
   return {

@@ -16,7 +16,7 @@ import { assetPath, runnerPlatform } from '../src/tools/assets.js'
 import { adoptCachedAsset } from '../src/tools/cached-asset.js'
 import { unpackAsset } from '../src/tools/extract.js'
 import { median, missing, ms, note, printTable, ratio, target, times } from './format.js'
-import { pushAlpineImage } from './real-image.js'
+import { pushAlpine, VULNERABLE } from '../__tests__/e2e/support/images.js'
 import { timeSpawn } from './spawn.js'
 import { scratchRunner } from './scratch.js'
 import { buildTrivyDb, seedTrivyCache } from './trivy-db.js'
@@ -46,12 +46,16 @@ export async function runRealTrivyBench(options: { root: string; runs: number })
   }
   const work = mkdtempSync(path.join(tmpdir(), 'vouch-bench-real-'))
   try {
-    const db = buildTrivyDb(options.root, path.join(work, 'db'))
+    const db = buildTrivyDb()
     if ('missing' in db) {
       for (const name of TARGETS) missing(name, db.missing)
       return
     }
-    await measure({ trivy, cosign, db, work, runs: options.runs })
+    try {
+      await measure({ trivy, cosign, db, work, runs: options.runs })
+    } finally {
+      rmSync(db.dir, { recursive: true, force: true })
+    }
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
@@ -69,7 +73,7 @@ async function measure(setup: Setup): Promise<void> {
   const { trivy, cosign, work } = setup
   const registry = await startRegistry()
   try {
-    const digest = await pushAlpineImage(registry.host, 'bench/real', 'v1')
+    const { digest } = await pushAlpine(registry.host, 'bench/real', 'v1', VULNERABLE)
     const image = `${registry.host}/bench/real@${digest}`
     const keys = path.join(work, 'keys')
     mkdirSync(keys)

@@ -1,41 +1,19 @@
 // The one place the real-tool benchmark gets its offline Trivy DB: built by the real-tool tier's builder
 // (test/e2e/trivydb, a Go program), then written into a Trivy cache folder with fresh metadata so that Trivy
-// neither downloads nor refuses it. When the builder is not in the repository, says what is missing instead.
-import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+// neither downloads nor refuses it. When it cannot be built, says what is missing instead.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { buildTrivyDb as buildTestDb } from '../__tests__/e2e/support/trivy-db.js'
 
 export type TrivyDb = { dir: string } | { missing: string }
 
-/** Builds the DB into `out` once; `{ missing }` names what is absent (never a stand-in DB). */
-export function buildTrivyDb(root: string, out: string): TrivyDb {
-  const builder = path.join(root, 'test/e2e/trivydb')
-  if (!existsSync(path.join(builder, 'main.go'))) {
-    return {
-      missing:
-        `the offline Trivy DB builder ${path.relative(root, builder)} is not in this repository ` +
-        '(it comes with the real-tool tier, npm run test:e2e)',
-    }
-  }
+/** The real-tool tier's test DB (built once, cached by its source's hash); `{ missing }` names what failed. */
+export function buildTrivyDb(): TrivyDb {
   try {
-    // trivydb -in advisories.json -out DIR writes trivy.db, metadata.json and db.tar.gz.
-    // As the real-tool tier builds it: no cgo, the installed Go, the module's go.sum as it is.
-    execFileSync('go', ['run', '-trimpath', '.', '-in', path.join(builder, 'advisories.json'), '-out', out], {
-      cwd: builder,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        CGO_ENABLED: '0',
-        GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local',
-        GOFLAGS: '-mod=readonly',
-      },
-    })
+    return { dir: path.dirname(buildTestDb()) }
   } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()
-    return { missing: `the Trivy DB (go run ./test/e2e/trivydb failed: ${stderr.split('\n').slice(-2).join(' ')})` }
+    return { missing: `the Trivy DB (${(error as Error).message.split('\n').slice(0, 2).join(' ')})` }
   }
-  if (!existsSync(path.join(out, 'trivy.db'))) return { missing: `the Trivy DB (${out}/trivy.db was not written)` }
-  return { dir: out }
 }
 
 /**
