@@ -36187,9 +36187,13 @@ function parseCosignVersion(stdout) {
     return match?.[1];
 }
 const withoutV = (version) => version.replace(/^v/, '');
+/** What asks each tool its version: `trivy --version`, `cosign version`. */
+function identityArgs(tool) {
+    return tool === 'trivy' ? ['--version'] : ['version'];
+}
 /** IntegrityError unless the tool runs and reports exactly the requested version. */
 async function checkToolIdentity(installed, exec) {
-    const args = installed.tool === 'trivy' ? ['--version'] : ['version'];
+    const args = identityArgs(installed.tool);
     const command = `${installed.tool} ${args.join(' ')}`;
     let result;
     try {

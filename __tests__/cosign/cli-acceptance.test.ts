@@ -15,6 +15,7 @@ import {
 import type { SignatureFormat } from '../../src/cosign/args.js'
 import type { CosignKey } from '../../src/cosign/keys.js'
 import { pinnedVersions } from '../../src/tools/checksums.js'
+import { identityArgs } from '../../src/tools/identity.js'
 import { scanArgs, versionArgs } from '../../src/trivy/args.js'
 import { cosignFlagTable } from '../fakes/cosign-flags.mjs'
 import { posixArgs } from '../fakes/cosign-commands.mjs'
@@ -200,6 +201,15 @@ describe('trivy v0.74.0', () => {
   test('a VEX path holding a comma would be split by Trivy’s string slice', () => {
     const { values } = parseFlags(scan({ vex: ['a,b.json'] }).slice(1), TRIVY_FLAGS.image)
     expect(values.get('vex')).toEqual(['a', 'b.json'])
+  })
+
+  test('the identity checks vouch runs parse as the real CLIs do: trivy --version, cosign version', () => {
+    expect(parseFlags(identityArgs('trivy'), TRIVY_FLAGS.root).values.get('version')).toBe(true)
+    const [command, ...rest] = identityArgs('cosign')
+    for (const release of pinnedVersions('cosign')) {
+      expect(command).toBe('version')
+      expect(parseFlags(rest, cosignFlagTable('version', release)).positionals).toEqual([])
+    }
   })
 
   test('--version --format json --cache-dir parses on the root command', () => {

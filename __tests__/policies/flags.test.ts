@@ -48,6 +48,25 @@ describe('flags', () => {
     expect(options.registries).toEqual(['ghcr.io/acme/*', 'registry.acme.dev/*'])
     expect(options.enforceNamespaces).toEqual(['prod-*'])
     expect(options.budgets).toEqual({ CRITICAL: 2, MEDIUM: 10 })
+    const signature = text(
+      ['--registries', 'ghcr.io/acme/*', '--namespaces', 'prod-*', '--max-critical', '2', '--max-high', 'unlimited'],
+      'kyverno/verify-vouch-signature.yaml',
+    )
+    expect(signature).toContain('prod-*')
+    expect(signature).toContain("security.example.com/max-critical: '2'")
+    expect(signature).not.toContain('security.example.com/max-high')
+  })
+
+  test("--audit-namespaces '' renders no audit rule, policy or constraint for staging (policies/README.md)", () => {
+    // The advisory pod-annotation policies stay Audit/warn everywhere: they never block, by design.
+    const staging = /-audit\b|staging-\*/
+    const named = (argv: string[]) =>
+      renderPolicies(parse(...argv))
+        .filter((file) => !file.path.includes('/tests/') && staging.test(file.text))
+        .map((file) => file.path)
+    // Guard: the default rendering has them, so the pattern can see them.
+    expect(named([])).toContain('kyverno/verify-vouch-signature.yaml')
+    expect(named(['--audit-namespaces', ''])).toEqual([])
   })
 
   test.each([

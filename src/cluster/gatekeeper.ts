@@ -21,7 +21,7 @@ images contains image if {
 }
 `
 
-export const TEMPLATES: Record<string, { kind: string; parameters?: unknown; rego: string }> = {
+const TEMPLATES: Record<string, { kind: string; parameters?: unknown; rego: string }> = {
   'vouch-allowed-registries': {
     kind: 'VouchAllowedRegistries',
     parameters: { type: 'object', properties: { prefixes: { type: 'array', items: { type: 'string' } } } },

@@ -59,7 +59,7 @@ export function disallowLatestPolicy(options: PolicyOptions): unknown {
 }
 
 /** The attestor entry: keyless for vouch's default signing, or the public key. */
-export function attestorEntry(options: PolicyOptions): Record<string, unknown> {
+function attestorEntry(options: PolicyOptions): Record<string, unknown> {
   // Without a Rekor entry (`tlog-upload: false`) there is no SCT either; `ctlog` also keeps Kyverno from fetching CT
   // keys through TUF (pkg/image/verifiers/cpol/cosign/cosign.go buildCosignOptions, v1.19.0).
   const rekor = options.ignoreTlog ? { url: REKOR_URL, ignoreTlog: true } : { url: REKOR_URL }

@@ -27,13 +27,13 @@ export interface PolicyOptions {
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com'
 
 /** A placeholder identity in vouch's own form; `--identity` replaces it. */
-export const PLACEHOLDER_IDENTITY = 'OWNER/REPO/.github/workflows/release.yml@refs/heads/main'
+const PLACEHOLDER_IDENTITY = 'OWNER/REPO/.github/workflows/release.yml@refs/heads/main'
 
 /**
  * The namespaces of the control plane and of the admission controllers themselves: a policy that can refuse
  * their pods can stop the cluster (or Kyverno) from recovering.
  */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'kyverno', 'gatekeeper-system']
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'kyverno', 'gatekeeper-system']
 
 export const DEFAULT_POLICY_OPTIONS: PolicyOptions = {
   annotationKey: DEFAULT_ANNOTATION_KEY,

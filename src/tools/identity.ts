@@ -21,9 +21,14 @@ export function parseCosignVersion(stdout: string): string | undefined {
 
 const withoutV = (version: string): string => version.replace(/^v/, '')
 
+/** What asks each tool its version: `trivy --version`, `cosign version`. */
+export function identityArgs(tool: InstalledTool['tool']): string[] {
+  return tool === 'trivy' ? ['--version'] : ['version']
+}
+
 /** IntegrityError unless the tool runs and reports exactly the requested version. */
 export async function checkToolIdentity(installed: InstalledTool, exec: Exec): Promise<void> {
-  const args = installed.tool === 'trivy' ? ['--version'] : ['version']
+  const args = identityArgs(installed.tool)
   const command = `${installed.tool} ${args.join(' ')}`
   let result: Awaited<ReturnType<Exec>>
   try {
