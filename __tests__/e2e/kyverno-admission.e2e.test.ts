@@ -1,15 +1,19 @@
-// The harness end to end into admission: the real Kyverno CLI applies a ClusterPolicy verifyImages rule (the test
-// key, the signed gate annotation) to pods, reading signatures that the action made with the real cosign.
+// The harness end to end into admission: the real Kyverno CLI applies the shipped ClusterPolicy, rendered for the
+// test key and the loopback registry as `npm run policies` renders it, to pods, reading signatures that the action
+// made with the real cosign.
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cosignSign, generateKeyPair } from './support/cosign.js'
-import { kyvernoApply, pod, signaturePolicy } from './support/kyverno.js'
+import { kyvernoApply, pod } from './support/kyverno.js'
+import { renderPolicies } from '../../src/cluster/policies.js'
+import { parsePolicyFlags } from '../../src/cluster/policy-flags.js'
 import { PASSING, pushAlpine, VULNERABLE } from './support/images.js'
 import { runVouch, startE2eWorld, type E2eWorld } from './support/world.js'
 
 let world: E2eWorld
 let signed: string
 let unsigned: string
-let policy: object
+let policy: string
 
 beforeAll(async () => {
   world = await startE2eWorld()
@@ -20,11 +24,14 @@ beforeAll(async () => {
   unsigned = `${host}/app/denied@${vulnerable.digest}`
   const runs = [await runVouch(world, { image: signed }), await runVouch(world, { image: unsigned })]
   expect(runs.map((run) => run.outputs.signed)).toEqual(['true', 'false'])
-  policy = await signaturePolicy(host, world.key, { 'security.example.com/scan-status': 'passed' })
+  const flags = ['--public-key', world.key.publicKey, '--no-tlog', '--registries', `${host}/*`]
+  const rendered = renderPolicies(parsePolicyFlags(flags, (file) => readFileSync(file, 'utf8')).options)
+  policy = rendered.find((file) => file.path === 'kyverno/verify-vouch-signature.yaml')?.text ?? ''
+  expect(policy).toContain('verifyImages')
 })
 afterAll(async () => world?.close())
 
-describe('kyverno apply of a verifyImages ClusterPolicy for the test key', () => {
+describe('kyverno apply of the shipped verify-vouch-signature ClusterPolicy for the test key', () => {
   it('admits a pod of the image the action signed', async () => {
     const result = await kyvernoApply(policy, pod('signed', signed))
     expect(result.exitCode, result.stdout + result.stderr).toBe(0)
