@@ -1,23 +1,10 @@
 import { describe, expect, test } from 'vitest'
 import { readInputs } from '../../src/inputs.js'
 import { InputError } from '../../src/errors.js'
-import { readActionYaml } from '../harness/run-action.js'
+import { inputReader } from './reader.js'
 import { badInputs } from './bad-inputs.js'
 
-async function reader(overrides: Record<string, string>): Promise<(name: string) => string> {
-  const spec = await readActionYaml()
-  const defaults = Object.fromEntries(
-    Object.entries(spec.inputs).map(([name, input]) => [
-      name,
-      String(input.default ?? '').replace('${{ runner.temp }}', '/tmp/runner'),
-    ]),
-  )
-  const values: Record<string, string> = { ...defaults, image: 'registry.example.com/team/app:1.0', ...overrides }
-  return (name) => {
-    if (!(name in spec.inputs)) throw new Error(`read undeclared input ${name}`)
-    return values[name] ?? ''
-  }
-}
+const reader = inputReader
 
 describe('readInputs with the defaults of action.yml', () => {
   test('gives the contract defaults', async () => {

@@ -9,12 +9,11 @@ import { readInputs } from '../../src/inputs.js'
 import { checkBeforeNetwork } from '../../src/stages/preflight.js'
 import type { RunPlan } from '../../src/stages/plan.js'
 import { pinnedSha256 } from '../../src/tools/checksums.js'
-import { readActionYaml } from '../harness/run-action.js'
+import { actionDefaults } from './reader.js'
 
 let defaults: Record<string, string> = {}
 beforeAll(async () => {
-  const action = await readActionYaml()
-  defaults = Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? '']))
+  defaults = await actionDefaults()
 })
 
 const OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }

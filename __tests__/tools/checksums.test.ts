@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { InputError, IntegrityError } from '../../src/errors.js'
 import { readInputs } from '../../src/inputs.js'
+import { inputReader } from '../inputs/reader.js'
 import type { RunnerPlatform, ToolName } from '../../src/tools/assets.js'
 import {
   assertHashAllowed,
@@ -15,22 +16,6 @@ const MALICIOUS = '0376b98064636c30f5fbe60fb3b1225516e23e88dd7e909937f81d9265292
 const TRIVY_0740_LINUX = '2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a'
 const COSIGN_306_LINUX = 'c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74'
 const SOME_HASH = 'ab'.repeat(32)
-// The action.yml defaults that readInputs needs besides the inputs under test.
-const defaults: Record<string, string> = {
-  'trivy-version': 'v0.74.0',
-  'cosign-version': 'v3.0.6',
-  ...Object.fromEntries(
-    ['ignore-unfixed', 'strict-exceptions', 'enforce', 'sign', 'attest', 'tlog-upload', 'cache', 'summary'].map(
-      (name) => [name, 'true'],
-    ),
-  ),
-  'signature-format': 'bundle',
-  'annotation-key': 'security.example.com/scan-status',
-  'db-repository': 'ghcr.io/aquasecurity/trivy-db:2',
-  'output-dir': 'vouch-out',
-  timeout: '10m',
-}
-
 describe('refused releases', () => {
   // A pre-release or build suffix names the same release line: v0.69.4-rc.1 is the compromised v0.69.4.
   const SPELLINGS = ['v0.69.4', 'v0.69.5', 'v0.69.6', 'v0.69.4-rc.1', 'v0.69.5-x', 'v0.69.6+build.7', 'v0.69.4-0']
@@ -48,9 +33,8 @@ describe('refused releases', () => {
 
   test.each(SPELLINGS.filter((version) => !version.includes('+')))(
     'input parsing refuses trivy-version %s from the same list, naming the input',
-    (version) => {
-      const read = (name: string): string =>
-        ({ image: 'nginx', 'trivy-version': version })[name] ?? defaults[name] ?? ''
+    async (version) => {
+      const read = await inputReader({ image: 'nginx', 'trivy-version': version })
       expect(() => readInputs(read)).toThrow(InputError)
       expect(() => readInputs(read)).toThrow(`\`trivy-version\` is a compromised release and is refused`)
       // The message lists the installer's own list: there is one.
