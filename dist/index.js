@@ -3631,7 +3631,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -3642,7 +3642,7 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
+module.exports.Headers = __nccwpck_require__(660).Headers
 /* unused reexport */ __nccwpck_require__(9051).Response
 /* unused reexport */ __nccwpck_require__(9967).Request
 /* unused reexport */ __nccwpck_require__(5910).FormData
@@ -32149,7 +32149,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6200);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6621);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
@@ -32503,7 +32503,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 /***/ }),
 
-/***/ 6200:
+/***/ 6621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33909,6 +33909,17 @@ function echoLine(line) {
     lib_core/* info */.pq((0,log_safe/* logSafe */.s)(line.replace(/\r$/, '').split('\r').pop() ?? ''));
 }
 
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/http.ts
+// The WHATWG fetch vouch speaks HTTP with: undici's own, the copy that @actions/http-client already brings into the
+// bundle and that @actions/core evaluates at start. Node's global fetch is a second copy of undici, compiled on its
+// first use: about 20 ms of CPU at every start (bench/README.md). Same API; only the type declarations differ (in
+// FormData and File, which vouch never uses), hence the casts.
+
+const httpFetch = undici/* fetch */.hd;
+const HttpHeaders = undici.Headers;
+
 ;// CONCATENATED MODULE: ./src/capped-body.ts
 // Reads an HTTP response body with a byte cap, for every body vouch keeps (manifests, token answers, VEX documents,
 // error pages): past the cap the stream is cancelled, which closes the connection, so an endless or oversized body
@@ -33959,6 +33970,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
+
 /** How long one registry request may take, body included. */
 const REQUEST_TIMEOUT_MS = 60_000;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -33972,7 +33984,7 @@ async function send(session, url, init, authorization) {
     let current = new URL(url);
     const origin = current.origin;
     for (let hop = 0;; hop++) {
-        const headers = new Headers(init.headers);
+        const headers = new HttpHeaders(init.headers);
         headers.set('User-Agent', session.userAgent);
         if (authorization !== undefined && current.origin === origin)
             headers.set('Authorization', authorization);
@@ -34214,6 +34226,7 @@ function cacheKey(session) {
 
 
 
+
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -34232,7 +34245,7 @@ async function resolveDigest(ref, options = {}) {
         registry: ref.registry,
         repository: ref.repository,
         identity: chooseIdentity(ref.registry, options.credentials, options.dockerConfig),
-        fetch: options.fetch ?? globalThis.fetch,
+        fetch: options.fetch ?? httpFetch,
         userAgent: options.userAgent ?? 'vouch',
     };
     if (ref.digest !== undefined)
@@ -34789,6 +34802,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 const download_DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
 const DEFAULT_READ_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_BYTES = 1 << 30;
@@ -34844,7 +34858,7 @@ async function downloadAsset(url, path, options = {}) {
     });
 }
 async function downloadOnce(url, path, options) {
-    const fetchAsset = options.fetch ?? fetch;
+    const fetchAsset = options.fetch ?? httpFetch;
     const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const controller = new AbortController();
@@ -37517,6 +37531,7 @@ function compareText(a, b) {
 
 
 
+
 async function scanAndGate(request) {
     const { inputs, target, trivy, exec, now, env } = request;
     const work = external_node_path_default().join(env.RUNNER_TEMP ?? inputs.outputDir, 'vouch-scan');
@@ -37610,7 +37625,7 @@ async function localVexDocuments(documents, work) {
             return external_node_path_default().resolve(document);
         let response;
         try {
-            response = await fetch(document, { signal: AbortSignal.timeout(60_000) });
+            response = await httpFetch(document, { signal: AbortSignal.timeout(60_000) });
         }
         catch (error) {
             throw new errors/* ScanError */.sC(`The VEX document ${document} could not be fetched: ${(0,errors/* errorMessage */.gJ)(error)}`);

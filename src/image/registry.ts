@@ -1,5 +1,6 @@
 // OCI distribution client: resolves a tag to the manifest digest the registry holds, checks a pinned digest, and lists
 // an index's platforms. Only loopback registries are reached over plain HTTP, as docker does.
+import { httpFetch } from '../http.js'
 import * as core from '@actions/core'
 import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
@@ -73,7 +74,7 @@ export async function resolveDigest(ref: ImageReference, options: RegistryOption
     registry: ref.registry,
     repository: ref.repository,
     identity: chooseIdentity(ref.registry, options.credentials, options.dockerConfig),
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? httpFetch,
     userAgent: options.userAgent ?? 'vouch',
   }
   if (ref.digest !== undefined) return getManifest(session, ref.digest)

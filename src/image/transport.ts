@@ -1,5 +1,6 @@
 // One registry request: fetch with a timeout, following redirects by hand so that credentials stay with the origin
 // they were meant for and no redirect leaves https for plain http off loopback.
+import { HttpHeaders } from '../http.js'
 import * as core from '@actions/core'
 import { RegistryError } from '../errors.js'
 import type { RegistrySession } from './session.js'
@@ -24,7 +25,7 @@ export async function send(
   let current = new URL(url)
   const origin = current.origin
   for (let hop = 0; ; hop++) {
-    const headers = new Headers(init.headers)
+    const headers = new HttpHeaders(init.headers)
     headers.set('User-Agent', session.userAgent)
     if (authorization !== undefined && current.origin === origin) headers.set('Authorization', authorization)
     const response = await fetchOnce(session, current, { ...init, headers })

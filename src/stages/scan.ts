@@ -1,4 +1,5 @@
 // Scans the pinned image, or each image of an index by its own digest, reads every report, and holds the findings against the budgets.
+import { httpFetch } from '../http.js'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -147,7 +148,7 @@ async function localVexDocuments(documents: string[], work: string): Promise<str
       if (!/^https?:\/\//.test(document)) return path.resolve(document)
       let response: Response
       try {
-        response = await fetch(document, { signal: AbortSignal.timeout(60_000) })
+        response = await httpFetch(document, { signal: AbortSignal.timeout(60_000) })
       } catch (error) {
         throw new ScanError(`The VEX document ${document} could not be fetched: ${errorMessage(error)}`)
       }

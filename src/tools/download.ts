@@ -1,5 +1,6 @@
 // Downloads one release asset to a file with Node's fetch, hashing it as it arrives. Retries what a retry can fix
 // (network errors, 5xx, 429), never what it cannot (404, 401, 403); a stalled body is cut by a read timeout.
+import { httpFetch } from '../http.js'
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
@@ -88,7 +89,7 @@ export async function downloadAsset(url: string, path: string, options: Download
 }
 
 async function downloadOnce(url: string, path: string, options: DownloadOptions): Promise<Downloaded> {
-  const fetchAsset = options.fetch ?? fetch
+  const fetchAsset = options.fetch ?? httpFetch
   const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const controller = new AbortController()
