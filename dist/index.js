@@ -32149,7 +32149,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6200);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4428);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
@@ -32503,7 +32503,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 /***/ }),
 
-/***/ 6200:
+/***/ 4428:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37702,8 +37702,10 @@ function safeHttpUrl(url) {
 }
 /** `[text](url)` when the URL is a safe http(s) one, else the escaped text alone. */
 function markdown_link(text, url, maxChars = 100) {
-    const label = escapeText(text, maxChars);
-    const href = safeHttpUrl(url);
+    return markdownLink(escapeText(text, maxChars), safeHttpUrl(url));
+}
+/** `[label](href)` from a label already escaped and an href from safeHttpUrl; the label alone without an href. */
+function markdownLink(label, href) {
     return href === undefined || label === '' ? label : `[${label}](${href})`;
 }
 /** A table row from cells that are already escaped. */
@@ -37782,13 +37784,28 @@ const CVE = /^CVE-\d{4}-\d{4,}$/i;
 const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
 /** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
 function advisoryUrl(finding) {
-    const primary = httpUrl(finding.primaryUrl);
-    if (primary !== undefined)
-        return primary;
-    if (CVE.test(finding.id))
-        return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`;
-    if (GHSA.test(finding.id))
-        return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`;
+    return httpUrl(finding.primaryUrl) ?? advisoryOfId(finding.id);
+}
+/**
+ * advisoryUrl for the findings of one report, each distinct PrimaryURL parsed once: a large report repeats a few
+ * hundred URLs over tens of thousands of findings, and parsing a URL is the costly part.
+ */
+function advisoryUrls() {
+    const parsed = new Map();
+    return ({ id, primaryUrl }) => {
+        if (primaryUrl === undefined)
+            return advisoryOfId(id);
+        let primary = parsed.get(primaryUrl);
+        if (primary === undefined && !parsed.has(primaryUrl))
+            parsed.set(primaryUrl, (primary = httpUrl(primaryUrl)));
+        return primary ?? advisoryOfId(id);
+    };
+}
+function advisoryOfId(id) {
+    if (CVE.test(id))
+        return `https://avd.aquasec.com/nvd/${id.toLowerCase()}`;
+    if (GHSA.test(id))
+        return `https://github.com/advisories/${id.replace(/^ghsa/i, 'GHSA')}`;
     return undefined;
 }
 /** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
@@ -37860,46 +37877,10 @@ function worstByPackage(findings, limit) {
     return [...[...groups.values()].flat(), ...findings.slice(limit)];
 }
 
-;// CONCATENATED MODULE: ./src/render/sarif.ts
-// SARIF 2.1.0 for code scanning, shaped as Trivy's own writer shapes it (pkg/report/sarif.go) so that alerts from
-// vouch and from `trivy --format sarif` line up: same rule IDs, levels, security-severity, messages and locations.
-// Ignored findings are carried too, as suppressed results, so that the record of what was set aside travels along.
+;// CONCATENATED MODULE: ./src/render/sarif-location.ts
+// Where code scanning files an alert and the links it shows, as Trivy's SARIF writer puts them
+// (pkg/report/sarif.go, ToPathUri): URI references that code scanning accepts for any text a scanner wrote.
 
-
-
-const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
-// Trivy's severityToScore: what security-severity says when no CVSS v3 score is known.
-const DEFAULT_SCORES = {
-    CRITICAL: '9.5',
-    HIGH: '8.0',
-    MEDIUM: '5.5',
-    LOW: '2.0',
-    UNKNOWN: '0.0',
-};
-const LEVELS = {
-    CRITICAL: 'error',
-    HIGH: 'error',
-    MEDIUM: 'warning',
-    LOW: 'note',
-    UNKNOWN: 'note',
-};
-function sarifLevel(severity) {
-    return LEVELS[severity];
-}
-/** The CVSS v3 score with one decimal, as Trivy prints it, or the severity's default when there is none. */
-function securitySeverity(finding) {
-    const score = finding.cvssScore;
-    if (score === undefined || !Number.isFinite(score) || score <= 0)
-        return DEFAULT_SCORES[finding.severity];
-    return Math.min(score, 10).toFixed(1);
-}
-function ruleName(resultClass) {
-    if (resultClass === 'os-pkgs')
-        return 'OsPackageVulnerability';
-    if (resultClass === 'lang-pkgs')
-        return 'LanguageSpecificPackageVulnerability';
-    return 'UnknownIssue';
-}
 /**
  * An OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path. This is what Trivy's
  * pathRegex `^(.+?)(?:\s*\(.*?\).*?)?$` captures, found in one pass: that regex backtracks quadratically on a
@@ -37951,131 +37932,189 @@ function strictUri(href) {
         .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
         .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c));
 }
-function resultMessage(finding) {
+
+;// CONCATENATED MODULE: ./src/render/sarif.ts
+
+
+
+
+const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
+// Trivy's severityToScore: what security-severity says when no CVSS v3 score is known.
+const DEFAULT_SCORES = {
+    CRITICAL: '9.5',
+    HIGH: '8.0',
+    MEDIUM: '5.5',
+    LOW: '2.0',
+    UNKNOWN: '0.0',
+};
+const LEVELS = {
+    CRITICAL: 'error',
+    HIGH: 'error',
+    MEDIUM: 'warning',
+    LOW: 'note',
+    UNKNOWN: 'note',
+};
+function sarifLevel(severity) {
+    return LEVELS[severity];
+}
+/** The CVSS v3 score with one decimal, as Trivy prints it, or the severity's default when there is none. */
+function securitySeverity(finding) {
+    const score = finding.cvssScore;
+    if (score === undefined || !Number.isFinite(score) || score <= 0)
+        return DEFAULT_SCORES[finding.severity];
+    return Math.min(score, 10).toFixed(1);
+}
+function ruleName(resultClass) {
+    if (resultClass === 'os-pkgs')
+        return 'OsPackageVulnerability';
+    if (resultClass === 'lang-pkgs')
+        return 'LanguageSpecificPackageVulnerability';
+    return 'UnknownIssue';
+}
+/** Text pieces are gathered into chunks of about this many characters: the writer's unit, small beside the file. */
+const sarif_CHUNK = 1 << 17;
+const json = JSON.stringify;
+/** The SARIF file: the log on one line and a newline, in chunks, so that the whole text is never held at once. */
+function sarifChunks(context, chunkChars = sarif_CHUNK) {
+    return chunked(sarifPieces(context), chunkChars);
+}
+/** Pieces joined once a chunk is full: one flat string each, not a rope of thousands of small ones. */
+function* chunked(pieces, chunkChars) {
+    let parts = [];
+    let length = 0;
+    for (const piece of pieces) {
+        parts.push(piece);
+        if ((length += piece.length) < chunkChars)
+            continue;
+        yield parts.join('');
+        parts = [];
+        length = 0;
+    }
+    yield parts.join('');
+}
+function* sarifPieces(context) {
+    const { gate, trivyVersion, image } = context;
+    // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
+    const rules = new Map();
+    const rate = (finding) => {
+        const seen = rules.get(finding.id);
+        if (seen === undefined)
+            return void rules.set(finding.id, { index: rules.size, finding });
+        const score = Number(securitySeverity(finding));
+        if (score > (seen.score ??= Number(securitySeverity(seen.finding))))
+            Object.assign(seen, { finding, score });
+    };
+    for (const finding of gate.counted)
+        rate(finding);
+    for (const { finding } of gate.ignored)
+        rate(finding);
+    const text = reportText(image);
+    yield (`{"version":"2.1.0","$schema":${json(SARIF_SCHEMA)},"runs":[{"tool":{"driver":{"name":"Trivy",` +
+        `"fullName":"Trivy Vulnerability Scanner","version":${json(trivyVersion)},` +
+        `"informationUri":"https://github.com/aquasecurity/trivy","rules":[`);
+    let comma = '';
+    for (const { finding } of rules.values()) {
+        yield comma + ruleJson(finding, text);
+        comma = ',';
+    }
+    yield ']}},"results":[';
+    comma = '';
+    for (const finding of gate.counted) {
+        yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, undefined, text);
+        comma = ',';
+    }
+    for (const { finding, reason } of gate.ignored) {
+        yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, reason, text);
+        comma = ',';
+    }
+    const properties = image === '' ? '' : `,"properties":{"imageName":${json(image)},"repoDigests":[${json(image)}]}`;
+    yield `],"columnKind":"utf16CodeUnits"${properties}}]}\n`;
+}
+/** The whole SARIF file as one string (small logs, tests). */
+function sarifText(context) {
+    return [...sarifChunks(context)].join('');
+}
+/**
+ * What one report's findings share, worked out once: a large report has tens of thousands of findings but only
+ * hundreds of titles, advisory URLs, packages and places.
+ */
+function reportText(image) {
+    const once = (make) => {
+        const made = new Map();
+        return (value) => {
+            let result = made.get(value);
+            if (result === undefined && !made.has(value))
+                made.set(value, (result = make(value)));
+            return result;
+        };
+    };
+    const uris = new Map();
+    return {
+        advisory: advisoryUrls(),
+        strictUri: once(strictUri),
+        href: once(safeHttpUrl),
+        title: once((title) => truncate(title, 1000)),
+        titleMarkdown: once((title) => escapeText(title, 1000)),
+        cell: once((value) => escapeText(value, 200)),
+        justification: once((reason) => json(truncate(reason, 1000))),
+        /** An OS result's findings all share its target: each distinct place becomes a URI once. */
+        uri(finding) {
+            const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`;
+            let uri = uris.get(key);
+            if (uri === undefined)
+                uris.set(key, (uri = locationUri(finding, image)));
+            return uri;
+        },
+    };
+}
+function ruleJson(finding, text) {
+    const advisory = text.advisory(finding);
+    const url = advisory === undefined ? undefined : text.strictUri(advisory);
+    const title = text.title(finding.title ?? '');
+    const fixed = finding.fixedVersion ?? '';
+    const id = escapeText(finding.id, 200);
+    // The link's label allows 100 characters: the same text as above unless the ID is longer than that.
+    const label = finding.id.length <= 100 ? id : escapeText(finding.id, 100);
+    const href = url === undefined ? undefined : text.href(url);
+    const cells = [text.cell(finding.pkgName), text.cell(fixed), markdownLink(label, href)];
+    const description = json(title || finding.id);
+    const level = LEVELS[finding.severity];
+    const help = [
+        `Vulnerability ${finding.id}`,
+        `Severity: ${finding.severity}`,
+        `Package: ${finding.pkgName}`,
+        `Fixed Version: ${fixed}`,
+        `Link: [${finding.id}](${url ?? ''})`,
+        title,
+    ].join('\n');
+    const markdown = `**Vulnerability ${id}**\n| Severity | Package | Fixed Version | Link |\n| --- | --- | --- | --- |\n` +
+        `|${finding.severity}|${cells.join('|')}|\n\n${text.titleMarkdown(title)}`;
+    return (`{"id":${json(finding.id)},"name":"${ruleName(finding.resultClass)}",` +
+        `"shortDescription":{"text":${description}},"fullDescription":{"text":${description}},` +
+        `"defaultConfiguration":{"level":"${level}"}${url === undefined ? '' : `,"helpUri":${json(url)}`},` +
+        `"help":{"text":${json(help)},"markdown":${json(markdown)}},` +
+        `"properties":{"tags":["vulnerability","security","${finding.severity}"],"precision":"very-high",` +
+        `"security-severity":"${securitySeverity(finding)}"}}`);
+}
+function resultJson(finding, ruleIndex, reason, text) {
     const lines = [
         `Package: ${finding.pkgName}`,
         `Installed Version: ${finding.installedVersion}`,
         `Vulnerability ${finding.id}`,
         `Severity: ${finding.severity}`,
         `Fixed Version: ${finding.fixedVersion ?? ''}`,
-        `Link: [${finding.id}](${advisoryUrl(finding) ?? ''})`,
+        `Link: [${finding.id}](${text.advisory(finding) ?? ''})`,
     ];
     if (finding.platforms.length > 0)
         lines.push(`Platforms: ${finding.platforms.join(', ')}`);
-    return lines.join('\n');
-}
-function rule(finding) {
-    const advisory = advisoryUrl(finding);
-    const url = advisory === undefined ? undefined : strictUri(advisory);
-    const title = truncate(finding.title ?? '', 1000);
-    const fixed = finding.fixedVersion ?? '';
-    const cells = [finding.severity, escapeText(finding.pkgName, 200), escapeText(fixed, 200), markdown_link(finding.id, url)];
-    return {
-        id: finding.id,
-        name: ruleName(finding.resultClass),
-        shortDescription: { text: title || finding.id },
-        fullDescription: { text: title || finding.id },
-        defaultConfiguration: { level: sarifLevel(finding.severity) },
-        ...(url === undefined ? {} : { helpUri: url }),
-        help: {
-            text: [
-                `Vulnerability ${finding.id}`,
-                `Severity: ${finding.severity}`,
-                `Package: ${finding.pkgName}`,
-                `Fixed Version: ${fixed}`,
-                `Link: [${finding.id}](${url ?? ''})`,
-                title,
-            ].join('\n'),
-            markdown: [
-                `**Vulnerability ${escapeText(finding.id, 200)}**`,
-                '| Severity | Package | Fixed Version | Link |',
-                '| --- | --- | --- | --- |',
-                `|${cells.join('|')}|`,
-                '',
-                escapeText(title, 1000),
-            ].join('\n'),
-        },
-        properties: {
-            tags: ['vulnerability', 'security', finding.severity],
-            precision: 'very-high',
-            'security-severity': securitySeverity(finding),
-        },
-    };
-}
-function sarif_location(finding, uri) {
-    return {
-        physicalLocation: {
-            artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
-            region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-        },
-        message: { text: `${uri}: ${finding.pkgName}@${finding.installedVersion}` },
-    };
-}
-/**
- * The SARIF file's text, compact: code scanning reads it, not people, and indenting a large report makes the file
- * half as large again and its writing a third slower (bench/README.md).
- */
-function sarifFileText(log) {
-    return `${JSON.stringify(log)}\n`;
-}
-function renderSarif(context) {
-    const { gate, trivyVersion, image } = context;
-    const entries = [
-        ...gate.counted.map((finding) => ({ finding })),
-        ...gate.ignored.map((ignored) => ({ finding: ignored.finding, ignored })),
-    ];
-    // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
-    const rules = new Map();
-    for (const { finding } of entries) {
-        const seen = rules.get(finding.id);
-        if (seen === undefined)
-            rules.set(finding.id, { index: rules.size, finding });
-        else if (Number(securitySeverity(finding)) > Number(securitySeverity(seen.finding)))
-            seen.finding = finding;
-    }
-    // An OS result's findings all share its target: each distinct place becomes a URI once, not once per finding.
-    const uris = new Map();
-    const uriOf = (finding) => {
-        const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`;
-        let uri = uris.get(key);
-        if (uri === undefined)
-            uris.set(key, (uri = locationUri(finding, image)));
-        return uri;
-    };
-    const results = entries.map(({ finding, ignored }) => ({
-        ruleId: finding.id,
-        ruleIndex: rules.get(finding.id)?.index ?? 0,
-        level: sarifLevel(finding.severity),
-        message: { text: resultMessage(finding) },
-        locations: [sarif_location(finding, uriOf(finding))],
-        ...(ignored === undefined
-            ? {}
-            : {
-                suppressions: [
-                    { kind: 'external', state: 'accepted', justification: truncate(reasonText(ignored.reason), 1000) },
-                ],
-            }),
-    }));
-    return {
-        version: '2.1.0',
-        $schema: SARIF_SCHEMA,
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'Trivy',
-                        fullName: 'Trivy Vulnerability Scanner',
-                        version: trivyVersion,
-                        informationUri: 'https://github.com/aquasecurity/trivy',
-                        rules: [...rules.values()].map(({ finding }) => rule(finding)),
-                    },
-                },
-                results,
-                columnKind: 'utf16CodeUnits',
-                ...(image === '' ? {} : { properties: { imageName: image, repoDigests: [image] } }),
-            },
-        ],
-    };
+    const uri = text.uri(finding);
+    const suppressions = reason === undefined
+        ? ''
+        : `,"suppressions":[{"kind":"external","state":"accepted","justification":${text.justification(reasonText(reason))}}]`;
+    return (`{"ruleId":${json(finding.id)},"ruleIndex":${ruleIndex},"level":"${LEVELS[finding.severity]}",` +
+        `"message":{"text":${json(lines.join('\n'))}},"locations":[{"physicalLocation":{"artifactLocation":` +
+        `{"uri":${json(uri)},"uriBaseId":"ROOTPATH"},"region":{"startLine":1,"startColumn":1,"endLine":1,"endColumn":1}},` +
+        `"message":{"text":${json(`${uri}: ${finding.pkgName}@${finding.installedVersion}`)}}}]${suppressions}}`);
 }
 
 ;// CONCATENATED MODULE: ./src/render/predicate.ts
@@ -38218,8 +38257,8 @@ async function writeReports(request) {
         sarif: external_node_path_default().join(inputs.outputDir, 'trivy.sarif'),
         predicate: external_node_path_default().join(inputs.outputDir, 'vuln-predicate.json'),
     };
-    const sarif = renderSarif({ gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned });
-    const predicate = renderPredicate({
+    const sarif = { gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned };
+    const predicate = {
         gate: scan.gate,
         trivyVersion: scan.trivyVersion,
         dbRepository: scan.db.repository ?? inputs.dbRepositories[0] ?? '',
@@ -38229,14 +38268,19 @@ async function writeReports(request) {
         image: target.pinned,
         annotationKey: inputs.annotationKey,
         environment: env,
-    });
-    await Promise.all([
-        writeJsonReport(scan, files.json),
-        (0,promises_namespaceObject.writeFile)(files.sarif, sarifFileText(sarif)),
-        (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(predicate)}\n`),
-    ]);
+    };
+    await Promise.all([writeJsonReport(scan, files.json), writeSarifAndPredicate(files, sarif, predicate)]);
     lib_core/* info */.pq(`Reports: ${files.json}, ${files.sarif}, ${files.predicate}`);
     return files;
+}
+/**
+ * The SARIF, written chunk by chunk as it is made, then the predicate: neither file's whole text, nor both at once,
+ * is ever held (a large image's SARIF is tens of megabytes). fs.promises.writeFile takes an Iterable of strings and
+ * writes each one whole before asking for the next (Node v24 docs, `data <Iterable>` since v15.14.0).
+ */
+async function writeSarifAndPredicate(files, sarif, predicate) {
+    await (0,promises_namespaceObject.writeFile)(files.sarif, sarifChunks(sarif));
+    await (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(renderPredicate(predicate))}\n`);
 }
 /**
  * One report file. A single platform's report is Trivy's own, copied as it is; several are merged into the first
