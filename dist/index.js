@@ -37372,8 +37372,15 @@ function checkDigest(report, expected) {
 function mergeReports(reports) {
     return uniqueFindings(reports.flatMap((report) => report.findings), reports.flatMap((report) => report.modified));
 }
+/**
+ * The lists this module made unique, frozen so that nothing can have changed them since: made unique again they
+ * would come back equal, so the gate (which makes its input unique for callers that did not merge) skips the work.
+ */
+const madeUnique = new WeakSet();
 /** Unique findings and unique set-aside findings; a finding reported unsuppressed anywhere is not set aside. */
 function uniqueFindings(findings, modified) {
+    if (madeUnique.has(findings) && madeUnique.has(modified))
+        return { findings, modified };
     const byKey = new Map();
     for (const finding of findings) {
         const key = (0,model/* findingKey */.fl)(finding);
@@ -37391,7 +37398,11 @@ function uniqueFindings(findings, modified) {
         const kept = seen ?? entry;
         modifiedByKey.set(key, { ...kept, finding: { ...kept.finding, platforms: unique(platforms) } });
     }
-    return { findings: [...byKey.values()], modified: [...modifiedByKey.values()] };
+    return { findings: frozen([...byKey.values()]), modified: frozen([...modifiedByKey.values()]) };
+}
+function frozen(list) {
+    madeUnique.add(Object.freeze(list));
+    return list;
 }
 /**
  * Of two records of one finding, keep the one that weighs more for the gate, so that the order in which
@@ -37430,7 +37441,17 @@ function unique(platforms) {
 function holdGate(input) {
     // Unique again here, so a caller that did not merge can still never count one finding twice.
     const { findings, modified } = uniqueFindings(input.findings, input.modified);
-    const live = input.exceptions.filter((exception) => !isExpired(exception, input.today));
+    // Live exceptions by ID, each ID's in the file's order: an exception only ever covers findings of its own ID.
+    const live = new Map();
+    for (const exception of input.exceptions) {
+        if (isExpired(exception, input.today))
+            continue;
+        const sameId = live.get(exception.id);
+        if (sameId === undefined)
+            live.set(exception.id, [exception]);
+        else
+            sameId.push(exception);
+    }
     // Every expired entry is listed, not only those that would have matched a finding: an expired exception is
     // stale policy worth renewing or deleting either way.
     const expiredExceptions = input.exceptions.filter((exception) => isExpired(exception, input.today));
@@ -37481,7 +37502,7 @@ function decide(gate) {
 }
 /** Why a finding is set aside, the first reason that applies, in the order the contract lists them; else none. */
 function ignoreReason(finding, exceptions, ignoreUnfixed) {
-    const exception = exceptions.find((candidate) => matches(candidate, finding));
+    const exception = exceptions.get(finding.id)?.find((candidate) => matches(candidate, finding));
     if (exception)
         return { kind: 'exception', exception };
     if (finding.status === 'not_affected')
@@ -39173,7 +39194,7 @@ function toSeverity(value) {
 /** A finding's identity under the counting rules: ID, package ID (or name+version), path. */
 function findingKey(finding) {
     const pkg = finding.pkgId ?? `${finding.pkgName}@${finding.installedVersion}`;
-    return [finding.id, pkg, finding.pkgPath ?? ''].join('\u0000');
+    return `${finding.id}\u0000${pkg}\u0000${finding.pkgPath ?? ''}`;
 }
 
 
