@@ -38074,8 +38074,7 @@ function reportText(image) {
         advisory: advisoryUrls(),
         strictUri: once(strictUri),
         href: once(safeHttpUrl),
-        title: once((title) => truncate(title, 1000)),
-        titleMarkdown: once((title) => escapeText(title, 1000)),
+        title: once(titleJson),
         cell: once((value) => escapeText(value, 200)),
         justification: once((reason) => json(truncate(reason, 1000))),
         /** An OS result's findings all share its target: each distinct place becomes a URI once. */
@@ -38088,6 +38087,21 @@ function reportText(image) {
         },
     };
 }
+/**
+ * A title as the rules hold it, cut to 1,000 characters: as a JSON string, and escaped for JSON without the quotes
+ * (as it ends the help text, and as Markdown the help's Markdown), so that a long title is escaped once per report,
+ * not four times per rule. Escapes written one after another are the escape of the joined text when the piece
+ * before ends in ASCII (a line break here): JSON.stringify escapes a character alone, or a surrogate with its pair.
+ */
+function titleJson(title) {
+    const text = truncate(title, 1000);
+    const quoted = json(text);
+    return { text, json: quoted, inner: quoted.slice(1, -1), markdownInner: json(escapeText(text, 1000)).slice(1, -1) };
+}
+/** JSON of `before` then of an escape without quotes: `before` must end in ASCII (see titleJson). */
+function jsonEndingIn(before, escaped) {
+    return `${json(before).slice(0, -1)}${escaped}"`;
+}
 function ruleJson(finding, text) {
     const advisory = text.advisory(finding);
     const url = advisory === undefined ? undefined : text.strictUri(advisory);
@@ -38097,43 +38111,30 @@ function ruleJson(finding, text) {
     // The link's label allows 100 characters: the same text as above unless the ID is longer than that.
     const label = finding.id.length <= 100 ? id : escapeText(finding.id, 100);
     const href = url === undefined ? undefined : text.href(url);
-    const cells = [text.cell(finding.pkgName), text.cell(fixed), markdownLink(label, href)];
-    const description = json(title || finding.id);
-    const level = LEVELS[finding.severity];
-    const help = [
-        `Vulnerability ${finding.id}`,
-        `Severity: ${finding.severity}`,
-        `Package: ${finding.pkgName}`,
-        `Fixed Version: ${fixed}`,
-        `Link: [${finding.id}](${url ?? ''})`,
-        title,
-    ].join('\n');
+    const description = title.text === '' ? json(finding.id) : title.json;
+    const help = `Vulnerability ${finding.id}\nSeverity: ${finding.severity}\nPackage: ${finding.pkgName}\n` +
+        `Fixed Version: ${fixed}\nLink: [${finding.id}](${url ?? ''})\n`;
     const markdown = `**Vulnerability ${id}**\n| Severity | Package | Fixed Version | Link |\n| --- | --- | --- | --- |\n` +
-        `|${finding.severity}|${cells.join('|')}|\n\n${text.titleMarkdown(title)}`;
+        `|${finding.severity}|${text.cell(finding.pkgName)}|${text.cell(fixed)}|${markdownLink(label, href)}|\n\n`;
     return (`{"id":${json(finding.id)},"name":"${ruleName(finding.resultClass)}",` +
         `"shortDescription":{"text":${description}},"fullDescription":{"text":${description}},` +
-        `"defaultConfiguration":{"level":"${level}"}${url === undefined ? '' : `,"helpUri":${json(url)}`},` +
-        `"help":{"text":${json(help)},"markdown":${json(markdown)}},` +
+        `"defaultConfiguration":{"level":"${LEVELS[finding.severity]}"}` +
+        `${url === undefined ? '' : `,"helpUri":${json(url)}`},` +
+        `"help":{"text":${jsonEndingIn(help, title.inner)},"markdown":${jsonEndingIn(markdown, title.markdownInner)}},` +
         `"properties":{"tags":["vulnerability","security","${finding.severity}"],"precision":"very-high",` +
         `"security-severity":"${securitySeverity(finding)}"}}`);
 }
 function resultJson(finding, ruleIndex, reason, text) {
-    const lines = [
-        `Package: ${finding.pkgName}`,
-        `Installed Version: ${finding.installedVersion}`,
-        `Vulnerability ${finding.id}`,
-        `Severity: ${finding.severity}`,
-        `Fixed Version: ${finding.fixedVersion ?? ''}`,
-        `Link: [${finding.id}](${text.advisory(finding) ?? ''})`,
-    ];
-    if (finding.platforms.length > 0)
-        lines.push(`Platforms: ${finding.platforms.join(', ')}`);
+    const platforms = finding.platforms.length > 0 ? `\nPlatforms: ${finding.platforms.join(', ')}` : '';
+    const message = `Package: ${finding.pkgName}\nInstalled Version: ${finding.installedVersion}\nVulnerability ${finding.id}\n` +
+        `Severity: ${finding.severity}\nFixed Version: ${finding.fixedVersion ?? ''}\n` +
+        `Link: [${finding.id}](${text.advisory(finding) ?? ''})${platforms}`;
     const uri = text.uri(finding);
     const suppressions = reason === undefined
         ? ''
         : `,"suppressions":[{"kind":"external","state":"accepted","justification":${text.justification(reasonText(reason))}}]`;
     return (`{"ruleId":${json(finding.id)},"ruleIndex":${ruleIndex},"level":"${LEVELS[finding.severity]}",` +
-        `"message":{"text":${json(lines.join('\n'))}},"locations":[{"physicalLocation":{"artifactLocation":` +
+        `"message":{"text":${json(message)}},"locations":[{"physicalLocation":{"artifactLocation":` +
         `{"uri":${json(uri)},"uriBaseId":"ROOTPATH"},"region":{"startLine":1,"startColumn":1,"endLine":1,"endColumn":1}},` +
         `"message":{"text":${json(`${uri}: ${finding.pkgName}@${finding.installedVersion}`)}}}]${suppressions}}`);
 }
