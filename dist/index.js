@@ -37959,6 +37959,17 @@ function strictUri(href) {
 
 
 
+/**
+ * GitHub code scanning rejects a run of more than 25,000 results ("Results per run: 25,000", "Analysis SARIF file
+ * rejected due to result limits": https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit),
+ * so a large image's log would not upload at all. The run keeps this many, in the gate's order: counted findings
+ * before ignored ones, each worst first; its properties say how many were left out.
+ */
+const SARIF_RESULT_LIMIT = 25_000;
+/** How many of the gate's findings the SARIF run leaves out: 0 when all fit. */
+function sarifOmitted(gate, limit = SARIF_RESULT_LIMIT) {
+    return Math.max(0, gate.counted.length + gate.ignored.length - limit);
+}
 const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
 // Trivy's severityToScore: what security-severity says when no CVSS v3 score is known.
 const DEFAULT_SCORES = {
@@ -38014,8 +38025,12 @@ function* chunked(pieces, chunkChars) {
     yield parts.join('');
 }
 function* sarifPieces(context) {
-    const { gate, trivyVersion, image } = context;
-    // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
+    const { trivyVersion, image } = context;
+    const limit = context.resultLimit ?? SARIF_RESULT_LIMIT;
+    const counted = context.gate.counted.slice(0, limit);
+    const gate = { counted, ignored: context.gate.ignored.slice(0, limit - counted.length) };
+    const omitted = sarifOmitted(context.gate, limit);
+    // One rule per ID of the results kept, described by its most severe finding: code scanning rates alerts by the rule.
     const rules = new Map();
     const rate = (finding) => {
         const seen = rules.get(finding.id);
@@ -38048,8 +38063,11 @@ function* sarifPieces(context) {
         yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, reason, text);
         comma = ',';
     }
-    const properties = image === '' ? '' : `,"properties":{"imageName":${json(image)},"repoDigests":[${json(image)}]}`;
-    yield `],"columnKind":"utf16CodeUnits"${properties}}]}\n`;
+    const properties = [
+        ...(image === '' ? [] : [`"imageName":${json(image)},"repoDigests":[${json(image)}]`]),
+        ...(omitted === 0 ? [] : [`"omittedResults":${omitted}`]),
+    ];
+    yield `],"columnKind":"utf16CodeUnits"${properties.length === 0 ? '' : `,"properties":{${properties.join(',')}}`}}]}\n`;
 }
 /** The whole SARIF file as one string (small logs, tests). */
 function sarifText(context) {
@@ -38271,6 +38289,7 @@ function invocation(env) {
 
 
 
+
 async function writeReports(request) {
     const { inputs, target, scan, env } = request;
     await (0,promises_namespaceObject.mkdir)(inputs.outputDir, { recursive: true });
@@ -38301,6 +38320,13 @@ async function writeReports(request) {
  * writes each one whole before asking for the next (Node v24 docs, `data <Iterable>` since v15.14.0).
  */
 async function writeSarifAndPredicate(files, sarif, predicate) {
+    const omitted = sarifOmitted(sarif.gate);
+    if (omitted > 0) {
+        const total = sarif.gate.counted.length + sarif.gate.ignored.length;
+        lib_core/* warning */.$e(`The SARIF report holds ${formatCount(SARIF_RESULT_LIMIT)} of ${formatCount(total)} results, the most severe ` +
+            `(counted findings first): GitHub code scanning rejects a run of more. ${formatCount(omitted)} left out; ` +
+            'the Trivy JSON report and the predicate hold every finding.');
+    }
     await (0,promises_namespaceObject.writeFile)(files.sarif, sarifChunks(sarif));
     await (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(renderPredicate(predicate))}\n`);
 }

@@ -21,6 +21,21 @@ export interface SarifContext {
   trivyVersion: string
   /** repo@sha256:…, the artifact scanned. */
   image: string
+  /** The most results the run holds; SARIF_RESULT_LIMIT unless a test asks for fewer. */
+  resultLimit?: number
+}
+
+/**
+ * GitHub code scanning rejects a run of more than 25,000 results ("Results per run: 25,000", "Analysis SARIF file
+ * rejected due to result limits": https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit),
+ * so a large image's log would not upload at all. The run keeps this many, in the gate's order: counted findings
+ * before ignored ones, each worst first; its properties say how many were left out.
+ */
+export const SARIF_RESULT_LIMIT = 25_000
+
+/** How many of the gate's findings the SARIF run leaves out: 0 when all fit. */
+export function sarifOmitted(gate: GateResult, limit = SARIF_RESULT_LIMIT): number {
+  return Math.max(0, gate.counted.length + gate.ignored.length - limit)
 }
 
 export const SARIF_SCHEMA =
@@ -85,8 +100,12 @@ function* chunked(pieces: Iterable<string>, chunkChars: number): Generator<strin
 }
 
 function* sarifPieces(context: SarifContext): Generator<string, void, undefined> {
-  const { gate, trivyVersion, image } = context
-  // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
+  const { trivyVersion, image } = context
+  const limit = context.resultLimit ?? SARIF_RESULT_LIMIT
+  const counted = context.gate.counted.slice(0, limit)
+  const gate = { counted, ignored: context.gate.ignored.slice(0, limit - counted.length) }
+  const omitted = sarifOmitted(context.gate, limit)
+  // One rule per ID of the results kept, described by its most severe finding: code scanning rates alerts by the rule.
   const rules = new Map<string, { index: number; finding: Finding; score?: number }>()
   const rate = (finding: Finding): void => {
     const seen = rules.get(finding.id)
@@ -118,8 +137,11 @@ function* sarifPieces(context: SarifContext): Generator<string, void, undefined>
     yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, reason, text)
     comma = ','
   }
-  const properties = image === '' ? '' : `,"properties":{"imageName":${json(image)},"repoDigests":[${json(image)}]}`
-  yield `],"columnKind":"utf16CodeUnits"${properties}}]}\n`
+  const properties = [
+    ...(image === '' ? [] : [`"imageName":${json(image)},"repoDigests":[${json(image)}]`]),
+    ...(omitted === 0 ? [] : [`"omittedResults":${omitted}`]),
+  ]
+  yield `],"columnKind":"utf16CodeUnits"${properties.length === 0 ? '' : `,"properties":{${properties.join(',')}}`}}]}\n`
 }
 
 /** The whole SARIF file as one string (small logs, tests). */

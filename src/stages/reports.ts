@@ -4,7 +4,8 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
-import { sarifChunks, type SarifContext } from '../render/sarif.js'
+import { SARIF_RESULT_LIMIT, sarifChunks, sarifOmitted, type SarifContext } from '../render/sarif.js'
+import { formatCount } from '../render/markdown.js'
 import { renderPredicate, type PredicateContext } from '../render/predicate.js'
 import type { ImageTarget } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
@@ -56,6 +57,15 @@ export async function writeSarifAndPredicate(
   sarif: SarifContext,
   predicate: PredicateContext,
 ): Promise<void> {
+  const omitted = sarifOmitted(sarif.gate)
+  if (omitted > 0) {
+    const total = sarif.gate.counted.length + sarif.gate.ignored.length
+    core.warning(
+      `The SARIF report holds ${formatCount(SARIF_RESULT_LIMIT)} of ${formatCount(total)} results, the most severe ` +
+        `(counted findings first): GitHub code scanning rejects a run of more. ${formatCount(omitted)} left out; ` +
+        'the Trivy JSON report and the predicate hold every finding.',
+    )
+  }
   await writeFile(files.sarif, sarifChunks(sarif))
   await writeFile(files.predicate, `${JSON.stringify(renderPredicate(predicate))}\n`)
 }
