@@ -27,6 +27,8 @@ interface SizeFigures {
   parseRss: number
   pipelineRss: number
   idleRss: number
+  /** CPU ms per stage (medians), the stages of JSON.parse's side and the pipeline's. */
+  stageCpu: Record<string, number>
   found: Record<string, number>
 }
 
@@ -73,6 +75,9 @@ function measureSize(root: string, work: string, measure: string, size: number, 
     parseRss: median(rss.parse),
     pipelineRss: median(rss.pipeline),
     idleRss: run('idle').peakRss as number,
+    stageCpu: Object.fromEntries(
+      Object.entries(timing.stageCpu as Record<string, number[]>).map(([name, cpu]) => [name, median(cpu)]),
+    ),
     found: timing.found as Record<string, number>,
   }
 }
@@ -108,6 +113,12 @@ function report(figures: Map<number, SizeFigures>): void {
     ])
   }
   printTable('Report pipeline: reader + gate + summary + SARIF + predicate vs JSON.parse (RSS: parse / pipeline)', rows)
+  const sizes = [...figures.keys()]
+  const stages = Object.keys([...figures.values()][0]?.stageCpu ?? {})
+  printTable('Where the time goes: process CPU ms per stage (medians of the timed runs)', [
+    ['stage', ...sizes.map((size) => `${size} MB`)],
+    ...stages.map((name) => [name, ...sizes.map((size) => ms(figures.get(size)?.stageCpu[name] ?? Number.NaN))]),
+  ])
   const last = [...figures.values()].at(-1)
   if (last)
     console.log(

@@ -32149,7 +32149,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6621);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1401);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
@@ -32503,7 +32503,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 /***/ }),
 
-/***/ 6621:
+/***/ 1401:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37386,8 +37386,15 @@ function checkDigest(report, expected) {
 function mergeReports(reports) {
     return uniqueFindings(reports.flatMap((report) => report.findings), reports.flatMap((report) => report.modified));
 }
+/**
+ * The lists this module made unique, frozen so that nothing can have changed them since: made unique again they
+ * would come back equal, so the gate (which makes its input unique for callers that did not merge) skips the work.
+ */
+const madeUnique = new WeakSet();
 /** Unique findings and unique set-aside findings; a finding reported unsuppressed anywhere is not set aside. */
 function uniqueFindings(findings, modified) {
+    if (madeUnique.has(findings) && madeUnique.has(modified))
+        return { findings, modified };
     const byKey = new Map();
     for (const finding of findings) {
         const key = (0,model/* findingKey */.fl)(finding);
@@ -37405,7 +37412,11 @@ function uniqueFindings(findings, modified) {
         const kept = seen ?? entry;
         modifiedByKey.set(key, { ...kept, finding: { ...kept.finding, platforms: unique(platforms) } });
     }
-    return { findings: [...byKey.values()], modified: [...modifiedByKey.values()] };
+    return { findings: frozen([...byKey.values()]), modified: frozen([...modifiedByKey.values()]) };
+}
+function frozen(list) {
+    madeUnique.add(Object.freeze(list));
+    return list;
 }
 /**
  * Of two records of one finding, keep the one that weighs more for the gate, so that the order in which
@@ -37444,7 +37455,17 @@ function unique(platforms) {
 function holdGate(input) {
     // Unique again here, so a caller that did not merge can still never count one finding twice.
     const { findings, modified } = uniqueFindings(input.findings, input.modified);
-    const live = input.exceptions.filter((exception) => !isExpired(exception, input.today));
+    // Live exceptions by ID, each ID's in the file's order: an exception only ever covers findings of its own ID.
+    const live = new Map();
+    for (const exception of input.exceptions) {
+        if (isExpired(exception, input.today))
+            continue;
+        const sameId = live.get(exception.id);
+        if (sameId === undefined)
+            live.set(exception.id, [exception]);
+        else
+            sameId.push(exception);
+    }
     // Every expired entry is listed, not only those that would have matched a finding: an expired exception is
     // stale policy worth renewing or deleting either way.
     const expiredExceptions = input.exceptions.filter((exception) => isExpired(exception, input.today));
@@ -37495,7 +37516,7 @@ function decide(gate) {
 }
 /** Why a finding is set aside, the first reason that applies, in the order the contract lists them; else none. */
 function ignoreReason(finding, exceptions, ignoreUnfixed) {
-    const exception = exceptions.find((candidate) => matches(candidate, finding));
+    const exception = exceptions.get(finding.id)?.find((candidate) => matches(candidate, finding));
     if (exception)
         return { kind: 'exception', exception };
     if (finding.status === 'not_affected')
@@ -37717,8 +37738,10 @@ function safeHttpUrl(url) {
 }
 /** `[text](url)` when the URL is a safe http(s) one, else the escaped text alone. */
 function markdown_link(text, url, maxChars = 100) {
-    const label = escapeText(text, maxChars);
-    const href = safeHttpUrl(url);
+    return markdownLink(escapeText(text, maxChars), safeHttpUrl(url));
+}
+/** `[label](href)` from a label already escaped and an href from safeHttpUrl; the label alone without an href. */
+function markdownLink(label, href) {
     return href === undefined || label === '' ? label : `[${label}](${href})`;
 }
 /** A table row from cells that are already escaped. */
@@ -37797,13 +37820,28 @@ const CVE = /^CVE-\d{4}-\d{4,}$/i;
 const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i;
 /** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
 function advisoryUrl(finding) {
-    const primary = httpUrl(finding.primaryUrl);
-    if (primary !== undefined)
-        return primary;
-    if (CVE.test(finding.id))
-        return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`;
-    if (GHSA.test(finding.id))
-        return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`;
+    return httpUrl(finding.primaryUrl) ?? advisoryOfId(finding.id);
+}
+/**
+ * advisoryUrl for the findings of one report, each distinct PrimaryURL parsed once: a large report repeats a few
+ * hundred URLs over tens of thousands of findings, and parsing a URL is the costly part.
+ */
+function advisoryUrls() {
+    const parsed = new Map();
+    return ({ id, primaryUrl }) => {
+        if (primaryUrl === undefined)
+            return advisoryOfId(id);
+        let primary = parsed.get(primaryUrl);
+        if (primary === undefined && !parsed.has(primaryUrl))
+            parsed.set(primaryUrl, (primary = httpUrl(primaryUrl)));
+        return primary ?? advisoryOfId(id);
+    };
+}
+function advisoryOfId(id) {
+    if (CVE.test(id))
+        return `https://avd.aquasec.com/nvd/${id.toLowerCase()}`;
+    if (GHSA.test(id))
+        return `https://github.com/advisories/${id.replace(/^ghsa/i, 'GHSA')}`;
     return undefined;
 }
 /** The gate's display order: worst severity first, then fixable first, then a stable tie-break. */
@@ -37875,46 +37913,10 @@ function worstByPackage(findings, limit) {
     return [...[...groups.values()].flat(), ...findings.slice(limit)];
 }
 
-;// CONCATENATED MODULE: ./src/render/sarif.ts
-// SARIF 2.1.0 for code scanning, shaped as Trivy's own writer shapes it (pkg/report/sarif.go) so that alerts from
-// vouch and from `trivy --format sarif` line up: same rule IDs, levels, security-severity, messages and locations.
-// Ignored findings are carried too, as suppressed results, so that the record of what was set aside travels along.
+;// CONCATENATED MODULE: ./src/render/sarif-location.ts
+// Where code scanning files an alert and the links it shows, as Trivy's SARIF writer puts them
+// (pkg/report/sarif.go, ToPathUri): URI references that code scanning accepts for any text a scanner wrote.
 
-
-
-const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
-// Trivy's severityToScore: what security-severity says when no CVSS v3 score is known.
-const DEFAULT_SCORES = {
-    CRITICAL: '9.5',
-    HIGH: '8.0',
-    MEDIUM: '5.5',
-    LOW: '2.0',
-    UNKNOWN: '0.0',
-};
-const LEVELS = {
-    CRITICAL: 'error',
-    HIGH: 'error',
-    MEDIUM: 'warning',
-    LOW: 'note',
-    UNKNOWN: 'note',
-};
-function sarifLevel(severity) {
-    return LEVELS[severity];
-}
-/** The CVSS v3 score with one decimal, as Trivy prints it, or the severity's default when there is none. */
-function securitySeverity(finding) {
-    const score = finding.cvssScore;
-    if (score === undefined || !Number.isFinite(score) || score <= 0)
-        return DEFAULT_SCORES[finding.severity];
-    return Math.min(score, 10).toFixed(1);
-}
-function ruleName(resultClass) {
-    if (resultClass === 'os-pkgs')
-        return 'OsPackageVulnerability';
-    if (resultClass === 'lang-pkgs')
-        return 'LanguageSpecificPackageVulnerability';
-    return 'UnknownIssue';
-}
 /**
  * An OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path. This is what Trivy's
  * pathRegex `^(.+?)(?:\s*\(.*?\).*?)?$` captures, found in one pass: that regex backtracks quadratically on a
@@ -37966,131 +37968,208 @@ function strictUri(href) {
         .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
         .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c));
 }
-function resultMessage(finding) {
-    const lines = [
-        `Package: ${finding.pkgName}`,
-        `Installed Version: ${finding.installedVersion}`,
-        `Vulnerability ${finding.id}`,
-        `Severity: ${finding.severity}`,
-        `Fixed Version: ${finding.fixedVersion ?? ''}`,
-        `Link: [${finding.id}](${advisoryUrl(finding) ?? ''})`,
-    ];
-    if (finding.platforms.length > 0)
-        lines.push(`Platforms: ${finding.platforms.join(', ')}`);
-    return lines.join('\n');
+
+;// CONCATENATED MODULE: ./src/render/sarif.ts
+
+
+
+
+/**
+ * GitHub code scanning rejects a run of more than 25,000 results ("Results per run: 25,000", "Analysis SARIF file
+ * rejected due to result limits": https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit),
+ * so a large image's log would not upload at all. The run keeps this many, in the gate's order: counted findings
+ * before ignored ones, each worst first; its properties say how many were left out.
+ */
+const SARIF_RESULT_LIMIT = 25_000;
+/** How many of the gate's findings the SARIF run leaves out: 0 when all fit. */
+function sarifOmitted(gate, limit = SARIF_RESULT_LIMIT) {
+    return Math.max(0, gate.counted.length + gate.ignored.length - limit);
 }
-function rule(finding) {
-    const advisory = advisoryUrl(finding);
-    const url = advisory === undefined ? undefined : strictUri(advisory);
-    const title = truncate(finding.title ?? '', 1000);
-    const fixed = finding.fixedVersion ?? '';
-    const cells = [finding.severity, escapeText(finding.pkgName, 200), escapeText(fixed, 200), markdown_link(finding.id, url)];
-    return {
-        id: finding.id,
-        name: ruleName(finding.resultClass),
-        shortDescription: { text: title || finding.id },
-        fullDescription: { text: title || finding.id },
-        defaultConfiguration: { level: sarifLevel(finding.severity) },
-        ...(url === undefined ? {} : { helpUri: url }),
-        help: {
-            text: [
-                `Vulnerability ${finding.id}`,
-                `Severity: ${finding.severity}`,
-                `Package: ${finding.pkgName}`,
-                `Fixed Version: ${fixed}`,
-                `Link: [${finding.id}](${url ?? ''})`,
-                title,
-            ].join('\n'),
-            markdown: [
-                `**Vulnerability ${escapeText(finding.id, 200)}**`,
-                '| Severity | Package | Fixed Version | Link |',
-                '| --- | --- | --- | --- |',
-                `|${cells.join('|')}|`,
-                '',
-                escapeText(title, 1000),
-            ].join('\n'),
-        },
-        properties: {
-            tags: ['vulnerability', 'security', finding.severity],
-            precision: 'very-high',
-            'security-severity': securitySeverity(finding),
-        },
+const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
+// Trivy's severityToScore: what security-severity says when no CVSS v3 score is known.
+const DEFAULT_SCORES = {
+    CRITICAL: '9.5',
+    HIGH: '8.0',
+    MEDIUM: '5.5',
+    LOW: '2.0',
+    UNKNOWN: '0.0',
+};
+const LEVELS = {
+    CRITICAL: 'error',
+    HIGH: 'error',
+    MEDIUM: 'warning',
+    LOW: 'note',
+    UNKNOWN: 'note',
+};
+function sarifLevel(severity) {
+    return LEVELS[severity];
+}
+/** The CVSS v3 score with one decimal, as Trivy prints it, or the severity's default when there is none. */
+function securitySeverity(finding) {
+    const score = finding.cvssScore;
+    if (score === undefined || !Number.isFinite(score) || score <= 0)
+        return DEFAULT_SCORES[finding.severity];
+    return Math.min(score, 10).toFixed(1);
+}
+function ruleName(resultClass) {
+    if (resultClass === 'os-pkgs')
+        return 'OsPackageVulnerability';
+    if (resultClass === 'lang-pkgs')
+        return 'LanguageSpecificPackageVulnerability';
+    return 'UnknownIssue';
+}
+/** Text pieces are gathered into chunks of about this many characters: the writer's unit, small beside the file. */
+const sarif_CHUNK = 1 << 17;
+const json = JSON.stringify;
+/** The SARIF file: the log on one line and a newline, in chunks, so that the whole text is never held at once. */
+function sarifChunks(context, chunkChars = sarif_CHUNK) {
+    return chunked(sarifPieces(context), chunkChars);
+}
+/** Pieces joined once a chunk is full: one flat string each, not a rope of thousands of small ones. */
+function* chunked(pieces, chunkChars) {
+    let parts = [];
+    let length = 0;
+    for (const piece of pieces) {
+        parts.push(piece);
+        if ((length += piece.length) < chunkChars)
+            continue;
+        yield parts.join('');
+        parts = [];
+        length = 0;
+    }
+    yield parts.join('');
+}
+function* sarifPieces(context) {
+    const { trivyVersion, image } = context;
+    const limit = context.resultLimit ?? SARIF_RESULT_LIMIT;
+    const counted = context.gate.counted.slice(0, limit);
+    const gate = { counted, ignored: context.gate.ignored.slice(0, limit - counted.length) };
+    const omitted = sarifOmitted(context.gate, limit);
+    // One rule per ID of the results kept, described by its most severe finding: code scanning rates alerts by the rule.
+    const rules = new Map();
+    const rate = (finding) => {
+        const seen = rules.get(finding.id);
+        if (seen === undefined)
+            return void rules.set(finding.id, { index: rules.size, finding });
+        const score = Number(securitySeverity(finding));
+        if (score > (seen.score ??= Number(securitySeverity(seen.finding))))
+            Object.assign(seen, { finding, score });
     };
+    for (const finding of gate.counted)
+        rate(finding);
+    for (const { finding } of gate.ignored)
+        rate(finding);
+    const text = reportText(image);
+    yield (`{"version":"2.1.0","$schema":${json(SARIF_SCHEMA)},"runs":[{"tool":{"driver":{"name":"Trivy",` +
+        `"fullName":"Trivy Vulnerability Scanner","version":${json(trivyVersion)},` +
+        `"informationUri":"https://github.com/aquasecurity/trivy","rules":[`);
+    let comma = '';
+    for (const { finding } of rules.values()) {
+        yield comma + ruleJson(finding, text);
+        comma = ',';
+    }
+    yield ']}},"results":[';
+    comma = '';
+    for (const finding of gate.counted) {
+        yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, undefined, text);
+        comma = ',';
+    }
+    for (const { finding, reason } of gate.ignored) {
+        yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, reason, text);
+        comma = ',';
+    }
+    const properties = [
+        ...(image === '' ? [] : [`"imageName":${json(image)},"repoDigests":[${json(image)}]`]),
+        ...(omitted === 0 ? [] : [`"omittedResults":${omitted}`]),
+    ];
+    yield `],"columnKind":"utf16CodeUnits"${properties.length === 0 ? '' : `,"properties":{${properties.join(',')}}`}}]}\n`;
 }
-function sarif_location(finding, uri) {
+/** The whole SARIF file as one string (small logs, tests). */
+function sarifText(context) {
+    return [...sarifChunks(context)].join('');
+}
+/**
+ * What one report's findings share, worked out once: a large report has tens of thousands of findings but only
+ * hundreds of titles, advisory URLs, packages and places.
+ */
+function reportText(image) {
+    const once = (make) => {
+        const made = new Map();
+        return (value) => {
+            let result = made.get(value);
+            if (result === undefined && !made.has(value))
+                made.set(value, (result = make(value)));
+            return result;
+        };
+    };
+    const uris = new Map();
     return {
-        physicalLocation: {
-            artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
-            region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+        advisory: advisoryUrls(),
+        strictUri: once(strictUri),
+        href: once(safeHttpUrl),
+        title: once(titleJson),
+        cell: once((value) => escapeText(value, 200)),
+        justification: once((reason) => json(truncate(reason, 1000))),
+        /** An OS result's findings all share its target: each distinct place becomes a URI once. */
+        uri(finding) {
+            const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`;
+            let uri = uris.get(key);
+            if (uri === undefined)
+                uris.set(key, (uri = locationUri(finding, image)));
+            return uri;
         },
-        message: { text: `${uri}: ${finding.pkgName}@${finding.installedVersion}` },
     };
 }
 /**
- * The SARIF file's text, compact: code scanning reads it, not people, and indenting a large report makes the file
- * half as large again and its writing a third slower (bench/README.md).
+ * A title as the rules hold it, cut to 1,000 characters: as a JSON string, and escaped for JSON without the quotes
+ * (as it ends the help text, and as Markdown the help's Markdown), so that a long title is escaped once per report,
+ * not four times per rule. Escapes written one after another are the escape of the joined text when the piece
+ * before ends in ASCII (a line break here): JSON.stringify escapes a character alone, or a surrogate with its pair.
  */
-function sarifFileText(log) {
-    return `${JSON.stringify(log)}\n`;
+function titleJson(title) {
+    const text = truncate(title, 1000);
+    const quoted = json(text);
+    return { text, json: quoted, inner: quoted.slice(1, -1), markdownInner: json(escapeText(text, 1000)).slice(1, -1) };
 }
-function renderSarif(context) {
-    const { gate, trivyVersion, image } = context;
-    const entries = [
-        ...gate.counted.map((finding) => ({ finding })),
-        ...gate.ignored.map((ignored) => ({ finding: ignored.finding, ignored })),
-    ];
-    // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
-    const rules = new Map();
-    for (const { finding } of entries) {
-        const seen = rules.get(finding.id);
-        if (seen === undefined)
-            rules.set(finding.id, { index: rules.size, finding });
-        else if (Number(securitySeverity(finding)) > Number(securitySeverity(seen.finding)))
-            seen.finding = finding;
-    }
-    // An OS result's findings all share its target: each distinct place becomes a URI once, not once per finding.
-    const uris = new Map();
-    const uriOf = (finding) => {
-        const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`;
-        let uri = uris.get(key);
-        if (uri === undefined)
-            uris.set(key, (uri = locationUri(finding, image)));
-        return uri;
-    };
-    const results = entries.map(({ finding, ignored }) => ({
-        ruleId: finding.id,
-        ruleIndex: rules.get(finding.id)?.index ?? 0,
-        level: sarifLevel(finding.severity),
-        message: { text: resultMessage(finding) },
-        locations: [sarif_location(finding, uriOf(finding))],
-        ...(ignored === undefined
-            ? {}
-            : {
-                suppressions: [
-                    { kind: 'external', state: 'accepted', justification: truncate(reasonText(ignored.reason), 1000) },
-                ],
-            }),
-    }));
-    return {
-        version: '2.1.0',
-        $schema: SARIF_SCHEMA,
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'Trivy',
-                        fullName: 'Trivy Vulnerability Scanner',
-                        version: trivyVersion,
-                        informationUri: 'https://github.com/aquasecurity/trivy',
-                        rules: [...rules.values()].map(({ finding }) => rule(finding)),
-                    },
-                },
-                results,
-                columnKind: 'utf16CodeUnits',
-                ...(image === '' ? {} : { properties: { imageName: image, repoDigests: [image] } }),
-            },
-        ],
-    };
+/** JSON of `before` then of an escape without quotes: `before` must end in ASCII (see titleJson). */
+function jsonEndingIn(before, escaped) {
+    return `${json(before).slice(0, -1)}${escaped}"`;
+}
+function ruleJson(finding, text) {
+    const advisory = text.advisory(finding);
+    const url = advisory === undefined ? undefined : text.strictUri(advisory);
+    const title = text.title(finding.title ?? '');
+    const fixed = finding.fixedVersion ?? '';
+    const id = escapeText(finding.id, 200);
+    // The link's label allows 100 characters: the same text as above unless the ID is longer than that.
+    const label = finding.id.length <= 100 ? id : escapeText(finding.id, 100);
+    const href = url === undefined ? undefined : text.href(url);
+    const description = title.text === '' ? json(finding.id) : title.json;
+    const help = `Vulnerability ${finding.id}\nSeverity: ${finding.severity}\nPackage: ${finding.pkgName}\n` +
+        `Fixed Version: ${fixed}\nLink: [${finding.id}](${url ?? ''})\n`;
+    const markdown = `**Vulnerability ${id}**\n| Severity | Package | Fixed Version | Link |\n| --- | --- | --- | --- |\n` +
+        `|${finding.severity}|${text.cell(finding.pkgName)}|${text.cell(fixed)}|${markdownLink(label, href)}|\n\n`;
+    return (`{"id":${json(finding.id)},"name":"${ruleName(finding.resultClass)}",` +
+        `"shortDescription":{"text":${description}},"fullDescription":{"text":${description}},` +
+        `"defaultConfiguration":{"level":"${LEVELS[finding.severity]}"}` +
+        `${url === undefined ? '' : `,"helpUri":${json(url)}`},` +
+        `"help":{"text":${jsonEndingIn(help, title.inner)},"markdown":${jsonEndingIn(markdown, title.markdownInner)}},` +
+        `"properties":{"tags":["vulnerability","security","${finding.severity}"],"precision":"very-high",` +
+        `"security-severity":"${securitySeverity(finding)}"}}`);
+}
+function resultJson(finding, ruleIndex, reason, text) {
+    const platforms = finding.platforms.length > 0 ? `\nPlatforms: ${finding.platforms.join(', ')}` : '';
+    const message = `Package: ${finding.pkgName}\nInstalled Version: ${finding.installedVersion}\nVulnerability ${finding.id}\n` +
+        `Severity: ${finding.severity}\nFixed Version: ${finding.fixedVersion ?? ''}\n` +
+        `Link: [${finding.id}](${text.advisory(finding) ?? ''})${platforms}`;
+    const uri = text.uri(finding);
+    const suppressions = reason === undefined
+        ? ''
+        : `,"suppressions":[{"kind":"external","state":"accepted","justification":${text.justification(reasonText(reason))}}]`;
+    return (`{"ruleId":${json(finding.id)},"ruleIndex":${ruleIndex},"level":"${LEVELS[finding.severity]}",` +
+        `"message":{"text":${json(message)}},"locations":[{"physicalLocation":{"artifactLocation":` +
+        `{"uri":${json(uri)},"uriBaseId":"ROOTPATH"},"region":{"startLine":1,"startColumn":1,"endLine":1,"endColumn":1}},` +
+        `"message":{"text":${json(`${uri}: ${finding.pkgName}@${finding.installedVersion}`)}}}]${suppressions}}`);
 }
 
 ;// CONCATENATED MODULE: ./src/render/predicate.ts
@@ -38225,6 +38304,7 @@ function invocation(env) {
 
 
 
+
 async function writeReports(request) {
     const { inputs, target, scan, env } = request;
     await (0,promises_namespaceObject.mkdir)(inputs.outputDir, { recursive: true });
@@ -38233,8 +38313,8 @@ async function writeReports(request) {
         sarif: external_node_path_default().join(inputs.outputDir, 'trivy.sarif'),
         predicate: external_node_path_default().join(inputs.outputDir, 'vuln-predicate.json'),
     };
-    const sarif = renderSarif({ gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned });
-    const predicate = renderPredicate({
+    const sarif = { gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned };
+    const predicate = {
         gate: scan.gate,
         trivyVersion: scan.trivyVersion,
         dbRepository: scan.db.repository ?? inputs.dbRepositories[0] ?? '',
@@ -38244,14 +38324,26 @@ async function writeReports(request) {
         image: target.pinned,
         annotationKey: inputs.annotationKey,
         environment: env,
-    });
-    await Promise.all([
-        writeJsonReport(scan, files.json),
-        (0,promises_namespaceObject.writeFile)(files.sarif, sarifFileText(sarif)),
-        (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(predicate)}\n`),
-    ]);
+    };
+    await Promise.all([writeJsonReport(scan, files.json), writeSarifAndPredicate(files, sarif, predicate)]);
     lib_core/* info */.pq(`Reports: ${files.json}, ${files.sarif}, ${files.predicate}`);
     return files;
+}
+/**
+ * The SARIF, written chunk by chunk as it is made, then the predicate: neither file's whole text, nor both at once,
+ * is ever held (a large image's SARIF is tens of megabytes). fs.promises.writeFile takes an Iterable of strings and
+ * writes each one whole before asking for the next (Node v24 docs, `data <Iterable>` since v15.14.0).
+ */
+async function writeSarifAndPredicate(files, sarif, predicate) {
+    const omitted = sarifOmitted(sarif.gate);
+    if (omitted > 0) {
+        const total = sarif.gate.counted.length + sarif.gate.ignored.length;
+        lib_core/* warning */.$e(`The SARIF report holds ${formatCount(SARIF_RESULT_LIMIT)} of ${formatCount(total)} results, the most severe ` +
+            `(counted findings first): GitHub code scanning rejects a run of more. ${formatCount(omitted)} left out; ` +
+            'the Trivy JSON report and the predicate hold every finding.');
+    }
+    await (0,promises_namespaceObject.writeFile)(files.sarif, sarifChunks(sarif));
+    await (0,promises_namespaceObject.writeFile)(files.predicate, `${JSON.stringify(renderPredicate(predicate))}\n`);
 }
 /**
  * One report file. A single platform's report is Trivy's own, copied as it is; several are merged into the first
@@ -39144,7 +39236,7 @@ function toSeverity(value) {
 /** A finding's identity under the counting rules: ID, package ID (or name+version), path. */
 function findingKey(finding) {
     const pkg = finding.pkgId ?? `${finding.pkgName}@${finding.installedVersion}`;
-    return [finding.id, pkg, finding.pkgPath ?? ''].join('\u0000');
+    return `${finding.id}\u0000${pkg}\u0000${finding.pkgPath ?? ''}`;
 }
 
 

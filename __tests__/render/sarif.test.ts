@@ -1,22 +1,19 @@
-// SARIF: valid against the OASIS SARIF 2.1.0 schema for every report in the corpus, and field for field what Trivy's
-// own writer gives for the same scan (integration golden alpine-310).
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+// SARIF: the file vouch writes is valid against the OASIS SARIF 2.1.0 schema for every report in the corpus, and
+// field for field what Trivy's own writer gives for the same scan (integration golden alpine-310).
 import { Ajv } from 'ajv'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import {
   artifactOfTarget,
   locationUri,
-  renderSarif,
-  sarifFileText,
+  sarifText,
   securitySeverity,
+  type SarifContext,
   type SarifLog,
 } from '../../src/render/sarif.js'
 import { SEVERITIES, type Finding, type Severity } from '../../src/report/model.js'
-import type { GateResult } from '../../src/report/verdict.js'
-import { uniqueFindings } from '../../src/report/merge.js'
-import { budgets, exception, finding, fixturePath, fixtureReport, gateOf, IMAGE, readJsonFixture } from './builders.js'
+import { budgets, exception, finding, gateOf, IMAGE, readJsonFixture } from './builders.js'
+import { corpusGates, gateFor } from './sarif-corpus.js'
 
 const URI_REFERENCE = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/
 const ajv = new Ajv({ strict: false })
@@ -31,40 +28,20 @@ function expectValid(log: unknown): void {
   expect(valid).toBe(true)
 }
 
-function reportFiles(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name)
-    return statSync(path).isDirectory() ? reportFiles(path) : [path]
-  })
+/** The log as the file holds it. */
+function renderSarif(context: SarifContext): SarifLog {
+  return JSON.parse(sarifText(context)) as SarifLog
 }
 
-/** Every report in the corpus that the reader accepts (the others are scan errors and get no SARIF). */
-const CORPUS = reportFiles(fixturePath('trivy/json')).flatMap((path) => {
-  const name = relative(fixturePath('trivy/json'), path)
-  try {
-    return [[name, fixtureReport(name)] as const]
-  } catch {
-    return []
-  }
-})
-
-function gateFor(name: string): GateResult {
-  const report = fixtureReport(name)
-  const { findings, modified } = uniqueFindings(report.findings, report.modified)
-  const ignored = modified.map((entry) => ({
-    finding: entry.finding,
-    reason: { kind: 'vex' as const, statement: entry.statement, source: entry.source },
-  }))
-  return gateOf(findings, { ignored })
-}
+const CORPUS = corpusGates()
 
 describe('schema', () => {
   test('the corpus is there', () => {
     expect(CORPUS.length).toBeGreaterThan(50)
   })
 
-  test.each(CORPUS.map(([name]) => name))('%s', (name) => {
-    const log = renderSarif({ gate: gateFor(name), trivyVersion: '0.74.0', image: IMAGE })
+  test.each(CORPUS)('%s', (_name, gate) => {
+    const log = renderSarif({ gate, trivyVersion: '0.74.0', image: IMAGE })
     expectValid(log)
     const run = log.runs[0]
     for (const result of run?.results ?? []) expect(run?.tool.driver.rules[result.ruleIndex]?.id).toBe(result.ruleId)
@@ -303,9 +280,8 @@ describe('the artifact of an OS target', () => {
 
 describe('the SARIF file', () => {
   test('is the log on one line, compact, ending in a newline', () => {
-    const log = renderSarif({ gate: gateOf([finding({ id: 'CVE-2024-1' })]), trivyVersion: '0.74.0', image: IMAGE })
-    const text = sarifFileText(log)
-    expect(JSON.parse(text)).toEqual(log)
+    const text = sarifText({ gate: gateOf([finding({ id: 'CVE-2024-1' })]), trivyVersion: '0.74.0', image: IMAGE })
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text))}\n`)
     expect(text.indexOf('\n')).toBe(text.length - 1)
   })
 })

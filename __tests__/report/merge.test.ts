@@ -1,6 +1,7 @@
 // Merging the reports of one image's platforms: each finding once, with every platform it was seen on.
 import { describe, expect, test } from 'vitest'
-import { mergeReports } from '../../src/report/merge.js'
+import { holdGate } from '../../src/report/gate.js'
+import { mergeReports, uniqueFindings } from '../../src/report/merge.js'
 import type { ScanReport } from '../../src/report/model.js'
 import { readTrivyReport } from '../../src/report/trivy.js'
 import { finding, readFixture } from './helpers.js'
@@ -90,5 +91,28 @@ describe('mergeReports', () => {
 
   test('no reports: nothing', () => {
     expect(mergeReports([])).toEqual({ findings: [], modified: [] })
+  })
+
+  test('its lists cannot change, so the gate takes them as unique; a copy is made unique again, the same', () => {
+    const amd64 = onPlatform('alpine-39.json.golden', 'linux/amd64')
+    const arm64 = onPlatform('alpine-39.json.golden', 'linux/arm64')
+    const merged = mergeReports([amd64, arm64, amd64])
+    expect(() => merged.findings.push(finding())).toThrow(TypeError)
+    expect(() => merged.modified.pop()).toThrow(TypeError)
+    expect(uniqueFindings(merged.findings, merged.modified).findings).toBe(merged.findings)
+    // A list of the same findings that is not the merged one (here with every finding twice) is made unique.
+    const doubled = [...merged.findings, ...merged.findings]
+    expect(uniqueFindings(doubled, [...merged.modified])).toEqual(merged)
+    const gate = (findings: typeof doubled) =>
+      holdGate({
+        findings,
+        modified: merged.modified,
+        budgets: { CRITICAL: 0, HIGH: 0, MEDIUM: null, LOW: null, UNKNOWN: null },
+        exceptions: [],
+        ignoreUnfixed: false,
+        today: '2026-01-01',
+      })
+    expect(gate(doubled)).toEqual(gate(merged.findings))
+    expect(gate(merged.findings).counted).toHaveLength(merged.findings.length)
   })
 })

@@ -10,10 +10,26 @@ const GHSA = /^GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}$/i
 
 /** Trivy's PrimaryURL when it is http(s); else AVD's page for a CVE, GitHub's for a GHSA; else none. */
 export function advisoryUrl(finding: Pick<Finding, 'id' | 'primaryUrl'>): string | undefined {
-  const primary = httpUrl(finding.primaryUrl)
-  if (primary !== undefined) return primary
-  if (CVE.test(finding.id)) return `https://avd.aquasec.com/nvd/${finding.id.toLowerCase()}`
-  if (GHSA.test(finding.id)) return `https://github.com/advisories/${finding.id.replace(/^ghsa/i, 'GHSA')}`
+  return httpUrl(finding.primaryUrl) ?? advisoryOfId(finding.id)
+}
+
+/**
+ * advisoryUrl for the findings of one report, each distinct PrimaryURL parsed once: a large report repeats a few
+ * hundred URLs over tens of thousands of findings, and parsing a URL is the costly part.
+ */
+export function advisoryUrls(): (finding: Pick<Finding, 'id' | 'primaryUrl'>) => string | undefined {
+  const parsed = new Map<string, string | undefined>()
+  return ({ id, primaryUrl }) => {
+    if (primaryUrl === undefined) return advisoryOfId(id)
+    let primary = parsed.get(primaryUrl)
+    if (primary === undefined && !parsed.has(primaryUrl)) parsed.set(primaryUrl, (primary = httpUrl(primaryUrl)))
+    return primary ?? advisoryOfId(id)
+  }
+}
+
+function advisoryOfId(id: string): string | undefined {
+  if (CVE.test(id)) return `https://avd.aquasec.com/nvd/${id.toLowerCase()}`
+  if (GHSA.test(id)) return `https://github.com/advisories/${id.replace(/^ghsa/i, 'GHSA')}`
   return undefined
 }
 

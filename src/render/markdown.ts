@@ -79,8 +79,11 @@ export function safeHttpUrl(url: string | undefined): string | undefined {
 
 /** `[text](url)` when the URL is a safe http(s) one, else the escaped text alone. */
 export function link(text: string, url: string | undefined, maxChars = 100): string {
-  const label = escapeText(text, maxChars)
-  const href = safeHttpUrl(url)
+  return markdownLink(escapeText(text, maxChars), safeHttpUrl(url))
+}
+
+/** `[label](href)` from a label already escaped and an href from safeHttpUrl; the label alone without an href. */
+export function markdownLink(label: string, href: string | undefined): string {
   return href === undefined || label === '' ? label : `[${label}](${href})`
 }
 

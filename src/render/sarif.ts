@@ -1,20 +1,41 @@
 // SARIF 2.1.0 for code scanning, shaped as Trivy's own writer shapes it (pkg/report/sarif.go) so that alerts from
 // vouch and from `trivy --format sarif` line up: same rule IDs, levels, security-severity, messages and locations.
 // Ignored findings are carried too, as suppressed results, so that the record of what was set aside travels along.
-import { parseReference } from '../image/reference.js'
+//
+// The file is written as JSON text, piece by piece, in the shape of the SarifLog type (sarif-types.ts): a large
+// image's log is tens of megabytes, and an object tree of it, serialised afterwards, cost as much again in time and
+// memory as the text itself (bench/README.md). Every string goes through JSON.stringify; the keys and the fixed
+// values are written out. The text is compact: code scanning reads it, not people.
 import type { Finding, Severity } from '../report/model.js'
-import type { GateResult, IgnoredFinding } from '../report/verdict.js'
-import { advisoryUrl, reasonText } from './findings.js'
-import { escapeText, link, truncate } from './markdown.js'
-import type { SarifLevel, SarifLocation, SarifLog, SarifResult, SarifRule } from './sarif-types.js'
+import type { GateResult, IgnoreReason } from '../report/verdict.js'
+import { advisoryUrls, reasonText } from './findings.js'
+import { escapeText, markdownLink, safeHttpUrl, truncate } from './markdown.js'
+import { locationUri, strictUri } from './sarif-location.js'
+import type { SarifLevel } from './sarif-types.js'
 
 export type * from './sarif-types.js'
+export { artifactOfTarget, locationUri } from './sarif-location.js'
 
 export interface SarifContext {
   gate: GateResult
   trivyVersion: string
   /** repo@sha256:…, the artifact scanned. */
   image: string
+  /** The most results the run holds; SARIF_RESULT_LIMIT unless a test asks for fewer. */
+  resultLimit?: number
+}
+
+/**
+ * GitHub code scanning rejects a run of more than 25,000 results ("Results per run: 25,000", "Analysis SARIF file
+ * rejected due to result limits": https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit),
+ * so a large image's log would not upload at all. The run keeps this many, in the gate's order: counted findings
+ * before ignored ones, each worst first; its properties say how many were left out.
+ */
+export const SARIF_RESULT_LIMIT = 25_000
+
+/** How many of the gate's findings the SARIF run leaves out: 0 when all fit. */
+export function sarifOmitted(gate: GateResult, limit = SARIF_RESULT_LIMIT): number {
+  return Math.max(0, gate.counted.length + gate.ignored.length - limit)
 }
 
 export const SARIF_SCHEMA =
@@ -48,192 +69,178 @@ export function securitySeverity(finding: Pick<Finding, 'cvssScore' | 'severity'
   return Math.min(score, 10).toFixed(1)
 }
 
-function ruleName(resultClass: string | undefined): string {
+export function ruleName(resultClass: string | undefined): string {
   if (resultClass === 'os-pkgs') return 'OsPackageVulnerability'
   if (resultClass === 'lang-pkgs') return 'LanguageSpecificPackageVulnerability'
   return 'UnknownIssue'
 }
 
-/**
- * An OS result's target is `<artifact> (<distro> <version>)`; the artifact is the path. This is what Trivy's
- * pathRegex `^(.+?)(?:\s*\(.*?\).*?)?$` captures, found in one pass: that regex backtracks quadratically on a
- * target of many `(`. The artifact ends at the first `(` after the first character that some `)` follows, with the
- * whitespace before it dropped (keeping at least one character); a target without one is all artifact.
- */
-export function artifactOfTarget(target: string): string {
-  const open = target.indexOf('(', 1)
-  if (open === -1 || target.lastIndexOf(')') < open) return target
-  const before = target.slice(0, open)
-  const trimmed = before.trimEnd()
-  return trimmed === '' ? before.slice(0, 1) : trimmed
+/** Text pieces are gathered into chunks of about this many characters: the writer's unit, small beside the file. */
+const CHUNK = 1 << 17
+
+const json = JSON.stringify
+
+/** The SARIF file: the log on one line and a newline, in chunks, so that the whole text is never held at once. */
+export function sarifChunks(context: SarifContext, chunkChars = CHUNK): Generator<string, void, undefined> {
+  return chunked(sarifPieces(context), chunkChars)
 }
 
-/**
- * Where code scanning files the alert, as Trivy's ToPathUri puts it: a language package's path (PkgPath, else the
- * result's target); for OS packages, the image's repository path without registry, tag or digest.
- */
-export function locationUri(finding: Finding, image: string): string {
-  const os = finding.resultClass === 'os-pkgs' || (finding.resultClass === undefined && /\)\s*$/.test(finding.target))
-  const path = finding.pkgPath || (os ? repositoryPath(finding.target) : finding.target) || repositoryPath(image)
-  return toUriReference(path.replace(/\\/g, '/'))
-}
-
-function repositoryPath(target: string): string {
-  const path = artifactOfTarget(target)
-  try {
-    return parseReference(path).repository
-  } catch {
-    return path
+/** Pieces joined once a chunk is full: one flat string each, not a rope of thousands of small ones. */
+function* chunked(pieces: Iterable<string>, chunkChars: number): Generator<string, void, undefined> {
+  let parts: string[] = []
+  let length = 0
+  for (const piece of pieces) {
+    parts.push(piece)
+    if ((length += piece.length) < chunkChars) continue
+    yield parts.join('')
+    parts = []
+    length = 0
   }
+  yield parts.join('')
 }
 
-/** Percent-encodes what a URI reference may not hold; a first segment with `:` would read as a scheme. */
-function toUriReference(path: string): string {
-  let encoded: string
-  try {
-    encoded = encodeURI(path)
-  } catch {
-    encoded = encodeURI(path.replace(/[\ud800-\udfff]/g, '\ufffd'))
-  }
-  encoded = encoded.replace(/[#?]/g, (c) => encodeURIComponent(c))
-  const firstSegment = encoded.split('/', 1)[0] ?? ''
-  return firstSegment.includes(':') ? `./${encoded}` : encoded
-}
-
-/** A WHATWG href as a strict RFC 3986 URI: the few characters browsers tolerate are percent-encoded too. */
-function strictUri(href: string): string {
-  return href
-    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
-    .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g, (c) => encodeURIComponent(c))
-}
-
-function resultMessage(finding: Finding): string {
-  const lines = [
-    `Package: ${finding.pkgName}`,
-    `Installed Version: ${finding.installedVersion}`,
-    `Vulnerability ${finding.id}`,
-    `Severity: ${finding.severity}`,
-    `Fixed Version: ${finding.fixedVersion ?? ''}`,
-    `Link: [${finding.id}](${advisoryUrl(finding) ?? ''})`,
-  ]
-  if (finding.platforms.length > 0) lines.push(`Platforms: ${finding.platforms.join(', ')}`)
-  return lines.join('\n')
-}
-
-function rule(finding: Finding): SarifRule {
-  const advisory = advisoryUrl(finding)
-  const url = advisory === undefined ? undefined : strictUri(advisory)
-  const title = truncate(finding.title ?? '', 1000)
-  const fixed = finding.fixedVersion ?? ''
-  const cells = [finding.severity, escapeText(finding.pkgName, 200), escapeText(fixed, 200), link(finding.id, url)]
-  return {
-    id: finding.id,
-    name: ruleName(finding.resultClass),
-    shortDescription: { text: title || finding.id },
-    fullDescription: { text: title || finding.id },
-    defaultConfiguration: { level: sarifLevel(finding.severity) },
-    ...(url === undefined ? {} : { helpUri: url }),
-    help: {
-      text: [
-        `Vulnerability ${finding.id}`,
-        `Severity: ${finding.severity}`,
-        `Package: ${finding.pkgName}`,
-        `Fixed Version: ${fixed}`,
-        `Link: [${finding.id}](${url ?? ''})`,
-        title,
-      ].join('\n'),
-      markdown: [
-        `**Vulnerability ${escapeText(finding.id, 200)}**`,
-        '| Severity | Package | Fixed Version | Link |',
-        '| --- | --- | --- | --- |',
-        `|${cells.join('|')}|`,
-        '',
-        escapeText(title, 1000),
-      ].join('\n'),
-    },
-    properties: {
-      tags: ['vulnerability', 'security', finding.severity],
-      precision: 'very-high',
-      'security-severity': securitySeverity(finding),
-    },
-  }
-}
-
-function location(finding: Finding, uri: string): SarifLocation {
-  return {
-    physicalLocation: {
-      artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
-      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-    },
-    message: { text: `${uri}: ${finding.pkgName}@${finding.installedVersion}` },
-  }
-}
-
-/**
- * The SARIF file's text, compact: code scanning reads it, not people, and indenting a large report makes the file
- * half as large again and its writing a third slower (bench/README.md).
- */
-export function sarifFileText(log: SarifLog): string {
-  return `${JSON.stringify(log)}\n`
-}
-
-export function renderSarif(context: SarifContext): SarifLog {
-  const { gate, trivyVersion, image } = context
-  const entries: { finding: Finding; ignored?: IgnoredFinding }[] = [
-    ...gate.counted.map((finding) => ({ finding })),
-    ...gate.ignored.map((ignored) => ({ finding: ignored.finding, ignored })),
-  ]
-
-  // One rule per ID, described by its most severe finding: code scanning rates alerts by the rule.
-  const rules = new Map<string, { index: number; finding: Finding }>()
-  for (const { finding } of entries) {
+function* sarifPieces(context: SarifContext): Generator<string, void, undefined> {
+  const { trivyVersion, image } = context
+  const limit = context.resultLimit ?? SARIF_RESULT_LIMIT
+  const counted = context.gate.counted.slice(0, limit)
+  const gate = { counted, ignored: context.gate.ignored.slice(0, limit - counted.length) }
+  const omitted = sarifOmitted(context.gate, limit)
+  // One rule per ID of the results kept, described by its most severe finding: code scanning rates alerts by the rule.
+  const rules = new Map<string, { index: number; finding: Finding; score?: number }>()
+  const rate = (finding: Finding): void => {
     const seen = rules.get(finding.id)
-    if (seen === undefined) rules.set(finding.id, { index: rules.size, finding })
-    else if (Number(securitySeverity(finding)) > Number(securitySeverity(seen.finding))) seen.finding = finding
+    if (seen === undefined) return void rules.set(finding.id, { index: rules.size, finding })
+    const score = Number(securitySeverity(finding))
+    if (score > (seen.score ??= Number(securitySeverity(seen.finding)))) Object.assign(seen, { finding, score })
   }
+  for (const finding of gate.counted) rate(finding)
+  for (const { finding } of gate.ignored) rate(finding)
 
-  // An OS result's findings all share its target: each distinct place becomes a URI once, not once per finding.
+  const text = reportText(image)
+  yield (
+    `{"version":"2.1.0","$schema":${json(SARIF_SCHEMA)},"runs":[{"tool":{"driver":{"name":"Trivy",` +
+    `"fullName":"Trivy Vulnerability Scanner","version":${json(trivyVersion)},` +
+    `"informationUri":"https://github.com/aquasecurity/trivy","rules":[`
+  )
+  let comma = ''
+  for (const { finding } of rules.values()) {
+    yield comma + ruleJson(finding, text)
+    comma = ','
+  }
+  yield ']}},"results":['
+  comma = ''
+  for (const finding of gate.counted) {
+    yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, undefined, text)
+    comma = ','
+  }
+  for (const { finding, reason } of gate.ignored) {
+    yield comma + resultJson(finding, rules.get(finding.id)?.index ?? 0, reason, text)
+    comma = ','
+  }
+  const properties = [
+    ...(image === '' ? [] : [`"imageName":${json(image)},"repoDigests":[${json(image)}]`]),
+    ...(omitted === 0 ? [] : [`"omittedResults":${omitted}`]),
+  ]
+  yield `],"columnKind":"utf16CodeUnits"${properties.length === 0 ? '' : `,"properties":{${properties.join(',')}}`}}]}\n`
+}
+
+/** The whole SARIF file as one string (small logs, tests). */
+export function sarifText(context: SarifContext): string {
+  return [...sarifChunks(context)].join('')
+}
+
+/**
+ * What one report's findings share, worked out once: a large report has tens of thousands of findings but only
+ * hundreds of titles, advisory URLs, packages and places.
+ */
+function reportText(image: string) {
+  const once = <T>(make: (value: string) => T): ((value: string) => T) => {
+    const made = new Map<string, T>()
+    return (value) => {
+      let result = made.get(value)
+      if (result === undefined && !made.has(value)) made.set(value, (result = make(value)))
+      return result as T
+    }
+  }
   const uris = new Map<string, string>()
-  const uriOf = (finding: Finding): string => {
-    const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`
-    let uri = uris.get(key)
-    if (uri === undefined) uris.set(key, (uri = locationUri(finding, image)))
-    return uri
-  }
-
-  const results = entries.map(({ finding, ignored }): SarifResult => ({
-    ruleId: finding.id,
-    ruleIndex: rules.get(finding.id)?.index ?? 0,
-    level: sarifLevel(finding.severity),
-    message: { text: resultMessage(finding) },
-    locations: [location(finding, uriOf(finding))],
-    ...(ignored === undefined
-      ? {}
-      : {
-          suppressions: [
-            { kind: 'external', state: 'accepted', justification: truncate(reasonText(ignored.reason), 1000) },
-          ],
-        }),
-  }))
-
   return {
-    version: '2.1.0',
-    $schema: SARIF_SCHEMA,
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'Trivy',
-            fullName: 'Trivy Vulnerability Scanner',
-            version: trivyVersion,
-            informationUri: 'https://github.com/aquasecurity/trivy',
-            rules: [...rules.values()].map(({ finding }) => rule(finding)),
-          },
-        },
-        results,
-        columnKind: 'utf16CodeUnits',
-        ...(image === '' ? {} : { properties: { imageName: image, repoDigests: [image] } }),
-      },
-    ],
+    advisory: advisoryUrls(),
+    strictUri: once(strictUri),
+    href: once(safeHttpUrl),
+    title: once(titleJson),
+    cell: once((value) => escapeText(value, 200)),
+    justification: once((reason) => json(truncate(reason, 1000))),
+    /** An OS result's findings all share its target: each distinct place becomes a URI once. */
+    uri(finding: Finding): string {
+      const key = `${finding.resultClass ?? '\u0001'}\u0000${finding.pkgPath ?? ''}\u0000${finding.target}`
+      let uri = uris.get(key)
+      if (uri === undefined) uris.set(key, (uri = locationUri(finding, image)))
+      return uri
+    },
   }
+}
+
+type ReportText = ReturnType<typeof reportText>
+
+/**
+ * A title as the rules hold it, cut to 1,000 characters: as a JSON string, and escaped for JSON without the quotes
+ * (as it ends the help text, and as Markdown the help's Markdown), so that a long title is escaped once per report,
+ * not four times per rule. Escapes written one after another are the escape of the joined text when the piece
+ * before ends in ASCII (a line break here): JSON.stringify escapes a character alone, or a surrogate with its pair.
+ */
+function titleJson(title: string): { text: string; json: string; inner: string; markdownInner: string } {
+  const text = truncate(title, 1000)
+  const quoted = json(text)
+  return { text, json: quoted, inner: quoted.slice(1, -1), markdownInner: json(escapeText(text, 1000)).slice(1, -1) }
+}
+
+/** JSON of `before` then of an escape without quotes: `before` must end in ASCII (see titleJson). */
+function jsonEndingIn(before: string, escaped: string): string {
+  return `${json(before).slice(0, -1)}${escaped}"`
+}
+
+function ruleJson(finding: Finding, text: ReportText): string {
+  const advisory = text.advisory(finding)
+  const url = advisory === undefined ? undefined : text.strictUri(advisory)
+  const title = text.title(finding.title ?? '')
+  const fixed = finding.fixedVersion ?? ''
+  const id = escapeText(finding.id, 200)
+  // The link's label allows 100 characters: the same text as above unless the ID is longer than that.
+  const label = finding.id.length <= 100 ? id : escapeText(finding.id, 100)
+  const href = url === undefined ? undefined : text.href(url)
+  const description = title.text === '' ? json(finding.id) : title.json
+  const help =
+    `Vulnerability ${finding.id}\nSeverity: ${finding.severity}\nPackage: ${finding.pkgName}\n` +
+    `Fixed Version: ${fixed}\nLink: [${finding.id}](${url ?? ''})\n`
+  const markdown =
+    `**Vulnerability ${id}**\n| Severity | Package | Fixed Version | Link |\n| --- | --- | --- | --- |\n` +
+    `|${finding.severity}|${text.cell(finding.pkgName)}|${text.cell(fixed)}|${markdownLink(label, href)}|\n\n`
+  return (
+    `{"id":${json(finding.id)},"name":"${ruleName(finding.resultClass)}",` +
+    `"shortDescription":{"text":${description}},"fullDescription":{"text":${description}},` +
+    `"defaultConfiguration":{"level":"${LEVELS[finding.severity]}"}` +
+    `${url === undefined ? '' : `,"helpUri":${json(url)}`},` +
+    `"help":{"text":${jsonEndingIn(help, title.inner)},"markdown":${jsonEndingIn(markdown, title.markdownInner)}},` +
+    `"properties":{"tags":["vulnerability","security","${finding.severity}"],"precision":"very-high",` +
+    `"security-severity":"${securitySeverity(finding)}"}}`
+  )
+}
+
+function resultJson(finding: Finding, ruleIndex: number, reason: IgnoreReason | undefined, text: ReportText): string {
+  const platforms = finding.platforms.length > 0 ? `\nPlatforms: ${finding.platforms.join(', ')}` : ''
+  const message =
+    `Package: ${finding.pkgName}\nInstalled Version: ${finding.installedVersion}\nVulnerability ${finding.id}\n` +
+    `Severity: ${finding.severity}\nFixed Version: ${finding.fixedVersion ?? ''}\n` +
+    `Link: [${finding.id}](${text.advisory(finding) ?? ''})${platforms}`
+  const uri = text.uri(finding)
+  const suppressions =
+    reason === undefined
+      ? ''
+      : `,"suppressions":[{"kind":"external","state":"accepted","justification":${text.justification(reasonText(reason))}}]`
+  return (
+    `{"ruleId":${json(finding.id)},"ruleIndex":${ruleIndex},"level":"${LEVELS[finding.severity]}",` +
+    `"message":{"text":${json(message)}},"locations":[{"physicalLocation":{"artifactLocation":` +
+    `{"uri":${json(uri)},"uriBaseId":"ROOTPATH"},"region":{"startLine":1,"startColumn":1,"endLine":1,"endColumn":1}},` +
+    `"message":{"text":${json(`${uri}: ${finding.pkgName}@${finding.installedVersion}`)}}}]${suppressions}}`
+  )
 }

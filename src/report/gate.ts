@@ -18,7 +18,14 @@ export interface GateInput {
 export function holdGate(input: GateInput): GateResult {
   // Unique again here, so a caller that did not merge can still never count one finding twice.
   const { findings, modified } = uniqueFindings(input.findings, input.modified)
-  const live = input.exceptions.filter((exception) => !isExpired(exception, input.today))
+  // Live exceptions by ID, each ID's in the file's order: an exception only ever covers findings of its own ID.
+  const live = new Map<string, Exception[]>()
+  for (const exception of input.exceptions) {
+    if (isExpired(exception, input.today)) continue
+    const sameId = live.get(exception.id)
+    if (sameId === undefined) live.set(exception.id, [exception])
+    else sameId.push(exception)
+  }
   // Every expired entry is listed, not only those that would have matched a finding: an expired exception is
   // stale policy worth renewing or deleting either way.
   const expiredExceptions = input.exceptions.filter((exception) => isExpired(exception, input.today))
@@ -67,8 +74,12 @@ export function decide(gate: GateResult): Verdict {
 }
 
 /** Why a finding is set aside, the first reason that applies, in the order the contract lists them; else none. */
-function ignoreReason(finding: Finding, exceptions: Exception[], ignoreUnfixed: boolean): IgnoreReason | undefined {
-  const exception = exceptions.find((candidate) => matches(candidate, finding))
+function ignoreReason(
+  finding: Finding,
+  exceptions: Map<string, Exception[]>,
+  ignoreUnfixed: boolean,
+): IgnoreReason | undefined {
+  const exception = exceptions.get(finding.id)?.find((candidate) => matches(candidate, finding))
   if (exception) return { kind: 'exception', exception }
   if (finding.status === 'not_affected') return { kind: 'not_affected' }
   if (ignoreUnfixed && !finding.fixable) return { kind: 'unfixed' }

@@ -14,8 +14,15 @@ export function mergeReports(reports: ScanReport[]): MergedFindings {
   )
 }
 
+/**
+ * The lists this module made unique, frozen so that nothing can have changed them since: made unique again they
+ * would come back equal, so the gate (which makes its input unique for callers that did not merge) skips the work.
+ */
+const madeUnique = new WeakSet<readonly unknown[]>()
+
 /** Unique findings and unique set-aside findings; a finding reported unsuppressed anywhere is not set aside. */
 export function uniqueFindings(findings: Finding[], modified: ModifiedFinding[]): MergedFindings {
+  if (madeUnique.has(findings) && madeUnique.has(modified)) return { findings, modified }
   const byKey = new Map<string, Finding>()
   for (const finding of findings) {
     const key = findingKey(finding)
@@ -33,7 +40,12 @@ export function uniqueFindings(findings: Finding[], modified: ModifiedFinding[])
     const kept = seen ?? entry
     modifiedByKey.set(key, { ...kept, finding: { ...kept.finding, platforms: unique(platforms) } })
   }
-  return { findings: [...byKey.values()], modified: [...modifiedByKey.values()] }
+  return { findings: frozen([...byKey.values()]), modified: frozen([...modifiedByKey.values()]) }
+}
+
+function frozen<T>(list: T[]): T[] {
+  madeUnique.add(Object.freeze(list))
+  return list
 }
 
 /**

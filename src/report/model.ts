@@ -49,7 +49,7 @@ export interface Finding {
 /** A finding's identity under the counting rules: ID, package ID (or name+version), path. */
 export function findingKey(finding: Finding): string {
   const pkg = finding.pkgId ?? `${finding.pkgName}@${finding.installedVersion}`
-  return [finding.id, pkg, finding.pkgPath ?? ''].join('\u0000')
+  return `${finding.id}\u0000${pkg}\u0000${finding.pkgPath ?? ''}`
 }
 
 /** A finding Trivy itself set aside (VEX), read from ExperimentalModifiedFindings. */

@@ -4,8 +4,9 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
-import { renderSarif, sarifFileText } from '../render/sarif.js'
-import { renderPredicate } from '../render/predicate.js'
+import { SARIF_RESULT_LIMIT, sarifChunks, sarifOmitted, type SarifContext } from '../render/sarif.js'
+import { formatCount } from '../render/markdown.js'
+import { renderPredicate, type PredicateContext } from '../render/predicate.js'
 import type { ImageTarget } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
 import { isRecord } from '../json.js'
@@ -29,8 +30,8 @@ export async function writeReports(request: {
     sarif: path.join(inputs.outputDir, 'trivy.sarif'),
     predicate: path.join(inputs.outputDir, 'vuln-predicate.json'),
   }
-  const sarif = renderSarif({ gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned })
-  const predicate = renderPredicate({
+  const sarif: SarifContext = { gate: scan.gate, trivyVersion: scan.trivyVersion, image: target.pinned }
+  const predicate: PredicateContext = {
     gate: scan.gate,
     trivyVersion: scan.trivyVersion,
     dbRepository: scan.db.repository ?? inputs.dbRepositories[0] ?? '',
@@ -40,14 +41,33 @@ export async function writeReports(request: {
     image: target.pinned,
     annotationKey: inputs.annotationKey,
     environment: env,
-  })
-  await Promise.all([
-    writeJsonReport(scan, files.json),
-    writeFile(files.sarif, sarifFileText(sarif)),
-    writeFile(files.predicate, `${JSON.stringify(predicate)}\n`),
-  ])
+  }
+  await Promise.all([writeJsonReport(scan, files.json), writeSarifAndPredicate(files, sarif, predicate)])
   core.info(`Reports: ${files.json}, ${files.sarif}, ${files.predicate}`)
   return files
+}
+
+/**
+ * The SARIF, written chunk by chunk as it is made, then the predicate: neither file's whole text, nor both at once,
+ * is ever held (a large image's SARIF is tens of megabytes). fs.promises.writeFile takes an Iterable of strings and
+ * writes each one whole before asking for the next (Node v24 docs, `data <Iterable>` since v15.14.0).
+ */
+export async function writeSarifAndPredicate(
+  files: Pick<ReportFiles, 'sarif' | 'predicate'>,
+  sarif: SarifContext,
+  predicate: PredicateContext,
+): Promise<void> {
+  const omitted = sarifOmitted(sarif.gate)
+  if (omitted > 0) {
+    const total = sarif.gate.counted.length + sarif.gate.ignored.length
+    core.warning(
+      `The SARIF report holds ${formatCount(SARIF_RESULT_LIMIT)} of ${formatCount(total)} results, the most severe ` +
+        `(counted findings first): GitHub code scanning rejects a run of more. ${formatCount(omitted)} left out; ` +
+        'the Trivy JSON report and the predicate hold every finding.',
+    )
+  }
+  await writeFile(files.sarif, sarifChunks(sarif))
+  await writeFile(files.predicate, `${JSON.stringify(renderPredicate(predicate))}\n`)
 }
 
 /**
