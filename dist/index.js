@@ -34974,6 +34974,8 @@ function download_describe(error) {
     return `${(0,errors/* errorMessage */.gJ)(error)}${cause}`;
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
@@ -36071,8 +36073,13 @@ function zipType(name, host, mode) {
 
 
 
+
+
 // Large reads and inflated chunks: the Trivy archive inflates to about 170 MB.
 const CHUNK = 1 << 20;
+// How far inflating may run ahead of writing the executable: zlib inflates on libuv's thread pool, so the next
+// chunks inflate while the last ones are written, and memory stays bounded when the disk is the slower of the two.
+const AHEAD = 16 * CHUNK;
 /**
  * The entries of a `.tar.gz` or `.zip` file. With `binary` and `into` (tar.gz only), the data of the regular-file
  * entry named `binary` (`./trivy` and `trivy` alike) is written to `into`, created with mode 0600, in the same
@@ -36081,32 +36088,58 @@ const CHUNK = 1 << 20;
 async function listArchive(file, kind, keep) {
     if (kind === 'zip')
         return listZipEntries(await (0,promises_namespaceObject.readFile)(file));
-    const pieces = [];
-    const lister = new TarLister(keep === undefined ? undefined : (entry) => normalizeEntryName(entry.name) === keep.binary, (index, data) => pieces.push({ index, data }));
-    const source = (0,external_node_fs_.createReadStream)(file, { highWaterMark: CHUNK });
-    const inflate = (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK });
-    source.on('error', (error) => inflate.destroy(error));
-    let out;
-    let current = -1;
-    try {
-        for await (const chunk of source.pipe(inflate)) {
-            lister.write(chunk);
-            for (const { index, data } of pieces.splice(0)) {
-                if (keep === undefined)
-                    continue;
-                if (index !== current) {
-                    await out?.close();
-                    out = await (0,promises_namespaceObject.open)(keep.into, 'w', 0o600);
-                    current = index;
-                }
-                await writeAll(out, data);
+    const kept = new KeptFile(keep?.into);
+    const lister = new TarLister(keep === undefined ? undefined : (entry) => normalizeEntryName(entry.name) === keep.binary, (index, data) => kept.add(index, data));
+    // Each inflated chunk is listed as it arrives (a refused entry stops the pass there), and the executable's bytes
+    // in it are written before the sink takes the next chunk; the pool inflates the ones after it meanwhile.
+    const sink = new external_node_stream_.Writable({
+        highWaterMark: AHEAD,
+        write(chunk, _encoding, done) {
+            try {
+                lister.write(chunk);
             }
-        }
+            catch (error) {
+                done(error);
+                return;
+            }
+            kept.flush().then(() => done(), done);
+        },
+    });
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file, { highWaterMark: CHUNK }), (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK }), sink);
         return lister.end();
     }
     finally {
-        source.destroy();
-        await out?.close();
+        await kept.close();
+    }
+}
+/** The one file a tar pass writes: the kept entry's bytes, in order, reopened (truncated) when the name recurs. */
+class KeptFile {
+    path;
+    pieces = [];
+    out;
+    current = -1;
+    constructor(path) {
+        this.path = path;
+    }
+    add(index, data) {
+        if (this.path !== undefined)
+            this.pieces.push({ index, data });
+    }
+    async flush() {
+        for (const { index, data } of this.pieces.splice(0)) {
+            if (index !== this.current) {
+                await this.out?.close();
+                this.out = undefined;
+                this.out = await (0,promises_namespaceObject.open)(this.path, 'w', 0o600);
+                this.current = index;
+            }
+            await writeAll(this.out, data);
+        }
+    }
+    async close() {
+        await this.out?.close();
+        this.out = undefined;
     }
 }
 /**
@@ -36275,22 +36308,26 @@ async function installTools(inputs, options = {}) {
     return installPlannedTools(planTools(inputs, platform), { ...rest, cache: inputs.cache });
 }
 /**
- * Installs Trivy and (when planned) cosign in parallel, then checks each reports the version asked for.
- * Waits for both before failing, so no download is left running behind an error.
+ * Installs Trivy and (when planned) cosign in parallel, and checks each reports the version asked for as soon as it
+ * is installed (cosign's check runs while Trivy is still unpacked). Waits for both before failing, so no download
+ * or check is left running behind an error; Trivy's failure is the one reported when both fail.
  */
 async function installPlannedTools(plan, options) {
     const { exec = exec_exec, ...rest } = options;
     const planned = plan.cosign === undefined ? [plan.trivy] : [plan.trivy, plan.cosign];
     const actionsCache = rest.cache ? (rest.actionsCache ?? (await loadActionsCache())) : undefined;
     const shared = { ...rest, ...(actionsCache === undefined ? {} : { actionsCache }) };
-    const settled = await Promise.allSettled(planned.map((tool) => installTool(tool, shared)));
+    const settled = await Promise.allSettled(planned.map(async (tool) => {
+        const installed = await installTool(tool, shared);
+        if (exec !== false)
+            await checkToolIdentity(installed, typeof exec === 'function' ? exec : exec[tool.tool]);
+        return installed;
+    }));
     const installed = settled.map((result) => {
         if (result.status === 'rejected')
             throw result.reason;
         return result.value;
     });
-    if (exec !== false)
-        await Promise.all(installed.map((tool) => checkToolIdentity(tool, exec)));
     const [trivy, cosign] = installed;
     return cosign === undefined ? { trivy } : { trivy, cosign };
 }
@@ -36419,18 +36456,16 @@ function tempRoot() {
 
 
 
-
 async function installRunTools(plan, exec, env) {
     const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign';
     return lib_core/* group */.Os(label, async () => {
-        // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
-        // other Trivy run: never cosign's key or password.
-        const tools = await installPlannedTools(plan.tools, { cache: plan.cacheTools, exec: false });
+        // `trivy --version` gets Trivy's allowlisted environment like every other Trivy run: never cosign's key or
+        // password. Each check runs as soon as its tool is unpacked.
         const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: plan.trivyWithheld }));
-        await Promise.all([
-            checkToolIdentity(tools.trivy, trivyOnly),
-            ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
-        ]);
+        const tools = await installPlannedTools(plan.tools, {
+            cache: plan.cacheTools,
+            exec: { trivy: trivyOnly, cosign: exec },
+        });
         for (const tool of [tools.trivy, tools.cosign]) {
             if (tool !== undefined)
                 lib_core/* info */.pq(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`);

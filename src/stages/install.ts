@@ -3,7 +3,6 @@
 import * as core from '@actions/core'
 import type { Exec } from '../exec.js'
 import { installPlannedTools, type InstalledTools } from '../tools/install.js'
-import { checkToolIdentity } from '../tools/identity.js'
 import { trivyEnvironment, trivyExec } from '../trivy/environment.js'
 import type { RunPlan } from './plan.js'
 
@@ -14,14 +13,13 @@ export async function installRunTools(
 ): Promise<InstalledTools> {
   const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign'
   return core.group(label, async () => {
-    // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
-    // other Trivy run: never cosign's key or password.
-    const tools = await installPlannedTools(plan.tools, { cache: plan.cacheTools, exec: false })
+    // `trivy --version` gets Trivy's allowlisted environment like every other Trivy run: never cosign's key or
+    // password. Each check runs as soon as its tool is unpacked.
     const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: plan.trivyWithheld }))
-    await Promise.all([
-      checkToolIdentity(tools.trivy, trivyOnly),
-      ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
-    ])
+    const tools = await installPlannedTools(plan.tools, {
+      cache: plan.cacheTools,
+      exec: { trivy: trivyOnly, cosign: exec },
+    })
     for (const tool of [tools.trivy, tools.cosign]) {
       if (tool !== undefined) core.info(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`)
     }
