@@ -35947,6 +35947,8 @@ function normalizeEntryName(name) {
         .join('/');
 }
 const BLOCK = 512;
+// The end-of-archive marker is a block of zeros; compared natively, not byte by byte in JavaScript.
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
 // Long names and PAX records are a few hundred bytes; anything near this is not a release archive.
 const MAX_METADATA = 1 << 20;
 /**
@@ -36016,7 +36018,7 @@ class TarLister {
         return this.entries;
     }
     readHeader(block) {
-        if (block.every((byte) => byte === 0)) {
+        if (block.equals(ZERO_BLOCK)) {
             this.ended = true;
             return;
         }
@@ -36438,7 +36440,7 @@ async function installTools(inputs, options = {}) {
  * or check is left running behind an error; Trivy's failure is the one reported when both fail.
  */
 async function installPlannedTools(plan, options) {
-    const { exec = exec_exec, ...rest } = options;
+    const { exec = exec_exec, onReady, ...rest } = options;
     const planned = plan.cosign === undefined ? [plan.trivy] : [plan.trivy, plan.cosign];
     const actionsCache = rest.cache ? (rest.actionsCache ?? (await loadActionsCache())) : undefined;
     const shared = { ...rest, ...(actionsCache === undefined ? {} : { actionsCache }) };
@@ -36446,6 +36448,7 @@ async function installPlannedTools(plan, options) {
         const installed = await installTool(tool, shared);
         if (exec !== false)
             await checkToolIdentity(installed, typeof exec === 'function' ? exec : exec[tool.tool]);
+        onReady?.(installed);
         return installed;
     }));
     const installed = settled.map((result) => {
@@ -36581,7 +36584,8 @@ function tempRoot() {
 
 
 
-async function installRunTools(plan, exec, env) {
+/** `onCosign` is told of cosign once it is verified, while Trivy may still be installing. */
+async function installRunTools(plan, exec, env, onCosign) {
     const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign';
     return lib_core/* group */.Os(label, async () => {
         // `trivy --version` gets Trivy's allowlisted environment like every other Trivy run: never cosign's key or
@@ -36590,6 +36594,10 @@ async function installRunTools(plan, exec, env) {
         const tools = await installPlannedTools(plan.tools, {
             cache: plan.cacheTools,
             exec: { trivy: trivyOnly, cosign: exec },
+            onReady: (tool) => {
+                if (tool.tool === 'cosign')
+                    onCosign?.(tool);
+            },
         });
         for (const tool of [tools.trivy, tools.cosign]) {
             if (tool !== undefined)
@@ -39153,16 +39161,19 @@ async function run(inputs, collaborators = {}) {
         stage = 'resolve';
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env));
         stage = 'install';
-        tools = await installRunTools(plan, deps.exec, deps.env);
-        // Signing looks ahead (the public key, an earlier signature) while Trivy scans; only a passed verdict uses it.
-        session = startSigningSession({
-            inputs,
-            signing: plan.signing,
-            target,
-            cosign: tools.cosign,
-            trivyVersion: tools.trivy.version,
-            exec: deps.exec,
-            env: deps.env,
+        const image = target;
+        // Signing looks ahead (the public key, an earlier signature) from the moment cosign is verified, while Trivy
+        // is still unpacked and then scans; only a passed verdict uses what it found.
+        tools = await installRunTools(plan, deps.exec, deps.env, (cosign) => {
+            session = startSigningSession({
+                inputs,
+                signing: plan.signing,
+                target: image,
+                cosign,
+                trivyVersion: plan.tools.trivy.version,
+                exec: deps.exec,
+                env: deps.env,
+            });
         });
         stage = 'scan';
         scan = await scanAndGate({

@@ -54,16 +54,19 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     stage = 'resolve'
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env))
     stage = 'install'
-    tools = await installRunTools(plan, deps.exec, deps.env)
-    // Signing looks ahead (the public key, an earlier signature) while Trivy scans; only a passed verdict uses it.
-    session = startSigningSession({
-      inputs,
-      signing: plan.signing,
-      target,
-      cosign: tools.cosign,
-      trivyVersion: tools.trivy.version,
-      exec: deps.exec,
-      env: deps.env,
+    const image = target
+    // Signing looks ahead (the public key, an earlier signature) from the moment cosign is verified, while Trivy
+    // is still unpacked and then scans; only a passed verdict uses what it found.
+    tools = await installRunTools(plan, deps.exec, deps.env, (cosign) => {
+      session = startSigningSession({
+        inputs,
+        signing: plan.signing,
+        target: image,
+        cosign,
+        trivyVersion: plan.tools.trivy.version,
+        exec: deps.exec,
+        env: deps.env,
+      })
     })
     stage = 'scan'
     scan = await scanAndGate({

@@ -3,13 +3,16 @@
 import * as core from '@actions/core'
 import type { Exec } from '../exec.js'
 import { installPlannedTools, type InstalledTools } from '../tools/install.js'
+import type { InstalledTool } from '../tools/request.js'
 import { trivyEnvironment, trivyExec } from '../trivy/environment.js'
 import type { RunPlan } from './plan.js'
 
+/** `onCosign` is told of cosign once it is verified, while Trivy may still be installing. */
 export async function installRunTools(
   plan: Pick<RunPlan, 'tools' | 'cacheTools' | 'trivyWithheld'>,
   exec: Exec,
   env: Record<string, string | undefined>,
+  onCosign?: (cosign: InstalledTool) => void,
 ): Promise<InstalledTools> {
   const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign'
   return core.group(label, async () => {
@@ -19,6 +22,9 @@ export async function installRunTools(
     const tools = await installPlannedTools(plan.tools, {
       cache: plan.cacheTools,
       exec: { trivy: trivyOnly, cosign: exec },
+      onReady: (tool) => {
+        if (tool.tool === 'cosign') onCosign?.(tool)
+      },
     })
     for (const tool of [tools.trivy, tools.cosign]) {
       if (tool !== undefined) core.info(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`)

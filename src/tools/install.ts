@@ -41,7 +41,8 @@ export type InstallToolsOptions = Omit<InstallOptions, 'cache'> & {
   /** The runner to plan for; this runner's own unless given. */
   platform?: RunnerPlatform
   /** Runs `trivy --version` / `cosign version` to check identity; `false` skips it. */
-  exec?: Exec | false
+  exec?: IdentityExec
+  onReady?: (tool: InstalledTool) => void
 }
 
 /** Plans the tools (asset and expected hash), then installs that plan: for callers that have no plan yet. */
@@ -60,9 +61,13 @@ export type IdentityExec = Exec | false | Record<InstalledTool['tool'], Exec>
  */
 export async function installPlannedTools(
   plan: ToolPlan,
-  options: InstallOptions & { exec?: IdentityExec },
+  options: InstallOptions & {
+    exec?: IdentityExec
+    /** Told of each tool as soon as it is installed and (unless `exec` is false) its identity checked. */
+    onReady?: (tool: InstalledTool) => void
+  },
 ): Promise<InstalledTools> {
-  const { exec = defaultExec, ...rest } = options
+  const { exec = defaultExec, onReady, ...rest } = options
   const planned = plan.cosign === undefined ? [plan.trivy] : [plan.trivy, plan.cosign]
   const actionsCache = rest.cache ? (rest.actionsCache ?? (await loadActionsCache())) : undefined
   const shared: InstallOptions = { ...rest, ...(actionsCache === undefined ? {} : { actionsCache }) }
@@ -70,6 +75,7 @@ export async function installPlannedTools(
     planned.map(async (tool) => {
       const installed = await installTool(tool, shared)
       if (exec !== false) await checkToolIdentity(installed, typeof exec === 'function' ? exec : exec[tool.tool])
+      onReady?.(installed)
       return installed
     }),
   )
