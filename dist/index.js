@@ -36204,8 +36204,9 @@ function zipType(name, host, mode) {
 
 // Large reads and inflated chunks: the Trivy archive inflates to about 170 MB.
 const CHUNK = 1 << 20;
-// How far inflating may run ahead of writing the executable: zlib inflates on libuv's thread pool, so the next
-// chunks inflate while the last ones are written, and memory stays bounded when the disk is the slower of the two.
+// How far inflating may run ahead of writing the executable. A zlib stream inflates on libuv's thread pool (Node 24
+// lib/zlib.js processChunk calls handle.write, src/node_zlib.cc runs it as ThreadPoolWork), so the next chunks
+// inflate while the last ones are written; memory stays bounded when the disk is the slower of the two.
 const AHEAD = 16 * CHUNK;
 /**
  * The entries of a `.tar.gz` or `.zip` file. With `binary` and `into` (tar.gz only), the data of the regular-file

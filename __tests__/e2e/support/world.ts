@@ -166,7 +166,7 @@ export async function runVouch(
  * strace's `PID execve("/path", ["argv0", "arg", …], …) = 0` lines, as argv arrays (successful execs only). When
  * another process makes a call meanwhile (vouch runs cosign while Trivy starts), strace splits the line into
  * `PID execve(… <unfinished ...>` and a later `PID <... execve resumed>) = 0`; the pair counts as one exec, at the
- * place it finished.
+ * place it finished (strace(1) 6.1, option -f: the ongoing call is marked unfinished, then resumed).
  */
 export function parseExecve(trace: string): string[][] {
   const argv: string[][] = []
