@@ -32149,7 +32149,7 @@ function hasSpaceOrControl(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1401);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_safe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6963);
 // The action's entry: read the inputs, run the flow, and fail the step once, here and nowhere else.
@@ -32503,7 +32503,7 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r' };
 
 /***/ }),
 
-/***/ 1401:
+/***/ 1264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33066,27 +33066,56 @@ function describe(annotations) {
 ;// CONCATENATED MODULE: ./src/cosign/command.ts
 // Runs one cosign subcommand: argument array, explicit environment, output captured, and a retry with back-off when
 // Rekor, Fulcio or the registry answered 429 or 5xx. Anything else is reported at once with cosign's own words.
+// Calls that run side by side log into held logs, printed afterwards in a fixed order, so a group never interleaves.
 
 
 
 
 
 
+const stepLog = {
+    info: (line) => lib_core/* info */.pq(line),
+    warning: (line) => lib_core/* warning */.$e(line),
+    debug: (line) => lib_core/* debug */.Yz(line),
+};
+function heldLog() {
+    const lines = [];
+    let target;
+    const write = (level) => (line) => {
+        if (target === undefined)
+            lines.push([level, line]);
+        else
+            target[level](line);
+    };
+    return {
+        info: write('info'),
+        warning: write('warning'),
+        debug: write('debug'),
+        printTo(log) {
+            target = log;
+            for (const [level, line] of lines.splice(0))
+                log[level](line);
+        },
+    };
+}
 const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 2_000 };
 // verify's definite answers: no signatures, no such tag, no matching signature, no certificate.
 const VERIFY_ANSWERS = new Set([10, 11, 12, 13]);
 function cosignRunner(options) {
+    const log = options.log ?? stepLog;
     const attempt = async (step, args, extraEnv) => {
-        lib_core/* info */.pq((0,log_safe/* logSafe */.s)(`cosign ${args.map(shellQuote).join(' ')}`));
+        log.info((0,log_safe/* logSafe */.s)(`cosign ${args.map(shellQuote).join(' ')}`));
         return retrying(() => options.exec(options.cosignPath, args, { env: { ...options.env, ...extraEnv }, echo: false }), {
             policy: options.retry ?? DEFAULT_RETRY,
             ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
             retryable: (result) => result.exitCode !== 0 && !VERIFY_ANSWERS.has(result.exitCode) && isTransientFailure(result.stderr),
-            onRetry: (result, delay, next, attempts) => lib_core/* warning */.$e(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
+            onRetry: (result, delay, next, attempts) => log.warning(`cosign ${step} failed with a transient error (${cosignFailure(result.stderr)}); ` +
                 `retrying in ${Math.round(delay / 1000)}s (attempt ${next} of ${attempts})`),
         });
     };
     return {
+        log,
+        loggingTo: (other) => cosignRunner({ ...options, log: other }),
         async run(step, args, extraEnv = {}) {
             const result = await attempt(step, args, extraEnv);
             if (result.exitCode !== 0) {
@@ -33097,26 +33126,25 @@ function cosignRunner(options) {
         probe: (step, args, extraEnv = {}) => attempt(step, args, extraEnv),
     };
 }
-
-;// CONCATENATED MODULE: ./src/secrets.ts
-// The run's secrets, registered with the runner before anything can print them: the runner then replaces each with
-// *** in every log line, whoever prints it (vouch, cosign, Trivy).
-
-/** Masks the password, the registry password and a PEM key: whole and line by line, as the runner masks lines. */
-function maskSecrets({ key, password, credentials }) {
-    const secrets = [password, credentials?.password ?? ''];
-    if (key.kind === 'pem') {
-        secrets.push(key.pem, ...key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
-    }
-    for (const secret of secrets)
-        if (secret.trim() !== '')
-            lib_core/* setSecret */.Pq(secret.trim());
+/**
+ * Runs independent cosign calls at once, each logging into its own held log; prints those logs in the order given
+ * once all have settled, then throws the first failure in that order (so two failures read as one would have).
+ */
+async function sideBySide(cosign, calls) {
+    const logs = calls.map(() => heldLog());
+    const settled = await Promise.allSettled(calls.map((call, index) => call(cosign.loggingTo(logs[index]))));
+    for (const log of logs)
+        log.printTo(cosign.log);
+    return settled.map((result) => {
+        if (result.status === 'rejected')
+            throw result.reason;
+        return result.value;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/cosign/verify.ts
 // The checks after signing: cosign verifies the signature and the attestation, then vouch reads what cosign vouched
 // for and holds it against the digest and annotations it just signed. Also finds a bundle signature's referrer.
-
 
 
 
@@ -33129,7 +33157,7 @@ async function verifySignature(cosign, options, env, expected, { probe }) {
     if (probe) {
         const answer = await cosign.probe('verify', args, env);
         if (answer.exitCode !== 0) {
-            lib_core/* debug */.Yz(`No signature to reuse (cosign verify exit code ${answer.exitCode}): ${cosignFailure(answer.stderr)}`);
+            cosign.log.debug(`No signature to reuse (cosign verify exit code ${answer.exitCode}): ${cosignFailure(answer.stderr)}`);
             return false;
         }
         try {
@@ -33137,7 +33165,7 @@ async function verifySignature(cosign, options, env, expected, { probe }) {
             return true;
         }
         catch (error) {
-            lib_core/* debug */.Yz(`No signature to reuse: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            cosign.log.debug(`No signature to reuse: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return false;
         }
     }
@@ -33154,7 +33182,7 @@ async function verifyAttestation(cosign, options, env, digest) {
 async function signatureReferrers(cosign, options) {
     const answer = await cosign.probe('tree', treeArgs(options.image, options.insecureRegistry));
     if (answer.exitCode !== 0) {
-        lib_core/* warning */.$e(`cosign tree could not list the image's referrers: ${cosignFailure(answer.stderr)}`);
+        cosign.log.warning(`cosign tree could not list the image's referrers: ${cosignFailure(answer.stderr)}`);
         return [];
     }
     return parseTreeReferrers(answer.stdout)
@@ -33173,14 +33201,76 @@ async function findBundleSignature(cosign, options, before) {
     const candidates = added.length > 0 ? added : after;
     if (candidates.length === 1)
         return candidates[0];
-    lib_core/* warning */.$e(`Could not tell which OCI referrer holds the signature of ${options.image}: cosign tree lists ` +
+    cosign.log.warning(`Could not tell which OCI referrer holds the signature of ${options.image}: cosign tree lists ` +
         `${candidates.length} candidate(s)${candidates.length > 0 ? ` (${candidates.join(', ')})` : ''}`);
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/cosign/look-ahead.ts
+// What signing can learn before the verdict is known, with cosign calls that change nothing: the public half of the
+// key, the referrers a bundle signature will be told apart from, and whether this exact signature exists already.
+
+
+
+
+/** `found` gets the public key and the verify command as soon as they are known, so a failure still reports them. */
+async function lookAhead(options, cosign, digest, identity, found) {
+    const publicKey = identity === undefined ? await derivePublicKey(cosign, options.key) : undefined;
+    if (publicKey !== undefined)
+        found.publicKey = publicKey;
+    const verifyEnv = publicKey === undefined ? {} : { [PUBLIC_KEY_ENV]: publicKey };
+    const verifyOptions = {
+        ...commonArgs(options),
+        verifier: identity === undefined ? { kind: 'public-key' } : { kind: 'keyless', ...identity },
+        annotations: options.annotations,
+    };
+    found.verifyCommand = verifyCommand(verifyOptions);
+    const expected = { digest, annotations: options.annotations, format: options.format };
+    // Idempotent reruns: cosign would add a second identical signature, so a signature that already verifies with
+    // this key (or identity) and these exact annotations is reported instead of made again.
+    const [referrersBefore, existing] = await sideBySide(cosign, [
+        (runner) => (options.format === 'bundle' ? signatureReferrers(runner, options) : Promise.resolve([])),
+        (runner) => verifySignature(runner, verifyOptions, verifyEnv, expected, { probe: true }),
+    ]);
+    return { verifyOptions, verifyEnv, expected, referrersBefore, existing };
+}
+function commonArgs(options) {
+    return {
+        image: options.image,
+        format: options.format,
+        tlogUpload: options.tlogUpload,
+        cosignVersion: options.cosignVersion,
+        insecureRegistry: options.insecureRegistry,
+    };
+}
+async function derivePublicKey(cosign, key) {
+    const { stdout } = await cosign.run('public-key', publicKeyArgs(key));
+    const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(stdout)?.[0];
+    if (pem === undefined)
+        throw new errors/* SigningError */.uJ('cosign public-key printed no PEM public key');
+    return `${pem}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// The run's secrets, registered with the runner before anything can print them: the runner then replaces each with
+// *** in every log line, whoever prints it (vouch, cosign, Trivy).
+
+/** Masks the password, the registry password and a PEM key: whole and line by line, as the runner masks lines. */
+function maskSecrets({ key, password, credentials }) {
+    const secrets = [password, credentials?.password ?? ''];
+    if (key.kind === 'pem') {
+        secrets.push(key.pem, ...key.pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')));
+    }
+    for (const secret of secrets)
+        if (secret.trim() !== '')
+            lib_core/* setSecret */.Pq(secret.trim());
+}
+
 ;// CONCATENATED MODULE: ./src/cosign/signing.ts
 // The cosign adapter: sign the scanned digest only when the verdict passed, attach the scan as a vuln attestation,
-// and verify both (what cosign checked, and what the payload says) before reporting success.
+// and verify both (what cosign checked, and what the payload says) before reporting success. A session starts before
+// the verdict is known so that its look-ahead (look-ahead.ts) overlaps the scan; nothing signs before `finish`.
+
 
 
 
@@ -33205,17 +33295,68 @@ async function signAndAttest(options) {
     // value forced past the type (from JavaScript, or a cast): nothing below runs for it, nor when `sign` is off.
     if (options.verdict.status !== 'passed' || options.sign !== true)
         return { ...NOT_SIGNED };
+    const session = startSigning(options);
+    try {
+        return await session.finish(options.verdict, options.predicateFile);
+    }
+    finally {
+        await session.close();
+    }
+}
+function startSigning(options) {
+    const log = heldLog();
+    let release = () => undefined;
+    const released = new Promise((resolve) => (release = resolve));
+    const { ready, done } = lookAheadUntil(options, log, released);
+    // Answered in finish, or never: a failed verdict must not fail on the look-ahead.
+    ready.catch(() => undefined);
+    let finished = false;
+    return {
+        async finish(verdict, predicateFile) {
+            // The same backstop as signAndAttest's: no signing for a verdict forced past the type.
+            if (verdict.status !== 'passed' || options.sign !== true)
+                return { ...NOT_SIGNED };
+            finished = true;
+            log.printTo(stepLog);
+            const { cosign, identity, lookAhead, result } = await ready;
+            if (identity !== undefined && !options.tlogUpload) {
+                lib_core/* warning */.$e('Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
+                    'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.');
+            }
+            try {
+                await signAttestVerify(options, cosign, lookAhead, predicateFile, result);
+                return result;
+            }
+            catch (error) {
+                throw new SigningFailure(failureMessage(options.image, result, error), result, { cause: error });
+            }
+        },
+        async close() {
+            release();
+            await done;
+            // Calls whose answers no signing used: still in the log, one level down.
+            if (!finished)
+                log.printTo({ info: lib_core/* debug */.Yz, warning: lib_core/* debug */.Yz, debug: lib_core/* debug */.Yz });
+        },
+    };
+}
+/** `ready` once the look-ahead is done; `done` (never rejected) once the docker config is gone, after `released`. */
+function lookAheadUntil(options, log, released) {
     const { digest } = splitPinned(options.image);
     // The format was checked against this cosign release once, in the run's plan before the network; the argument
     // builders (signArgs, attestArgs, verifyArgs) refuse an impossible pair for any other caller, before it is signed.
     // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
-    const identity = checkKeylessReady(options.key, options.env);
-    maskSecrets({ key: options.key, password: options.password, credentials: options.credentials });
-    if (identity !== undefined && !options.tlogUpload) {
-        lib_core/* warning */.$e('Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
-            'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.');
+    let identity;
+    try {
+        identity = checkKeylessReady(options.key, options.env);
     }
-    return withDockerConfig(options.credentials, options.registry, options.runnerTemp, async (dockerConfigDir) => {
+    catch (error) {
+        return { ready: Promise.reject(error), done: Promise.resolve() };
+    }
+    maskSecrets({ key: options.key, password: options.password, credentials: options.credentials });
+    let answer;
+    const ready = new Promise((resolve, reject) => (answer = { resolve, reject }));
+    const done = withDockerConfig(options.credentials, options.registry, options.runnerTemp, async (dockerConfigDir) => {
         const cosign = cosignRunner({
             exec: options.exec,
             cosignPath: options.cosignPath,
@@ -33227,40 +33368,27 @@ async function signAndAttest(options) {
             }),
             ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
             ...(options.retry === undefined ? {} : { retry: options.retry }),
+            log,
         });
         const result = { ...NOT_SIGNED, ...(identity === undefined ? {} : { identity }) };
         try {
-            await signAttestVerify(options, cosign, digest, identity, result);
-            return result;
+            answer?.resolve({
+                cosign,
+                identity,
+                result,
+                lookAhead: await lookAhead(options, cosign, digest, identity, result),
+            });
         }
         catch (error) {
-            throw new SigningFailure(failureMessage(options.image, result, error), result, { cause: error });
+            answer?.reject(new SigningFailure(failureMessage(options.image, result, error), result, { cause: error }));
         }
-    });
+        // The docker config outlives the look-ahead: signing, attesting and verifying use it too.
+        await released;
+    }).catch((error) => answer?.reject(error));
+    return { ready, done };
 }
-async function signAttestVerify(options, cosign, digest, identity, result) {
-    const publicKey = identity === undefined ? await derivePublicKey(cosign, options.key) : undefined;
-    if (publicKey !== undefined)
-        result.publicKey = publicKey;
-    const verifyEnv = publicKey === undefined ? {} : { [PUBLIC_KEY_ENV]: publicKey };
-    const common = {
-        image: options.image,
-        format: options.format,
-        tlogUpload: options.tlogUpload,
-        cosignVersion: options.cosignVersion,
-        insecureRegistry: options.insecureRegistry,
-    };
-    const verifyOptions = {
-        ...common,
-        verifier: identity === undefined ? { kind: 'public-key' } : { kind: 'keyless', ...identity },
-        annotations: options.annotations,
-    };
-    result.verifyCommand = verifyCommand(verifyOptions);
-    const expected = { digest, annotations: options.annotations, format: options.format };
-    const referrersBefore = options.format === 'bundle' ? await signatureReferrers(cosign, options) : [];
-    // Idempotent reruns: cosign would add a second identical signature, so a signature that already verifies with
-    // this key (or identity) and these exact annotations is reported instead of made again.
-    const existing = await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: true });
+async function signAttestVerify(options, cosign, { verifyOptions, verifyEnv, expected, referrersBefore, existing }, predicateFile, result) {
+    const common = commonArgs(options);
     if (existing) {
         lib_core/* info */.pq(`${options.image} already carries a verified signature with these annotations; not signing it again`);
     }
@@ -33275,20 +33403,17 @@ async function signAttestVerify(options, cosign, digest, identity, result) {
         result.signature = signature;
     if (options.attest) {
         // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
-        await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }));
+        await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile }));
         result.attested = true;
     }
-    await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: false });
-    if (options.attest)
-        await verifyAttestation(cosign, verifyOptions, verifyEnv, digest);
+    // The two checks read different things (the signature, the attestation): they run side by side.
+    await sideBySide(cosign, [
+        (runner) => verifySignature(runner, verifyOptions, verifyEnv, expected, { probe: false }),
+        ...(options.attest
+            ? [(runner) => verifyAttestation(runner, verifyOptions, verifyEnv, expected.digest)]
+            : []),
+    ]);
     result.verified = true;
-}
-async function derivePublicKey(cosign, key) {
-    const { stdout } = await cosign.run('public-key', publicKeyArgs(key));
-    const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(stdout)?.[0];
-    if (pem === undefined)
-        throw new errors/* SigningError */.uJ('cosign public-key printed no PEM public key');
-    return `${pem}\n`;
 }
 /** Present: checkKeylessReady refused to go on without them. */
 function oidcRequest(env) {
@@ -34988,6 +35113,8 @@ function download_describe(error) {
     return `${(0,errors/* errorMessage */.gJ)(error)}${cause}`;
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
@@ -35834,6 +35961,8 @@ function normalizeEntryName(name) {
         .join('/');
 }
 const BLOCK = 512;
+// The end-of-archive marker is a block of zeros; compared natively, not byte by byte in JavaScript.
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
 // Long names and PAX records are a few hundred bytes; anything near this is not a release archive.
 const MAX_METADATA = 1 << 20;
 /**
@@ -35903,7 +36032,7 @@ class TarLister {
         return this.entries;
     }
     readHeader(block) {
-        if (block.every((byte) => byte === 0)) {
+        if (block.equals(ZERO_BLOCK)) {
             this.ended = true;
             return;
         }
@@ -36085,8 +36214,14 @@ function zipType(name, host, mode) {
 
 
 
+
+
 // Large reads and inflated chunks: the Trivy archive inflates to about 170 MB.
 const CHUNK = 1 << 20;
+// How far inflating may run ahead of writing the executable. A zlib stream inflates on libuv's thread pool (Node 24
+// lib/zlib.js processChunk calls handle.write, src/node_zlib.cc runs it as ThreadPoolWork), so the next chunks
+// inflate while the last ones are written; memory stays bounded when the disk is the slower of the two.
+const AHEAD = 16 * CHUNK;
 /**
  * The entries of a `.tar.gz` or `.zip` file. With `binary` and `into` (tar.gz only), the data of the regular-file
  * entry named `binary` (`./trivy` and `trivy` alike) is written to `into`, created with mode 0600, in the same
@@ -36095,32 +36230,58 @@ const CHUNK = 1 << 20;
 async function listArchive(file, kind, keep) {
     if (kind === 'zip')
         return listZipEntries(await (0,promises_namespaceObject.readFile)(file));
-    const pieces = [];
-    const lister = new TarLister(keep === undefined ? undefined : (entry) => normalizeEntryName(entry.name) === keep.binary, (index, data) => pieces.push({ index, data }));
-    const source = (0,external_node_fs_.createReadStream)(file, { highWaterMark: CHUNK });
-    const inflate = (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK });
-    source.on('error', (error) => inflate.destroy(error));
-    let out;
-    let current = -1;
-    try {
-        for await (const chunk of source.pipe(inflate)) {
-            lister.write(chunk);
-            for (const { index, data } of pieces.splice(0)) {
-                if (keep === undefined)
-                    continue;
-                if (index !== current) {
-                    await out?.close();
-                    out = await (0,promises_namespaceObject.open)(keep.into, 'w', 0o600);
-                    current = index;
-                }
-                await writeAll(out, data);
+    const kept = new KeptFile(keep?.into);
+    const lister = new TarLister(keep === undefined ? undefined : (entry) => normalizeEntryName(entry.name) === keep.binary, (index, data) => kept.add(index, data));
+    // Each inflated chunk is listed as it arrives (a refused entry stops the pass there), and the executable's bytes
+    // in it are written before the sink takes the next chunk; the pool inflates the ones after it meanwhile.
+    const sink = new external_node_stream_.Writable({
+        highWaterMark: AHEAD,
+        write(chunk, _encoding, done) {
+            try {
+                lister.write(chunk);
             }
-        }
+            catch (error) {
+                done(error);
+                return;
+            }
+            kept.flush().then(() => done(), done);
+        },
+    });
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file, { highWaterMark: CHUNK }), (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK }), sink);
         return lister.end();
     }
     finally {
-        source.destroy();
-        await out?.close();
+        await kept.close();
+    }
+}
+/** The one file a tar pass writes: the kept entry's bytes, in order, reopened (truncated) when the name recurs. */
+class KeptFile {
+    path;
+    pieces = [];
+    out;
+    current = -1;
+    constructor(path) {
+        this.path = path;
+    }
+    add(index, data) {
+        if (this.path !== undefined)
+            this.pieces.push({ index, data });
+    }
+    async flush() {
+        for (const { index, data } of this.pieces.splice(0)) {
+            if (index !== this.current) {
+                await this.out?.close();
+                this.out = undefined;
+                this.out = await (0,promises_namespaceObject.open)(this.path, 'w', 0o600);
+                this.current = index;
+            }
+            await writeAll(this.out, data);
+        }
+    }
+    async close() {
+        await this.out?.close();
+        this.out = undefined;
     }
 }
 /**
@@ -36289,22 +36450,27 @@ async function installTools(inputs, options = {}) {
     return installPlannedTools(planTools(inputs, platform), { ...rest, cache: inputs.cache });
 }
 /**
- * Installs Trivy and (when planned) cosign in parallel, then checks each reports the version asked for.
- * Waits for both before failing, so no download is left running behind an error.
+ * Installs Trivy and (when planned) cosign in parallel, and checks each reports the version asked for as soon as it
+ * is installed (cosign's check runs while Trivy is still unpacked). Waits for both before failing, so no download
+ * or check is left running behind an error; Trivy's failure is the one reported when both fail.
  */
 async function installPlannedTools(plan, options) {
-    const { exec = exec_exec, ...rest } = options;
+    const { exec = exec_exec, onReady, ...rest } = options;
     const planned = plan.cosign === undefined ? [plan.trivy] : [plan.trivy, plan.cosign];
     const actionsCache = rest.cache ? (rest.actionsCache ?? (await loadActionsCache())) : undefined;
     const shared = { ...rest, ...(actionsCache === undefined ? {} : { actionsCache }) };
-    const settled = await Promise.allSettled(planned.map((tool) => installTool(tool, shared)));
+    const settled = await Promise.allSettled(planned.map(async (tool) => {
+        const installed = await installTool(tool, shared);
+        if (exec !== false)
+            await checkToolIdentity(installed, typeof exec === 'function' ? exec : exec[tool.tool]);
+        onReady?.(installed);
+        return installed;
+    }));
     const installed = settled.map((result) => {
         if (result.status === 'rejected')
             throw result.reason;
         return result.value;
     });
-    if (exec !== false)
-        await Promise.all(installed.map((tool) => checkToolIdentity(tool, exec)));
     const [trivy, cosign] = installed;
     return cosign === undefined ? { trivy } : { trivy, cosign };
 }
@@ -36433,18 +36599,21 @@ function tempRoot() {
 
 
 
-
-async function installRunTools(plan, exec, env) {
+/** `onCosign` is told of cosign once it is verified, while Trivy may still be installing. */
+async function installRunTools(plan, exec, env, onCosign) {
     const label = plan.tools.cosign === undefined ? 'Install Trivy' : 'Install Trivy and cosign';
     return lib_core/* group */.Os(label, async () => {
-        // The identity checks run below, so that `trivy --version` gets Trivy's allowlisted environment like every
-        // other Trivy run: never cosign's key or password.
-        const tools = await installPlannedTools(plan.tools, { cache: plan.cacheTools, exec: false });
+        // `trivy --version` gets Trivy's allowlisted environment like every other Trivy run: never cosign's key or
+        // password. Each check runs as soon as its tool is unpacked.
         const trivyOnly = trivyExec(exec, trivyEnvironment(env, { withheld: plan.trivyWithheld }));
-        await Promise.all([
-            checkToolIdentity(tools.trivy, trivyOnly),
-            ...(tools.cosign === undefined ? [] : [checkToolIdentity(tools.cosign, exec)]),
-        ]);
+        const tools = await installPlannedTools(plan.tools, {
+            cache: plan.cacheTools,
+            exec: { trivy: trivyOnly, cosign: exec },
+            onReady: (tool) => {
+                if (tool.tool === 'cosign')
+                    onCosign?.(tool);
+            },
+        });
         for (const tool of [tools.trivy, tools.cosign]) {
             if (tool !== undefined)
                 lib_core/* info */.pq(`${tool.tool} ${tool.version}: ${tool.path} (sha256 ${tool.sha256})`);
@@ -38385,9 +38554,42 @@ function mergedReport(reports) {
 
 
 
-async function signImage(request) {
-    const { inputs, signing, target, cosign, scan, files } = request;
+/**
+ * Starts the signing's look-ahead (cosign calls that change nothing) so that it runs while Trivy scans; undefined
+ * when this run does not sign. The caller closes the session whatever the verdict.
+ */
+function startSigningSession(start) {
+    const { inputs, signing, target, cosign } = start;
     if (!signing.sign || cosign === undefined)
+        return undefined;
+    return startSigning({
+        cosignPath: cosign.path,
+        cosignVersion: signing.cosignVersion,
+        image: target.pinned,
+        isIndex: target.isIndex,
+        sign: signing.sign,
+        attest: signing.attest,
+        key: signing.key,
+        password: inputs.cosignPassword,
+        format: signing.format,
+        tlogUpload: signing.tlogUpload,
+        annotations: (0,cluster_annotations/* signedAnnotations */.t)({
+            annotationKey: inputs.annotationKey,
+            budgets: inputs.budgets,
+            trivyVersion: start.trivyVersion,
+            extra: inputs.annotations,
+        }),
+        ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
+        registry: target.reference.registry,
+        insecureRegistry: target.insecure,
+        runnerTemp: start.env.RUNNER_TEMP ?? inputs.outputDir,
+        env: start.env,
+        exec: start.exec,
+    });
+}
+async function signImage(request) {
+    const { session, target, scan, files } = request;
+    if (session === undefined)
         return { signed: false, attested: false, skippedReason: '`sign` is false' };
     // A signature vouches for every image it covers (cosign signs an index recursively, attestation manifests and all):
     // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
@@ -38400,32 +38602,7 @@ async function signImage(request) {
         lib_core/* warning */.$e(`${target.pinned} passed but was not signed: ${skippedReason}`);
         return { signed: false, attested: false, skippedReason };
     }
-    const result = await lib_core/* group */.Os(`Sign ${target.pinned}`, () => signAndAttest({
-        cosignPath: cosign.path,
-        cosignVersion: signing.cosignVersion,
-        image: target.pinned,
-        isIndex: target.isIndex,
-        verdict: request.verdict,
-        sign: signing.sign,
-        attest: signing.attest,
-        key: signing.key,
-        password: inputs.cosignPassword,
-        format: signing.format,
-        tlogUpload: signing.tlogUpload,
-        annotations: (0,cluster_annotations/* signedAnnotations */.t)({
-            annotationKey: inputs.annotationKey,
-            budgets: inputs.budgets,
-            trivyVersion: scan.trivyVersion,
-            extra: inputs.annotations,
-        }),
-        predicateFile: files.predicate,
-        ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
-        registry: target.reference.registry,
-        insecureRegistry: target.insecure,
-        runnerTemp: request.env.RUNNER_TEMP ?? inputs.outputDir,
-        env: request.env,
-        exec: request.exec,
-    }));
+    const result = await lib_core/* group */.Os(`Sign ${target.pinned}`, () => session.finish(request.verdict, files.predicate));
     if (result.signed)
         lib_core/* info */.pq(`Signed ${target.pinned}${result.signature ? `: ${(0,log_safe/* logSafe */.s)(result.signature)}` : ''}`);
     return result;
@@ -39083,6 +39260,7 @@ async function run(inputs, collaborators = {}) {
     let scan;
     let files;
     let signing;
+    let session;
     let verdict;
     let stage = 'inputs';
     try {
@@ -39091,7 +39269,20 @@ async function run(inputs, collaborators = {}) {
         stage = 'resolve';
         target = await lib_core/* group */.Os('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env));
         stage = 'install';
-        tools = await installRunTools(plan, deps.exec, deps.env);
+        const image = target;
+        // Signing looks ahead (the public key, an earlier signature) from the moment cosign is verified, while Trivy
+        // is still unpacked and then scans; only a passed verdict uses what it found.
+        tools = await installRunTools(plan, deps.exec, deps.env, (cosign) => {
+            session = startSigningSession({
+                inputs,
+                signing: plan.signing,
+                target: image,
+                cosign,
+                trivyVersion: plan.tools.trivy.version,
+                exec: deps.exec,
+                env: deps.env,
+            });
+        });
         stage = 'scan';
         scan = await scanAndGate({
             inputs,
@@ -39108,17 +39299,7 @@ async function run(inputs, collaborators = {}) {
         files = await writeReports({ inputs, target, scan, env: deps.env });
         stage = 'sign';
         if (verdict.status === 'passed') {
-            signing = await signImage({
-                inputs,
-                signing: plan.signing,
-                target,
-                cosign: tools.cosign,
-                scan,
-                verdict,
-                files,
-                exec: deps.exec,
-                env: deps.env,
-            });
+            signing = await signImage({ session, target, scan, verdict, files });
         }
         else {
             signing = { signed: false, attested: false, skippedReason: `the verdict is ${verdict.status}` };
@@ -39133,6 +39314,7 @@ async function run(inputs, collaborators = {}) {
         if (cause !== undefined)
             lib_core/* info */.pq((0,log_safe/* logSafe */.s)(`The ${stage} step failed; underneath: ${cause}`));
     }
+    await session?.close();
     await publish({
         inputs,
         verdict,

@@ -18,7 +18,8 @@ import type { InstalledTools } from './tools/install.js'
 import { checkBeforeNetwork } from './stages/preflight.js'
 import { scanAndGate, type ScanOutcome } from './stages/scan.js'
 import { writeReports, type ReportFiles } from './stages/reports.js'
-import { signImage, type SigningOutcome } from './stages/sign.js'
+import { signImage, startSigningSession, type SigningOutcome } from './stages/sign.js'
+import type { SigningSession } from './cosign/signing.js'
 import { publish, type PublishedInputs } from './stages/publish.js'
 
 export interface Outcome {
@@ -44,6 +45,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
   let scan: ScanOutcome | undefined
   let files: ReportFiles | undefined
   let signing: SigningOutcome | undefined
+  let session: SigningSession | undefined
   let verdict: Verdict
   let stage: FailedStage = 'inputs'
   try {
@@ -52,7 +54,20 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     stage = 'resolve'
     target = await core.group('Resolve the image to a digest', () => resolveImage(inputs, plan.platforms, deps.env))
     stage = 'install'
-    tools = await installRunTools(plan, deps.exec, deps.env)
+    const image = target
+    // Signing looks ahead (the public key, an earlier signature) from the moment cosign is verified, while Trivy
+    // is still unpacked and then scans; only a passed verdict uses what it found.
+    tools = await installRunTools(plan, deps.exec, deps.env, (cosign) => {
+      session = startSigningSession({
+        inputs,
+        signing: plan.signing,
+        target: image,
+        cosign,
+        trivyVersion: plan.tools.trivy.version,
+        exec: deps.exec,
+        env: deps.env,
+      })
+    })
     stage = 'scan'
     scan = await scanAndGate({
       inputs,
@@ -69,17 +84,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     files = await writeReports({ inputs, target, scan, env: deps.env })
     stage = 'sign'
     if (verdict.status === 'passed') {
-      signing = await signImage({
-        inputs,
-        signing: plan.signing,
-        target,
-        cosign: tools.cosign,
-        scan,
-        verdict,
-        files,
-        exec: deps.exec,
-        env: deps.env,
-      })
+      signing = await signImage({ session, target, scan, verdict, files })
     } else {
       signing = { signed: false, attested: false, skippedReason: `the verdict is ${verdict.status}` }
     }
@@ -91,6 +96,7 @@ export async function run(inputs: Inputs, collaborators: Partial<Collaborators> 
     const cause = causeText(error)
     if (cause !== undefined) core.info(logSafe(`The ${stage} step failed; underneath: ${cause}`))
   }
+  await session?.close()
 
   await publish({
     inputs,

@@ -5,7 +5,8 @@ import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { SigningError } from '../../src/errors.js'
 import type { CosignKey } from '../../src/cosign/keys.js'
-import { SigningFailure, signAndAttest, type SigningOptions } from '../../src/cosign/signing.js'
+import { SigningFailure, signAndAttest, startSigning, type SigningOptions } from '../../src/cosign/signing.js'
+import type { Exec } from '../../src/exec.js'
 import { fakeCosign } from './fake-exec.js'
 import { decide, holdGate } from '../../src/report/gate.js'
 import type { PassedVerdict } from '../../src/report/verdict.js'
@@ -92,6 +93,7 @@ function options(over: Partial<SigningOptions> = {}): SigningOptions {
   }
 }
 
+const NOT_SIGNED_RESULT = { signed: false, attested: false, verified: false }
 const state = () => JSON.parse(readFileSync(path.join(temp, 'state.json'), 'utf8'))
 const withFault = (fault: string, version = 'v3.0.6') =>
   fakeCosign({
@@ -330,5 +332,115 @@ describe('secrets and credentials', () => {
   test('an empty password is still set, so cosign never waits on stdin', async () => {
     await signAndAttest(options({ password: '' }))
     expect(fake.calls.every((call) => call.env.COSIGN_PASSWORD === '')).toBe(true)
+  })
+})
+
+describe('a session started before the verdict', () => {
+  const predicate = () => path.join(temp, 'predicate.json')
+  const logged = (level: 'info' | 'debug') =>
+    vi
+      .mocked(core[level])
+      .mock.calls.map(([line]) => String(line))
+      .filter((line) => line.startsWith('cosign '))
+      .map((line) => line.split(' ')[1])
+  beforeEach(() => {
+    vi.mocked(core.info).mockClear()
+    vi.mocked(core.debug).mockClear()
+  })
+
+  test('looks ahead at once with its log held; finish prints it, then signs, attests and verifies', async () => {
+    const session = startSigning(options())
+    await vi.waitFor(() => expect(fake.subcommands()).toEqual(['public-key', 'verify']))
+    expect(logged('info')).toEqual([])
+    const result = await session.finish(PASSED, predicate())
+    await session.close()
+    expect(result).toMatchObject({ signed: true, attested: true, verified: true })
+    expect(logged('info')).toEqual(['public-key', 'verify', 'sign', 'attest', 'verify', 'verify-attestation'])
+    expect(readdirSync(runnerTemp)).toEqual([])
+  })
+
+  test('closed unfinished (a failed verdict): nothing signed, its failure thrown nowhere, what ran in the debug log', async () => {
+    fake = withFault('public-key-fail')
+    const session = startSigning(options({ exec: fake.exec }))
+    await session.close()
+    expect(fake.subcommands()).toEqual(['public-key'])
+    expect(logged('info')).toEqual([])
+    expect(logged('debug')).toEqual(['public-key'])
+    expect(readdirSync(runnerTemp)).toEqual([])
+  })
+
+  test("a failed look-ahead is finish's SigningFailure, worded as signing's own", async () => {
+    fake = withFault('public-key-fail')
+    const session = startSigning(options({ exec: fake.exec }))
+    const failure = (await session.finish(PASSED, predicate()).catch((caught: unknown) => caught)) as SigningFailure
+    await session.close()
+    expect(failure).toBeInstanceOf(SigningFailure)
+    expect(failure.result.signed).toBe(false)
+    expect(failure.message).toMatch(
+      /^Signing localhost:5000\/acme\/app@sha256:(c3)+ failed: cosign public-key failed \(exit code 1\): .*decryption failed/,
+    )
+    expect(fake.subcommands()).toEqual(['public-key'])
+  })
+
+  test('keyless without the job token: close is quiet, finish names id-token: write, cosign never ran', async () => {
+    const keyless = startSigning(options({ key: { kind: 'keyless' }, env: {} }))
+    await keyless.close()
+    const again = startSigning(options({ key: { kind: 'keyless' }, env: {} }))
+    await expect(again.finish(PASSED, predicate())).rejects.toThrow('permissions: id-token: write')
+    await again.close()
+    expect(fake.calls).toEqual([])
+  })
+
+  test('finish refuses a verdict forced past the type: the look-ahead ran, nothing was signed', async () => {
+    const session = startSigning(options())
+    expect(await session.finish(forcedVerdict('failed'), predicate())).toEqual(NOT_SIGNED_RESULT)
+    await session.close()
+    expect(fake.subcommands()).toEqual(['public-key', 'verify'])
+  })
+})
+
+describe('the checks after signing run side by side', () => {
+  const NOT_FOUND = { exitCode: 1, stdout: '', stderr: 'Error: none of the attestations matched the predicate type' }
+
+  /** The fake cosign, with some subcommands made slow or failing after signing, and each call's start and end. */
+  function timed(slow: Record<string, number>, failing: string[] = []) {
+    const spans: { subcommand: string; start: number; end: number }[] = []
+    const exec: Exec = async (command, args, execOptions) => {
+      const subcommand = args[0] ?? ''
+      const start = performance.now()
+      await new Promise((resolve) => setTimeout(resolve, slow[subcommand] ?? 0))
+      const signed = fake.subcommands().includes('sign')
+      const result =
+        signed && failing.includes(subcommand)
+          ? { ...NOT_FOUND, stderr: `Error: ${subcommand} refused` }
+          : await fake.exec(command, args, execOptions)
+      spans.push({ subcommand, start, end: performance.now() })
+      return result
+    }
+    return { exec, spans }
+  }
+
+  test("both start before either ends, and verify's log lines print first though it ends last", async () => {
+    vi.mocked(core.info).mockClear()
+    const { exec, spans } = timed({ verify: 80 })
+    expect((await signAndAttest(options({ exec }))).verified).toBe(true)
+    const verify = spans.filter((span) => span.subcommand === 'verify')[1]
+    const attestation = spans.find((span) => span.subcommand === 'verify-attestation')
+    expect(attestation!.start).toBeLessThan(verify!.end)
+    expect(attestation!.end).toBeLessThan(verify!.end)
+    const lines = vi.mocked(core.info).mock.calls.map(([line]) => String(line).split(' ')[1])
+    expect(lines.slice(-2)).toEqual(['verify', 'verify-attestation'])
+  })
+
+  test.each([
+    [['verify', 'verify-attestation'], 'cosign verify failed'],
+    [['verify-attestation'], 'cosign verify-attestation failed'],
+  ])('%j failing: a SigningFailure naming the signature and %s', async (failing, message) => {
+    const { exec } = timed({ 'verify-attestation': 30 }, failing)
+    const failure = (await signAndAttest(options({ exec })).catch((caught: unknown) => caught)) as SigningFailure
+    expect(failure).toBeInstanceOf(SigningFailure)
+    expect(failure.result).toMatchObject({ signed: true, attested: true, verified: false })
+    expect(failure.message).toContain(`was signed (signature: localhost:5000/acme/app:sha256-${'c3'.repeat(32)}.sig)`)
+    expect(failure.message).toContain(message)
   })
 })

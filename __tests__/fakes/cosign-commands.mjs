@@ -4,7 +4,7 @@
 //   for (const name of COMMANDS) commands[name] = (args) => handle([name, ...args], process.env, undefined, { version: VERSION })
 // Environment: VOUCH_FAKE_COSIGN_STATE (state file; else cosign-state.json next to VOUCH_FAKE_LOG),
 // VOUCH_FAKE_COSIGN_VERSION (when no version is passed; default 3.0.6: its flag defaults and refusals),
-// VOUCH_FAKE_COSIGN_FAIL (comma list of faults: sign-429-once, attest-fail, verify-mismatch).
+// VOUCH_FAKE_COSIGN_FAIL (comma list of faults: sign-429-once, attest-fail, verify-mismatch, public-key-fail).
 import { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -228,6 +228,7 @@ export const handlers = {
 
   'public-key'({ flags }, ctx) {
     const key = one(flags, 'key') ?? fail(1, 'one of --key or --sk is required')
+    if (faults(ctx).includes('public-key-fail')) fail(1, 'reading key: decrypt: encrypted: decryption failed')
     ctx.io.stdout.write(publicKeyOf(privateKey(key, ctx, 'reading key')))
   },
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // A stand-in `cosign` for tests: `version` here; sign, attest, verify, verify-attestation, public-key, triangulate
 // and tree in cosign-commands.mjs. Any other subcommand fails as cobra does.
+// VOUCH_FAKE_COSIGN_SLOW=verify:800,tree:50 makes those subcommands take that many milliseconds (ordering tests).
+import { setTimeout } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import process from 'node:process'
 import { logInvocation } from './lib.mjs'
@@ -69,6 +71,8 @@ export async function main(argv) {
     )
     return 1
   }
+  const slow = (process.env.VOUCH_FAKE_COSIGN_SLOW ?? '').split(',').find((entry) => entry.startsWith(`${name}:`))
+  if (slow !== undefined) await setTimeout(Number(slow.slice(name.length + 1)))
   return command(args)
 }
 

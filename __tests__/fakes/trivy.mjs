@@ -10,9 +10,11 @@
 //   VOUCH_FAKE_TRIVY_DB_STALE=1       download the DB again unless --skip-db-update
 //   VOUCH_FAKE_TRIVY_DB_UPDATED_AT    UpdatedAt of the DB it downloads (RFC 3339)
 //   VOUCH_FAKE_TRIVY_FAIL             toomanyrequests | toomanyrequests-once | crash | malformed | timeout
+//   VOUCH_FAKE_TRIVY_SCAN_MS          how long `image` takes before it writes its report (for ordering tests)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import process from 'node:process'
 import { addHours, goTimeJson, goTimeString, isTrue, logInvocation, logLine } from './lib.mjs'
@@ -52,7 +54,11 @@ export async function main(argv) {
   }
   const cacheDir = option('cache-dir') ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'trivy')
 
-  if (image) return scanImage(parsed.positionals, option, cacheDir)
+  if (image) {
+    const scanning = Number(process.env.VOUCH_FAKE_TRIVY_SCAN_MS ?? 0)
+    if (scanning > 0) await setTimeout(scanning)
+    return scanImage(parsed.positionals, option, cacheDir)
+  }
   const [command] = parsed.positionals
   if (isTrue(option('version')) || command === 'version') return printVersion(cacheDir, option('format'))
   if (command === undefined) {

@@ -60,6 +60,27 @@ function cosignCommands(run: ScenarioRun): string[] {
   return commands(run).filter((command) => command.startsWith('cosign '))
 }
 
+/**
+ * The commands with each pair that vouch runs side by side (the look-ahead's tree and verify, the two checks after
+ * signing) as a sorted pair: the stand-ins log when they start, which is a race between the two.
+ */
+function inOrder(commands: string[]): (string | string[])[] {
+  const grouped: (string | string[])[] = []
+  for (let index = 0; index < commands.length; index++) {
+    const [first = '', second = ''] = commands.slice(index, index + 2)
+    const pair = [first, second].sort()
+    const together = [
+      ['cosign tree', 'cosign verify'],
+      ['cosign verify', 'cosign verify-attestation'],
+    ].some((known) => known[0] === pair[0] && known[1] === pair[1])
+    if (together) {
+      grouped.push(pair)
+      index++
+    } else grouped.push(first)
+  }
+  return grouped
+}
+
 /** argv of every cosign call of one subcommand, in order. */
 function cosignArgv(run: ScenarioRun, subcommand: string): string[][] {
   return run.invocations.filter((call) => call.tool === 'cosign' && call.argv[0] === subcommand).map((c) => c.argv)
@@ -81,14 +102,13 @@ describe('a passed image is signed, attested and verified', () => {
   test('with a key: sign, attest, verify, verify-attestation by digest, with the signed annotations', async () => {
     const run = await runScenario(v3, tagged(v3))
     expect(run.exitCode, run.stdout).toBe(0)
-    expect(cosignCommands(run)).toEqual([
+    expect(inOrder(cosignCommands(run))).toEqual([
       'cosign version',
       'cosign public-key', // the public half, for verify
       'cosign verify', // the pre-check that makes reruns idempotent: nothing there yet
       'cosign sign',
       'cosign attest',
-      'cosign verify',
-      'cosign verify-attestation',
+      ['cosign verify', 'cosign verify-attestation'], // side by side
     ])
     const [sign] = cosignArgv(run, 'sign')
     expect(sign).toEqual([
@@ -211,13 +231,12 @@ describe('keyless signing', () => {
   test("with the job's OIDC token: signed, and verified against the workflow identity", async () => {
     const run = await runScenario(v3, tagged(v3), { inputs: { 'cosign-key': '' }, env: KEYLESS_ENV })
     expect(run.exitCode, run.stdout).toBe(0)
-    expect(cosignCommands(run)).toEqual([
+    expect(inOrder(cosignCommands(run))).toEqual([
       'cosign version',
       'cosign verify',
       'cosign sign',
       'cosign attest',
-      'cosign verify',
-      'cosign verify-attestation',
+      ['cosign verify', 'cosign verify-attestation'],
     ])
     expect(cosignArgv(run, 'sign')[0]).not.toContain('--key')
     const sign = run.invocations.find((call) => call.tool === 'cosign' && call.argv[0] === 'sign')
@@ -253,16 +272,14 @@ describe('signature formats on cosign 3 and cosign 2', () => {
   test('bundle on v3.0.99: signed, and the signature output is the referrer digest', async () => {
     const run = await runScenario(v3, tagged(v3), { inputs: { 'signature-format': 'bundle' } })
     expect(run.exitCode, run.stdout).toBe(0)
-    expect(cosignCommands(run)).toEqual([
+    expect(inOrder(cosignCommands(run))).toEqual([
       'cosign version',
       'cosign public-key',
-      'cosign tree', // the referrers before signing
-      'cosign verify',
+      ['cosign tree', 'cosign verify'], // side by side: the referrers before signing, the reuse probe
       'cosign sign',
       'cosign tree', // the one signing added
       'cosign attest',
-      'cosign verify',
-      'cosign verify-attestation',
+      ['cosign verify', 'cosign verify-attestation'],
     ])
     for (const argv of [...cosignArgv(run, 'sign'), ...cosignArgv(run, 'attest'), ...cosignArgv(run, 'verify')]) {
       expect(argv.filter((arg) => /^--(new-bundle-format|use-signing-config)/.test(arg))).toEqual([])
@@ -347,13 +364,12 @@ describe('reruns', () => {
     const first = await runScenario(v3, tagged(v3), { env })
     const second = await runScenario(v3, tagged(v3), { env })
     expect([first.exitCode, second.exitCode], second.stdout).toEqual([0, 0])
-    expect(cosignCommands(second)).toEqual([
+    expect(inOrder(cosignCommands(second))).toEqual([
       'cosign version',
       'cosign public-key',
       'cosign verify', // finds this key's signature with these annotations
       'cosign attest', // a new scan is a new attestation
-      'cosign verify',
-      'cosign verify-attestation',
+      ['cosign verify', 'cosign verify-attestation'],
     ])
     expect(second.outputs).toMatchObject({ signed: 'true', attested: 'true', signature: first.outputs.signature })
     const stored = JSON.parse(await readFile(state, 'utf8')) as {
@@ -370,3 +386,76 @@ describe('reruns', () => {
     expect(cosignCommands(other)).toContain('cosign sign')
   })
 })
+
+/** The log lines between `::group::<title…>` and its `::endgroup::`. */
+function groupLines(run: ScenarioRun, title: string): string[] {
+  const lines = run.stdout.split('\n')
+  const start = lines.findIndex((line) => line.startsWith(`::group::${title}`))
+  expect(start, `no group ${title}`).toBeGreaterThanOrEqual(0)
+  const end = lines.indexOf('::endgroup::', start)
+  return lines.slice(start + 1, end)
+}
+
+describe('signing looks ahead while Trivy scans', () => {
+  const SCAN_MS = 1500
+
+  test('public-key and the reuse probe run during the scan; their lines print in the Sign group, in order', async () => {
+    const run = await runScenario(v3, tagged(v3), {
+      env: { VOUCH_FAKE_TRIVY_SCAN_MS: String(SCAN_MS), VOUCH_FAKE_COSIGN_SLOW: 'verify:400' },
+    })
+    expect(run.exitCode, run.stdout).toBe(0)
+    const started = (tool: string, subcommand: string): number[] =>
+      run.invocations.filter((call) => call.tool === tool && call.argv[0] === subcommand).map((call) => call.time)
+    const [scanStarted = NaN] = started('trivy', 'image')
+    const [publicKey = NaN] = started('cosign', 'public-key')
+    const [probe = NaN, verify = NaN] = started('cosign', 'verify')
+    const [sign = NaN] = started('cosign', 'sign')
+    const [verifyAttestation = NaN] = started('cosign', 'verify-attestation')
+    // Both started before the scan could have ended; signing waited for it.
+    expect(publicKey).toBeLessThan(scanStarted + SCAN_MS)
+    expect(probe).toBeLessThan(scanStarted + SCAN_MS)
+    expect(sign).toBeGreaterThanOrEqual(scanStarted + SCAN_MS)
+    // verify (400 ms here) and verify-attestation ran side by side, after attest.
+    expect(verifyAttestation).toBeLessThan(verify + 400)
+    expect(Math.min(verify, verifyAttestation)).toBeGreaterThan(started('cosign', 'attest')[0] ?? NaN)
+
+    const scanGroup = run.stdout.split('\n').filter((line) => line.startsWith('::group::Trivy'))
+    expect(scanGroup).toHaveLength(1)
+    expect(groupLines(run, 'Trivy').filter((line) => line.startsWith('cosign '))).toEqual([])
+    const signGroup = groupLines(run, `Sign ${pinned(v3)}`)
+    expect(signGroup.filter((line) => line.startsWith('cosign ')).map((line) => line.split(' ')[1])).toEqual([
+      'public-key',
+      'verify',
+      'sign',
+      'attest',
+      'verify',
+      'verify-attestation',
+    ])
+  })
+
+  test('a failing look-ahead does not touch a failed verdict, and is the signing error of a passed one', async () => {
+    const failed = await runScenario(v3, tagged(v3), {
+      reports: { default: reports.critical },
+      env: { VOUCH_FAKE_COSIGN_FAIL: 'public-key-fail' },
+    })
+    expect(failed.exitCode).toBe(1)
+    expect(failed.outputs).toMatchObject({ 'scan-status': 'failed', signed: 'false' })
+    expect(failed.errors.join('\n')).toContain('failed the gate')
+    expect(failed.errors.join('\n')).not.toContain('public-key')
+    expect(cosignCommands(failed)).toEqual(['cosign version', 'cosign public-key'])
+
+    const passed = await runScenario(v3, tagged(v3), { env: { VOUCH_FAKE_COSIGN_FAIL: 'public-key-fail' } })
+    expect(passed.exitCode).toBe(1)
+    expect(passed.outputs).toMatchObject({ 'scan-status': 'error', signed: 'false', signature: '' })
+    expect(passed.errors.join('\n')).toMatch(
+      new RegExp(
+        `Signing ${escape(pinned(v3))} failed: cosign public-key failed \\(exit code 1\\): .*decryption failed`,
+      ),
+    )
+    expect(cosignCommands(passed)).toEqual(['cosign version', 'cosign public-key'])
+  })
+})
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -122,8 +122,9 @@ describe.concurrent('faults that fail the step closed: error verdict, nothing ra
 })
 
 // cosign faults with signing on: Trivy installs alongside (verified, so its asset may stay in the tool cache for the
-// next run), but no tool starts, because identities are checked only once both installs succeeded.
-describe.concurrent('cosign faults fail the step before anything runs', () => {
+// next run) and may be asked its version (each identity check runs as soon as its tool is unpacked); cosign never
+// runs, and nothing scans.
+describe.concurrent('cosign faults fail the step before anything scans', () => {
   let cosignMinor = 80
   test.each([
     ['404', (cosign: ServedAsset) => `could not download ${cosign.url}: HTTP 404 Not Found`],
@@ -144,7 +145,7 @@ describe.concurrent('cosign faults fail the step before anything runs', () => {
         'cosign-sha256': cosign.sha256,
       },
     })
-    expectFailedClosed(run, message(cosign))
+    expectFailedClosed(run, message(cosign), { verifiedMayRun: ['trivy --version'] })
     expect(filesNamed(run, 'cosign')).toEqual([])
     expect(executables(run, /cosign/)).toEqual([])
     // Whatever is executable is the verified Trivy unpacked under RUNNER_TEMP, nothing else.

@@ -73,7 +73,8 @@ export function worldWithImage(repository: string, tag: string): { readonly worl
 
 export interface ScenarioRun extends ActionRun {
   /** Every recorded stand-in invocation, in order. */
-  invocations: { tool: string; argv: string[]; env: string[] }[]
+  /** `time`: when the stand-in started (its Date.now()). */
+  invocations: { tool: string; argv: string[]; env: string[]; time: number }[]
   logFile: string
 }
 

@@ -58,6 +58,24 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('installTools from the mirror', () => {
+  test('hands each tool over once its own identity check passed, with the environment meant for it', async () => {
+    const events: string[] = []
+    const recording =
+      (label: string): typeof exec =>
+      async (command, args, options) => {
+        events.push(`${label}: ${args.join(' ')}`)
+        return exec(command, args, options)
+      }
+    const installed = await installTools(inputs(), {
+      ...OPTIONS,
+      exec: { trivy: recording('trivy exec'), cosign: recording('cosign exec') },
+      onReady: (tool) => events.push(`ready: ${tool.tool}`),
+    })
+    expect(events.filter((event) => event.includes('cosign'))).toEqual(['cosign exec: version', 'ready: cosign'])
+    expect(events.filter((event) => event.includes('trivy'))).toEqual(['trivy exec: --version', 'ready: trivy'])
+    expect(Object.keys(installed).sort()).toEqual(['cosign', 'trivy'])
+  })
+
   test('installs both stand-ins under RUNNER_TEMP from the verified assets, checks their versions, and they run', async () => {
     const { trivy, cosign } = await installTools(inputs(), OPTIONS)
     const { temp, log } = dirs()
@@ -122,8 +140,10 @@ describe('installTools from the mirror', () => {
       expect(error.message).toContain(message)
       expect(error.message).toContain(`${mirror.url}${cosignPath}`)
       const { root, log } = dirs()
-      // trivy, verified, installs in parallel; but installTools fails before running either tool.
-      expect(fakeCalls(log)).toEqual([])
+      // trivy, verified, installs in parallel and may be asked its version; cosign never runs.
+      const calls = fakeCalls(log)
+      expect(calls.filter((call) => call.tool === 'cosign')).toEqual([])
+      expect(calls.map((call) => [call.tool, call.argv])).toEqual(calls.length === 0 ? [] : [['trivy', ['--version']]])
       expect(filesUnder(root).filter((path) => path.includes('cosign'))).toEqual([])
       expect(executablesUnder(root).filter((path) => path.includes('cosign'))).toEqual([])
     },

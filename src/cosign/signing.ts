@@ -1,5 +1,6 @@
 // The cosign adapter: sign the scanned digest only when the verdict passed, attach the scan as a vuln attestation,
-// and verify both (what cosign checked, and what the payload says) before reporting success.
+// and verify both (what cosign checked, and what the payload says) before reporting success. A session starts before
+// the verdict is known so that its look-ahead (look-ahead.ts) overlaps the scan; nothing signs before `finish`.
 import * as core from '@actions/core'
 import { SigningError, errorMessage } from '../errors.js'
 import type { Exec } from '../exec.js'
@@ -7,24 +8,21 @@ import type { RegistryCredentials } from '../image/credentials.js'
 import type { SignatureFormat } from './args.js'
 import type { CosignKey } from './keys.js'
 import {
-  PUBLIC_KEY_ENV,
   attestArgs,
   checkKeylessReady,
   cosignEnv,
   legacySignatureTag,
-  publicKeyArgs,
   signArgs,
   splitPinned,
-  verifyCommand,
   type KeylessIdentity,
-  type VerifyArgsOptions,
 } from './args.js'
 import { withDockerConfig } from '../image/docker-config.js'
-import { cosignRunner, type CosignRunner } from './command.js'
+import { cosignRunner, heldLog, sideBySide, stepLog, type CosignRunner, type HeldLog } from './command.js'
+import { commonArgs, lookAhead, type LookAhead } from './look-ahead.js'
 import { maskSecrets } from '../secrets.js'
 import type { RetryPolicy } from '../retry.js'
 import type { PassedVerdict } from '../report/verdict.js'
-import { findBundleSignature, signatureReferrers, verifyAttestation, verifySignature } from './verify.js'
+import { findBundleSignature, verifyAttestation, verifySignature } from './verify.js'
 
 export interface SigningOptions {
   cosignPath: string
@@ -92,21 +90,92 @@ export async function signAndAttest(options: SigningOptions): Promise<SigningRes
   // FAIL CLOSED. The gate is main.ts's check, carried here by the PassedVerdict type; this is its backstop for a
   // value forced past the type (from JavaScript, or a cast): nothing below runs for it, nor when `sign` is off.
   if ((options.verdict.status as string) !== 'passed' || options.sign !== true) return { ...NOT_SIGNED }
+  const session = startSigning(options)
+  try {
+    return await session.finish(options.verdict, options.predicateFile)
+  } finally {
+    await session.close()
+  }
+}
 
+/** What signing needs before the verdict is known: everything but the verdict and the predicate it attests. */
+export type SessionOptions = Omit<SigningOptions, 'verdict' | 'predicateFile'>
+
+/**
+ * A signing started before the scan ends. It looks ahead at once with calls that change nothing (the public key,
+ * an earlier signature with these annotations, a bundle's referrers), logging into a held log; `finish` prints that
+ * log and signs, for a passed verdict only. A look-ahead failure surfaces in `finish` as it would have there, and
+ * never otherwise. `close` must follow, whatever happened: it waits for the look-ahead and removes the docker config.
+ */
+export interface SigningSession {
+  finish(verdict: PassedVerdict, predicateFile: string): Promise<SigningResult>
+  close(): Promise<void>
+}
+
+export function startSigning(options: SessionOptions): SigningSession {
+  const log = heldLog()
+  let release = (): void => undefined
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const { ready, done } = lookAheadUntil(options, log, released)
+  // Answered in finish, or never: a failed verdict must not fail on the look-ahead.
+  ready.catch(() => undefined)
+  let finished = false
+  return {
+    async finish(verdict, predicateFile) {
+      // The same backstop as signAndAttest's: no signing for a verdict forced past the type.
+      if ((verdict.status as string) !== 'passed' || options.sign !== true) return { ...NOT_SIGNED }
+      finished = true
+      log.printTo(stepLog)
+      const { cosign, identity, lookAhead, result } = await ready
+      if (identity !== undefined && !options.tlogUpload) {
+        core.warning(
+          'Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
+            'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.',
+        )
+      }
+      try {
+        await signAttestVerify(options, cosign, lookAhead, predicateFile, result)
+        return result
+      } catch (error) {
+        throw new SigningFailure(failureMessage(options.image, result, error), result, { cause: error })
+      }
+    },
+    async close() {
+      release()
+      await done
+      // Calls whose answers no signing used: still in the log, one level down.
+      if (!finished) log.printTo({ info: core.debug, warning: core.debug, debug: core.debug })
+    },
+  }
+}
+
+interface Ready {
+  cosign: CosignRunner
+  identity: KeylessIdentity | undefined
+  lookAhead: LookAhead
+  result: SigningResult
+}
+
+/** `ready` once the look-ahead is done; `done` (never rejected) once the docker config is gone, after `released`. */
+function lookAheadUntil(
+  options: SessionOptions,
+  log: HeldLog,
+  released: Promise<void>,
+): { ready: Promise<Ready>; done: Promise<void> } {
   const { digest } = splitPinned(options.image)
   // The format was checked against this cosign release once, in the run's plan before the network; the argument
   // builders (signArgs, attestArgs, verifyArgs) refuse an impossible pair for any other caller, before it is signed.
   // Before anything is signed: a keyless run without `id-token: write` fails here, with the fix in the message.
-  const identity = checkKeylessReady(options.key, options.env)
-  maskSecrets({ key: options.key, password: options.password, credentials: options.credentials })
-  if (identity !== undefined && !options.tlogUpload) {
-    core.warning(
-      'Keyless signing with tlog-upload: false: without a transparency-log entry the short-lived certificate ' +
-        'cannot be verified once it expires (about 10 minutes), so a cluster will not admit this image later.',
-    )
+  let identity: KeylessIdentity | undefined
+  try {
+    identity = checkKeylessReady(options.key, options.env)
+  } catch (error) {
+    return { ready: Promise.reject(error as Error), done: Promise.resolve() }
   }
-
-  return withDockerConfig(options.credentials, options.registry, options.runnerTemp, async (dockerConfigDir) => {
+  maskSecrets({ key: options.key, password: options.password, credentials: options.credentials })
+  let answer: { resolve: (ready: Ready) => void; reject: (error: unknown) => void } | undefined
+  const ready = new Promise<Ready>((resolve, reject) => (answer = { resolve, reject }))
+  const done = withDockerConfig(options.credentials, options.registry, options.runnerTemp, async (dockerConfigDir) => {
     const cosign = cosignRunner({
       exec: options.exec,
       cosignPath: options.cosignPath,
@@ -118,46 +187,33 @@ export async function signAndAttest(options: SigningOptions): Promise<SigningRes
       }),
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
+      log,
     })
     const result: SigningResult = { ...NOT_SIGNED, ...(identity === undefined ? {} : { identity }) }
     try {
-      await signAttestVerify(options, cosign, digest, identity, result)
-      return result
+      answer?.resolve({
+        cosign,
+        identity,
+        result,
+        lookAhead: await lookAhead(options, cosign, digest, identity, result),
+      })
     } catch (error) {
-      throw new SigningFailure(failureMessage(options.image, result, error), result, { cause: error })
+      answer?.reject(new SigningFailure(failureMessage(options.image, result, error), result, { cause: error }))
     }
-  })
+    // The docker config outlives the look-ahead: signing, attesting and verifying use it too.
+    await released
+  }).catch((error: unknown) => answer?.reject(error))
+  return { ready, done }
 }
 
 async function signAttestVerify(
-  options: SigningOptions,
+  options: SessionOptions,
   cosign: CosignRunner,
-  digest: string,
-  identity: KeylessIdentity | undefined,
+  { verifyOptions, verifyEnv, expected, referrersBefore, existing }: LookAhead,
+  predicateFile: string,
   result: SigningResult,
 ): Promise<void> {
-  const publicKey = identity === undefined ? await derivePublicKey(cosign, options.key) : undefined
-  if (publicKey !== undefined) result.publicKey = publicKey
-  const verifyEnv: Record<string, string> = publicKey === undefined ? {} : { [PUBLIC_KEY_ENV]: publicKey }
-  const common = {
-    image: options.image,
-    format: options.format,
-    tlogUpload: options.tlogUpload,
-    cosignVersion: options.cosignVersion,
-    insecureRegistry: options.insecureRegistry,
-  }
-  const verifyOptions: VerifyArgsOptions = {
-    ...common,
-    verifier: identity === undefined ? { kind: 'public-key' } : { kind: 'keyless', ...identity },
-    annotations: options.annotations,
-  }
-  result.verifyCommand = verifyCommand(verifyOptions)
-  const expected = { digest, annotations: options.annotations, format: options.format }
-  const referrersBefore = options.format === 'bundle' ? await signatureReferrers(cosign, options) : []
-
-  // Idempotent reruns: cosign would add a second identical signature, so a signature that already verifies with
-  // this key (or identity) and these exact annotations is reported instead of made again.
-  const existing = await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: true })
+  const common = commonArgs(options)
   if (existing) {
     core.info(`${options.image} already carries a verified signature with these annotations; not signing it again`)
   } else {
@@ -175,19 +231,17 @@ async function signAttestVerify(
 
   if (options.attest) {
     // Every run attests its own scan: a new scan is a new fact. The legacy format replaces the earlier one (attestArgs).
-    await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile: options.predicateFile }))
+    await cosign.run('attest', attestArgs({ ...common, key: options.key, predicateFile }))
     result.attested = true
   }
-  await verifySignature(cosign, verifyOptions, verifyEnv, expected, { probe: false })
-  if (options.attest) await verifyAttestation(cosign, verifyOptions, verifyEnv, digest)
+  // The two checks read different things (the signature, the attestation): they run side by side.
+  await sideBySide(cosign, [
+    (runner) => verifySignature(runner, verifyOptions, verifyEnv, expected, { probe: false }),
+    ...(options.attest
+      ? [(runner: CosignRunner) => verifyAttestation(runner, verifyOptions, verifyEnv, expected.digest)]
+      : []),
+  ])
   result.verified = true
-}
-
-async function derivePublicKey(cosign: CosignRunner, key: CosignKey): Promise<string> {
-  const { stdout } = await cosign.run('public-key', publicKeyArgs(key))
-  const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(stdout)?.[0]
-  if (pem === undefined) throw new SigningError('cosign public-key printed no PEM public key')
-  return `${pem}\n`
 }
 
 /** Present: checkKeylessReady refused to go on without them. */

@@ -1,6 +1,5 @@
 // The checks after signing: cosign verifies the signature and the attestation, then vouch reads what cosign vouched
 // for and holds it against the digest and annotations it just signed. Also finds a bundle signature's referrer.
-import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { treeArgs, verifyArgs, verifyAttestationArgs, type VerifyArgsOptions } from './args.js'
 import {
@@ -35,14 +34,16 @@ export async function verifySignature(
   if (probe) {
     const answer = await cosign.probe('verify', args, env)
     if (answer.exitCode !== 0) {
-      core.debug(`No signature to reuse (cosign verify exit code ${answer.exitCode}): ${cosignFailure(answer.stderr)}`)
+      cosign.log.debug(
+        `No signature to reuse (cosign verify exit code ${answer.exitCode}): ${cosignFailure(answer.stderr)}`,
+      )
       return false
     }
     try {
       checkVerifiedSignature(parseVerifiedSignatures(answer.stdout), expected)
       return true
     } catch (error) {
-      core.debug(`No signature to reuse: ${errorMessage(error)}`)
+      cosign.log.debug(`No signature to reuse: ${errorMessage(error)}`)
       return false
     }
   }
@@ -69,7 +70,7 @@ export async function signatureReferrers(
 ): Promise<string[]> {
   const answer = await cosign.probe('tree', treeArgs(options.image, options.insecureRegistry))
   if (answer.exitCode !== 0) {
-    core.warning(`cosign tree could not list the image's referrers: ${cosignFailure(answer.stderr)}`)
+    cosign.log.warning(`cosign tree could not list the image's referrers: ${cosignFailure(answer.stderr)}`)
     return []
   }
   return parseTreeReferrers(answer.stdout)
@@ -92,7 +93,7 @@ export async function findBundleSignature(
   const added = after.filter((reference) => !before.includes(reference))
   const candidates = added.length > 0 ? added : after
   if (candidates.length === 1) return candidates[0]
-  core.warning(
+  cosign.log.warning(
     `Could not tell which OCI referrer holds the signature of ${options.image}: cosign tree lists ` +
       `${candidates.length} candidate(s)${candidates.length > 0 ? ` (${candidates.join(', ')})` : ''}`,
   )

@@ -5,7 +5,7 @@ import type { Exec } from '../exec.js'
 import { logSafe } from '../log-safe.js'
 import type { Inputs } from '../inputs.js'
 import { signedAnnotations } from '../cluster/annotations.js'
-import { signAndAttest, type SigningResult } from '../cosign/signing.js'
+import { startSigning, type SigningResult, type SigningSession } from '../cosign/signing.js'
 import type { InstalledTool } from '../tools/request.js'
 import type { ImageTarget, ImageToScan } from './resolve.js'
 import type { ScanOutcome } from './scan.js'
@@ -20,23 +20,65 @@ export interface SigningOutcome extends Partial<SigningResult> {
   skippedReason?: string
 }
 
-export interface SignRequest {
+/** What signing needs before the scan ends: the run's inputs and plan, the image and the tools. */
+export interface SigningStart {
   inputs: Inputs
   /** How to sign, decided before the network. */
   signing: SigningPlan
   target: ImageTarget
   cosign: InstalledTool | undefined
-  scan: ScanOutcome
-  /** The scan's verdict, checked by the caller: nothing else can be signed. */
-  verdict: PassedVerdict
-  files: ReportFiles
+  /** The Trivy release that scans, which the signed annotations name. */
+  trivyVersion: string
   exec: Exec
   env: NodeJS.ProcessEnv
 }
 
+/**
+ * Starts the signing's look-ahead (cosign calls that change nothing) so that it runs while Trivy scans; undefined
+ * when this run does not sign. The caller closes the session whatever the verdict.
+ */
+export function startSigningSession(start: SigningStart): SigningSession | undefined {
+  const { inputs, signing, target, cosign } = start
+  if (!signing.sign || cosign === undefined) return undefined
+  return startSigning({
+    cosignPath: cosign.path,
+    cosignVersion: signing.cosignVersion,
+    image: target.pinned,
+    isIndex: target.isIndex,
+    sign: signing.sign,
+    attest: signing.attest,
+    key: signing.key,
+    password: inputs.cosignPassword,
+    format: signing.format,
+    tlogUpload: signing.tlogUpload,
+    annotations: signedAnnotations({
+      annotationKey: inputs.annotationKey,
+      budgets: inputs.budgets,
+      trivyVersion: start.trivyVersion,
+      extra: inputs.annotations,
+    }),
+    ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
+    registry: target.reference.registry,
+    insecureRegistry: target.insecure,
+    runnerTemp: start.env.RUNNER_TEMP ?? inputs.outputDir,
+    env: start.env,
+    exec: start.exec,
+  })
+}
+
+export interface SignRequest {
+  /** The session startSigningSession gave for this run; undefined when it does not sign. */
+  session: SigningSession | undefined
+  target: ImageTarget
+  scan: ScanOutcome
+  /** The scan's verdict, checked by the caller: nothing else can be signed. */
+  verdict: PassedVerdict
+  files: ReportFiles
+}
+
 export async function signImage(request: SignRequest): Promise<SigningOutcome> {
-  const { inputs, signing, target, cosign, scan, files } = request
-  if (!signing.sign || cosign === undefined) return { signed: false, attested: false, skippedReason: '`sign` is false' }
+  const { session, target, scan, files } = request
+  if (session === undefined) return { signed: false, attested: false, skippedReason: '`sign` is false' }
   // A signature vouches for every image it covers (cosign signs an index recursively, attestation manifests and all):
   // never for one that this run did not scan. What was scanned is read from the scans themselves, not from a plan.
   const unscanned = unscannedImages(target, scan)
@@ -49,34 +91,7 @@ export async function signImage(request: SignRequest): Promise<SigningOutcome> {
     core.warning(`${target.pinned} passed but was not signed: ${skippedReason}`)
     return { signed: false, attested: false, skippedReason }
   }
-  const result = await core.group(`Sign ${target.pinned}`, () =>
-    signAndAttest({
-      cosignPath: cosign.path,
-      cosignVersion: signing.cosignVersion,
-      image: target.pinned,
-      isIndex: target.isIndex,
-      verdict: request.verdict,
-      sign: signing.sign,
-      attest: signing.attest,
-      key: signing.key,
-      password: inputs.cosignPassword,
-      format: signing.format,
-      tlogUpload: signing.tlogUpload,
-      annotations: signedAnnotations({
-        annotationKey: inputs.annotationKey,
-        budgets: inputs.budgets,
-        trivyVersion: scan.trivyVersion,
-        extra: inputs.annotations,
-      }),
-      predicateFile: files.predicate,
-      ...(inputs.registryCredentials === undefined ? {} : { credentials: inputs.registryCredentials }),
-      registry: target.reference.registry,
-      insecureRegistry: target.insecure,
-      runnerTemp: request.env.RUNNER_TEMP ?? inputs.outputDir,
-      env: request.env,
-      exec: request.exec,
-    }),
-  )
+  const result = await core.group(`Sign ${target.pinned}`, () => session.finish(request.verdict, files.predicate))
   if (result.signed) core.info(`Signed ${target.pinned}${result.signature ? `: ${logSafe(result.signature)}` : ''}`)
   return result
 }

@@ -31,6 +31,8 @@ export function normalizeEntryName(name: string): string {
 }
 
 const BLOCK = 512
+// The end-of-archive marker is a block of zeros; compared natively, not byte by byte in JavaScript.
+const ZERO_BLOCK = Buffer.alloc(BLOCK)
 // Long names and PAX records are a few hundred bytes; anything near this is not a release archive.
 const MAX_METADATA = 1 << 20
 
@@ -102,7 +104,7 @@ export class TarLister {
   }
 
   private readHeader(block: Buffer): void {
-    if (block.every((byte) => byte === 0)) {
+    if (block.equals(ZERO_BLOCK)) {
       this.ended = true
       return
     }

@@ -5,6 +5,8 @@
 import { createReadStream } from 'node:fs'
 import { chmod, lstat, mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
+import { Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import * as tc from '@actions/tool-cache'
 import { IntegrityError } from '../errors.js'
@@ -14,6 +16,10 @@ import { writeAll } from './hash.js'
 
 // Large reads and inflated chunks: the Trivy archive inflates to about 170 MB.
 const CHUNK = 1 << 20
+// How far inflating may run ahead of writing the executable. A zlib stream inflates on libuv's thread pool (Node 24
+// lib/zlib.js processChunk calls handle.write, src/node_zlib.cc runs it as ThreadPoolWork), so the next chunks
+// inflate while the last ones are written; memory stays bounded when the disk is the slower of the two.
+const AHEAD = 16 * CHUNK
 
 /**
  * The entries of a `.tar.gz` or `.zip` file. With `binary` and `into` (tar.gz only), the data of the regular-file
@@ -26,33 +32,60 @@ export async function listArchive(
   keep?: { binary: string; into: string },
 ): Promise<ArchiveEntry[]> {
   if (kind === 'zip') return listZipEntries(await readFile(file))
-  const pieces: { index: number; data: Buffer }[] = []
+  const kept = new KeptFile(keep?.into)
   const lister = new TarLister(
     keep === undefined ? undefined : (entry) => normalizeEntryName(entry.name) === keep.binary,
-    (index, data) => pieces.push({ index, data }),
+    (index, data) => kept.add(index, data),
   )
-  const source = createReadStream(file, { highWaterMark: CHUNK })
-  const inflate = createGunzip({ chunkSize: CHUNK })
-  source.on('error', (error) => inflate.destroy(error))
-  let out: FileHandle | undefined
-  let current = -1
-  try {
-    for await (const chunk of source.pipe(inflate)) {
-      lister.write(chunk as Buffer)
-      for (const { index, data } of pieces.splice(0)) {
-        if (keep === undefined) continue
-        if (index !== current) {
-          await out?.close()
-          out = await open(keep.into, 'w', 0o600)
-          current = index
-        }
-        await writeAll(out as FileHandle, data)
+  // Each inflated chunk is listed as it arrives (a refused entry stops the pass there), and the executable's bytes
+  // in it are written before the sink takes the next chunk; the pool inflates the ones after it meanwhile.
+  const sink = new Writable({
+    highWaterMark: AHEAD,
+    write(chunk: Buffer, _encoding, done) {
+      try {
+        lister.write(chunk)
+      } catch (error) {
+        done(error as Error)
+        return
       }
-    }
+      kept.flush().then(() => done(), done)
+    },
+  })
+  try {
+    await pipeline(createReadStream(file, { highWaterMark: CHUNK }), createGunzip({ chunkSize: CHUNK }), sink)
     return lister.end()
   } finally {
-    source.destroy()
-    await out?.close()
+    await kept.close()
+  }
+}
+
+/** The one file a tar pass writes: the kept entry's bytes, in order, reopened (truncated) when the name recurs. */
+class KeptFile {
+  private pieces: { index: number; data: Buffer }[] = []
+  private out: FileHandle | undefined
+  private current = -1
+
+  constructor(private readonly path: string | undefined) {}
+
+  add(index: number, data: Buffer): void {
+    if (this.path !== undefined) this.pieces.push({ index, data })
+  }
+
+  async flush(): Promise<void> {
+    for (const { index, data } of this.pieces.splice(0)) {
+      if (index !== this.current) {
+        await this.out?.close()
+        this.out = undefined
+        this.out = await open(this.path as string, 'w', 0o600)
+        this.current = index
+      }
+      await writeAll(this.out as FileHandle, data)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.out?.close()
+    this.out = undefined
   }
 }
 

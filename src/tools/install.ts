@@ -41,7 +41,8 @@ export type InstallToolsOptions = Omit<InstallOptions, 'cache'> & {
   /** The runner to plan for; this runner's own unless given. */
   platform?: RunnerPlatform
   /** Runs `trivy --version` / `cosign version` to check identity; `false` skips it. */
-  exec?: Exec | false
+  exec?: IdentityExec
+  onReady?: (tool: InstalledTool) => void
 }
 
 /** Plans the tools (asset and expected hash), then installs that plan: for callers that have no plan yet. */
@@ -50,24 +51,38 @@ export async function installTools(inputs: ToolsInputs, options: InstallToolsOpt
   return installPlannedTools(planTools(inputs, platform), { ...rest, cache: inputs.cache })
 }
 
+/** What runs each installed tool to ask its version: one Exec for both, one per tool, or `false` for no check. */
+export type IdentityExec = Exec | false | Record<InstalledTool['tool'], Exec>
+
 /**
- * Installs Trivy and (when planned) cosign in parallel, then checks each reports the version asked for.
- * Waits for both before failing, so no download is left running behind an error.
+ * Installs Trivy and (when planned) cosign in parallel, and checks each reports the version asked for as soon as it
+ * is installed (cosign's check runs while Trivy is still unpacked). Waits for both before failing, so no download
+ * or check is left running behind an error; Trivy's failure is the one reported when both fail.
  */
 export async function installPlannedTools(
   plan: ToolPlan,
-  options: InstallOptions & { exec?: Exec | false },
+  options: InstallOptions & {
+    exec?: IdentityExec
+    /** Told of each tool as soon as it is installed and (unless `exec` is false) its identity checked. */
+    onReady?: (tool: InstalledTool) => void
+  },
 ): Promise<InstalledTools> {
-  const { exec = defaultExec, ...rest } = options
+  const { exec = defaultExec, onReady, ...rest } = options
   const planned = plan.cosign === undefined ? [plan.trivy] : [plan.trivy, plan.cosign]
   const actionsCache = rest.cache ? (rest.actionsCache ?? (await loadActionsCache())) : undefined
   const shared: InstallOptions = { ...rest, ...(actionsCache === undefined ? {} : { actionsCache }) }
-  const settled = await Promise.allSettled(planned.map((tool) => installTool(tool, shared)))
+  const settled = await Promise.allSettled(
+    planned.map(async (tool) => {
+      const installed = await installTool(tool, shared)
+      if (exec !== false) await checkToolIdentity(installed, typeof exec === 'function' ? exec : exec[tool.tool])
+      onReady?.(installed)
+      return installed
+    }),
+  )
   const installed = settled.map((result) => {
     if (result.status === 'rejected') throw result.reason
     return result.value
   })
-  if (exec !== false) await Promise.all(installed.map((tool) => checkToolIdentity(tool, exec)))
   const [trivy, cosign] = installed as [InstalledTool, InstalledTool | undefined]
   return cosign === undefined ? { trivy } : { trivy, cosign }
 }

@@ -162,14 +162,33 @@ export async function runVouch(
   return { ...run, argv: options.recordArgv ? parseExecve(await readFile(trace, 'utf8')) : [] }
 }
 
-/** strace's `PID execve("/path", ["argv0", "arg", …], …) = 0` lines, as argv arrays (successful execs only). */
+/**
+ * strace's `PID execve("/path", ["argv0", "arg", …], …) = 0` lines, as argv arrays (successful execs only). When
+ * another process makes a call meanwhile (vouch runs cosign while Trivy starts), strace splits the line into
+ * `PID execve(… <unfinished ...>` and a later `PID <... execve resumed>) = 0`; the pair counts as one exec, at the
+ * place it finished (strace(1) 6.1, option -f: the ongoing call is marked unfinished, then resumed).
+ */
 export function parseExecve(trace: string): string[][] {
   const argv: string[][] = []
+  const unfinished = new Map<string, string>()
+  // strace prints the array with C escapes, which JSON reads for the characters tools are given here.
+  const parse = (array: string): string[] => JSON.parse(array.replace(/\\x([0-9a-f]{2})/g, '\\u00$1')) as string[]
   for (const line of trace.split('\n')) {
+    const started =
+      /^(\d+) +execve\("(?:[^"\\]|\\.)*", (\[.*?\]), 0x[0-9a-f]+ \/\* \d+ vars \*\/ <unfinished \.\.\.>$/.exec(line)
+    if (started !== null) {
+      unfinished.set(started[1]!, started[2]!)
+      continue
+    }
+    const resumed = /^(\d+) +<\.\.\. execve resumed>\) *= 0$/.exec(line)
+    if (resumed !== null) {
+      const array = unfinished.get(resumed[1]!)
+      if (array !== undefined) argv.push(parse(array))
+      unfinished.delete(resumed[1]!)
+      continue
+    }
     const match = /execve\("(?:[^"\\]|\\.)*", (\[.*?\]), 0x[0-9a-f]+ \/\* \d+ vars \*\/\) = 0$/.exec(line)
-    if (match === null) continue
-    // strace prints the array with C escapes, which JSON reads for the characters tools are given here.
-    argv.push(JSON.parse(match[1]!.replace(/\\x([0-9a-f]{2})/g, '\\u00$1')) as string[])
+    if (match !== null) argv.push(parse(match[1]!))
   }
   return argv
 }
