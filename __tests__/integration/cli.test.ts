@@ -44,12 +44,17 @@ function toolFlags(): string[] {
   return Object.entries(world.tools.inputs).flatMap(([name, value]) => [`--${name}`, value])
 }
 
+/** A scan of team/cli:1.0 with the fake tools, unsigned and uncached, the fake Trivy answering with `report`. */
+function scanCli(flags: string[], report: string): Promise<CliRun> {
+  const image = `${world.registry.host}/team/cli:1.0`
+  return cli(['--image', image, ...flags, '--sign', 'false', '--cache', 'false', ...toolFlags()], {
+    VOUCH_FAKE_TRIVY_REPORTS: JSON.stringify({ default: report }),
+  })
+}
+
 describe('the local runner', () => {
   test('scans, prints the summary and the outputs, and exits 0 for a passed image', async () => {
-    const run = await cli(
-      ['--image', `${world.registry.host}/team/cli:1.0`, '--sign', 'false', '--cache', 'false', ...toolFlags()],
-      { VOUCH_FAKE_TRIVY_REPORTS: JSON.stringify({ default: reports.mediumOnly }) },
-    )
+    const run = await scanCli([], reports.mediumOnly)
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/passed/)
     expect(run.stdout).toMatch(/^ {2}scan-status +passed$/m)
@@ -66,19 +71,7 @@ describe('the local runner', () => {
   })
 
   test('a flag maps to its input: --max-critical 1 still fails two CRITICAL findings', async () => {
-    const run = await cli(
-      [
-        '--image',
-        `${world.registry.host}/team/cli:1.0`,
-        '--max-critical=1',
-        '--sign',
-        'false',
-        '--cache',
-        'false',
-        ...toolFlags(),
-      ],
-      { VOUCH_FAKE_TRIVY_REPORTS: JSON.stringify({ default: reports.critical }) },
-    )
+    const run = await scanCli(['--max-critical=1'], reports.critical)
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/2 CRITICAL \(budget 1\)/)
   })
@@ -90,19 +83,7 @@ describe('the local runner', () => {
   })
 
   test('--debug shows the debug lines the runner hides', async () => {
-    const run = await cli(
-      [
-        '--image',
-        `${world.registry.host}/team/cli:1.0`,
-        '--sign',
-        'false',
-        '--cache',
-        'false',
-        '--debug',
-        ...toolFlags(),
-      ],
-      { VOUCH_FAKE_TRIVY_REPORTS: JSON.stringify({ default: reports.mediumOnly }) },
-    )
+    const run = await scanCli(['--debug'], reports.mediumOnly)
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/^debug: /m)
     expect(run.stdout).not.toMatch(/^::/m)
