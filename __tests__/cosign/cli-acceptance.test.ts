@@ -21,6 +21,7 @@ import { cosignFlagTable } from '../fakes/cosign-flags.mjs'
 import { posixArgs } from '../fakes/cosign-commands.mjs'
 import { parseFlags } from '../fakes/pflag.mjs'
 import { TRIVY_FLAGS } from '../fakes/trivy-flags.mjs'
+import { DB_REPOSITORIES } from '../trivy/scripted-trivy.js'
 
 const DIGEST = `sha256:${'5e'.repeat(32)}`
 const KEYS: Record<string, CosignKey> = {
@@ -174,7 +175,7 @@ describe('trivy v0.74.0', () => {
     scanArgs({
       image: `localhost:5000/team/app@${DIGEST}`,
       outputFile: '/runner/temp/vouch/trivy.json',
-      dbRepositories: ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
+      dbRepositories: DB_REPOSITORIES,
       cacheDir: '/runner/cache/trivy',
       timeoutSeconds: 600,
       vex: [],
@@ -194,7 +195,7 @@ describe('trivy v0.74.0', () => {
     expect(values.get('format')).toBe('json')
     expect(values.get('timeout')).toBe(600_000)
     expect(values.get('scanners')).toEqual(['vuln'])
-    expect(values.get('db-repository')).toEqual(['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'])
+    expect(values.get('db-repository')).toEqual(DB_REPOSITORIES)
     expect(values.get('vex')).toEqual((over as { vex?: string[] }).vex ?? [])
   })
 
