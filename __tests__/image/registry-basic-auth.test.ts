@@ -9,6 +9,7 @@ import type { Digest, ImageReference } from '../../src/image/reference.js'
 import { forgetTokens, readDockerConfig, resolveDigest } from '../../src/image/registry.js'
 import { pushImage, type PushedManifest } from '../support/push.js'
 import { startRegistry, type StartedRegistry } from '../support/registry.js'
+import { rejection } from '../support/rejection.js'
 
 const credentials = { username: 'ci-bot', password: 'S3cret:with-colon' }
 const wrong = { username: 'ci-bot', password: 'not-the-password' }
@@ -35,12 +36,6 @@ async function dockerConfigWith(auths: Record<string, unknown>, extra: Record<st
 }
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64')
-
-async function rejection(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.catch((e: unknown) => e)
-  expect(error).toBeInstanceOf(RegistryError)
-  return error as RegistryError
-}
 
 describe('with the right credentials', () => {
   test('from the inputs, the tag resolves', async () => {
@@ -77,7 +72,7 @@ describe('with the right credentials', () => {
 
 describe('a 401 names the credentials tried, never the password', () => {
   test('wrong inputs', async () => {
-    const error = await rejection(resolveDigest(image(), { credentials: wrong }))
+    const error = await rejection(resolveDigest(image(), { credentials: wrong }), RegistryError)
     expect(error.status).toBe(401)
     expect(error.message).toContain(`Could not resolve ${registry.host}/private/app:1.0`)
     expect(error.message).toContain('UNAUTHORIZED: authentication required')
@@ -88,7 +83,7 @@ describe('a 401 names the credentials tried, never the password', () => {
 
   test('a wrong docker config entry, named with its file', async () => {
     const dockerConfig = await dockerConfigWith({ [registry.host]: { auth: base64('ci-bot:not-the-password') } })
-    const error = await rejection(resolveDigest(image(), { dockerConfig }))
+    const error = await rejection(resolveDigest(image(), { dockerConfig }), RegistryError)
     expect(error.status).toBe(401)
     expect(error.message).toContain(
       `tried the docker config entry for ${registry.host} in ${path.join(configDirectory, 'config.json')} (user ci-bot)`,
@@ -98,7 +93,7 @@ describe('a 401 names the credentials tried, never the password', () => {
 
   test('no credentials at all: a docker config without an entry for this registry', async () => {
     const dockerConfig = await dockerConfigWith({ 'ghcr.io': { auth: base64('someone:else') } })
-    const error = await rejection(resolveDigest(image(), { dockerConfig }))
+    const error = await rejection(resolveDigest(image(), { dockerConfig }), RegistryError)
     expect(error.status).toBe(401)
     expect(error.message).toContain(
       `tried anonymously: no registry-username/registry-password inputs and no docker config entry for ${registry.host}`,

@@ -7,6 +7,7 @@ import { forgetTokens, resolveDigest } from '../../src/image/registry.js'
 import { VEX_LIMIT } from '../../src/stages/scan.js'
 import { ENDLESS_BOUND, startEndlessServer, type EndlessServer, type Route } from '../support/endless-server.js'
 import { commands, pushImage, runScenario, startWorld } from '../integration/world.js'
+import { rejection } from '../support/rejection.js'
 
 const servers: EndlessServer[] = []
 beforeEach(() => forgetTokens())
@@ -34,11 +35,11 @@ const MANIFEST_CAP = 4 * 1024 * 1024
 describe('an oversized body is refused without being buffered', () => {
   test('an endless manifest', async () => {
     const server = await serve((request) => (request.method === 'HEAD' ? { status: 405 } : { endless: true }))
-    const error = await resolveDigest({ registry: server.host, repository: 'org/app', tag: '1.0' }).catch(
-      (e: unknown) => e,
+    const error = await rejection(
+      resolveDigest({ registry: server.host, repository: 'org/app', tag: '1.0' }),
+      RegistryError,
     )
-    expect(error).toBeInstanceOf(RegistryError)
-    expect((error as Error).message).toContain(`sent more than ${MANIFEST_CAP} bytes for the manifest of`)
+    expect(error.message).toContain(`sent more than ${MANIFEST_CAP} bytes for the manifest of`)
     await expectClosedEarly(server, MANIFEST_CAP)
   })
 
@@ -48,10 +49,11 @@ describe('an oversized body is refused without being buffered', () => {
         ? { status: 405 }
         : { endless: true, headers: { 'Content-Length': String(2 * 1024 * 1024 * 1024) } },
     )
-    const error = await resolveDigest({ registry: server.host, repository: 'org/app', tag: '1.0' }).catch(
-      (e: unknown) => e,
+    const error = await rejection(
+      resolveDigest({ registry: server.host, repository: 'org/app', tag: '1.0' }),
+      RegistryError,
     )
-    expect((error as Error).message).toContain(`sent more than ${MANIFEST_CAP} bytes`)
+    expect(error.message).toContain(`sent more than ${MANIFEST_CAP} bytes`)
     await expectClosedEarly(server, 0)
   })
 
@@ -61,12 +63,12 @@ describe('an oversized body is refused without being buffered', () => {
         ? { endless: true }
         : { status: 401, headers: { 'WWW-Authenticate': `Bearer realm="http://${host}/token",service="test"` } },
     )
-    const error = await resolveDigest({ registry: server.host, repository: 'org/app', tag: '1.0' }).catch(
-      (e: unknown) => e,
+    const error = await rejection(
+      resolveDigest({ registry: server.host, repository: 'org/app', tag: '1.0' }),
+      RegistryError,
     )
-    expect(error).toBeInstanceOf(RegistryError)
-    expect((error as Error).message).toContain(`The token service of ${server.host}`)
-    expect((error as Error).message).toContain('sent more than 1048576 bytes')
+    expect(error.message).toContain(`The token service of ${server.host}`)
+    expect(error.message).toContain('sent more than 1048576 bytes')
     await expectClosedEarly(server, 1024 * 1024)
   })
 

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { RegistryError } from '../../src/errors.js'
 import { forgetTokens, OCI_INDEX, OCI_MANIFEST, resolveDigest } from '../../src/image/registry.js'
+import { rejection } from '../support/rejection.js'
 
 beforeEach(() => forgetTokens())
 
@@ -53,8 +54,7 @@ describe('the media type is read from the bytes', () => {
 
   test('a mediaType its own content contradicts is refused, not guessed', async () => {
     const { fetch } = registryServing({ ...index, mediaType: OCI_MANIFEST }, OCI_MANIFEST)
-    const error = await resolveDigest(image, { fetch }).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(RegistryError)
-    expect((error as Error).message).toContain(`whose mediaType ${OCI_MANIFEST} contradicts its content`)
+    const error = await rejection(resolveDigest(image, { fetch }), RegistryError)
+    expect(error.message).toContain(`whose mediaType ${OCI_MANIFEST} contradicts its content`)
   })
 })

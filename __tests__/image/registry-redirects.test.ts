@@ -9,6 +9,7 @@ import { RegistryError } from '../../src/errors.js'
 import { forgetTokens, resolveDigest } from '../../src/image/registry.js'
 import { pushImage } from '../support/push.js'
 import { useRegistry } from '../support/registry.js'
+import { rejection } from '../support/rejection.js'
 
 interface Seen {
   method: string
@@ -72,12 +73,6 @@ const httpsRegistry = (target: Front): typeof fetch => {
   return (input, init) => fetch(String(input).replace('https://registry.example.test', `http://${target.host}`), init)
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.catch((e: unknown) => e)
-  expect(error).toBeInstanceOf(RegistryError)
-  return (error as Error).message
-}
-
 describe('a redirect to another host', () => {
   test('whose 401 names a token realm: the realm gets nothing, the credentials stay home', async () => {
     const other = await front((request, self): Answer =>
@@ -89,8 +84,9 @@ describe('a redirect to another host', () => {
       status: 307,
       headers: { Location: `http://${other.host}${request.url}` },
     }))
-    const message = await refusal(
+    const { message } = await rejection(
       resolveDigest({ registry: origin.host, repository: 'org/app', tag: '1.0' }, { credentials }),
+      RegistryError,
     )
     expect(message).toContain(`redirected the request for ${origin.host}/org/app:1.0 to http://${other.host}`)
     expect(other.seen.map((request) => request.path)).toEqual(['/v2/org/app/manifests/1.0'])
@@ -134,11 +130,12 @@ describe('an https registry', () => {
       status: 401,
       headers: { 'WWW-Authenticate': `Bearer realm="http://${realm.host}/token",service="x"` },
     }))
-    const message = await refusal(
+    const { message } = await rejection(
       resolveDigest(
         { registry: 'registry.example.test', repository: 'org/app', tag: '1.0' },
         { credentials, fetch: httpsRegistry(target) },
       ),
+      RegistryError,
     )
     expect(message).toContain(`token realm http://${realm.host}, which is not https`)
     expect(realm.seen).toEqual([])
@@ -151,11 +148,12 @@ describe('an https registry', () => {
       status: 307,
       headers: { Location: `http://${plain.host}${request.url}` },
     }))
-    const message = await refusal(
+    const { message } = await rejection(
       resolveDigest(
         { registry: 'registry.example.test', repository: 'downgrade/app', tag: '1.0' },
         { fetch: httpsRegistry(target) },
       ),
+      RegistryError,
     )
     expect(message).toContain(`from https to http://${plain.host}; vouch follows no redirect to plain http`)
     expect(plain.seen).toEqual([])

@@ -12,6 +12,7 @@ import {
 } from '../../src/image/registry.js'
 import { pushEntries, pushImage, pushIndex } from '../support/push.js'
 import { startRegistry, useRegistry } from '../support/registry.js'
+import { rejection } from '../support/rejection.js'
 
 const registry = useRegistry()
 
@@ -60,12 +61,9 @@ describe('a digest reference', () => {
   test('of a manifest the repository does not hold is a 404 naming the digest', async () => {
     await pushImage(registry.host, 'digests/other', 'v1')
     const missing = `sha256:${'0'.repeat(64)}`
-    const error = await resolveDigest(image('digests/other', { digest: missing })).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(RegistryError)
+    const error = await rejection(resolveDigest(image('digests/other', { digest: missing })), RegistryError)
     expect(error).toMatchObject({ status: 404 })
-    expect((error as Error).message).toContain(
-      `The tag or digest ${missing} does not exist in ${registry.host}/digests/other`,
-    )
+    expect(error.message).toContain(`The tag or digest ${missing} does not exist in ${registry.host}/digests/other`)
   })
 })
 
@@ -130,10 +128,9 @@ describe('an index', () => {
     const pushed = await pushEntries(registry.host, repository, '1', [
       { image: 'linux/amd64', entryPlatform, ...(mediaType === undefined ? {} : { mediaType }) },
     ])
-    const error = await resolveDigest(image(repository, { tag: '1' })).catch((caught: unknown) => caught)
-    expect(error).toBeInstanceOf(RegistryError)
-    expect((error as Error).message).toContain(`The index ${pushed.digest}`)
-    expect((error as Error).message).not.toMatch(/[\n\r]/)
+    const error = await rejection(resolveDigest(image(repository, { tag: '1' })), RegistryError)
+    expect(error.message).toContain(`The index ${pushed.digest}`)
+    expect(error.message).not.toMatch(/[\n\r]/)
   })
 
   test('a Docker manifest list lists its platforms too', async () => {
@@ -166,10 +163,9 @@ describe('a tag that does not exist', () => {
     ['in a repository that does not', 'missing/nowhere'],
   ])('%s is a 404 with the registry’s own message', async (_case, repository) => {
     await pushImage(registry.host, 'missing/app', 'present')
-    const error = await resolveDigest(image(repository, { tag: 'absent' })).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(RegistryError)
+    const error = await rejection(resolveDigest(image(repository, { tag: 'absent' })), RegistryError)
     expect(error).toMatchObject({ status: 404 })
-    const message = (error as Error).message
+    const message = error.message
     expect(message).toContain(`${registry.host}/${repository}:absent`)
     expect(message).toContain('(MANIFEST_UNKNOWN: manifest unknown {"Tag":"absent"})')
     expect(message).toContain(`The tag or digest absent does not exist in ${registry.host}/${repository}`)

@@ -10,6 +10,7 @@ import { checkBeforeNetwork } from '../../src/stages/preflight.js'
 import type { RunPlan } from '../../src/stages/plan.js'
 import { pinnedSha256 } from '../../src/tools/checksums.js'
 import { actionDefaults } from './reader.js'
+import { rejection } from '../support/rejection.js'
 
 let defaults: Record<string, string> = {}
 beforeAll(async () => {
@@ -43,12 +44,6 @@ async function check(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}
   return (await planFor(inputs, env)).exceptions
 }
 
-async function refusal(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.catch((e: unknown) => e)
-  expect(error).toBeInstanceOf(InputError)
-  return error as InputError
-}
-
 describe('cosign-key PEM blocks', () => {
   test.each(['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'])(
     '%s is what cosign sign reads',
@@ -61,7 +56,7 @@ describe('cosign-key PEM blocks', () => {
   test.each(['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY'])(
     '%s is refused, with the import-key-pair way out',
     async (type) => {
-      const error = await refusal(check({ 'cosign-key': pem(type) }))
+      const error = await rejection(check({ 'cosign-key': pem(type) }), InputError)
       expect(error).toMatchObject({ input: 'cosign-key', value: '<redacted>' })
       expect(error.message).toContain(`is a ${type} PEM; cosign signs only with its own encrypted key`)
       expect(error.message).toContain('cosign import-key-pair')
@@ -77,7 +72,7 @@ describe('cosign-key PEM blocks', () => {
     ['a body that is not base64', pem('ENCRYPTED SIGSTORE PRIVATE KEY', 'not base64!')],
     ['no body', '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----'],
   ])('%s is refused without quoting the key', async (_case, key) => {
-    const error = await refusal(check({ 'cosign-key': key }))
+    const error = await rejection(check({ 'cosign-key': key }), InputError)
     expect(error.value).toBe('<redacted>')
     expect(error.message).not.toContain(BODY.slice(0, 10))
   })
@@ -89,13 +84,16 @@ describe('cosign-key PEM blocks', () => {
 
 describe('cosign-key env:// and keyless', () => {
   test('env://NAME must be set, non-empty, and hold a PEM cosign reads', async () => {
-    expect((await refusal(check({ 'cosign-key': 'env://SIGNING_KEY' }))).message).toContain(
+    expect((await rejection(check({ 'cosign-key': 'env://SIGNING_KEY' }), InputError)).message).toContain(
       'SIGNING_KEY, which is not set',
     )
-    expect((await refusal(check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: ' ' }))).message).toContain(
-      'which is empty',
+    expect(
+      (await rejection(check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: ' ' }), InputError)).message,
+    ).toContain('which is empty')
+    const wrong = await rejection(
+      check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: pem('EC PRIVATE KEY') }),
+      InputError,
     )
-    const wrong = await refusal(check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: pem('EC PRIVATE KEY') }))
     expect(wrong).toMatchObject({ value: 'env://SIGNING_KEY' })
     await expect(
       check({ 'cosign-key': 'env://SIGNING_KEY' }, { SIGNING_KEY: pem('ENCRYPTED COSIGN PRIVATE KEY') }),
@@ -107,7 +105,7 @@ describe('cosign-key env:// and keyless', () => {
   })
 
   test('keyless needs both OIDC request variables and the workflow ref', async () => {
-    const missing = await refusal(check({ 'cosign-key': '' }, WORKFLOW))
+    const missing = await rejection(check({ 'cosign-key': '' }, WORKFLOW), InputError)
     expect(missing.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set')
     expect(missing.remedy).toContain('permissions: id-token: write')
     await expect(check({ 'cosign-key': '' }, { ...OIDC, ...WORKFLOW })).resolves.toEqual([])
@@ -127,7 +125,7 @@ describe('vex', () => {
     [join(dir, 'missing.json'), 'ENOENT'],
     [dir, 'it is not a file'],
   ])('%s is an input error (%s)', async (path, why) => {
-    const error = await refusal(check({ vex: `${file}\n${path}`, sign: 'false' }))
+    const error = await rejection(check({ vex: `${file}\n${path}`, sign: 'false' }), InputError)
     expect(error).toMatchObject({ input: 'vex', value: path })
     expect(error.message).toContain(why)
   })

@@ -9,6 +9,7 @@ import { planTool } from '../../src/tools/plan.js'
 import { startMirror, type Mirror, type MirrorFault } from '../support/mirror.js'
 import { packTrivy, toolFixture, trivyLabels, type PackedAsset } from '../support/tools.js'
 import { executablesUnder, fakeCalls, filesUnder, useRunnerDirs } from './installer-env.js'
+import { rejection } from '../support/rejection.js'
 
 const platform = runnerPlatform()
 const fixture = toolFixture({ platform })
@@ -48,14 +49,6 @@ const trivyOnly = (version: string, asset: PackedAsset): Partial<ToolsInputs> =>
   trivy: { version, sha256: asset.sha256 },
   cosign: undefined,
 })
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(Error)
-  return error as Error
-}
 
 describe('installTools from the mirror', () => {
   test('hands each tool over once its own identity check passed, with the environment meant for it', async () => {
@@ -135,7 +128,7 @@ describe('installTools from the mirror', () => {
     'cosign %s fails; no cosign file is left or executable, and nothing ran',
     async (fault, kind, message) => {
       mirror.setFault(cosignPath, fault)
-      const error = await rejection(installTools(inputs(), OPTIONS))
+      const error = await rejection(installTools(inputs(), OPTIONS), Error)
       expect(error).toBeInstanceOf(kind)
       expect(error.message).toContain(message)
       expect(error.message).toContain(`${mirror.url}${cosignPath}`)
@@ -153,6 +146,7 @@ describe('installTools from the mirror', () => {
     mirror.setFault(trivyPath, 'wrong-bytes')
     const error = await rejection(
       installTool(planTool('trivy', inputs().trivy, platform, mirror.url), { ...OPTIONS, cache: false }),
+      Error,
     )
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error.message).toMatch(
@@ -166,14 +160,14 @@ describe('installTools from the mirror', () => {
 
   test('404 is not retried and the DownloadError carries URL and status', async () => {
     mirror.setFault(trivyPath, '404')
-    const error = await rejection(installTools(inputs({ cosign: undefined }), OPTIONS))
+    const error = await rejection(installTools(inputs({ cosign: undefined }), OPTIONS), Error)
     expect(error).toMatchObject({ name: 'DownloadError', url: `${mirror.url}${trivyPath}`, status: 404 })
     expect(mirror.requests.filter((request) => request.path === trivyPath)).toHaveLength(1)
   })
 
   test('an archive with a ../ entry is refused before anything is extracted', async () => {
     const { version, asset } = special.traversal
-    const error = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS))
+    const error = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS), Error)
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error.message).toContain(
       `${asset.name} holds an unsafe entry "../evil" (a ".." path segment); refusing to extract it`,
@@ -184,24 +178,24 @@ describe('installTools from the mirror', () => {
 
   test('an archive without the trivy executable is a clear error', async () => {
     const { version, asset } = special.noBinary
-    const error = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS))
+    const error = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS), Error)
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error.message).toBe(`${asset.name} has no trivy at its top level (entries: LICENSE, README.md)`)
   })
 
   test('an archive holding another version passes its hash but fails the identity check', async () => {
     const { version, asset } = special.wrongVersion
-    const error = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS))
+    const error = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS), Error)
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error.message).toMatch(/reports version 0\.74\.94, but trivy v0\.74\.95 was requested/)
   })
 
   test('a pinned version is checked against the pin: a stand-in can never pass, even with its own hash given', async () => {
     const { version, asset } = special.pinned
-    const pinOnly = await rejection(installTools(inputs({ trivy: { version }, cosign: undefined }), OPTIONS))
+    const pinOnly = await rejection(installTools(inputs({ trivy: { version }, cosign: undefined }), OPTIONS), Error)
     expect(pinOnly).toBeInstanceOf(IntegrityError)
     expect(pinOnly.message).toContain('but the pinned sha256 is')
-    const withHash = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS))
+    const withHash = await rejection(installTools(inputs(trivyOnly(version, asset)), OPTIONS), Error)
     expect(withHash.message).toContain('differs from the sha256 vouch pins')
     expect(executablesUnder(dirs().root)).toEqual([])
   })
@@ -215,13 +209,13 @@ describe('installTools from the mirror', () => {
     ],
     ['an unpinned version without a hash', { version: 'v0.74.99' }, InputError],
   ])('%s is refused before any download, cosign included', async (_, trivy, kind) => {
-    const error = await rejection(installTools(inputs({ trivy }), OPTIONS))
+    const error = await rejection(installTools(inputs({ trivy }), OPTIONS), Error)
     expect(error).toBeInstanceOf(kind)
     expect(mirror.requests).toEqual([])
   })
 
   test('a missing cosign-sha256 is refused before Trivy downloads', async () => {
-    const error = await rejection(installTools(inputs({ cosign: { version: 'v3.0.99' } }), OPTIONS))
+    const error = await rejection(installTools(inputs({ cosign: { version: 'v3.0.99' } }), OPTIONS), Error)
     expect(error).toMatchObject({ name: 'InputError', input: 'cosign-sha256' })
     expect(mirror.requests).toEqual([])
   })
