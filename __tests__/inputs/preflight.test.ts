@@ -9,7 +9,7 @@ import { readInputs } from '../../src/inputs.js'
 import { checkBeforeNetwork } from '../../src/stages/preflight.js'
 import type { RunPlan } from '../../src/stages/plan.js'
 import { pinnedSha256 } from '../../src/tools/checksums.js'
-import { actionDefaults } from './reader.js'
+import { actionDefaults, inputReader } from './reader.js'
 import { rejection } from '../support/rejection.js'
 
 let defaults: Record<string, string> = {}
@@ -22,21 +22,9 @@ const WORKFLOW = { GITHUB_WORKFLOW_REF: 'example/app/.github/workflows/release.y
 const BODY = 'eyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9\nQUJDREVGR0g='
 const pem = (type: string, body = BODY): string => `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----`
 
-function planFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<RunPlan> {
-  const given: Record<string, string> = {
-    ...defaults,
-    image: 'ghcr.io/acme/shop:1.0',
-    'output-dir': 'vouch-out',
-    ...inputs,
-  }
-  return checkBeforeNetwork(
-    readInputs((name) => given[name] ?? ''),
-    {
-      RUNNER_OS: 'Linux',
-      RUNNER_ARCH: 'X64',
-      ...env,
-    },
-  )
+async function planFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<RunPlan> {
+  const read = await inputReader({ image: 'ghcr.io/acme/shop:1.0', 'output-dir': 'vouch-out', ...inputs })
+  return checkBeforeNetwork(readInputs(read), { RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', ...env })
 }
 
 /** The exceptions of the plan the check returns. */
