@@ -21,7 +21,7 @@ const NEVER_FOR_TRIVY = [
 ]
 
 test('no trivy invocation sees the signing key, cosign settings or runner tokens; cosign still signs', async () => {
-  const run = await runScenario(scene.world, `${scene.world.registry.host}/team/app:1.0`, {
+  const run = await runScenario(scene.world, scene.image(), {
     inputs: { 'cosign-key': 'env://MY_SIGNING_KEY', 'cosign-password': '' },
     env: {
       MY_SIGNING_KEY: testKey('ENVKEYMARK'),
