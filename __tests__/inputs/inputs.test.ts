@@ -4,11 +4,9 @@ import { InputError } from '../../src/errors.js'
 import { inputReader } from './reader.js'
 import { badInputs } from './bad-inputs.js'
 
-const reader = inputReader
-
 describe('readInputs with the defaults of action.yml', () => {
   test('gives the contract defaults', async () => {
-    const inputs = readInputs(await reader({}))
+    const inputs = readInputs(await inputReader({}))
     expect(inputs.budgets).toEqual({ CRITICAL: 0, HIGH: 0, MEDIUM: null, LOW: null, UNKNOWN: null })
     expect(inputs).toMatchObject({
       image: { registry: 'registry.example.com', repository: 'team/app', tag: '1.0' },
@@ -102,7 +100,7 @@ describe('good values', () => {
       ['a.vex.json', 'https://example.com/b.json'],
     ],
   ])('%j', async (overrides, pick, expected) => {
-    expect(pick(readInputs(await reader(overrides)))).toEqual(expected)
+    expect(pick(readInputs(await inputReader(overrides)))).toEqual(expected)
   })
 })
 
@@ -112,7 +110,7 @@ describe('bad values are input errors that name the input and quote the value', 
   })
 
   test.each(badInputs)('$input = $value', async ({ input, value, mentions }) => {
-    const read = await reader({ [input]: value })
+    const read = await inputReader({ [input]: value })
     let thrown: unknown
     try {
       readInputs(read)
@@ -127,12 +125,12 @@ describe('bad values are input errors that name the input and quote the value', 
   })
 
   test('a digest that disagrees with the digest in image is refused', async () => {
-    const read = await reader({ image: `nginx@sha256:${'a'.repeat(64)}`, digest: `sha256:${'b'.repeat(64)}` })
+    const read = await inputReader({ image: `nginx@sha256:${'a'.repeat(64)}`, digest: `sha256:${'b'.repeat(64)}` })
     expect(() => readInputs(read)).toThrow(/`digest`/)
   })
 
   test('a PEM-looking key is never quoted in the error', async () => {
-    const read = await reader({ 'cosign-key': 'SECRET-KEY-MATERIAL' })
+    const read = await inputReader({ 'cosign-key': 'SECRET-KEY-MATERIAL' })
     expect(() => readInputs(read)).toThrow(InputError)
     try {
       readInputs(read)
