@@ -62,12 +62,15 @@ export function worldWithImage(repository: string, tag: string): { readonly worl
     await pushImage(started.registry.host, repository, tag)
   })
   afterAll(async () => started?.close())
+  const world = (): World => {
+    if (started === undefined) throw new Error('the world is started before the tests, not while they are collected')
+    return started
+  }
   return {
     get world(): World {
-      if (started === undefined) throw new Error('the world is started before the tests, not while they are collected')
-      return started
+      return world()
     },
-    image: () => `${started?.registry.host}/${repository}:${tag}`,
+    image: () => `${world().registry.host}/${repository}:${tag}`,
   }
 }
 
