@@ -97,7 +97,7 @@ export async function signImage(request: SignRequest): Promise<SigningOutcome> {
 }
 
 /** The images a signature on the target would cover that no scan of this run was for (by digest). */
-export function unscannedImages(
+function unscannedImages(
   target: Pick<ImageTarget, 'contents'>,
   scan: Pick<ScanOutcome, 'scans'>,
 ): ImageToScan[] {
