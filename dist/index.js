@@ -33775,8 +33775,7 @@ async function scanPlatforms(run) {
     const { options, now } = run;
     const scans = [];
     for (const image of options.images) {
-        const title = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
-        scans.push(await lib_core/* group */.Os(`Trivy: ${title}`, () => run.scan(image)));
+        scans.push(await lib_core/* group */.Os(`Trivy: ${imageTitle(image)}`, () => run.scan(image)));
     }
     const meta = await readDbMetadata(options.cacheDir);
     const repository = run.usedCachedFallback
@@ -33893,7 +33892,7 @@ class Runner {
             `${noFallback === undefined ? '' : `, and ${noFallback}`}. ${said}`, DB_REMEDY);
     }
     async check(outcome, image, reportFile) {
-        const target = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
+        const target = imageTitle(image);
         if (outcome.exitCode === 0) {
             if (await isFile(reportFile))
                 return;
@@ -33930,6 +33929,10 @@ class Runner {
             throw new ScanFailure(`Could not run Trivy at ${options.trivyPath}: ${(0,errors/* errorMessage */.gJ)(error)}.`, 'The Trivy install step did not leave a runnable binary; re-run the job, and report it if it persists.', { cause: error });
         }
     }
+}
+/** `repo@sha256:… (linux/arm64)`: how the log group and the failure messages name one image. */
+function imageTitle(image) {
+    return image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
 }
 function absoluteVex(source) {
     // Trivy's own sources and URLs are not paths; a relative path must survive Trivy's empty working folder.
