@@ -34594,7 +34594,7 @@ async function resolveImage(inputs, platforms, env) {
             lib_core/* warning */.$e(`platforms is ${platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`);
         }
         const image = { pinned, digest: resolved.digest };
-        return { ...target, isIndex: false, images: [image], contents: [image], platformNames: [] };
+        return { ...target, isIndex: false, images: [image], contents: [image] };
     }
     const contents = indexImages(reference, resolved.platforms);
     const images = chooseImages(platforms, contents, pinned);
@@ -34608,7 +34608,7 @@ async function resolveImage(inputs, platforms, env) {
             'and signs nothing in it');
     }
     lib_core/* info */.pq(`Images to scan: ${images.map((image) => (0,log_safe/* logSafe */.s)(`${image.label} ${image.digest}`)).join(', ')}`);
-    return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
+    return { ...target, isIndex: true, images, contents };
 }
 /**
  * The images of an index, each pinned by its own digest: every entry but buildx's attestation manifests. An entry
@@ -39221,7 +39221,8 @@ function summaryOf(published) {
     return renderSummary({
         verdict,
         image: target?.pinned ?? '',
-        platforms: target?.platformNames ?? [],
+        // The labels of the scanned images; a single-platform image has none.
+        platforms: target?.images.flatMap((image) => (image.label === undefined ? [] : [image.label])) ?? [],
         ...(tools === undefined ? {} : { trivyVersion: tools.trivy.version }),
         ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
         ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),
