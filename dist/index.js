@@ -33775,8 +33775,7 @@ async function scanPlatforms(run) {
     const { options, now } = run;
     const scans = [];
     for (const image of options.images) {
-        const title = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
-        scans.push(await lib_core/* group */.Os(`Trivy: ${title}`, () => run.scan(image)));
+        scans.push(await lib_core/* group */.Os(`Trivy: ${imageTitle(image)}`, () => run.scan(image)));
     }
     const meta = await readDbMetadata(options.cacheDir);
     const repository = run.usedCachedFallback
@@ -33893,7 +33892,7 @@ class Runner {
             `${noFallback === undefined ? '' : `, and ${noFallback}`}. ${said}`, DB_REMEDY);
     }
     async check(outcome, image, reportFile) {
-        const target = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
+        const target = imageTitle(image);
         if (outcome.exitCode === 0) {
             if (await isFile(reportFile))
                 return;
@@ -33930,6 +33929,10 @@ class Runner {
             throw new ScanFailure(`Could not run Trivy at ${options.trivyPath}: ${(0,errors/* errorMessage */.gJ)(error)}.`, 'The Trivy install step did not leave a runnable binary; re-run the job, and report it if it persists.', { cause: error });
         }
     }
+}
+/** `repo@sha256:… (linux/arm64)`: how the log group and the failure messages name one image. */
+function imageTitle(image) {
+    return image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`;
 }
 function absoluteVex(source) {
     // Trivy's own sources and URLs are not paths; a relative path must survive Trivy's empty working folder.
@@ -34591,7 +34594,7 @@ async function resolveImage(inputs, platforms, env) {
             lib_core/* warning */.$e(`platforms is ${platforms.join(',')}, but ${pinned} is a single-platform image: scanning it as it is`);
         }
         const image = { pinned, digest: resolved.digest };
-        return { ...target, isIndex: false, images: [image], contents: [image], platformNames: [] };
+        return { ...target, isIndex: false, images: [image], contents: [image] };
     }
     const contents = indexImages(reference, resolved.platforms);
     const images = chooseImages(platforms, contents, pinned);
@@ -34605,7 +34608,7 @@ async function resolveImage(inputs, platforms, env) {
             'and signs nothing in it');
     }
     lib_core/* info */.pq(`Images to scan: ${images.map((image) => (0,log_safe/* logSafe */.s)(`${image.label} ${image.digest}`)).join(', ')}`);
-    return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') };
+    return { ...target, isIndex: true, images, contents };
 }
 /**
  * The images of an index, each pinned by its own digest: every entry but buildx's attestation manifests. An entry
@@ -36287,7 +36290,7 @@ class KeptFile {
 /**
  * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`, marks it executable and returns
  * its path. A tar.gz's executable is written while the archive is listed, and removed unless every entry passes
-the checks; a zip is listed and checked before it is extracted; a bare binary (cosign) is moved, not copied, so the
+ * the checks; a zip is listed and checked before it is extracted; a bare binary (cosign) is moved, not copied, so the
  * file that runs is the very file whose sha256 was checked. Throws IntegrityError for an archive with an unsafe entry
  * or without the expected executable.
  */
@@ -39218,7 +39221,8 @@ function summaryOf(published) {
     return renderSummary({
         verdict,
         image: target?.pinned ?? '',
-        platforms: target?.platformNames ?? [],
+        // The labels of the scanned images; a single-platform image has none.
+        platforms: target?.images.flatMap((image) => (image.label === undefined ? [] : [image.label])) ?? [],
         ...(tools === undefined ? {} : { trivyVersion: tools.trivy.version }),
         ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
         ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),

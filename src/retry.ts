@@ -17,7 +17,7 @@ export interface RetryOptions<T> {
   onRetry?: (result: T, waitMs: number, attempt: number, attempts: number) => void
 }
 
-export const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Runs `tryOnce` until a result is not retryable or the tries run out, and returns the last result. */
 export async function retrying<T>(tryOnce: (attempt: number) => Promise<T>, options: RetryOptions<T>): Promise<T> {

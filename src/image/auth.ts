@@ -12,8 +12,6 @@ import { send } from './transport.js'
 // A token answer is a JWT or two in JSON: a few KiB. Anything near this is not one.
 const TOKEN_LIMIT = 1024 * 1024
 
-export type { CredentialSource, Identity, RegistrySession } from './session.js'
-
 export interface Challenge {
   /** Lower case: `bearer` or `basic`. */
   scheme: string

@@ -6,7 +6,8 @@ import { readCapped, readErrorText } from '../capped-body.js'
 import { RegistryError } from '../errors.js'
 import { logSafe } from '../log-safe.js'
 import type { RegistryCredentials } from './credentials.js'
-import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized, type RegistrySession } from './auth.js'
+import { chooseIdentity, describeIdentity, registryMessage, sendAuthorized } from './auth.js'
+import type { RegistrySession } from './session.js'
 import type { DockerConfig } from './docker-config.js'
 import {
   formatReference,

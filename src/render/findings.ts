@@ -93,7 +93,7 @@ export function versionChange(finding: Finding): string {
  * packages in the order of their worst finding; the rest follow as they were. A reviewer fixes packages, not
  * CVEs, and a few dozen rows are what they read; the reports hold the rest. Applying it twice changes nothing.
  */
-export function worstByPackage(findings: readonly Finding[], limit: number): Finding[] {
+function worstByPackage(findings: readonly Finding[], limit: number): Finding[] {
   const groups = new Map<string, Finding[]>()
   for (const finding of findings.slice(0, limit)) {
     const key = `${finding.pkgName}\u0000${finding.installedVersion}\u0000${finding.pkgPath ?? ''}`

@@ -178,7 +178,7 @@ export function renderPredicate(context: PredicateContext): VulnPredicate {
 }
 
 /** The verdict and the numbers it came from, with the severities lower-cased as the budget inputs name them. */
-export function gateFacts(gate: GateResult, annotationKey: string): GateFacts {
+function gateFacts(gate: GateResult, annotationKey: string): GateFacts {
   const status = decide(gate).status
   const bySeverity = <T>(pick: (severity: Severity) => T): SeverityCounts<T> =>
     Object.fromEntries(SEVERITIES.map((severity) => [severity.toLowerCase(), pick(severity)])) as SeverityCounts<T>

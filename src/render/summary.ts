@@ -25,8 +25,6 @@ import {
   type RowList,
 } from './summary-tables.js'
 
-export type { SigningSummary } from './summary-sections.js'
-
 /** GitHub refuses a step summary over 1 MiB (1 048 576 bytes); this leaves a margin for what the runner adds. */
 export const SUMMARY_LIMIT_BYTES = 1_000_000
 

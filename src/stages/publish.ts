@@ -79,7 +79,8 @@ export function summaryOf(published: Published): string {
   return renderSummary({
     verdict,
     image: target?.pinned ?? '',
-    platforms: target?.platformNames ?? [],
+    // The labels of the scanned images; a single-platform image has none.
+    platforms: target?.images.flatMap((image) => (image.label === undefined ? [] : [image.label])) ?? [],
     ...(tools === undefined ? {} : { trivyVersion: tools.trivy.version }),
     ...(scan?.db.updatedAt === undefined ? {} : { dbUpdatedAt: scan.db.updatedAt }),
     ...(scan?.db.usedCachedFallback === true ? { dbCachedFallback: true } : {}),

@@ -36,8 +36,6 @@ export interface ImageTarget {
    * image itself. Signing needs each of them scanned.
    */
   contents: ImageToScan[]
-  /** The labels of the scanned images, for the summary; empty for a single-platform image. */
-  platformNames: string[]
   /** Plain HTTP registry on loopback: Trivy and cosign are told so. */
   insecure: boolean
 }
@@ -66,7 +64,7 @@ export async function resolveImage(
       )
     }
     const image = { pinned, digest: resolved.digest }
-    return { ...target, isIndex: false, images: [image], contents: [image], platformNames: [] }
+    return { ...target, isIndex: false, images: [image], contents: [image] }
   }
 
   const contents = indexImages(reference, resolved.platforms)
@@ -87,7 +85,7 @@ export async function resolveImage(
     )
   }
   core.info(`Images to scan: ${images.map((image) => logSafe(`${image.label} ${image.digest}`)).join(', ')}`)
-  return { ...target, isIndex: true, images, contents, platformNames: images.map((image) => image.label ?? '') }
+  return { ...target, isIndex: true, images, contents }
 }
 
 /**

@@ -97,10 +97,7 @@ export async function signImage(request: SignRequest): Promise<SigningOutcome> {
 }
 
 /** The images a signature on the target would cover that no scan of this run was for (by digest). */
-export function unscannedImages(
-  target: Pick<ImageTarget, 'contents'>,
-  scan: Pick<ScanOutcome, 'scans'>,
-): ImageToScan[] {
+function unscannedImages(target: Pick<ImageTarget, 'contents'>, scan: Pick<ScanOutcome, 'scans'>): ImageToScan[] {
   const scanned = new Set(scan.scans.map((entry) => entry.digest))
   return target.contents.filter((image) => !scanned.has(image.digest))
 }

@@ -9,8 +9,6 @@ import { finished } from 'node:stream/promises'
 import { DownloadError, errorMessage } from '../errors.js'
 import { retrying, type RetryPolicy } from '../retry.js'
 
-export type { RetryPolicy } from '../retry.js'
-
 export interface DownloadOptions {
   fetch?: typeof fetch
   retry?: RetryPolicy

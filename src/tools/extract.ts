@@ -92,7 +92,7 @@ class KeptFile {
 /**
  * Puts the asset's executable into `dest` (an empty directory) as `asset.binary`, marks it executable and returns
  * its path. A tar.gz's executable is written while the archive is listed, and removed unless every entry passes
-the checks; a zip is listed and checked before it is extracted; a bare binary (cosign) is moved, not copied, so the
+ * the checks; a zip is listed and checked before it is extracted; a bare binary (cosign) is moved, not copied, so the
  * file that runs is the very file whose sha256 was checked. Throws IntegrityError for an archive with an unsafe entry
  * or without the expected executable.
  */

@@ -149,8 +149,7 @@ async function scanPlatforms(run: Runner): Promise<TrivyScanResult> {
   const { options, now } = run
   const scans: PlatformScan[] = []
   for (const image of options.images) {
-    const title = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`
-    scans.push(await core.group(`Trivy: ${title}`, () => run.scan(image)))
+    scans.push(await core.group(`Trivy: ${imageTitle(image)}`, () => run.scan(image)))
   }
   const meta = await readDbMetadata(options.cacheDir)
   const repository = run.usedCachedFallback
@@ -287,7 +286,7 @@ class Runner {
   }
 
   private async check(outcome: Outcome, image: TrivyImage, reportFile: string): Promise<void> {
-    const target = image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`
+    const target = imageTitle(image)
     if (outcome.exitCode === 0) {
       if (await isFile(reportFile)) return
       throw new ScanFailure(
@@ -340,6 +339,11 @@ class Runner {
       )
     }
   }
+}
+
+/** `repo@sha256:… (linux/arm64)`: how the log group and the failure messages name one image. */
+function imageTitle(image: TrivyImage): string {
+  return image.label === undefined ? image.pinned : `${image.pinned} (${image.label})`
 }
 
 function absoluteVex(source: string): string {
