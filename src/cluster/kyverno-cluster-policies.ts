@@ -2,11 +2,9 @@
 // legacy `.sig` format. One rule per mode, each with its own `failureAction` (per-rule since 1.13).
 import { VULN_PREDICATE_TYPE } from '../render/predicate.js'
 import { attestationConditions, budgetSummary, requiredAnnotations } from './gate-facts.js'
-import { modes, podsIn, policyMetadata, VERIFY_TIMEOUT_SECONDS } from './kyverno-modes.js'
+import { modes, podsIn, policyMetadata, REKOR_URL, VERIFY_TIMEOUT_SECONDS } from './kyverno-modes.js'
 import { registriesExpression, TAGS_EXPRESSION } from './pod-images.js'
 import type { PolicyOptions } from './policy-options.js'
-
-const REKOR_URL = 'https://rekor.sigstore.dev'
 
 function celRule(name: string, expression: string, message: string, options: PolicyOptions): unknown[] {
   return modes(options).map((mode) => ({
