@@ -1,5 +1,5 @@
 // Where the policies apply and how hard: Enforce in the production namespaces, Audit (admit and report) in staging,
-// never in the system namespaces. Shared by every rendered Kyverno policy.
+// never in the system namespaces. Shared by every rendered policy, Kyverno's and Gatekeeper's constraints.
 import type { PolicyOptions } from './policy-options.js'
 
 export interface Mode {
