@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { assetPath, runnerPlatform } from '../src/tools/assets.js'
+import { startMirror, type Mirror } from '../__tests__/support/mirror.js'
 import { trivyLabels, type ToolFixtureInputs } from '../__tests__/support/tools.js'
+import { scratchDir } from './scratch.js'
 
 export const TRIVY_VERSION = 'v0.74.99'
 export const COSIGN_VERSION = 'v3.0.99'
@@ -32,6 +34,24 @@ export interface StandInOptions {
   digest: string
   /** Incompressible bytes added to each asset, to make downloads of a realistic length. */
   padBytes?: { trivy: number; cosign: number }
+}
+
+/**
+ * Stand-ins for one pushed image in a scratch folder, served by a loopback mirror (throttled per connection when
+ * `bytesPerSecond` is set) that closes when `use` ends.
+ */
+export async function withStandIns<T>(
+  options: StandInOptions & { bytesPerSecond?: number },
+  use: (tools: StandIns, mirror: Mirror) => Promise<T>,
+): Promise<T> {
+  const { bytesPerSecond, ...toolOptions } = options
+  const tools = standIns(scratchDir('vouch-bench-tools-'), toolOptions)
+  const mirror = await startMirror(tools.assets, bytesPerSecond === undefined ? {} : { bytesPerSecond })
+  try {
+    return await use(tools, mirror)
+  } finally {
+    await mirror.close()
+  }
 }
 
 export function standIns(state: string, options: StandInOptions): StandIns {
