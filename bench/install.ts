@@ -2,13 +2,13 @@
 // against the slower of the two downloads alone; then a warm install, which must make no request at all.
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { startMirror, type Mirror } from '../__tests__/support/mirror.js'
+import type { Mirror } from '../__tests__/support/mirror.js'
 import { pushImage } from '../__tests__/support/push.js'
 import { startRegistry } from '../__tests__/support/registry.js'
 import { MB, mb, ms, printTable, ratio, target, times } from './format.js'
 import { signingInputs, timedRun } from './overhead.js'
-import { scratchDir, scratchRunner } from './scratch.js'
-import { standIns, type StandIns } from './stand-ins.js'
+import { scratchRunner } from './scratch.js'
+import { withStandIns, type StandIns } from './stand-ins.js'
 
 export interface InstallBenchOptions {
   report: string
@@ -21,14 +21,14 @@ export async function runInstallBench(options: InstallBenchOptions): Promise<voi
   try {
     const image = await pushImage(registry.host, 'bench/install', 'v1')
     const repository = `${registry.host}/bench/install`
-    const tools = standIns(scratchDir('vouch-bench-tools-'), {
+    const standInOptions = {
       report: options.report,
       repository,
       digest: image.digest,
       padBytes: options.padBytes,
-    })
-    const mirror = await startMirror(tools.assets, { bytesPerSecond: options.bytesPerSecond })
-    try {
+      bytesPerSecond: options.bytesPerSecond,
+    }
+    await withStandIns(standInOptions, async (tools, mirror) => {
       // One after the other: each alone on the link, as the slower of them is the floor of the parallel install.
       const singles: { name: string; bytes: number; milliseconds: number }[] = []
       for (const [assetPath, bytes] of tools.assets) {
@@ -66,9 +66,7 @@ export async function runInstallBench(options: InstallBenchOptions): Promise<voi
       printTable(`Install: loopback mirror at ${mb(options.bytesPerSecond)} MB/s per connection`, rows)
       target({ name: 'cold install vs slower single download', value: install / slower, limit: 1.2, unit: times(2) })
       target({ name: 'warm install requests', value: warmRequests, limit: 0, exact: true, unit: (v) => `${v}` })
-    } finally {
-      await mirror.close()
-    }
+    })
   } finally {
     await registry.stop()
   }

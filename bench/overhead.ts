@@ -5,13 +5,12 @@ import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { runAction, type ActionRun, type RunnerDirs } from '../__tests__/harness/run-action.js'
-import { startMirror } from '../__tests__/support/mirror.js'
 import { pushImage, pushIndex } from '../__tests__/support/push.js'
 import { startRegistry } from '../__tests__/support/registry.js'
 import { mb, median, ms, printTable, ratio, target, times } from './format.js'
 import { actionNode, timeSpawn } from './spawn.js'
-import { scratchDir, scratchRunner } from './scratch.js'
-import { standIns, type StandIns } from './stand-ins.js'
+import { scratchRunner } from './scratch.js'
+import { withStandIns, type StandIns } from './stand-ins.js'
 
 /** A key-signing setup as a workflow would pass it; the stand-in cosign never reads it. */
 export const BENCH_KEY =
@@ -49,13 +48,7 @@ export async function runOverheadBench(options: { root: string; runs: number; re
   try {
     const image = await pushImage(registry.host, 'bench/app', 'v1')
     const repository = `${registry.host}/bench/app`
-    const tools = standIns(scratchDir('vouch-bench-tools-'), {
-      report: options.report,
-      repository,
-      digest: image.digest,
-    })
-    const mirror = await startMirror(tools.assets)
-    try {
+    await withStandIns({ report: options.report, repository, digest: image.digest }, async (tools, mirror) => {
       const inputs = { image: `${repository}:v1`, digest: image.digest, ...signingInputs(tools, mirror.url) }
       const runner = await scratchRunner()
       await timedRun(inputs, runner) // fills the tool cache
@@ -101,9 +94,7 @@ export async function runOverheadBench(options: { root: string; runs: number; re
       if (last?.outputs.signed !== 'true') throw new Error('the last run did not sign')
       target({ name: 'overhead vs bare node start', value: median(action) / median(bare), limit: 4, unit: times(2) })
       await scansPerImage(registry.host, options.report, inputs, tools)
-    } finally {
-      await mirror.close()
-    }
+    })
   } finally {
     await registry.stop()
   }
@@ -163,18 +154,14 @@ async function scansPerImage(
 
   const platforms = ['linux/amd64', 'linux/arm64']
   const index = await pushIndex(host, 'bench/multi', 'v1', platforms)
-  const tools = standIns(scratchDir('vouch-bench-tools-'), {
-    report,
-    repository: `${host}/bench/multi`,
-    digest: index.digest,
-  })
-  const mirror = await startMirror(tools.assets)
-  try {
-    const inputs = { image: `${host}/bench/multi:v1`, digest: index.digest, ...signingInputs(tools, mirror.url) }
-    await timedRun(inputs, await scratchRunner())
-  } finally {
-    await mirror.close()
-  }
+  const tools = await withStandIns(
+    { report, repository: `${host}/bench/multi`, digest: index.digest },
+    async (tools, mirror) => {
+      const inputs = { image: `${host}/bench/multi:v1`, digest: index.digest, ...signingInputs(tools, mirror.url) }
+      await timedRun(inputs, await scratchRunner())
+      return tools
+    },
+  )
   const scans = tools.invocations().filter((call) => call.tool === 'trivy' && call.argv[0] === 'image')
   // Each image of the index is scanned as itself, `repo@<its digest>` (the last argument), never by --platform.
   const perPlatform = platforms.map((platform) => ({

@@ -128,9 +128,14 @@ function report(figures: Map<number, SizeFigures>): void {
     )
   // Wall time is what a pipeline waits; CPU time is printed beside it because other work on the machine moves it less.
   for (const [size, f] of figures) {
-    const cpu = `; CPU time ${(f.pipelineCpu / f.parseCpu).toFixed(2)}×`
-    const unit = (v: number): string => `${v.toFixed(2)}×`
-    target({ name: `pipeline time ${size} MB`, value: f.pipelineMs / f.parseMs, limit: 1.5, unit, detail: cpu })
+    const cpu = `; CPU time ${times(2)(f.pipelineCpu / f.parseCpu)}`
+    target({
+      name: `pipeline time ${size} MB`,
+      value: f.pipelineMs / f.parseMs,
+      limit: 1.5,
+      unit: times(2),
+      detail: cpu,
+    })
   }
   // Above what an idle Node holds (about 60 MB, whatever the report): that part is no cost of reading the report.
   for (const [size, f] of figures) {

@@ -4,15 +4,15 @@
 // vouch's single scan that writes all three. Never a stand-in: a missing tool or DB prints `missing: <what>`.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { realTool } from '../__tests__/e2e/support/real-tools.js'
+import { packReleases, RELEASED } from '../__tests__/e2e/support/releases.js'
 import { type RunnerDirs } from '../__tests__/harness/run-action.js'
 import { startMirror } from '../__tests__/support/mirror.js'
 import { startRegistry } from '../__tests__/support/registry.js'
-import { assetPath, runnerPlatform } from '../src/tools/assets.js'
 import { adoptCachedAsset } from '../src/tools/cached-asset.js'
 import { unpackAsset } from '../src/tools/extract.js'
 import { median, missing, ms, note, printTable, ratio, target, times } from './format.js'
@@ -21,12 +21,11 @@ import { timeSpawn } from './spawn.js'
 import { scratchRunner } from './scratch.js'
 import { buildTrivyDb, seedTrivyCache } from './trivy-db.js'
 import { timedRun } from './overhead.js'
-import { trivyLabels } from '../__tests__/support/tools.js'
 
 // The tier's builds of the pinned releases, labelled so that vouch installs them unpinned with their sha256
 // (a local build is a different file from the release asset vouch pins, and is rightly refused under that tag).
-const TRIVY = 'v0.74.0-e2e'
-const COSIGN = 'v3.0.6-e2e'
+const TRIVY = RELEASED.trivy.version
+const COSIGN = RELEASED.cosign.version
 const TARGETS = ['vouch vs by hand', 'three formats vs vouch single run']
 const PASSWORD = 'bench-key-password'
 // Offline, as the real-tool tier runs Trivy (FACTS.md): the same for vouch's Trivy and the one run by hand.
@@ -82,7 +81,7 @@ async function measure(setup: Setup): Promise<void> {
       env: { ...process.env, COSIGN_PASSWORD: PASSWORD },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
-    const releases = packReleases(trivy, cosign, path.join(work, 'release'))
+    const releases = releaseInputs()
     const mirror = await startMirror(releases.assets)
     try {
       const runner = await scratchRunner()
@@ -232,36 +231,17 @@ class ByHand {
   }
 }
 
-/** The tier's binaries as release assets (`trivy_<v>_Linux-64bit.tar.gz` with LICENSE and README.md, a bare cosign). */
-function packReleases(trivy: string, cosign: string, folder: string) {
-  const platform = runnerPlatform()
-  const labels = trivyLabels(platform)
-  const trivyName = `trivy_${TRIVY.slice(1)}_${labels.os}-${labels.arch}.tar.gz`
-  const cosignName = `cosign-${platform.os}-${platform.arch}`
-  const root = path.join(folder, 'root')
-  mkdirSync(root, { recursive: true })
-  copyFileSync(trivy, path.join(root, 'trivy'))
-  writeFileSync(path.join(root, 'LICENSE'), 'Apache License\nVersion 2.0, January 2004\n')
-  writeFileSync(path.join(root, 'README.md'), `# Trivy ${TRIVY}, built from github.com/aquasecurity/trivy\n`)
-  const archive = path.join(folder, trivyName)
-  execFileSync('tar', ['-I', 'gzip -1', '-cf', archive, '--owner=0', '--group=0', 'trivy', 'LICENSE', 'README.md'], {
-    cwd: root,
-  })
-  rmSync(root, { recursive: true })
-  const trivyBytes = readFileSync(archive)
-  const cosignBytes = readFileSync(cosign)
-  const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
+/** The tier's binaries as release assets, packed (once, and cached) by the real-tool tier's own packer. */
+function releaseInputs() {
+  const { trivy, cosign } = packReleases()
   return {
-    files: [archive, cosign],
-    assets: new Map([
-      [assetPath('trivy', TRIVY, trivyName), trivyBytes],
-      [assetPath('cosign', COSIGN, cosignName), cosignBytes],
-    ]),
+    files: [trivy.file, cosign.file],
+    assets: new Map([trivy, cosign].map((release) => [release.path, readFileSync(release.file)])),
     inputs: {
-      'trivy-version': TRIVY,
-      'trivy-sha256': sha(trivyBytes),
-      'cosign-version': COSIGN,
-      'cosign-sha256': sha(cosignBytes),
+      'trivy-version': trivy.version,
+      'trivy-sha256': trivy.sha256,
+      'cosign-version': cosign.version,
+      'cosign-sha256': cosign.sha256,
     },
   }
 }

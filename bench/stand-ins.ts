@@ -6,8 +6,10 @@ import { createHash, randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { assetPath, runnerPlatform } from '../src/tools/assets.js'
-import { trivyLabels, type ToolFixtureInputs } from '../__tests__/support/tools.js'
+import { assetName, assetPath, runnerPlatform } from '../src/tools/assets.js'
+import { startMirror, type Mirror } from '../__tests__/support/mirror.js'
+import type { ToolFixtureInputs } from '../__tests__/support/tools.js'
+import { scratchDir } from './scratch.js'
 
 export const TRIVY_VERSION = 'v0.74.99'
 export const COSIGN_VERSION = 'v3.0.99'
@@ -34,6 +36,24 @@ export interface StandInOptions {
   padBytes?: { trivy: number; cosign: number }
 }
 
+/**
+ * Stand-ins for one pushed image in a scratch folder, served by a loopback mirror (throttled per connection when
+ * `bytesPerSecond` is set) that closes when `use` ends.
+ */
+export async function withStandIns<T>(
+  options: StandInOptions & { bytesPerSecond?: number },
+  use: (tools: StandIns, mirror: Mirror) => Promise<T>,
+): Promise<T> {
+  const { bytesPerSecond, ...toolOptions } = options
+  const tools = standIns(scratchDir('vouch-bench-tools-'), toolOptions)
+  const mirror = await startMirror(tools.assets, bytesPerSecond === undefined ? {} : { bytesPerSecond })
+  try {
+    return await use(tools, mirror)
+  } finally {
+    await mirror.close()
+  }
+}
+
 export function standIns(state: string, options: StandInOptions): StandIns {
   mkdirSync(path.join(state, 'log'), { recursive: true })
   writeFileSync(path.join(state, 'report.json'), reportFor(options))
@@ -54,10 +74,9 @@ export function standIns(state: string, options: StandInOptions): StandIns {
     `${JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify(statement)).toString('base64') })}\n`,
   )
 
-  const platform = runnerPlatform()
-  const labels = trivyLabels(platform)
-  const trivyName = `trivy_${TRIVY_VERSION.slice(1)}_${labels.os}-${labels.arch}.tar.gz`
-  const cosignName = `cosign-${platform.os}-${platform.arch}`
+  // Named as vouch names the assets it downloads for this runner.
+  const trivyName = assetName('trivy', TRIVY_VERSION, runnerPlatform())
+  const cosignName = assetName('cosign', COSIGN_VERSION, runnerPlatform())
   const pad = options.padBytes ?? { trivy: 0, cosign: 0 }
   const trivy = packTrivy(path.join(state, 'pack'), trivyName, trivyScript(state), pad.trivy)
   // The shell never reads past the script's last `exit`: a trailing comment line can be as long as it likes.

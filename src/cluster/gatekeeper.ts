@@ -2,6 +2,7 @@
 // annotation. Signatures need an external-data provider (policies/README.md); nothing here claims to check them.
 import { registryPrefix, type PolicyOptions } from './policy-options.js'
 import { gatekeeperSuiteFiles } from './gatekeeper-suites.js'
+import { modes } from './kyverno-modes.js'
 import { yamlFile, type PolicyFile } from './policy-file.js'
 
 // Rego v1 syntax (`if`, `contains`), which Gatekeeper v3.23 compiles for `code[].source.version: v1`.
@@ -96,16 +97,13 @@ interface Constraint {
 
 function constraints(name: string, parameters: unknown, advisory: boolean, options: PolicyOptions): Constraint[] {
   const kind = TEMPLATES[name]!.kind
-  const modes = [
-    { suffix: 'enforce', action: advisory ? 'warn' : 'deny', namespaces: options.enforceNamespaces },
-    { suffix: 'audit', action: advisory ? 'warn' : 'dryrun', namespaces: options.auditNamespaces },
-  ].filter((mode) => mode.namespaces.length > 0)
-  return modes.map((mode) => ({
+  return modes(options).map((mode) => ({
     apiVersion: 'constraints.gatekeeper.sh/v1beta1',
     kind,
-    metadata: { name: `${name}-${mode.suffix}` },
+    metadata: { name: `${name}-${mode.name}` },
     spec: {
-      enforcementAction: mode.action,
+      // Gatekeeper's words for Kyverno's Enforce and Audit; the advisory rule only ever warns.
+      enforcementAction: advisory ? 'warn' : mode.action === 'Enforce' ? 'deny' : 'dryrun',
       match: {
         kinds: [{ apiGroups: [''], kinds: ['Pod'] }],
         namespaces: mode.namespaces,

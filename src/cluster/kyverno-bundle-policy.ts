@@ -2,15 +2,15 @@
 // the vouch signature, and the gate facts read from the signed vuln attestation's predicate.
 import { VULN_PREDICATE_TYPE } from '../render/predicate.js'
 import { budgetSummary, gateFactsExpression } from './gate-facts.js'
-import { modes, policyMetadata, VERIFY_TIMEOUT_SECONDS, type Mode } from './kyverno-modes.js'
+import { modes, policyMetadata, REKOR_URL, VERIFY_TIMEOUT_SECONDS, type Mode } from './kyverno-modes.js'
 import { namespaceExcluded, namespaceMatches, POD_IMAGES, registriesExpression, TAGS_EXPRESSION } from './pod-images.js'
 import type { PolicyOptions } from './policy-options.js'
 
 function attestor(options: PolicyOptions): Record<string, unknown> {
   // insecureIgnoreTlog/insecureIgnoreSCT for `tlog-upload: false` (api policies.kyverno.io/v1 CTLog, v1.19.0).
   const ctlog = options.ignoreTlog
-    ? { url: 'https://rekor.sigstore.dev', insecureIgnoreTlog: true, insecureIgnoreSCT: true }
-    : { url: 'https://rekor.sigstore.dev' }
+    ? { url: REKOR_URL, insecureIgnoreTlog: true, insecureIgnoreSCT: true }
+    : { url: REKOR_URL }
   const signer =
     options.signer.kind === 'key'
       ? { key: { data: options.signer.publicKey.trimEnd() } }

@@ -2,17 +2,22 @@
 // legacy `.sig` format. One rule per mode, each with its own `failureAction` (per-rule since 1.13).
 import { VULN_PREDICATE_TYPE } from '../render/predicate.js'
 import { attestationConditions, budgetSummary, requiredAnnotations } from './gate-facts.js'
-import { modes, podsIn, policyMetadata, VERIFY_TIMEOUT_SECONDS } from './kyverno-modes.js'
+import { modes, podsIn, policyMetadata, REKOR_URL, VERIFY_TIMEOUT_SECONDS, type Mode } from './kyverno-modes.js'
 import { registriesExpression, TAGS_EXPRESSION } from './pod-images.js'
 import type { PolicyOptions } from './policy-options.js'
 
-const REKOR_URL = 'https://rekor.sigstore.dev'
-
-function celRule(name: string, expression: string, message: string, options: PolicyOptions): unknown[] {
+/** One CEL rule per mode; `action` overrides the mode's own failure action (the advisory rule only audits). */
+function celRule(
+  name: string,
+  expression: string,
+  message: string,
+  options: PolicyOptions,
+  action?: Mode['action'],
+): unknown[] {
   return modes(options).map((mode) => ({
     name: `${name}-${mode.name}`,
     ...podsIn(mode, options),
-    validate: { failureAction: mode.action, cel: { expressions: [{ expression, message }] } },
+    validate: { failureAction: action ?? mode.action, cel: { expressions: [{ expression, message }] } },
   }))
 }
 
@@ -64,18 +69,16 @@ function attestorEntry(options: PolicyOptions): Record<string, unknown> {
   // keys through TUF (pkg/image/verifiers/cpol/cosign/cosign.go buildCosignOptions, v1.19.0).
   const rekor = options.ignoreTlog ? { url: REKOR_URL, ignoreTlog: true } : { url: REKOR_URL }
   const ctlog = options.ignoreTlog ? { ignoreSCT: true } : undefined
-  const signer =
-    options.signer.kind === 'key'
-      ? { keys: { publicKeys: options.signer.publicKey.trimEnd(), rekor, ...(ctlog && { ctlog }) } }
-      : {
-          keyless: {
-            subject: `https://github.com/${options.signer.identity}`,
-            issuer: options.signer.issuer,
-            rekor,
-            ...(ctlog && { ctlog }),
-          },
-        }
-  return signer
+  return options.signer.kind === 'key'
+    ? { keys: { publicKeys: options.signer.publicKey.trimEnd(), rekor, ...(ctlog && { ctlog }) } }
+    : {
+        keyless: {
+          subject: `https://github.com/${options.signer.identity}`,
+          issuer: options.signer.issuer,
+          rekor,
+          ...(ctlog && { ctlog }),
+        },
+      }
 }
 
 /**
@@ -146,14 +149,13 @@ export function scanAnnotationPolicy(options: PolicyOptions): unknown {
     ),
     spec: {
       background: true,
-      rules: modes(options).map((mode) => ({
-        name: `scan-annotation-${mode.name}`,
-        ...podsIn(mode, options),
-        validate: {
-          failureAction: 'Audit',
-          cel: { expressions: [{ expression, message: `The pod lacks ${options.annotationKey}: passed (advisory).` }] },
-        },
-      })),
+      rules: celRule(
+        'scan-annotation',
+        expression,
+        `The pod lacks ${options.annotationKey}: passed (advisory).`,
+        options,
+        'Audit',
+      ),
     },
   }
 }

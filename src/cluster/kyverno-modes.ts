@@ -1,5 +1,5 @@
 // Where the policies apply and how hard: Enforce in the production namespaces, Audit (admit and report) in staging,
-// never in the system namespaces. Shared by every rendered Kyverno policy.
+// never in the system namespaces. Shared by every rendered policy, Kyverno's and Gatekeeper's constraints.
 import type { PolicyOptions } from './policy-options.js'
 
 export interface Mode {
@@ -27,6 +27,9 @@ export function podsIn(mode: Mode, options: PolicyOptions): Record<string, unkno
 
 /** Kubernetes caps an admission webhook at 30 s; signature and attestation checks reach the registry several times. */
 export const VERIFY_TIMEOUT_SECONDS = 30
+
+/** The public Rekor log (cosign's default), where a policy looks up vouch's signatures unless `tlog-upload: false`. */
+export const REKOR_URL = 'https://rekor.sigstore.dev'
 
 export function policyMetadata(name: string, title: string, description: string, minversion: string): unknown {
   return {

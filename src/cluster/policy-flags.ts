@@ -1,14 +1,10 @@
 // `npm run policies -- …` flags into PolicyOptions. Pure: the key file is read by the caller-supplied function, and
 // every bad value is an InputError naming its flag.
 import { parseArgs } from 'node:util'
+import { GITHUB_OIDC_ISSUER } from '../cosign/keys.js'
 import { InputError } from '../errors.js'
 import { SEVERITIES, type Severity } from '../report/model.js'
-import {
-  checkPolicyOptions,
-  DEFAULT_POLICY_OPTIONS,
-  GITHUB_ACTIONS_ISSUER,
-  type PolicyOptions,
-} from './policy-options.js'
+import { checkPolicyOptions, DEFAULT_POLICY_OPTIONS, type PolicyOptions } from './policy-options.js'
 
 const BUDGET_FLAGS = Object.fromEntries(
   SEVERITIES.map((severity) => [`max-${severity.toLowerCase()}`, { type: 'string' as const }]),
@@ -101,7 +97,7 @@ export function parsePolicyFlags(argv: string[], readKey: (file: string) => stri
       publicKey !== undefined
         ? { kind: 'key', publicKey: readKey(publicKey) }
         : identity !== undefined
-          ? { kind: 'keyless', identity, issuer: GITHUB_ACTIONS_ISSUER }
+          ? { kind: 'keyless', identity, issuer: GITHUB_OIDC_ISSUER }
           : DEFAULT_POLICY_OPTIONS.signer,
     ignoreTlog: values['no-tlog'] === true,
     registries: listOr('registries', DEFAULT_POLICY_OPTIONS.registries),

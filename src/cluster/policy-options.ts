@@ -1,5 +1,6 @@
 // What a platform team chooses when it renders the admission policies: who signs (a key or a workflow identity),
 // which registries and namespaces, and the budgets the cluster demands. The defaults are what policies/ holds.
+import { GITHUB_OIDC_ISSUER } from '../cosign/keys.js'
 import { InputError } from '../errors.js'
 import { SEVERITIES, type Severity } from '../report/model.js'
 import { DEFAULT_ANNOTATION_KEY } from './annotations.js'
@@ -24,8 +25,6 @@ export interface PolicyOptions {
   budgets: Partial<Record<Severity, number>>
 }
 
-export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com'
-
 /** A placeholder identity in vouch's own form; `--identity` replaces it. */
 const PLACEHOLDER_IDENTITY = 'OWNER/REPO/.github/workflows/release.yml@refs/heads/main'
 
@@ -37,7 +36,7 @@ const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'kyv
 
 export const DEFAULT_POLICY_OPTIONS: PolicyOptions = {
   annotationKey: DEFAULT_ANNOTATION_KEY,
-  signer: { kind: 'keyless', identity: PLACEHOLDER_IDENTITY, issuer: GITHUB_ACTIONS_ISSUER },
+  signer: { kind: 'keyless', identity: PLACEHOLDER_IDENTITY, issuer: GITHUB_OIDC_ISSUER },
   ignoreTlog: false,
   registries: ['registry.internal.example.com/*'],
   enforceNamespaces: ['production-*'],
