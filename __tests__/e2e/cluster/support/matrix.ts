@@ -3,7 +3,8 @@
 import { pushImage } from '../../../support/push.js'
 import { DEFAULT_ANNOTATION_KEY } from '../../../../src/cluster/annotations.js'
 import type { Decision } from './kyverno.js'
-import { finding, STRICT, vouchSign, type Format, type KeyPair, type Scan } from './cosign.js'
+import type { KeyPair } from '../../support/cosign.js'
+import { finding, STRICT, vouchSign, type Format, type Scan } from './cosign.js'
 
 /** The engines the matrix runs on: ClusterPolicy on v1.19 and on the earlier CLI, ImageValidatingPolicy on v1.19. */
 export type Engine = 'cpol' | 'cpolEarlier' | 'ivpol'
