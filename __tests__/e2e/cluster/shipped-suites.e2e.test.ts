@@ -1,10 +1,10 @@
 // The suites shipped in policies/ pass on the real CLIs, as a platform team runs them: `kyverno test` on the
 // validate-only folder (no registry needed) with both Kyverno releases, and `gator verify` on the Gatekeeper suite.
 // Each also fails when an expectation is wrong, so a pass means the policies did what the suite says.
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { realTool, REAL_TOOLS, runTool } from '../support/real-tools.js'
 
 const POLICIES = path.resolve(import.meta.dirname, '../../../policies')
@@ -14,9 +14,15 @@ async function exitCode(binary: string, args: string[]): Promise<{ code: number;
   return { code: result.exitCode, output: `${result.stdout}${result.stderr}` }
 }
 
+const copies: string[] = []
+afterEach(async () => {
+  await Promise.all(copies.splice(0).map((copy) => rm(copy, { recursive: true, force: true })))
+})
+
 /** A copy of policies/ with the first occurrence of `from` in `file` replaced by `to` (a wrong expectation, or a mistake). */
 async function withWrongExpectation(file: string, from: string, to: string): Promise<string> {
   const copy = await mkdtemp(path.join(os.tmpdir(), 'vouch-policies-'))
+  copies.push(copy)
   await cp(POLICIES, copy, { recursive: true })
   const target = path.join(copy, file)
   const text = await readFile(target, 'utf8')

@@ -1,7 +1,7 @@
 // Signs and attests test images with the real cosign the way vouch does (key-based, no transparency log, loopback
 // registry), from vouch's own pure builders: signedAnnotations, the predicate renderer and the cosign command lines.
 import { execFile } from 'node:child_process'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -97,8 +97,13 @@ export async function vouchSign(
     image,
     annotationKey,
   })
-  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'vouch-cluster-predicate-')), 'predicate.json')
-  await writeFile(file, JSON.stringify(predicate))
-  await cosignRun(cosign, key, keys.password, attestArgs({ ...common, key, predicateFile: file }))
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'vouch-cluster-predicate-'))
+  const file = path.join(folder, 'predicate.json')
+  try {
+    await writeFile(file, JSON.stringify(predicate))
+    await cosignRun(cosign, key, keys.password, attestArgs({ ...common, key, predicateFile: file }))
+  } finally {
+    await rm(folder, { recursive: true, force: true })
+  }
   return 'signed'
 }

@@ -1,6 +1,6 @@
 // One loopback registry, two key pairs from the real cosign, and the policies rendered for them: what every
 // matrix file starts from.
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { renderPolicies } from '../../../../src/cluster/policies.js'
 import { DEFAULT_POLICY_OPTIONS, type PolicyOptions } from '../../../../src/cluster/policy-options.js'
 import { startRegistry, type StartedRegistry } from '../../../support/registry.js'
@@ -17,6 +17,8 @@ export interface ClusterFixture {
   options: PolicyOptions
   /** The text of one rendered file of policies/, for these keys and this registry. */
   policy(file: string): string
+  /** Stops the registry and removes the key pairs' folders. */
+  close(): Promise<void>
 }
 
 export async function clusterFixture(): Promise<ClusterFixture> {
@@ -39,5 +41,18 @@ export async function clusterFixture(): Promise<ClusterFixture> {
     if (found === undefined) throw new Error(`no rendered ${file}`)
     return found.text
   }
-  return { registry, cosign, cosignV2: realTool('cosign', REAL_TOOLS.cosignV2), keys, otherKeys, options, policy }
+  const close = async (): Promise<void> => {
+    await registry.stop()
+    await Promise.all([keys, otherKeys].map((pair) => rm(pair.dir, { recursive: true, force: true })))
+  }
+  return {
+    registry,
+    cosign,
+    cosignV2: realTool('cosign', REAL_TOOLS.cosignV2),
+    keys,
+    otherKeys,
+    options,
+    policy,
+    close,
+  }
 }
