@@ -1,10 +1,10 @@
 // What the real Trivy does when it cannot scan, and what the action makes of it: an image that does not exist and a
 // DB location that does not exist each end in verdict `error`, a failed step and no signature.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cosignVerify, runTool } from './support/cosign.js'
+import { cosignVerify } from './support/cosign.js'
 import { signedAnnotations } from './support/contract.js'
 import { PASSING, pushAlpine } from './support/images.js'
-import { realTool, REAL_TOOLS } from './support/real-tools.js'
+import { realTool, REAL_TOOLS, runTool } from './support/real-tools.js'
 import { releases } from './support/releases.js'
 import { runVouch, startE2eWorld, type E2eWorld } from './support/world.js'
 

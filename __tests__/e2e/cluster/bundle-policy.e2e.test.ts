@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(async () => {
-  await fixture?.registry.stop()
+  await fixture?.close()
 })
 
 test('every settled row of the matrix gets its expected decision', () => {

@@ -15,7 +15,7 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(async () => {
-  await fixture?.registry.stop()
+  await fixture?.close()
 })
 
 const engines: [Engine, string][] = [

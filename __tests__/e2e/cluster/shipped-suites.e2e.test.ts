@@ -1,30 +1,28 @@
 // The suites shipped in policies/ pass on the real CLIs, as a platform team runs them: `kyverno test` on the
 // validate-only folder (no registry needed) with both Kyverno releases, and `gator verify` on the Gatekeeper suite.
 // Each also fails when an expectation is wrong, so a pass means the policies did what the suite says.
-import { execFile } from 'node:child_process'
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
-import { describe, expect, test } from 'vitest'
-import { realTool, REAL_TOOLS } from '../support/real-tools.js'
+import { afterEach, describe, expect, test } from 'vitest'
+import { realTool, REAL_TOOLS, runTool } from '../support/real-tools.js'
 
-const run = promisify(execFile)
 const POLICIES = path.resolve(import.meta.dirname, '../../../policies')
 
 async function exitCode(binary: string, args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout } = await run(binary, args, { maxBuffer: 16 * 1024 * 1024 })
-    return { code: 0, output: stdout }
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string }
-    return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` }
-  }
+  const result = await runTool(binary, args)
+  return { code: result.exitCode, output: `${result.stdout}${result.stderr}` }
 }
+
+const copies: string[] = []
+afterEach(async () => {
+  await Promise.all(copies.splice(0).map((copy) => rm(copy, { recursive: true, force: true })))
+})
 
 /** A copy of policies/ with the first occurrence of `from` in `file` replaced by `to` (a wrong expectation, or a mistake). */
 async function withWrongExpectation(file: string, from: string, to: string): Promise<string> {
   const copy = await mkdtemp(path.join(os.tmpdir(), 'vouch-policies-'))
+  copies.push(copy)
   await cp(POLICIES, copy, { recursive: true })
   const target = path.join(copy, file)
   const text = await readFile(target, 'utf8')

@@ -5,31 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { RegistryCredentials } from '../../support/registry.js'
-import { realTool, REAL_TOOLS } from './real-tools.js'
-
-export interface ToolRun {
-  exitCode: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs a binary with only the given environment (plus PATH), stdin empty: nothing of the test process leaks in. */
-export async function runTool(binary: string, args: string[], env: Record<string, string> = {}): Promise<ToolRun> {
-  const child = spawn(binary, args, {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  child.stdin.end()
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (code) => resolve(code ?? -1))
-  })
-  return { exitCode, stdout, stderr }
-}
+import { realTool, REAL_TOOLS, runTool, type ToolRun } from './real-tools.js'
 
 export interface KeyPair {
   dir: string

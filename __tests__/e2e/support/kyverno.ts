@@ -4,8 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { stringify } from 'yaml'
-import { runTool, type ToolRun } from './cosign.js'
-import { realTool, REAL_TOOLS } from './real-tools.js'
+import { realTool, REAL_TOOLS, runTool, type ToolRun } from './real-tools.js'
 
 export function pod(name: string, image: string): object {
   return {

@@ -1,4 +1,6 @@
-// Paths of the real tools that scripts/real-tools.sh built. A missing one throws: the tier never skips.
+// Paths of the real tools that scripts/real-tools.sh built, and how the tier runs one. A missing one throws: the tier
+// never skips.
+import { spawn } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -42,4 +44,28 @@ export function realTool(name: 'trivy' | 'cosign' | 'kyverno' | 'gator', version
     throw new Error(`${file} is missing: run scripts/real-tools.sh (npm run test:e2e does) to build ${name} ${version}`)
   }
   return file
+}
+
+export interface ToolRun {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs a binary with only the given environment (plus PATH), stdin empty: nothing of the test process leaks in. */
+export async function runTool(binary: string, args: string[], env: Record<string, string> = {}): Promise<ToolRun> {
+  const child = spawn(binary, args, {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  child.stdin.end()
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code) => resolve(code ?? -1))
+  })
+  return { exitCode, stdout, stderr }
 }

@@ -1,7 +1,7 @@
 // Signs and attests test images with the real cosign the way vouch does (key-based, no transparency log, loopback
 // registry), from vouch's own pure builders: signedAnnotations, the predicate renderer and the cosign command lines.
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -12,29 +12,16 @@ import { renderPredicate } from '../../../../src/render/predicate.js'
 import { decide, holdGate } from '../../../../src/report/gate.js'
 import type { Budgets, Finding } from '../../../../src/report/model.js'
 import type { GateResult } from '../../../../src/report/verdict.js'
+import type { KeyPair } from '../../support/cosign.js'
 
 const run = promisify(execFile)
 
-export interface KeyPair {
-  key: string
-  pub: string
-  pem: string
-}
-
-/** `cosign generate-key-pair` with an empty password, in a fresh folder. */
-export async function generateKeyPair(cosign: string): Promise<KeyPair> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'vouch-cluster-key-'))
-  await run(cosign, ['generate-key-pair'], { cwd: directory, env: { ...process.env, COSIGN_PASSWORD: '' } })
-  const pub = path.join(directory, 'cosign.pub')
-  return { key: path.join(directory, 'cosign.key'), pub, pem: await readFile(pub, 'utf8') }
-}
-
 export type Format = 'legacy' | 'bundle'
 
-/** Runs cosign as vouch does: the PEM and an empty password in the environment, never in argv. */
-async function cosignRun(cosign: string, key: CosignKey, args: string[]): Promise<void> {
+/** Runs cosign as vouch does: the PEM and its password in the environment, never in argv. */
+async function cosignRun(cosign: string, key: CosignKey, password: string, args: string[]): Promise<void> {
   await run(cosign, args, {
-    env: { ...process.env, ...cosignEnv({ key, password: '' }) },
+    env: { ...process.env, ...cosignEnv({ key, password }) },
     maxBuffer: 16 * 1024 * 1024,
   })
 }
@@ -92,14 +79,14 @@ export async function vouchSign(
     cosignVersion: path.basename(cosign).replace(/^cosign-/, ''),
     insecureRegistry: true,
   }
-  const key: CosignKey = { kind: 'pem', pem: await readFile(keys.key, 'utf8') }
+  const key: CosignKey = { kind: 'pem', pem: keys.privateKey }
   const annotations = signedAnnotations({
     annotationKey,
     budgets: scan.budgets,
     trivyVersion: scan.trivyVersion,
     extra: [],
   })
-  await cosignRun(cosign, key, signArgs({ ...common, key, annotations, recursive: false }))
+  await cosignRun(cosign, key, keys.password, signArgs({ ...common, key, annotations, recursive: false }))
   const now = new Date('2026-12-01T12:00:00Z')
   const predicate = renderPredicate({
     gate,
@@ -110,8 +97,13 @@ export async function vouchSign(
     image,
     annotationKey,
   })
-  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'vouch-cluster-predicate-')), 'predicate.json')
-  await writeFile(file, JSON.stringify(predicate))
-  await cosignRun(cosign, key, attestArgs({ ...common, key, predicateFile: file }))
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'vouch-cluster-predicate-'))
+  const file = path.join(folder, 'predicate.json')
+  try {
+    await writeFile(file, JSON.stringify(predicate))
+    await cosignRun(cosign, key, keys.password, attestArgs({ ...common, key, predicateFile: file }))
+  } finally {
+    await rm(folder, { recursive: true, force: true })
+  }
   return 'signed'
 }

@@ -1,10 +1,11 @@
 // One loopback registry, two key pairs from the real cosign, and the policies rendered for them: what every
 // matrix file starts from.
+import { readFile, rm } from 'node:fs/promises'
 import { renderPolicies } from '../../../../src/cluster/policies.js'
 import { DEFAULT_POLICY_OPTIONS, type PolicyOptions } from '../../../../src/cluster/policy-options.js'
 import { startRegistry, type StartedRegistry } from '../../../support/registry.js'
 import { realTool, REAL_TOOLS } from '../../support/real-tools.js'
-import { generateKeyPair, type KeyPair } from './cosign.js'
+import { generateKeyPair, type KeyPair } from '../../support/cosign.js'
 
 export interface ClusterFixture {
   registry: StartedRegistry
@@ -16,18 +17,21 @@ export interface ClusterFixture {
   options: PolicyOptions
   /** The text of one rendered file of policies/, for these keys and this registry. */
   policy(file: string): string
+  /** Stops the registry and removes the key pairs' folders. */
+  close(): Promise<void>
 }
 
 export async function clusterFixture(): Promise<ClusterFixture> {
   const cosign = realTool('cosign', REAL_TOOLS.cosign)
   const registry = await startRegistry()
-  const keys = await generateKeyPair(cosign)
-  const otherKeys = await generateKeyPair(cosign)
+  // cosign v3's `generate-key-pair`, with an empty password as vouch's `cosign-password` default.
+  const keys = await generateKeyPair('')
+  const otherKeys = await generateKeyPair('')
   // As a team renders them for vouch's `cosign-key` and `tlog-upload: false`: `npm run policies -- --public-key
   // cosign.pub --no-tlog --registries 127.0.0.1:PORT/*`.
   const options: PolicyOptions = {
     ...DEFAULT_POLICY_OPTIONS,
-    signer: { kind: 'key', publicKey: keys.pem },
+    signer: { kind: 'key', publicKey: await readFile(keys.publicKey, 'utf8') },
     ignoreTlog: true,
     registries: [`${registry.host}/*`],
   }
@@ -37,5 +41,18 @@ export async function clusterFixture(): Promise<ClusterFixture> {
     if (found === undefined) throw new Error(`no rendered ${file}`)
     return found.text
   }
-  return { registry, cosign, cosignV2: realTool('cosign', REAL_TOOLS.cosignV2), keys, otherKeys, options, policy }
+  const close = async (): Promise<void> => {
+    await registry.stop()
+    await Promise.all([keys, otherKeys].map((pair) => rm(pair.dir, { recursive: true, force: true })))
+  }
+  return {
+    registry,
+    cosign,
+    cosignV2: realTool('cosign', REAL_TOOLS.cosignV2),
+    keys,
+    otherKeys,
+    options,
+    policy,
+    close,
+  }
 }

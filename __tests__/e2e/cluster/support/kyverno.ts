@@ -2,14 +2,11 @@
 // `kyverno apply --policy-report --output-format json` prints one openreports.io ClusterReport on stdout and exits 1
 // when any rule failed (cmd/cli/kubectl-kyverno/commands/apply/command.go `exit`, v1.19.0), so the exit code alone
 // cannot say which pod failed: the report can.
-import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { stringify } from 'yaml'
-
-const run = promisify(execFile)
+import { runTool } from '../../support/real-tools.js'
 
 export interface ReportResult {
   policy: string
@@ -65,20 +62,17 @@ export async function applyPolicies(kyverno: string, policyText: string, pods: u
       '--output-format',
       'json',
     ]
-    const output = await run(kyverno, args, { maxBuffer: 32 * 1024 * 1024 }).catch(
-      (error: { code?: number; stdout?: string; stderr?: string }) => {
-        // Exit 1 is "some rule failed"; anything else, or no report, is the CLI failing.
-        if (error.code !== 1 || !error.stdout?.includes('"results"')) {
-          throw new Error(`kyverno apply failed (exit ${error.code}): ${error.stderr ?? ''}`)
-        }
-        return { stdout: error.stdout }
-      },
-    )
+    // HOME and DOCKER_CONFIG are this folder, as in support/kyverno.ts: no credentials of the machine are read.
+    const output = await runTool(kyverno, args, { HOME: directory, DOCKER_CONFIG: directory })
+    // Exit 1 is "some rule failed"; anything else, or no report, is the CLI failing.
+    if (output.exitCode !== 0 && (output.exitCode !== 1 || !output.stdout.includes('"results"'))) {
+      throw new Error(`kyverno apply failed (exit ${output.exitCode}): ${output.stderr}`)
+    }
     const json = output.stdout.slice(output.stdout.indexOf('{'), output.stdout.lastIndexOf('}') + 1)
     const report = JSON.parse(json) as { results?: ReportResult[] }
     return report.results ?? []
   } finally {
-    // Only the two input files are in it: removed whatever the CLI answered.
+    // The two input files and the CLI's HOME: removed whatever the CLI answered.
     await rm(directory, { recursive: true, force: true })
   }
 }

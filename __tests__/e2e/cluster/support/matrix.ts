@@ -3,7 +3,8 @@
 import { pushImage } from '../../../support/push.js'
 import { DEFAULT_ANNOTATION_KEY } from '../../../../src/cluster/annotations.js'
 import type { Decision } from './kyverno.js'
-import { finding, STRICT, vouchSign, type Format, type KeyPair, type Scan } from './cosign.js'
+import type { KeyPair } from '../../support/cosign.js'
+import { finding, STRICT, vouchSign, type Format, type Scan } from './cosign.js'
 
 /** The engines the matrix runs on: ClusterPolicy on v1.19 and on the earlier CLI, ImageValidatingPolicy on v1.19. */
 export type Engine = 'cpol' | 'cpolEarlier' | 'ivpol'
@@ -96,108 +97,79 @@ export async function buildMatrix(format: Format, tools: MatrixTools): Promise<R
   const tagged = signed.replace(/@sha256:.*/, ':v1')
 
   const production = 'production-shop'
+  // The pod is named after its row: the report names pods, and each row's decision is looked up by that name.
+  const row = (
+    name: string,
+    images: Record<string, string[]>,
+    expect: Record<Engine, Expected>,
+    why: string,
+    where: { namespace?: string; annotations?: Record<string, string> } = {},
+  ): Row => ({ name, pod: pod(name, where.namespace ?? production, images, where.annotations), expect, why })
   const rows: Row[] = [
-    {
-      name: 'passed',
-      pod: pod('passed', production, { containers: [signed] }),
-      expect: all('admit'),
-      why: 'vouch signed a passed scan',
-    },
-    {
-      name: 'unsigned',
-      pod: pod('unsigned', production, { containers: [unsigned] }),
-      expect: all('deny'),
-      why: 'no signature',
-    },
-    {
-      name: 'failed',
-      pod: pod('failed', production, { containers: [failed] }),
-      expect: all('deny'),
-      why: 'vouch never signs a failed scan',
-    },
-    {
-      name: 'other-key',
-      pod: pod('other-key', production, { containers: [otherKey] }),
-      expect: all('deny'),
-      why: 'signed by a key the cluster does not trust',
-    },
-    {
-      name: 'laxer-budget',
-      pod: pod('laxer-budget', production, { containers: [laxer] }),
-      expect: all('deny'),
-      why: 'passed under max-critical 5, the cluster demands 0',
-    },
-    {
-      name: 'unlimited-budget',
-      pod: pod('unlimited-budget', production, { containers: [unlimited] }),
-      expect: all('deny'),
-      why: 'passed with no HIGH limit (null), the cluster demands 0',
-    },
-    {
-      name: 'forged-annotation',
-      pod: pod('forged-annotation', production, { containers: [unsigned] }, { [key]: 'passed' }),
-      expect: all('deny'),
-      why: 'a pod annotation anyone can write',
-    },
-    {
-      name: 'by-tag',
-      pod: pod('by-tag', production, { containers: [tagged] }),
+    row('passed', { containers: [signed] }, all('admit'), 'vouch signed a passed scan'),
+    row('unsigned', { containers: [unsigned] }, all('deny'), 'no signature'),
+    row('failed', { containers: [failed] }, all('deny'), 'vouch never signs a failed scan'),
+    row('other-key', { containers: [otherKey] }, all('deny'), 'signed by a key the cluster does not trust'),
+    row('laxer-budget', { containers: [laxer] }, all('deny'), 'passed under max-critical 5, the cluster demands 0'),
+    row(
+      'unlimited-budget',
+      { containers: [unlimited] },
+      all('deny'),
+      'passed with no HIGH limit (null), the cluster demands 0',
+    ),
+    row('forged-annotation', { containers: [unsigned] }, all('deny'), 'a pod annotation anyone can write', {
+      annotations: { [key]: 'passed' },
+    }),
+    row(
+      'by-tag',
+      { containers: [tagged] },
       // ClusterPolicy resolves the tag, verifies the digest and (Enforce) pins it; the CLI applies that patch but
       // never prints it (cmd/cli/kubectl-kyverno/processor/policy_processor.go prints mutate responses only,
       // v1.19.0), so the pinning itself shows only in a cluster. The CLI runs ImageValidatingPolicy's validation
       // without the mutating pass a cluster runs first, so `verifyDigest` refuses the tag there.
-      expect: { cpol: 'admit', cpolEarlier: 'admit', ivpol: 'deny' },
-      why: 'signed image named by its tag',
-    },
-    {
-      name: 'init-unsigned',
-      pod: pod('init-unsigned', production, { containers: [signed], init: [unsigned] }),
-      expect: all('deny'),
-      why: 'unsigned init container',
-    },
-    {
-      name: 'ephemeral-unsigned',
-      pod: pod('ephemeral-unsigned', production, { containers: [signed], ephemeral: [unsigned] }),
-      expect: all('deny'),
-      why: 'unsigned ephemeral (kubectl debug) container',
-    },
-    {
-      name: 'system-namespace',
-      pod: pod('system-namespace', 'kube-system', { containers: [unsigned] }),
-      expect: all('admit'),
-      why: 'kube-system is excluded',
-    },
-    {
-      name: 'staging-unsigned',
-      pod: pod('staging-unsigned', 'staging-shop', { containers: [unsigned] }),
-      expect: all('audit-report'),
-      why: 'staging audits',
-    },
-    {
-      name: 'rescanned',
-      pod: pod('rescanned', production, { containers: [rescanned] }),
-      expect: all('admit'),
-      why: 're-signed after a Trivy bump: the scanner is not pinned',
-    },
-    {
-      name: 'resigned-stricter',
-      pod: pod('resigned-stricter', production, { containers: [resigned] }),
+      { cpol: 'admit', cpolEarlier: 'admit', ivpol: 'deny' },
+      'signed image named by its tag',
+    ),
+    row('init-unsigned', { containers: [signed], init: [unsigned] }, all('deny'), 'unsigned init container'),
+    row(
+      'ephemeral-unsigned',
+      { containers: [signed], ephemeral: [unsigned] },
+      all('deny'),
+      'unsigned ephemeral (kubectl debug) container',
+    ),
+    row('system-namespace', { containers: [unsigned] }, all('admit'), 'kube-system is excluded', {
+      namespace: 'kube-system',
+    }),
+    row('staging-unsigned', { containers: [unsigned] }, all('audit-report'), 'staging audits', {
+      namespace: 'staging-shop',
+    }),
+    row(
+      'rescanned',
+      { containers: [rescanned] },
+      all('admit'),
+      're-signed after a Trivy bump: the scanner is not pinned',
+    ),
+    row(
+      'resigned-stricter',
+      { containers: [resigned] },
       // Kyverno ≤ 1.17 requires every verified signature to carry the annotations (pkg/cosign/cosign.go
       // checkAnnotations, v1.15.2 and v1.16.3); from 1.18 one matching signature suffices (v1.19.0). In the legacy
       // format the attestation is replaced (`--replace`); a bundle attestation is not, and extractPayload reads one
       // payload per image and attestation (pkg/cel/libs/imageverify/impl.go, v1.19.0): runs have admitted and
       // denied this pod, depending on which of the two attestations it read.
-      expect: { cpol: 'admit', cpolEarlier: 'deny', ivpol: 'unsettled' },
-      why: 'an older signature with max-high unlimited beside a strict one',
-    },
+      { cpol: 'admit', cpolEarlier: 'deny', ivpol: 'unsettled' },
+      'an older signature with max-high unlimited beside a strict one',
+    ),
   ]
   if (signedV2 !== undefined) {
-    rows.push({
-      name: 'passed, signed by cosign v2',
-      pod: pod('passed-cosign-v2', production, { containers: [signedV2] }),
-      expect: all('admit'),
-      why: 'vouch signed a passed scan with cosign v2.6.1 (legacy format)',
-    })
+    rows.push(
+      row(
+        'passed-cosign-v2',
+        { containers: [signedV2] },
+        all('admit'),
+        'vouch signed a passed scan with cosign v2.6.1 (legacy format)',
+      ),
+    )
   }
   return rows
 }
